@@ -1,0 +1,274 @@
+//! The ECS container agent's configuration file, `/etc/ecs/ecs.config`: `KEY=VALUE` lines.
+//!
+//! Defaults are those of the agent as the ECS-optimised AMI launches it (ecs-facts §3): ecs-init
+//! turns on task IAM roles and adds `awslogs` to the logging drivers, which the raw agent does not.
+//! The dynamic host-port range defaults to the kernel's `ip_local_port_range`, 32768–60999, which
+//! is what the agent reads on a normal Linux AMI; its 49153–65535 fallback applies only when that
+//! file cannot be read (ecs-facts "Conflicts" #3). Unknown keys are kept and reported, as the real
+//! agent ignores them.
+
+use crate::time::{parse_duration, SimDuration};
+use crate::units::{MiB, Port};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// ecs-facts §2 "Default reserved TCP ports, Linux".
+pub const DEFAULT_RESERVED_PORTS: [Port; 5] = [22, 2375, 2376, 51678, 51679];
+/// ecs-facts §2 "Kernel default ip_local_port_range".
+pub const DEFAULT_DYNAMIC_RANGE: (Port, Port) = (32768, 60999);
+
+/// A parsed `ecs.config`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgentConfig {
+    /// `ECS_CLUSTER`: the cluster the instance registers into. Default `default`.
+    pub cluster: String,
+    /// `ECS_RESERVED_PORTS`.
+    pub reserved_ports: Vec<Port>,
+    /// `ECS_RESERVED_MEMORY`: subtracted from the memory the instance registers.
+    pub reserved_memory: MiB,
+    /// `ECS_DYNAMIC_HOST_PORT_RANGE`, inclusive.
+    pub dynamic_port_range: (Port, Port),
+    /// `ECS_ENGINE_AUTH_TYPE`.
+    pub engine_auth_type: Option<String>,
+    /// `ECS_ENGINE_AUTH_DATA`: registries the agent has credentials for (the JSON map's keys).
+    pub engine_auth_registries: Vec<String>,
+    /// `ECS_AVAILABLE_LOGGING_DRIVERS`.
+    pub available_logging_drivers: Vec<String>,
+    /// `ECS_ENABLE_TASK_IAM_ROLE`.
+    pub enable_task_iam_role: bool,
+    /// `ECS_IMAGE_PULL_BEHAVIOR`: default, always, once or prefer-cached.
+    pub image_pull_behavior: String,
+    /// `ECS_CONTAINER_STOP_TIMEOUT` (30 s default, minimum 1 s).
+    pub container_stop_timeout: SimDuration,
+    /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING`.
+    pub enable_spot_instance_draining: bool,
+    /// `ECS_INSTANCE_ATTRIBUTES`: custom attributes for placement constraints and spread.
+    pub instance_attributes: BTreeMap<String, String>,
+    /// Keys the simulator does not model (or the agent does not know), kept with their line.
+    pub unknown_keys: Vec<(usize, String)>,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        AgentConfig {
+            cluster: "default".into(),
+            reserved_ports: DEFAULT_RESERVED_PORTS.to_vec(),
+            reserved_memory: MiB(0),
+            dynamic_port_range: DEFAULT_DYNAMIC_RANGE,
+            engine_auth_type: None,
+            engine_auth_registries: Vec::new(),
+            available_logging_drivers: ["json-file", "syslog", "awslogs", "fluentd", "none"]
+                .map(String::from)
+                .to_vec(),
+            enable_task_iam_role: true,
+            image_pull_behavior: "default".into(),
+            container_stop_timeout: SimDuration::from_secs(30),
+            enable_spot_instance_draining: false,
+            instance_attributes: BTreeMap::new(),
+            unknown_keys: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("ecs.config line {line}: {message}")]
+pub struct AgentConfigError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Keys the agent knows but the simulator does not act on; they are accepted silently.
+const KNOWN_UNMODELLED: &[&str] = &[
+    "ECS_LOGLEVEL",
+    "ECS_LOGFILE",
+    "ECS_DATADIR",
+    "ECS_CHECKPOINT",
+    "ECS_UPDATES_ENABLED",
+    "ECS_DISABLE_PRIVILEGED",
+    "ECS_SELINUX_CAPABLE",
+    "ECS_APPARMOR_CAPABLE",
+    "ECS_ENABLE_TASK_ENI",
+    "ECS_ENABLE_HIGH_DENSITY_ENI",
+    "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST",
+    "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE",
+    "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION",
+    "ECS_IMAGE_CLEANUP_INTERVAL",
+    "ECS_IMAGE_MINIMUM_CLEANUP_AGE",
+    "ECS_NUM_IMAGES_DELETE_PER_CYCLE",
+    "ECS_DISABLE_IMAGE_CLEANUP",
+    "ECS_CONTAINER_START_TIMEOUT",
+    "ECS_CONTAINER_CREATE_TIMEOUT",
+    "ECS_IMAGE_PULL_TIMEOUT",
+    "ECS_IMAGE_PULL_INACTIVITY_TIMEOUT",
+    "ECS_DISABLE_METRICS",
+    "ECS_POLL_METRICS",
+    "ECS_RESERVED_PORTS_UDP",
+    "ECS_WARM_POOLS_CHECK",
+    "ECS_ENABLE_CONTAINER_METADATA",
+    "ECS_CONTAINER_INSTANCE_TAGS",
+    "ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM",
+];
+
+fn parse_bool(key: &str, v: &str) -> Result<bool, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("{key}={v:?}: expected true or false")),
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(
+    key: &str,
+    v: &str,
+    shape: &str,
+) -> Result<T, String> {
+    serde_json::from_str(v).map_err(|e| format!("{key}: expected {shape}, got {v:?} ({e})"))
+}
+
+impl AgentConfig {
+    /// Parses the text of an `ecs.config`. Blank lines and `#` comments are skipped; a value may be
+    /// wrapped in single or double quotes.
+    pub fn parse(text: &str) -> Result<AgentConfig, AgentConfigError> {
+        let mut c = AgentConfig::default();
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            let err = |message: String| AgentConfigError { line, message };
+            let l = raw.trim();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            let l = l.strip_prefix("export ").unwrap_or(l);
+            let Some((key, value)) = l.split_once('=') else {
+                return Err(err(format!("{l:?} is not KEY=VALUE")));
+            };
+            let key = key.trim();
+            let mut value = value.trim();
+            for q in ['"', '\''] {
+                if value.len() >= 2 && value.starts_with(q) && value.ends_with(q) {
+                    value = &value[1..value.len() - 1];
+                }
+            }
+            c.set(key, value, line).map_err(err)?;
+        }
+        Ok(c)
+    }
+
+    fn set(&mut self, key: &str, v: &str, line: usize) -> Result<(), String> {
+        match key {
+            "ECS_CLUSTER" => {
+                if v.is_empty() {
+                    return Err("ECS_CLUSTER is empty; the agent would join 'default'".into());
+                }
+                self.cluster = v.to_string();
+            }
+            "ECS_RESERVED_PORTS" => {
+                self.reserved_ports = parse_json(key, v, "a JSON list of ports like [22, 2375]")?;
+                if self.reserved_ports.len() > 100 {
+                    // ecs-facts §2 "Reserved-port cap per instance".
+                    return Err(format!(
+                        "ECS_RESERVED_PORTS lists {} ports; ECS allows at most 100",
+                        self.reserved_ports.len()
+                    ));
+                }
+            }
+            "ECS_RESERVED_MEMORY" => {
+                self.reserved_memory = MiB(v
+                    .parse()
+                    .map_err(|_| format!("ECS_RESERVED_MEMORY={v:?}: expected a whole number of MiB"))?);
+            }
+            "ECS_DYNAMIC_HOST_PORT_RANGE" => {
+                let parsed = v.split_once('-').and_then(|(a, b)| {
+                    Some((a.trim().parse::<Port>().ok()?, b.trim().parse::<Port>().ok()?))
+                });
+                match parsed {
+                    Some((a, b)) if a > 0 && a <= b => self.dynamic_port_range = (a, b),
+                    _ => {
+                        return Err(format!(
+                            "ECS_DYNAMIC_HOST_PORT_RANGE={v:?}: expected START-END with 0 < START <= END <= 65535"
+                        ))
+                    }
+                }
+            }
+            "ECS_ENGINE_AUTH_TYPE" => match v {
+                "docker" | "dockercfg" => self.engine_auth_type = Some(v.into()),
+                _ => return Err(format!("ECS_ENGINE_AUTH_TYPE={v:?}: expected docker or dockercfg")),
+            },
+            "ECS_ENGINE_AUTH_DATA" => {
+                let map: BTreeMap<String, serde_json::Value> =
+                    parse_json(key, v, "a JSON map from registry URL to credentials")?;
+                self.engine_auth_registries = map.into_keys().collect();
+            }
+            "ECS_AVAILABLE_LOGGING_DRIVERS" => {
+                self.available_logging_drivers =
+                    parse_json(key, v, "a JSON list like [\"json-file\",\"awslogs\"]")?;
+            }
+            "ECS_ENABLE_TASK_IAM_ROLE" => self.enable_task_iam_role = parse_bool(key, v)?,
+            "ECS_IMAGE_PULL_BEHAVIOR" => match v {
+                "default" | "always" | "once" | "prefer-cached" => {
+                    self.image_pull_behavior = v.into()
+                }
+                _ => {
+                    return Err(format!(
+                        "ECS_IMAGE_PULL_BEHAVIOR={v:?}: expected default, always, once or prefer-cached"
+                    ))
+                }
+            },
+            "ECS_CONTAINER_STOP_TIMEOUT" => {
+                let d = parse_duration(v).map_err(|e| format!("ECS_CONTAINER_STOP_TIMEOUT: {e}"))?;
+                // ecs-facts §3: minimum 1 s.
+                if d < SimDuration::from_secs(1) {
+                    return Err(format!("ECS_CONTAINER_STOP_TIMEOUT={v:?} is below the 1s minimum"));
+                }
+                self.container_stop_timeout = d;
+            }
+            "ECS_ENABLE_SPOT_INSTANCE_DRAINING" => {
+                self.enable_spot_instance_draining = parse_bool(key, v)?
+            }
+            "ECS_INSTANCE_ATTRIBUTES" => {
+                self.instance_attributes =
+                    parse_json(key, v, "a JSON map of string attributes like {\"stack\":\"prod\"}")?;
+            }
+            k if KNOWN_UNMODELLED.contains(&k) => {}
+            k => self.unknown_keys.push((line, k.to_string())),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_ecs_optimised_amis() {
+        let c = AgentConfig::parse("").unwrap();
+        assert_eq!(c.cluster, "default");
+        assert_eq!(c.reserved_ports, vec![22, 2375, 2376, 51678, 51679]);
+        assert_eq!(c.dynamic_port_range, (32768, 60999));
+        assert!(c.enable_task_iam_role);
+    }
+
+    #[test]
+    fn parses_keys_comments_quotes_and_keeps_unknown_keys() {
+        let c = AgentConfig::parse(
+            "# my instance\nECS_CLUSTER=\"prod\"\nECS_RESERVED_MEMORY=256\n\nECS_DYNAMIC_HOST_PORT_RANGE=40000-40010\nECS_FOO=bar\n",
+        )
+        .unwrap();
+        assert_eq!(c.cluster, "prod");
+        assert_eq!(c.reserved_memory, MiB(256));
+        assert_eq!(c.dynamic_port_range, (40000, 40010));
+        assert_eq!(c.unknown_keys, vec![(6, "ECS_FOO".to_string())]);
+    }
+
+    #[test]
+    fn bad_lines_name_the_line_and_key() {
+        let e = AgentConfig::parse("ECS_CLUSTER=a\nECS_RESERVED_MEMORY=lots\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("ECS_RESERVED_MEMORY"), "{e}");
+        let e = AgentConfig::parse("just words").unwrap_err();
+        assert_eq!(e.line, 1);
+        let e = AgentConfig::parse("ECS_DYNAMIC_HOST_PORT_RANGE=9-3").unwrap_err();
+        assert!(e.message.contains("START-END"), "{e}");
+    }
+}

@@ -1,0 +1,52 @@
+//! Errors about input, each naming where the bad value is: the file, the line when known, and the
+//! path of the field (`services[0].desiredCount`), so a user can go straight to it.
+
+use std::fmt;
+use thiserror::Error;
+
+/// A problem with one field of a scenario, before it is tied to a file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{path}: {message}")]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A scenario that cannot be run, and where it is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub struct ScenarioError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The path of the bad field, when there is one.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        write!(f, ": ")?;
+        if let Some(p) = &self.field {
+            if !p.is_empty() {
+                write!(f, "field `{p}`: ")?;
+            }
+        }
+        write!(f, "{}", self.message)
+    }
+}

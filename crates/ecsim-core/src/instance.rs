@@ -1,0 +1,135 @@
+//! EC2 container instances: launched, booted, registered by the ECS agent, holding tasks.
+//!
+//! Registration follows the agent (ecs-facts §3): registered CPU = vCPUs × 1024 units; registered
+//! memory = the memory the OS reports (below nominal; ecs-facts "Conflicts" #5, e.g. 7985 of
+//! 8192 MiB on an m4.large, ≈2.5 % less) minus `ECS_RESERVED_MEMORY`. An agent whose
+//! `ECS_CLUSTER` names another cluster registers there, so it never joins this one.
+
+use crate::agent_config::AgentConfig;
+use crate::catalog::InstanceType;
+use crate::ports::HostPorts;
+use crate::time::SimTime;
+use crate::units::{CpuUnits, HostId, MiB, ServiceId, TaskId};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where an instance is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InstanceState {
+    /// Launched; booting; the agent has not registered yet.
+    Pending,
+    /// Registered and taking tasks.
+    Active,
+    /// Booted, but its agent joined another cluster (`ECS_CLUSTER` mismatch).
+    NeverJoined,
+}
+
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub id: HostId,
+    pub group: usize,
+    pub type_name: String,
+    pub spec: InstanceType,
+    pub agent: AgentConfig,
+    pub state: InstanceState,
+    pub launched_at: SimTime,
+    pub registered_at: Option<SimTime>,
+    pub registered_cpu: CpuUnits,
+    pub registered_memory: MiB,
+    pub reserved_cpu: CpuUnits,
+    pub reserved_memory: MiB,
+    pub enis_used: u32,
+    pub ports: HostPorts,
+    pub attributes: BTreeMap<String, String>,
+    pub tasks: Vec<TaskId>,
+    /// Tasks per service on this instance, indexed by service.
+    service_tasks: Vec<u32>,
+    /// Images on this instance: finished pulls, and pulls in flight with their end.
+    pub images: Vec<(String, SimTime)>,
+}
+
+impl Instance {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: HostId,
+        group: usize,
+        type_name: &str,
+        spec: InstanceType,
+        agent: AgentConfig,
+        os_memory_overhead_pct: f64,
+        availability_zone: &str,
+        services: usize,
+        launched_at: SimTime,
+    ) -> Self {
+        let nominal = spec.memory_mib as f64;
+        let os_mib = (nominal * (1.0 - os_memory_overhead_pct / 100.0)).floor() as u32;
+        let registered_memory = MiB(os_mib) - agent.reserved_memory;
+        let mut attributes = BTreeMap::new();
+        attributes.insert("ecs.instance-type".into(), type_name.to_string());
+        attributes.insert(
+            "ecs.availability-zone".into(),
+            availability_zone.to_string(),
+        );
+        attributes.insert("ecs.cpu-architecture".into(), spec.architecture.clone());
+        attributes.insert("ecs.os-type".into(), "linux".into());
+        for (k, v) in &agent.instance_attributes {
+            attributes.insert(k.clone(), v.clone());
+        }
+        Instance {
+            id,
+            group,
+            type_name: type_name.to_string(),
+            registered_cpu: CpuUnits(spec.vcpu * 1024),
+            registered_memory,
+            ports: HostPorts::new(agent.dynamic_port_range, &agent.reserved_ports),
+            spec,
+            agent,
+            state: InstanceState::Pending,
+            launched_at,
+            registered_at: None,
+            reserved_cpu: CpuUnits(0),
+            reserved_memory: MiB(0),
+            enis_used: 0,
+            attributes,
+            tasks: Vec::new(),
+            service_tasks: vec![0; services],
+            images: Vec::new(),
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.state == InstanceState::Active
+    }
+
+    pub fn cpu_free(&self) -> CpuUnits {
+        self.registered_cpu - self.reserved_cpu
+    }
+
+    pub fn memory_free(&self) -> MiB {
+        self.registered_memory - self.reserved_memory
+    }
+
+    /// ENIs left for `awsvpc` tasks: the instance's ENIs less the primary one (ecs-facts §2
+    /// "awsvpc ENI budget").
+    pub fn enis_free(&self) -> u32 {
+        self.spec
+            .enis
+            .saturating_sub(1)
+            .saturating_sub(self.enis_used)
+    }
+
+    pub fn tasks_of(&self, s: ServiceId) -> u32 {
+        self.service_tasks.get(s.index()).copied().unwrap_or(0)
+    }
+
+    pub fn add_task(&mut self, t: TaskId, s: ServiceId) {
+        self.tasks.push(t);
+        self.service_tasks[s.index()] += 1;
+    }
+
+    pub fn remove_task(&mut self, t: TaskId, s: ServiceId) {
+        self.tasks.retain(|&x| x != t);
+        self.service_tasks[s.index()] -= 1;
+    }
+}

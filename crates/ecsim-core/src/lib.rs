@@ -1,0 +1,40 @@
+//! ecsim-core: a deterministic discrete-event simulator of an Amazon ECS cluster.
+//!
+//! No IO, no clock, no threads: text in (`Scenario::parse`), results out (`run`). The same code
+//! runs natively and in wasm32 and gives the same `trace_hash` on both. See ARCHITECTURE.md.
+
+pub mod agent_config;
+pub mod catalog;
+pub mod cost;
+pub mod error;
+pub mod hash;
+pub mod instance;
+pub mod log;
+pub mod metrics;
+pub mod placement;
+pub mod ports;
+pub mod queue;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod task;
+pub mod taskdef;
+pub mod time;
+pub mod units;
+
+pub use error::{FieldError, ScenarioError};
+pub use metrics::Summary;
+pub use scenario::Scenario;
+pub use sim::{InvariantViolation, RunOptions, RunOutput, Simulation};
+pub use time::{SimDuration, SimTime};
+
+/// The built-in default scenario (a web service of 8 tasks on 3 m5.large, dynamic ports).
+pub const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/default.toml");
+pub const DEFAULT_SCENARIO_FILE: &str = "scenarios/default.toml";
+
+/// Runs a scenario to its end.
+pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunOutput, InvariantViolation> {
+    let mut sim = Simulation::new(scenario, opts);
+    sim.run_to_end()?;
+    Ok(sim.finish())
+}

@@ -1,0 +1,205 @@
+//! What a run reports: time series sampled at a fixed step, and the summary.
+//!
+//! Reservation follows ECS's CloudWatch metrics (ecs-facts §4 "Cluster reservation metrics"):
+//! CPUReservation = CPU units reserved by tasks ÷ CPU units registered × 100, over the registered
+//! (ACTIVE) instances; memory likewise. Field names of the summary are a contract (issue #2): later
+//! work adds fields but renames none.
+
+use crate::task::TaskState;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Samples in columns, one entry per sampling instant.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TimeSeries {
+    pub t_s: Vec<f64>,
+    pub instances_active: Vec<u32>,
+    pub cpu_reserved_pct: Vec<f64>,
+    pub mem_reserved_pct: Vec<f64>,
+    pub dynamic_ports_in_use: Vec<u32>,
+    /// Tasks by lifecycle state, keyed by the state's ECS name.
+    pub tasks: BTreeMap<&'static str, Vec<u32>>,
+    pub cost_usd: Vec<f64>,
+    pub hosts: Vec<HostSeries>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HostSeries {
+    pub id: String,
+    pub cpu_reserved_pct: Vec<f64>,
+    pub mem_reserved_pct: Vec<f64>,
+    pub dynamic_ports_in_use: Vec<u32>,
+}
+
+impl TimeSeries {
+    pub fn new(host_ids: Vec<String>) -> Self {
+        TimeSeries {
+            tasks: TaskState::ALL
+                .iter()
+                .map(|s| (s.name(), Vec::new()))
+                .collect(),
+            hosts: host_ids
+                .into_iter()
+                .map(|id| HostSeries {
+                    id,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.t_s.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.t_s.is_empty()
+    }
+
+    /// One row per sample: cluster columns, tasks by state, then per-host columns.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from(
+            "t_s,instances_active,cpu_reserved_pct,mem_reserved_pct,dynamic_ports_in_use,cost_usd",
+        );
+        for s in TaskState::ALL {
+            out.push_str(&format!(",tasks_{}", s.name().to_ascii_lowercase()));
+        }
+        for h in &self.hosts {
+            out.push_str(&format!(
+                ",{0}.cpu_reserved_pct,{0}.mem_reserved_pct,{0}.dynamic_ports_in_use",
+                h.id
+            ));
+        }
+        out.push('\n');
+        for i in 0..self.len() {
+            out.push_str(&format!(
+                "{},{},{:.4},{:.4},{},{:.6}",
+                self.t_s[i],
+                self.instances_active[i],
+                self.cpu_reserved_pct[i],
+                self.mem_reserved_pct[i],
+                self.dynamic_ports_in_use[i],
+                self.cost_usd[i]
+            ));
+            for s in TaskState::ALL {
+                out.push_str(&format!(",{}", self.tasks[s.name()][i]));
+            }
+            for h in &self.hosts {
+                out.push_str(&format!(
+                    ",{:.4},{:.4},{}",
+                    h.cpu_reserved_pct[i], h.mem_reserved_pct[i], h.dynamic_ports_in_use[i]
+                ));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Mean and peak of a sampled quantity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Stat {
+    pub mean: f64,
+    pub peak: f64,
+}
+
+impl Stat {
+    pub fn of(values: &[f64]) -> Stat {
+        if values.is_empty() {
+            return Stat::default();
+        }
+        Stat {
+            mean: values.iter().sum::<f64>() / values.len() as f64,
+            peak: values.iter().copied().fold(f64::MIN, f64::max),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub engine_version: &'static str,
+    pub trace_hash: String,
+    pub events: u64,
+    pub sim_seconds: f64,
+    pub services: BTreeMap<String, ServiceSummary>,
+    pub cluster: ClusterSummary,
+    pub cost_usd: CostSummary,
+    pub objectives: Vec<ObjectiveResult>,
+    pub log: LogSummary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSummary {
+    pub tasks: TaskCounts,
+    /// Tasks still waiting for an instance at the end, by the reason ECS gives.
+    pub pending_reasons: BTreeMap<String, u32>,
+    /// Running tasks per instance at the end.
+    pub tasks_per_instance: BTreeMap<String, u32>,
+    /// When the service first had all its desired tasks RUNNING, if it did.
+    pub time_to_steady_state_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskCounts {
+    pub desired: u32,
+    pub running_end: u32,
+    pub pending_end: u32,
+    pub started: u32,
+    pub failed: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterSummary {
+    pub name: String,
+    pub instances_launched: u32,
+    pub instances_end: u32,
+    pub instances_never_joined: u32,
+    pub cpu_reserved_pct: Stat,
+    pub mem_reserved_pct: Stat,
+    pub dynamic_ports_in_use_end: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CostSummary {
+    pub total: f64,
+    pub ec2: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogSummary {
+    pub entries: usize,
+    pub dropped: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectiveResult {
+    pub name: String,
+    pub metric: String,
+    pub op: String,
+    pub target: f64,
+    pub measured: Option<f64>,
+    pub held: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Looks up a dotted path (`services.web.tasks.running_end`) in a JSON value.
+pub fn lookup<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    path.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+pub fn compare(measured: f64, op: &str, target: f64) -> bool {
+    match op {
+        "<" => measured < target,
+        "<=" => measured <= target,
+        "==" => measured == target,
+        "!=" => measured != target,
+        ">=" => measured >= target,
+        ">" => measured > target,
+        _ => false,
+    }
+}

@@ -1,0 +1,152 @@
+//! Random numbers: one independent ChaCha8 stream per purpose, derived from the master seed.
+//!
+//! Each purpose (the boot times of one instance group, the container starts of one service, the
+//! placement tie-breaks of one service, …) is named by a string; the stream is the master seed's
+//! ChaCha8 key with the purpose's hash as ChaCha's 64-bit stream number. Adding a service or an
+//! instance group therefore leaves every other stream untouched: two variants of a scenario see the
+//! same draws where they share parts (common random numbers, DESIGN.md "The engine").
+//!
+//! Samplers are written here on `libm` rather than taken from `rand_distr` because `f64::ln` and
+//! friends differ in the last bit between native and wasm (toolchain.md §3); `libm` is the same
+//! code on both, so a run is bit-identical everywhere.
+
+use crate::hash::fnv1a;
+use crate::time::SimDuration;
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+
+/// A named random stream.
+#[derive(Clone)]
+pub struct Stream {
+    rng: ChaCha8Rng,
+}
+
+impl Stream {
+    /// The stream for `purpose` under `master_seed`.
+    pub fn new(master_seed: u64, purpose: &str) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(master_seed);
+        rng.set_stream(fnv1a(purpose.as_bytes()));
+        Stream { rng }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+
+    /// Uniform on [0, 1) with 53 random bits.
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform integer in [0, n); `n` must be positive. Uses rejection, so there is no modulo bias.
+    pub fn below(&mut self, n: u64) -> u64 {
+        debug_assert!(n > 0);
+        let zone = u64::MAX - (u64::MAX % n);
+        loop {
+            let x = self.next_u64();
+            if x < zone {
+                return x % n;
+            }
+        }
+    }
+
+    /// Exponential with the given mean, via inversion with `libm::log` (bit-identical everywhere).
+    pub fn exponential(&mut self, mean: f64) -> f64 {
+        -mean * libm::log(1.0 - self.uniform())
+    }
+}
+
+/// A duration distribution as a scenario states it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, tag = "dist", rename_all = "snake_case")]
+pub enum DurationDist {
+    /// Always the same value.
+    Constant { value: SimDuration },
+    /// Uniform between `min` and `max`.
+    Uniform { min: SimDuration, max: SimDuration },
+    /// `min` plus an exponential with mean `mean`.
+    ShiftedExponential { min: SimDuration, mean: SimDuration },
+}
+
+impl DurationDist {
+    pub fn sample(&self, s: &mut Stream) -> SimDuration {
+        match *self {
+            DurationDist::Constant { value } => value,
+            DurationDist::Uniform { min, max } => {
+                let span = max.0.saturating_sub(min.0);
+                SimDuration(min.0 + (s.uniform() * span as f64) as u64)
+            }
+            DurationDist::ShiftedExponential { min, mean } => {
+                min + SimDuration::from_secs_f64(s.exponential(mean.as_secs_f64()))
+            }
+        }
+    }
+
+    /// Checks the parameters; the message names what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        match *self {
+            DurationDist::Uniform { min, max } if max < min => {
+                Err(format!("uniform: max ({max}) is below min ({min})"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_independent_and_reproducible() {
+        let a1: Vec<u64> = (0..4)
+            .map({
+                let mut s = Stream::new(7, "boot/web");
+                move |_| s.next_u64()
+            })
+            .collect();
+        let a2: Vec<u64> = (0..4)
+            .map({
+                let mut s = Stream::new(7, "boot/web");
+                move |_| s.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut s = Stream::new(7, "boot/batch");
+                move |_| s.next_u64()
+            })
+            .collect();
+        let c: Vec<u64> = (0..4)
+            .map({
+                let mut s = Stream::new(8, "boot/web");
+                move |_| s.next_u64()
+            })
+            .collect();
+        assert_eq!(a1, a2);
+        assert_ne!(a1, b);
+        assert_ne!(a1, c);
+    }
+
+    #[test]
+    fn uniform_and_exponential_have_the_right_means() {
+        let mut s = Stream::new(1, "test");
+        let n = 200_000;
+        let mean_u: f64 = (0..n).map(|_| s.uniform()).sum::<f64>() / n as f64;
+        // Standard error of the mean of U(0,1) over 200k draws is 0.00065; allow 5 of them.
+        assert!((mean_u - 0.5).abs() < 0.0033, "{mean_u}");
+        let mean_e: f64 = (0..n).map(|_| s.exponential(2.0)).sum::<f64>() / n as f64;
+        // Standard error is 2/sqrt(n) = 0.0045; allow 5 of them.
+        assert!((mean_e - 2.0).abs() < 0.023, "{mean_e}");
+    }
+
+    #[test]
+    fn below_stays_in_range() {
+        let mut s = Stream::new(3, "t");
+        let mut seen = [0u32; 3];
+        for _ in 0..3000 {
+            seen[s.below(3) as usize] += 1;
+        }
+        assert!(seen.iter().all(|&c| c > 800), "{seen:?}");
+    }
+}

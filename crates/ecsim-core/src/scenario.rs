@@ -1,0 +1,697 @@
+//! Scenarios: everything a run needs, as data (TOML, or JSON with the same schema).
+//!
+//! Scenario-level keys are snake_case and unknown ones are refused (a typo must not pass silently);
+//! task definitions and services use the AWS API's camelCase shape and accept the API's other
+//! fields, so real `describe-task-definition` output can be pasted. Loading parses, then validates
+//! every reference and range, and reports the first problem with the file, the line when it can be
+//! found, and the path of the field.
+
+use crate::agent_config::AgentConfig;
+use crate::catalog::{self, InstanceType};
+use crate::error::{FieldError, ScenarioError};
+use crate::hash::fnv1a;
+use crate::placement::{self, Constraint, ConstraintSpec, Strategy, StrategySpec};
+use crate::rng::DurationDist;
+use crate::taskdef::{TaskDefinition, TaskDefinitionSpec};
+use crate::time::SimDuration;
+use crate::units::TaskDefId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The longest run a scenario may ask for: 400 simulated days.
+const MAX_DURATION: SimDuration = SimDuration::from_secs(400 * 86400);
+const MAX_INSTANCES: u32 = 10_000;
+const MAX_DESIRED: u32 = 100_000;
+const MAX_SAMPLES: u64 = 1_000_000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// `lesson`, `template` or `validation`: how the scenario library presents it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    pub duration: SimDuration,
+    #[serde(default = "default_step")]
+    pub sample_step: SimDuration,
+    #[serde(default)]
+    pub cluster: ClusterSpec,
+    /// Instance types added to (or overriding) the built-in catalogue.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub instance_types: BTreeMap<String, InstanceType>,
+    #[serde(default)]
+    pub instance_groups: Vec<InstanceGroupSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageSpec>,
+    #[serde(default)]
+    pub task_definitions: Vec<TaskDefinitionSpec>,
+    #[serde(default)]
+    pub services: Vec<ServiceSpec>,
+    #[serde(default)]
+    pub model: ModelSpec,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<ObjectiveSpec>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_step() -> SimDuration {
+    SimDuration::from_secs(10)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    #[serde(default = "default_cluster")]
+    pub name: String,
+}
+
+impl Default for ClusterSpec {
+    fn default() -> Self {
+        ClusterSpec {
+            name: default_cluster(),
+        }
+    }
+}
+
+fn default_cluster() -> String {
+    "default".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceGroupSpec {
+    pub name: String,
+    pub instance_type: String,
+    pub count: u32,
+    /// The text of `/etc/ecs/ecs.config` on these instances.
+    #[serde(default)]
+    pub ecs_config: String,
+    /// Zones the instances are spread over, round robin.
+    #[serde(default = "default_azs")]
+    pub availability_zones: Vec<String>,
+    /// When the group is launched.
+    #[serde(default)]
+    pub launch_at: SimDuration,
+}
+
+fn default_azs() -> Vec<String> {
+    ["us-east-1a", "us-east-1b", "us-east-1c"]
+        .map(String::from)
+        .to_vec()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSpec {
+    /// The image reference as task definitions name it.
+    pub image: String,
+    pub size_mib: f64,
+}
+
+/// A service in the shape of `aws ecs create-service` input (a subset).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSpec {
+    pub service_name: String,
+    /// A task definition family, optionally with `:revision`.
+    pub task_definition: String,
+    #[serde(default = "one")]
+    pub desired_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placement_strategy: Vec<StrategySpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placement_constraints: Vec<ConstraintSpec>,
+    /// When the service is created (an ecsim field, not AWS's). Creating it once the instances
+    /// have registered spreads the tasks as on a running cluster; at 0 the first instance to
+    /// register takes every task that fits, as a real cluster would.
+    #[serde(default)]
+    pub start_at: SimDuration,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Knobs of the model, each defaulting to a fact of `ecs-facts.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// From launch to the agent's registration. ecs-facts §7: an instance launched at 11:48:41 was
+    /// registered at 11:49:22 (41 s); boot to SSH is ≈ 26–29 s. Default uniform 35–47 s.
+    #[serde(default = "default_boot")]
+    pub boot_time: DurationDist,
+    /// From the image being on the host to the container running. ecs-facts §7: the same image
+    /// cached on EC2 starts in 1–3 s. Default uniform 1–3 s.
+    #[serde(default = "default_start")]
+    pub container_start: DurationDist,
+    /// End-to-end pull throughput from the registry, MB/s, capped by the host's network. ecs-facts
+    /// §7 marks this UNSOURCED: ~10–15 MB/s back-calculated from Fargate anecdotes. Default 15.
+    #[serde(default = "default_registry_rate")]
+    pub registry_mb_per_s: f64,
+    /// Size of an image the scenario does not list in `images`.
+    #[serde(default = "default_image_mib")]
+    pub default_image_mib: f64,
+    /// Memory the OS keeps from the agent, % of nominal. ecs-facts "Conflicts" #5: an m4.large
+    /// registers 7985 of 8192 MiB (2.5 %).
+    #[serde(default = "default_os_overhead")]
+    pub os_memory_overhead_pct: f64,
+    /// The event log keeps at most this many entries (the first ones; later ones are counted).
+    #[serde(default = "default_log_cap")]
+    pub event_log_capacity: usize,
+}
+
+fn default_boot() -> DurationDist {
+    DurationDist::Uniform {
+        min: SimDuration::from_secs(35),
+        max: SimDuration::from_secs(47),
+    }
+}
+fn default_start() -> DurationDist {
+    DurationDist::Uniform {
+        min: SimDuration::from_secs(1),
+        max: SimDuration::from_secs(3),
+    }
+}
+fn default_registry_rate() -> f64 {
+    15.0
+}
+fn default_image_mib() -> f64 {
+    200.0
+}
+fn default_os_overhead() -> f64 {
+    2.5
+}
+fn default_log_cap() -> usize {
+    10_000
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        ModelSpec {
+            boot_time: default_boot(),
+            container_start: default_start(),
+            registry_mb_per_s: default_registry_rate(),
+            default_image_mib: default_image_mib(),
+            os_memory_overhead_pct: default_os_overhead(),
+            event_log_capacity: default_log_cap(),
+        }
+    }
+}
+
+/// A condition on the run's summary that a lesson checks: `metric` is a dotted path into the
+/// summary JSON (`services.web.tasks.running_end`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveSpec {
+    pub name: String,
+    pub metric: String,
+    pub op: String,
+    pub value: f64,
+}
+
+/// A service resolved against its task definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: String,
+    pub taskdef: TaskDefId,
+    pub desired: u32,
+    pub strategies: Vec<Strategy>,
+    pub constraints: Vec<Constraint>,
+    pub start_at: SimDuration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceGroup {
+    pub name: String,
+    pub type_name: String,
+    pub spec: InstanceType,
+    pub agent: AgentConfig,
+    pub count: u32,
+    pub availability_zones: Vec<String>,
+    pub launch_at: SimDuration,
+}
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub file: String,
+    pub spec: ScenarioSpec,
+    pub taskdefs: Vec<TaskDefinition>,
+    pub services: Vec<Service>,
+    pub groups: Vec<InstanceGroup>,
+    pub image_sizes: BTreeMap<String, f64>,
+    /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
+    pub hash: u64,
+}
+
+/// The format of a scenario's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+impl Format {
+    /// JSON for `.json` files, TOML otherwise.
+    pub fn from_file_name(name: &str) -> Format {
+        if name.to_ascii_lowercase().ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Toml
+        }
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+impl Scenario {
+    /// Parses and validates a scenario. `file` names it in error messages and picks the format.
+    pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let spec = Self::parse_spec(text, file)?;
+        Self::from_spec(spec, file).map_err(|e| {
+            let line = locate(text, Format::from_file_name(file), &e.path);
+            ScenarioError {
+                file: file.into(),
+                line,
+                column: None,
+                field: Some(e.path),
+                message: e.message,
+            }
+        })
+    }
+
+    fn parse_spec(text: &str, file: &str) -> Result<ScenarioSpec, ScenarioError> {
+        let err = |line, column, field: String, message: String| ScenarioError {
+            file: file.into(),
+            line,
+            column,
+            field: if field.is_empty() || field == "." {
+                None
+            } else {
+                Some(field)
+            },
+            message,
+        };
+        match Format::from_file_name(file) {
+            Format::Json => {
+                let de = &mut serde_json::Deserializer::from_str(text);
+                serde_path_to_error::deserialize(de).map_err(|e| {
+                    let inner = e.inner();
+                    let msg = strip_position(&inner.to_string());
+                    err(
+                        Some(inner.line()),
+                        Some(inner.column()),
+                        e.path().to_string(),
+                        msg,
+                    )
+                })
+            }
+            Format::Toml => {
+                let de = toml::Deserializer::parse(text).map_err(|e| {
+                    let (l, c) = e.span().map(|s| line_col(text, s.start)).unzip();
+                    err(l, c, String::new(), e.message().trim().to_string())
+                })?;
+                serde_path_to_error::deserialize(de).map_err(|e| {
+                    let inner = e.inner();
+                    let (l, c) = inner.span().map(|s| line_col(text, s.start)).unzip();
+                    err(
+                        l,
+                        c,
+                        e.path().to_string(),
+                        inner.message().trim().to_string(),
+                    )
+                })
+            }
+        }
+    }
+
+    /// Validates a parsed spec (e.g. one built in code) into a runnable scenario.
+    pub fn from_spec(spec: ScenarioSpec, file: &str) -> Result<Scenario, FieldError> {
+        if spec.name.trim().is_empty() {
+            return Err(FieldError::new("name", "must not be empty"));
+        }
+        if spec.duration.is_zero() || spec.duration > MAX_DURATION {
+            return Err(FieldError::new(
+                "duration",
+                format!("{} is outside 1ns..=400 days", spec.duration),
+            ));
+        }
+        if spec.sample_step.is_zero() {
+            return Err(FieldError::new("sample_step", "must be positive"));
+        }
+        if spec.duration.0 / spec.sample_step.0 > MAX_SAMPLES {
+            return Err(FieldError::new(
+                "sample_step",
+                format!(
+                    "{} gives more than {MAX_SAMPLES} samples over {}",
+                    spec.sample_step, spec.duration
+                ),
+            ));
+        }
+        if spec.cluster.name.trim().is_empty() {
+            return Err(FieldError::new("cluster.name", "must not be empty"));
+        }
+        let m = &spec.model;
+        for (f, d) in [
+            ("model.boot_time", &m.boot_time),
+            ("model.container_start", &m.container_start),
+        ] {
+            d.validate().map_err(|msg| FieldError::new(f, msg))?;
+        }
+        for (f, v) in [
+            ("model.registry_mb_per_s", m.registry_mb_per_s),
+            ("model.default_image_mib", m.default_image_mib),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(FieldError::new(f, format!("{v} must be a positive number")));
+            }
+        }
+        if !(m.os_memory_overhead_pct.is_finite()
+            && (0.0..100.0).contains(&m.os_memory_overhead_pct))
+        {
+            return Err(FieldError::new(
+                "model.os_memory_overhead_pct",
+                "must be in 0..100",
+            ));
+        }
+
+        let mut types: BTreeMap<String, InstanceType> = catalog::builtin()
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t))
+            .collect();
+        for (name, t) in &spec.instance_types {
+            let p = |f: &str| format!("instance_types.{name}.{f}");
+            if t.vcpu == 0 || t.vcpu > 1024 {
+                return Err(FieldError::new(p("vcpu"), "must be 1..=1024"));
+            }
+            if t.memory_mib < 512 {
+                return Err(FieldError::new(p("memory_mib"), "must be at least 512"));
+            }
+            if !(t.network_gbps.is_finite() && t.network_gbps > 0.0) {
+                return Err(FieldError::new(p("network_gbps"), "must be positive"));
+            }
+            if !(t.price_per_hour.is_finite() && t.price_per_hour >= 0.0) {
+                return Err(FieldError::new(p("price_per_hour"), "must be zero or more"));
+            }
+            types.insert(name.clone(), t.clone());
+        }
+
+        let mut groups = Vec::new();
+        let mut total = 0u32;
+        for (i, g) in spec.instance_groups.iter().enumerate() {
+            let p = |f: &str| format!("instance_groups[{i}].{f}");
+            if g.name.trim().is_empty() {
+                return Err(FieldError::new(p("name"), "must not be empty"));
+            }
+            if spec.instance_groups[..i].iter().any(|o| o.name == g.name) {
+                return Err(FieldError::new(
+                    p("name"),
+                    format!("{:?} names two groups", g.name),
+                ));
+            }
+            let Some(t) = types.get(&g.instance_type) else {
+                let known: Vec<&str> = types.keys().map(String::as_str).collect();
+                return Err(FieldError::new(
+                    p("instance_type"),
+                    format!(
+                        "unknown instance type {:?}; known: {}",
+                        g.instance_type,
+                        known.join(", ")
+                    ),
+                ));
+            };
+            total = total.saturating_add(g.count);
+            if total > MAX_INSTANCES {
+                return Err(FieldError::new(
+                    p("count"),
+                    format!("more than {MAX_INSTANCES} instances in all"),
+                ));
+            }
+            if g.availability_zones.is_empty()
+                || g.availability_zones.iter().any(|z| z.trim().is_empty())
+            {
+                return Err(FieldError::new(
+                    p("availability_zones"),
+                    "needs at least one non-empty zone",
+                ));
+            }
+            let agent = AgentConfig::parse(&g.ecs_config).map_err(|e| {
+                FieldError::new(
+                    p("ecs_config"),
+                    format!("line {} of ecs.config: {}", e.line, e.message),
+                )
+            })?;
+            groups.push(InstanceGroup {
+                name: g.name.clone(),
+                type_name: g.instance_type.clone(),
+                spec: t.clone(),
+                agent,
+                count: g.count,
+                availability_zones: g.availability_zones.clone(),
+                launch_at: g.launch_at,
+            });
+        }
+
+        let mut image_sizes = BTreeMap::new();
+        for (i, im) in spec.images.iter().enumerate() {
+            if !(im.size_mib.is_finite() && im.size_mib >= 0.0) {
+                return Err(FieldError::new(
+                    format!("images[{i}].size_mib"),
+                    "must be zero or more",
+                ));
+            }
+            if image_sizes.insert(im.image.clone(), im.size_mib).is_some() {
+                return Err(FieldError::new(
+                    format!("images[{i}].image"),
+                    format!("{:?} is listed twice", im.image),
+                ));
+            }
+        }
+
+        let mut taskdefs = Vec::new();
+        for (i, td) in spec.task_definitions.iter().enumerate() {
+            let p = format!("task_definitions[{i}]");
+            let t = td.validate(&p)?;
+            if taskdefs
+                .iter()
+                .any(|o: &TaskDefinition| o.family == t.family && o.revision == t.revision)
+            {
+                return Err(FieldError::new(
+                    format!("{p}.family"),
+                    format!("{}:{} is defined twice", t.family, t.revision),
+                ));
+            }
+            taskdefs.push(t);
+        }
+
+        let mut services = Vec::new();
+        for (i, s) in spec.services.iter().enumerate() {
+            let p = |f: &str| format!("services[{i}].{f}");
+            if s.service_name.trim().is_empty() {
+                return Err(FieldError::new(p("serviceName"), "must not be empty"));
+            }
+            if spec.services[..i]
+                .iter()
+                .any(|o| o.service_name == s.service_name)
+            {
+                return Err(FieldError::new(
+                    p("serviceName"),
+                    format!("{:?} names two services", s.service_name),
+                ));
+            }
+            match s.launch_type.as_deref() {
+                None | Some("EC2") => {}
+                Some(other) => {
+                    return Err(FieldError::new(
+                        p("launchType"),
+                        format!(
+                            "{other:?} is not modelled yet; only EC2 capacity runs in this version"
+                        ),
+                    ))
+                }
+            }
+            let (family, revision) = match s.task_definition.rsplit_once(':') {
+                Some((f, r)) => match r.parse::<u32>() {
+                    Ok(r) => (f, Some(r)),
+                    Err(_) => (s.task_definition.as_str(), None),
+                },
+                None => (s.task_definition.as_str(), None),
+            };
+            // Without a revision, the latest one, as ECS does.
+            let td = taskdefs
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.family == family && revision.is_none_or(|r| r == t.revision))
+                .max_by_key(|(_, t)| t.revision);
+            let Some((tdi, td)) = td else {
+                let known: Vec<String> = taskdefs
+                    .iter()
+                    .map(|t| format!("{}:{}", t.family, t.revision))
+                    .collect();
+                return Err(FieldError::new(
+                    p("taskDefinition"),
+                    format!(
+                        "no task definition {:?}; defined: {}",
+                        s.task_definition,
+                        known.join(", ")
+                    ),
+                ));
+            };
+            if s.desired_count > MAX_DESIRED {
+                return Err(FieldError::new(
+                    p("desiredCount"),
+                    format!("must be at most {MAX_DESIRED}"),
+                ));
+            }
+            if s.placement_strategy.len() > placement::MAX_STRATEGIES {
+                return Err(FieldError::new(
+                    p("placementStrategy"),
+                    format!(
+                        "ECS allows at most {} strategy rules",
+                        placement::MAX_STRATEGIES
+                    ),
+                ));
+            }
+            let mut strategies = Vec::new();
+            for (j, st) in s.placement_strategy.iter().enumerate() {
+                strategies.push(st.validate(&p(&format!("placementStrategy[{j}]")))?);
+            }
+            if strategies.is_empty() {
+                strategies = placement::default_strategies();
+            }
+            let mut constraints = td.constraints.clone();
+            for (j, c) in s.placement_constraints.iter().enumerate() {
+                constraints.push(c.validate(&p(&format!("placementConstraints[{j}]")))?);
+            }
+            if constraints.len() > placement::MAX_CONSTRAINTS {
+                return Err(FieldError::new(
+                    p("placementConstraints"),
+                    format!(
+                        "ECS allows at most {} constraints per task (task definition and service together)",
+                        placement::MAX_CONSTRAINTS
+                    ),
+                ));
+            }
+            services.push(Service {
+                name: s.service_name.clone(),
+                taskdef: TaskDefId(tdi as u32),
+                desired: s.desired_count,
+                strategies,
+                constraints,
+                start_at: s.start_at,
+            });
+        }
+
+        for (i, o) in spec.objectives.iter().enumerate() {
+            if !matches!(o.op.as_str(), "<" | "<=" | "==" | ">=" | ">" | "!=") {
+                return Err(FieldError::new(
+                    format!("objectives[{i}].op"),
+                    format!("{:?} is not a comparison; use <, <=, ==, !=, >= or >", o.op),
+                ));
+            }
+            if o.metric.trim().is_empty() {
+                return Err(FieldError::new(
+                    format!("objectives[{i}].metric"),
+                    "must not be empty",
+                ));
+            }
+        }
+
+        let canonical = serde_json::to_string(&spec).unwrap_or_default();
+        Ok(Scenario {
+            file: file.to_string(),
+            hash: fnv1a(canonical.as_bytes()),
+            spec,
+            taskdefs,
+            services,
+            groups,
+            image_sizes,
+        })
+    }
+
+    pub fn image_size_mib(&self, image: &str) -> f64 {
+        self.image_sizes
+            .get(image)
+            .copied()
+            .unwrap_or(self.spec.model.default_image_mib)
+    }
+}
+
+/// serde_json appends " at line L column C"; the error already carries both.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Finds the line of a field path like `services[1].placementStrategy[0].field` in the scenario
+/// text, for errors found after parsing. Best effort: it follows `[[array]]` headers and keys in
+/// TOML, and keys in JSON, and gives up (None) where the text is laid out otherwise.
+pub fn locate(text: &str, format: Format, path: &str) -> Option<usize> {
+    let mut from = 0usize;
+    let mut found = None;
+    for seg in path.split('.') {
+        let (key, index) = match seg.split_once('[') {
+            Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (seg, None),
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let rest = &text[from..];
+        let pos = match format {
+            Format::Toml => {
+                let (top, nested) = (format!("[[{key}]]"), format!(".{key}]]"));
+                let mut headers: Vec<usize> = rest
+                    .match_indices(&top)
+                    .chain(rest.match_indices(&nested))
+                    .map(|(i, _)| i)
+                    .collect();
+                headers.sort_unstable();
+                match index {
+                    Some(n) if n < headers.len() => Some(headers[n]),
+                    _ => find_key(rest, key, &[" =", "="]),
+                }
+            }
+            Format::Json => find_key(rest, &format!("\"{key}\""), &[":", " :"]),
+        }?;
+        from += pos;
+        found = Some(from);
+        // Step past the header or key so the next segment is searched after it.
+        from += key.len().min(text.len() - from);
+    }
+    found.map(|o| line_col(text, o).0)
+}
+
+fn find_key(rest: &str, key: &str, seps: &[&str]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for sep in seps {
+        let pat = format!("{key}{sep}");
+        let mut start = 0;
+        while let Some(i) = rest[start..].find(&pat) {
+            let at = start + i;
+            let before = rest[..at].chars().last();
+            if before.is_none_or(|c| !(c.is_alphanumeric() || c == '_')) {
+                best = Some(best.map_or(at, |b: usize| b.min(at)));
+                break;
+            }
+            start = at + 1;
+        }
+    }
+    best
+}

@@ -1,0 +1,133 @@
+//! Tasks and their lifecycle, with the states ECS names (ecs-facts §1 "Task lastStatus flow"):
+//! PROVISIONING → PENDING → ACTIVATING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING →
+//! STOPPED. A task only moves forward; it may skip ahead to the stop path from any state before
+//! RUNNING (a task that fails to start), but RUNNING is reached only through ACTIVATING.
+//!
+//! Here a task waiting for an instance that can take it stays PENDING with the reason ECS would
+//! give (the service scheduler retries it whenever capacity changes).
+
+use crate::placement::Reason;
+use crate::time::SimTime;
+use crate::units::{HostId, Port, ServiceId, TaskDefId, TaskId};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskState {
+    Provisioning,
+    Pending,
+    Activating,
+    Running,
+    Deactivating,
+    Stopping,
+    Deprovisioning,
+    Stopped,
+}
+
+impl TaskState {
+    pub const ALL: [TaskState; 8] = [
+        TaskState::Provisioning,
+        TaskState::Pending,
+        TaskState::Activating,
+        TaskState::Running,
+        TaskState::Deactivating,
+        TaskState::Stopping,
+        TaskState::Deprovisioning,
+        TaskState::Stopped,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskState::Provisioning => "PROVISIONING",
+            TaskState::Pending => "PENDING",
+            TaskState::Activating => "ACTIVATING",
+            TaskState::Running => "RUNNING",
+            TaskState::Deactivating => "DEACTIVATING",
+            TaskState::Stopping => "STOPPING",
+            TaskState::Deprovisioning => "DEPROVISIONING",
+            TaskState::Stopped => "STOPPED",
+        }
+    }
+
+    /// Whether ECS moves a task from `self` to `next`.
+    pub fn can_move_to(self, next: TaskState) -> bool {
+        use TaskState::*;
+        match next {
+            Running => self == Activating,
+            Activating => self == Pending,
+            // Forward only; the stop path can be entered from any earlier state.
+            _ => next > self,
+        }
+    }
+}
+
+/// The task state machine refused a move: a bug in the engine, reported by the invariant checks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("task {task}: illegal transition {from:?} -> {to:?}")]
+pub struct IllegalTransition {
+    pub task: u32,
+    pub from: TaskState,
+    pub to: TaskState,
+}
+
+/// A host port a task holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct HeldPort {
+    pub port: Port,
+    pub dynamic: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: TaskId,
+    pub service: ServiceId,
+    pub taskdef: TaskDefId,
+    /// The number of the task within its service, from 1 (`web:3`).
+    pub ordinal: u32,
+    pub state: TaskState,
+    pub host: Option<HostId>,
+    pub ports: Vec<HeldPort>,
+    pub uses_eni: bool,
+    /// Bumped whenever the task's pending work is void (it stopped, it was moved): events that carry
+    /// an older generation are dropped.
+    pub generation: u32,
+    pub created_at: SimTime,
+    pub running_at: Option<SimTime>,
+    /// The last reason placement failed, while the task waits for an instance.
+    pub pending_reason: Option<Reason>,
+}
+
+impl Task {
+    pub fn move_to(&mut self, next: TaskState) -> Result<(), IllegalTransition> {
+        if self.state.can_move_to(next) {
+            self.state = next;
+            Ok(())
+        } else {
+            Err(IllegalTransition {
+                task: self.id.0,
+                from: self.state,
+                to: next,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TaskState::*;
+
+    #[test]
+    fn lifecycle_moves_forward_only() {
+        assert!(Provisioning.can_move_to(Pending));
+        assert!(Pending.can_move_to(Activating));
+        assert!(Activating.can_move_to(Running));
+        assert!(Running.can_move_to(Deactivating));
+        assert!(Pending.can_move_to(Stopped), "a task that fails to start");
+        assert!(
+            !Pending.can_move_to(Running),
+            "RUNNING only through ACTIVATING"
+        );
+        assert!(!Running.can_move_to(Pending));
+        assert!(!Stopped.can_move_to(Stopped));
+    }
+}

@@ -1,0 +1,392 @@
+//! Task definitions, read in the AWS API's own JSON shape (`aws ecs describe-task-definition`'s
+//! `taskDefinition` object, a subset), so a user can paste theirs; fields the model does not use
+//! (ARNs, `status`, `requiresAttributes`, …) are accepted and ignored.
+//!
+//! What a task reserves on an instance follows ECS (ecs-facts §4): task-level `cpu`/`memory` when
+//! given, otherwise the sum over containers, where a container's memory is its `memoryReservation`
+//! (soft limit) if set, else its `memory` (hard limit).
+
+use crate::error::FieldError;
+use crate::units::{CpuUnits, MiB, Port};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDefinitionSpec {
+    pub family: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_mode: Option<String>,
+    pub container_definitions: Vec<ContainerDefinitionSpec>,
+    /// Task-level CPU: a number of units, or a string as the API returns it ("256", "1 vCPU").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<NumberOrText>,
+    /// Task-level memory: MiB, or a string ("512", "2 GB").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<NumberOrText>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires_compatibilities: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_role_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placement_constraints: Vec<crate::placement::ConstraintSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerDefinitionSpec {
+    pub name: String,
+    pub image: String,
+    #[serde(default)]
+    pub cpu: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_reservation: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub port_mappings: Vec<PortMappingSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub essential: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortMappingSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<Port>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_port: Option<Port>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkMode {
+    Bridge,
+    Host,
+    Awsvpc,
+    None,
+}
+
+/// The host port a container port needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HostPortNeed {
+    /// `hostPort` 0 or absent in bridge mode: the agent gives the next free port of the range.
+    Dynamic,
+    /// A fixed host port: one such task per instance.
+    Static(Port),
+}
+
+/// A validated task definition, reduced to what the model uses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskDefinition {
+    pub family: String,
+    pub revision: u32,
+    pub network_mode: NetworkMode,
+    pub cpu: CpuUnits,
+    pub memory: MiB,
+    pub containers: Vec<Container>,
+    /// Host ports the task needs, in container order.
+    pub host_ports: Vec<HostPortNeed>,
+    pub constraints: Vec<crate::placement::Constraint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    pub essential: bool,
+}
+
+/// Parses task-level CPU as the API accepts it: units ("256"), or vCPUs ("0.25 vCPU", "1 vcpu").
+fn parse_cpu(v: &NumberOrText) -> Result<u32, String> {
+    let (num, vcpu) = match v {
+        NumberOrText::Number(n) => (*n, false),
+        NumberOrText::Text(t) => {
+            let lower = t.trim().to_ascii_lowercase();
+            match lower.strip_suffix("vcpu") {
+                Some(n) => (n.trim().parse::<f64>().map_err(|_| bad_cpu(t))?, true),
+                None => (lower.parse::<f64>().map_err(|_| bad_cpu(t))?, false),
+            }
+        }
+    };
+    let units = if vcpu { num * 1024.0 } else { num };
+    if !(units.is_finite() && units >= 0.0 && units.fract() == 0.0 && units <= u32::MAX as f64) {
+        return Err(format!("{units} is not a whole number of CPU units"));
+    }
+    Ok(units as u32)
+}
+
+fn bad_cpu(t: &str) -> String {
+    format!("{t:?} is not a CPU size; write units (\"256\") or vCPUs (\"0.25 vCPU\")")
+}
+
+/// Parses task-level memory: MiB ("512") or GB ("2 GB", where 1 GB = 1024 MiB as in the API).
+fn parse_memory(v: &NumberOrText) -> Result<u32, String> {
+    let mib = match v {
+        NumberOrText::Number(n) => *n,
+        NumberOrText::Text(t) => {
+            let lower = t.trim().to_ascii_lowercase();
+            let bad =
+                || format!("{t:?} is not a memory size; write MiB (\"512\") or GB (\"2 GB\")");
+            match lower.strip_suffix("gb") {
+                Some(n) => n.trim().parse::<f64>().map_err(|_| bad())? * 1024.0,
+                None => lower
+                    .strip_suffix("mib")
+                    .or(lower.strip_suffix("mb"))
+                    .unwrap_or(&lower)
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| bad())?,
+            }
+        }
+    };
+    if !(mib.is_finite() && mib >= 0.0 && mib.fract() == 0.0 && mib <= u32::MAX as f64) {
+        return Err(format!("{mib} is not a whole number of MiB"));
+    }
+    Ok(mib as u32)
+}
+
+impl TaskDefinitionSpec {
+    /// Checks the definition as ECS's RegisterTaskDefinition would, and reduces it. `path` is where
+    /// the definition sits in the scenario, for error messages.
+    pub fn validate(&self, path: &str) -> Result<TaskDefinition, FieldError> {
+        let at = |f: &str| format!("{path}.{f}");
+        if self.family.trim().is_empty() {
+            return Err(FieldError::new(at("family"), "must not be empty"));
+        }
+        let network_mode = match self.network_mode.as_deref().unwrap_or("bridge") {
+            "bridge" => NetworkMode::Bridge,
+            "host" => NetworkMode::Host,
+            "awsvpc" => NetworkMode::Awsvpc,
+            "none" => NetworkMode::None,
+            other => {
+                return Err(FieldError::new(
+                    at("networkMode"),
+                    format!("{other:?} is not a network mode; use bridge, host, awsvpc or none"),
+                ))
+            }
+        };
+        if self.container_definitions.is_empty() {
+            return Err(FieldError::new(
+                at("containerDefinitions"),
+                "needs at least one container",
+            ));
+        }
+        let task_cpu = match &self.cpu {
+            Some(v) => {
+                let u = parse_cpu(v).map_err(|m| FieldError::new(at("cpu"), m))?;
+                // ecs-facts §4 "Task-level CPU on EC2": 128 to 10240 units.
+                if !(128..=10240).contains(&u) {
+                    return Err(FieldError::new(
+                        at("cpu"),
+                        format!("{u} CPU units is outside ECS's 128..=10240 for a task"),
+                    ));
+                }
+                Some(u)
+            }
+            None => None,
+        };
+        let task_mem = match &self.memory {
+            Some(v) => Some(parse_memory(v).map_err(|m| FieldError::new(at("memory"), m))?),
+            None => None,
+        };
+
+        let mut containers = Vec::new();
+        let mut host_ports = Vec::new();
+        let mut cpu_sum: u32 = 0;
+        let mut mem_sum: u32 = 0;
+        for (i, c) in self.container_definitions.iter().enumerate() {
+            let cp = |f: &str| format!("{path}.containerDefinitions[{i}].{f}");
+            if c.name.trim().is_empty() {
+                return Err(FieldError::new(cp("name"), "must not be empty"));
+            }
+            if containers.iter().any(|x: &Container| x.name == c.name) {
+                return Err(FieldError::new(
+                    cp("name"),
+                    format!("{:?} is used by two containers", c.name),
+                ));
+            }
+            if c.image.trim().is_empty() {
+                return Err(FieldError::new(cp("image"), "must not be empty"));
+            }
+            // ecs-facts §4: the Docker minimum is 6 MiB; `memory` must exceed `memoryReservation`.
+            for (f, v) in [
+                ("memory", c.memory),
+                ("memoryReservation", c.memory_reservation),
+            ] {
+                if let Some(m) = v {
+                    if m < 6 {
+                        return Err(FieldError::new(
+                            cp(f),
+                            format!("{m} MiB is below Docker's 6 MiB minimum"),
+                        ));
+                    }
+                }
+            }
+            if let (Some(hard), Some(soft)) = (c.memory, c.memory_reservation) {
+                if hard <= soft {
+                    return Err(FieldError::new(
+                        cp("memoryReservation"),
+                        format!("{soft} MiB must be below the hard limit `memory` ({hard} MiB)"),
+                    ));
+                }
+            }
+            let reserve = c.memory_reservation.or(c.memory);
+            if reserve.is_none() && task_mem.is_none() {
+                return Err(FieldError::new(
+                    cp("memory"),
+                    "a container needs `memory` or `memoryReservation` when the task sets no memory",
+                ));
+            }
+            mem_sum = mem_sum.saturating_add(reserve.unwrap_or(0));
+            cpu_sum = cpu_sum.saturating_add(c.cpu);
+            for (j, pm) in c.port_mappings.iter().enumerate() {
+                let pp =
+                    |f: &str| format!("{path}.containerDefinitions[{i}].portMappings[{j}].{f}");
+                let Some(container_port) = pm.container_port.filter(|&p| p > 0) else {
+                    return Err(FieldError::new(
+                        pp("containerPort"),
+                        "is required and must be 1..=65535",
+                    ));
+                };
+                let need = match (network_mode, pm.host_port) {
+                    (NetworkMode::Bridge, None | Some(0)) => HostPortNeed::Dynamic,
+                    (NetworkMode::Bridge, Some(h)) => HostPortNeed::Static(h),
+                    (NetworkMode::Host, None) => HostPortNeed::Static(container_port),
+                    (NetworkMode::Host, Some(h)) if h == container_port => HostPortNeed::Static(h),
+                    (NetworkMode::Host, Some(h)) => {
+                        return Err(FieldError::new(
+                            pp("hostPort"),
+                            format!("in host mode hostPort ({h}) must equal containerPort ({container_port})"),
+                        ))
+                    }
+                    // awsvpc: the port is on the task's own ENI, not the host's.
+                    (NetworkMode::Awsvpc, Some(h)) if h != 0 && h != container_port => {
+                        return Err(FieldError::new(
+                            pp("hostPort"),
+                            format!("in awsvpc mode hostPort ({h}) must be absent or equal containerPort"),
+                        ))
+                    }
+                    (NetworkMode::Awsvpc, _) => continue,
+                    (NetworkMode::None, _) => {
+                        return Err(FieldError::new(pp("containerPort"), "networkMode none has no port mappings"))
+                    }
+                };
+                if let HostPortNeed::Static(p) = need {
+                    if host_ports.contains(&need) {
+                        return Err(FieldError::new(
+                            pp("hostPort"),
+                            format!("host port {p} is mapped twice"),
+                        ));
+                    }
+                }
+                host_ports.push(need);
+            }
+            containers.push(Container {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                essential: c.essential.unwrap_or(true),
+            });
+        }
+        if !containers.iter().any(|c| c.essential) {
+            return Err(FieldError::new(
+                at("containerDefinitions"),
+                "at least one container must be essential",
+            ));
+        }
+        if let Some(tm) = task_mem {
+            if mem_sum > tm {
+                return Err(FieldError::new(
+                    at("memory"),
+                    format!("{tm} MiB is less than the containers' reservations ({mem_sum} MiB)"),
+                ));
+            }
+        }
+        let mut constraints = Vec::new();
+        for (i, c) in self.placement_constraints.iter().enumerate() {
+            constraints.push(c.validate(&format!("{path}.placementConstraints[{i}]"))?);
+        }
+        Ok(TaskDefinition {
+            family: self.family.clone(),
+            revision: self.revision.unwrap_or(1),
+            network_mode,
+            cpu: CpuUnits(task_cpu.unwrap_or(cpu_sum)),
+            memory: MiB(task_mem.unwrap_or(mem_sum)),
+            containers,
+            host_ports,
+            constraints,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(json: &str) -> TaskDefinitionSpec {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn accepts_describe_task_definition_output() {
+        // Trimmed from real `aws ecs describe-task-definition` output: ARNs, status and
+        // requiresAttributes are ignored; cpu and memory are strings.
+        let td = spec(
+            r#"{"taskDefinitionArn":"arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+                "family":"web","revision":3,"status":"ACTIVE","networkMode":"bridge",
+                "requiresAttributes":[{"name":"com.amazonaws.ecs.capability.docker-remote-api.1.21"}],
+                "cpu":"512","memory":"1 GB",
+                "containerDefinitions":[{"name":"web","image":"nginx:1.25","cpu":256,"memoryReservation":256,
+                  "memory":512,"portMappings":[{"containerPort":80,"hostPort":0,"protocol":"tcp"}],"essential":true}]}"#,
+        )
+        .validate("task_definitions[0]")
+        .unwrap();
+        assert_eq!(td.revision, 3);
+        assert_eq!(td.cpu, CpuUnits(512));
+        assert_eq!(td.memory, MiB(1024));
+        assert_eq!(td.host_ports, vec![HostPortNeed::Dynamic]);
+    }
+
+    #[test]
+    fn reservation_sums_containers_using_the_soft_limit() {
+        let td = spec(
+            r#"{"family":"a","containerDefinitions":[
+                {"name":"x","image":"i","cpu":100,"memory":300,"memoryReservation":200},
+                {"name":"y","image":"i","cpu":50,"memory":128,"portMappings":[{"containerPort":8080,"hostPort":80}]}]}"#,
+        )
+        .validate("t")
+        .unwrap();
+        assert_eq!(td.cpu, CpuUnits(150));
+        assert_eq!(td.memory, MiB(328));
+        assert_eq!(td.host_ports, vec![HostPortNeed::Static(80)]);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = spec(r#"{"family":"a","containerDefinitions":[{"name":"x","image":"i"}]}"#)
+            .validate("task_definitions[2]")
+            .unwrap_err();
+        assert_eq!(e.path, "task_definitions[2].containerDefinitions[0].memory");
+        let e = spec(r#"{"family":"a","networkMode":"host","containerDefinitions":[{"name":"x","image":"i","memory":64,
+            "portMappings":[{"containerPort":80,"hostPort":81}]}]}"#)
+            .validate("t")
+            .unwrap_err();
+        assert_eq!(e.path, "t.containerDefinitions[0].portMappings[0].hostPort");
+        let e = spec(r#"{"family":"a","cpu":"lots","containerDefinitions":[{"name":"x","image":"i","memory":64}]}"#)
+            .validate("t")
+            .unwrap_err();
+        assert_eq!(e.path, "t.cpu");
+    }
+}
