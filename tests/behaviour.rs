@@ -1,0 +1,274 @@
+//! Behaviour: each claim of the seed lecture and of ECS's documentation that this slice models,
+//! as a test on a small scenario.
+
+use ecsim_core::run;
+use ecsim_core::task::TaskState;
+use ecsim_tests::{one_service, parse, per_host, run_checked};
+
+const WEB: &str = r#"{ name = "web", image = "web:1", cpu = 256, memory = 512, portMappings = [{ containerPort = 8080, hostPort = 0 }] }"#;
+
+#[test]
+fn dynamic_ports_are_sequential_and_skip_reserved_ones() {
+    // 51678 and 51679 are reserved by default (the agent's introspection and credentials ports).
+    let sc = parse(&one_service(
+        1,
+        "m5.xlarge",
+        "ECS_DYNAMIC_HOST_PORT_RANGE=51676-51690",
+        WEB,
+        5,
+        "",
+    ));
+    let sim = run_checked(&sc, None);
+    let mut ports: Vec<(u32, u16)> = sim
+        .tasks()
+        .iter()
+        .map(|t| (t.ordinal, t.ports[0].port))
+        .collect();
+    ports.sort();
+    let got: Vec<u16> = ports.iter().map(|p| p.1).collect();
+    assert_eq!(got, vec![51676, 51677, 51680, 51681, 51682]);
+    assert!(sim.tasks().iter().all(|t| t.ports[0].dynamic));
+}
+
+#[test]
+fn the_default_dynamic_range_is_the_kernels() {
+    let sc = parse(&one_service(1, "m5.large", "", WEB, 2, ""));
+    let sim = run_checked(&sc, None);
+    let mut ports: Vec<u16> = sim.tasks().iter().map(|t| t.ports[0].port).collect();
+    ports.sort();
+    assert_eq!(ports, vec![32768, 32769]);
+}
+
+#[test]
+fn a_static_host_port_allows_one_task_per_host() {
+    let c = r#"{ name = "web", image = "web:1", cpu = 256, memory = 512, portMappings = [{ containerPort = 8080, hostPort = 80 }] }"#;
+    let sc = parse(&one_service(3, "m5.large", "", c, 5, ""));
+    let sim = run_checked(&sc, None);
+    assert_eq!(per_host(&sim), vec![1, 1, 1]);
+    let out = sim.finish();
+    let s = &out.summary.services["app"];
+    assert_eq!(s.tasks.running_end, 3);
+    assert_eq!(s.tasks.pending_end, 2);
+    assert_eq!(s.pending_reasons.get("RESOURCE:PORTS"), Some(&2));
+}
+
+#[test]
+fn dynamic_ports_place_many_tasks_per_host() {
+    let sc = parse(&one_service(3, "m5.large", "", WEB, 5, ""));
+    let out = run_checked(&sc, None).finish();
+    assert_eq!(out.summary.services["app"].tasks.running_end, 5);
+    assert!(out.summary.services["app"].pending_reasons.is_empty());
+}
+
+#[test]
+fn binpack_fills_one_host_before_the_next() {
+    // m5.large registers 2048 CPU units: four 512-unit tasks fill one.
+    let c = r#"{ name = "w", image = "w", cpu = 512, memory = 256 }"#;
+    let binpack = r#"placementStrategy = [{ type = "binpack", field = "cpu" }]"#;
+    let sim = run_checked(&parse(&one_service(3, "m5.large", "", c, 6, binpack)), None);
+    let mut hosts = per_host(&sim);
+    hosts.sort();
+    assert_eq!(hosts, vec![0, 2, 4]);
+}
+
+#[test]
+fn spread_balances_over_instances() {
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 256 }"#;
+    let spread = r#"placementStrategy = [{ type = "spread", field = "instanceId" }]"#;
+    let sim = run_checked(&parse(&one_service(3, "m5.large", "", c, 9, spread)), None);
+    assert_eq!(per_host(&sim), vec![3, 3, 3]);
+    // The default spreads over zones first, then over the instances of a zone: 4 hosts in 3 zones
+    // (a, b, c, a) take 9 tasks as 3 per zone, zone a's 3 split over its two hosts.
+    let sim = run_checked(&parse(&one_service(4, "m5.large", "", c, 9, "")), None);
+    let h = per_host(&sim);
+    assert_eq!((h[0] + h[3], h[1], h[2]), (3, 3, 3), "{h:?}");
+    assert!(h[0].abs_diff(h[3]) == 1, "{h:?}");
+}
+
+#[test]
+fn chained_strategies_break_ties_in_order() {
+    // Spread over zones first (two hosts in a, one in b), then binpack on memory within a zone.
+    let sc = parse(&format!(
+        "{}\n{}",
+        one_service(
+            3,
+            "m5.large",
+            "",
+            r#"{ name = "w", image = "w", cpu = 128, memory = 256 }"#,
+            4,
+            r#"placementStrategy = [{ type = "spread", field = "attribute:ecs.availability-zone" }, { type = "binpack", field = "memory" }]"#
+        )
+        .replace("count = 3", "count = 3\navailability_zones = [\"a\", \"a\", \"b\"]"),
+        ""
+    ));
+    let sim = run_checked(&sc, None);
+    let hosts = per_host(&sim);
+    // Zone b (host 3) gets half; zone a's half is packed onto one of its two hosts.
+    assert_eq!(hosts[2], 2, "{hosts:?}");
+    assert!(
+        hosts[..2].contains(&2) && hosts[..2].contains(&0),
+        "{hosts:?}"
+    );
+}
+
+#[test]
+fn a_task_too_big_for_any_host_stays_pending_with_the_reason() {
+    let big_mem = r#"{ name = "w", image = "w", cpu = 256, memory = 16000 }"#;
+    let out = run_checked(
+        &parse(&one_service(2, "m5.large", "", big_mem, 2, "")),
+        None,
+    )
+    .finish();
+    let s = &out.summary.services["app"];
+    assert_eq!(s.tasks.running_end, 0);
+    assert_eq!(s.tasks.pending_end, 2);
+    assert_eq!(s.pending_reasons.get("RESOURCE:MEMORY"), Some(&2));
+
+    let big_cpu = r#"{ name = "w", image = "w", cpu = 4096, memory = 256 }"#;
+    let out = run_checked(
+        &parse(&one_service(2, "m5.large", "", big_cpu, 1, "")),
+        None,
+    )
+    .finish();
+    assert_eq!(
+        out.summary.services["app"]
+            .pending_reasons
+            .get("RESOURCE:CPU"),
+        Some(&1)
+    );
+}
+
+#[test]
+fn registered_memory_is_below_nominal_and_less_the_reserved_memory() {
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64 }"#;
+    let sim = run_checked(
+        &parse(&one_service(
+            1,
+            "m5.large",
+            "ECS_RESERVED_MEMORY=256",
+            c,
+            1,
+            "",
+        )),
+        None,
+    );
+    let i = &sim.instances()[0];
+    assert_eq!(i.registered_cpu.0, 2048, "2 vCPU x 1024");
+    // 8192 MiB less 2.5 % for the OS (7987), less ECS_RESERVED_MEMORY.
+    assert_eq!(i.registered_memory.0, 7987 - 256);
+}
+
+#[test]
+fn distinct_instance_allows_one_task_of_the_service_per_host() {
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64 }"#;
+    let extra = r#"placementConstraints = [{ type = "distinctInstance" }]"#;
+    let out = run_checked(&parse(&one_service(3, "m5.large", "", c, 5, extra)), None).finish();
+    let s = &out.summary.services["app"];
+    assert_eq!(s.tasks.running_end, 3);
+    assert_eq!(
+        s.pending_reasons.get("CONSTRAINT:distinctInstance"),
+        Some(&2)
+    );
+}
+
+#[test]
+fn member_of_keeps_tasks_on_matching_instances() {
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64 }"#;
+    let sc = parse(&one_service(
+        2,
+        "m5.large",
+        "",
+        c,
+        4,
+        r#"placementConstraints = [{ type = "memberOf", expression = "attribute:ecs.availability-zone == us-east-1b" }]"#,
+    ));
+    let sim = run_checked(&sc, None);
+    assert_eq!(per_host(&sim), vec![0, 4]);
+}
+
+#[test]
+fn a_wrong_ecs_cluster_never_joins() {
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64 }"#;
+    let sim = run_checked(
+        &parse(&one_service(2, "m5.large", "ECS_CLUSTER=prod", c, 2, "")),
+        None,
+    );
+    let out = sim.finish();
+    assert_eq!(out.summary.cluster.instances_never_joined, 2);
+    assert_eq!(out.summary.cluster.instances_end, 0);
+    assert_eq!(
+        out.summary.services["app"]
+            .pending_reasons
+            .get("NO_ACTIVE_INSTANCES"),
+        Some(&2)
+    );
+    assert!(
+        out.summary.cost_usd.ec2 > 0.0,
+        "instances that never joined are still billed"
+    );
+    assert!(out.log.entries.iter().any(|e| e
+        .message
+        .contains("never joined: ECS_CLUSTER=prod, cluster is 'default'")));
+}
+
+#[test]
+fn tasks_go_through_the_ecs_lifecycle_and_the_pull_comes_first() {
+    let c = r#"{ name = "w", image = "big:1", cpu = 128, memory = 64 }"#;
+    let text = one_service(1, "m5.large", "", c, 1, "")
+        + "[[images]]\nimage = \"big:1\"\nsize_mib = 1500\n";
+    let sim = run_checked(&parse(&text), None);
+    let t = &sim.tasks()[0];
+    assert_eq!(t.state, TaskState::Running);
+    // 1500 MiB at 15 MB/s is 104.9 s of pull, then 1–3 s to start, after the 60 s service start.
+    let running = t.running_at.unwrap().as_secs_f64();
+    assert!((60.0 + 104.8..60.0 + 108.0).contains(&running), "{running}");
+}
+
+#[test]
+fn a_second_task_on_a_host_reuses_the_pulled_image() {
+    let c = r#"{ name = "w", image = "big:1", cpu = 128, memory = 64 }"#;
+    let text = one_service(1, "m5.large", "", c, 2, "")
+        + "[[images]]\nimage = \"big:1\"\nsize_mib = 1500\n";
+    let sim = run_checked(&parse(&text), None);
+    let pulls = sim
+        .finish()
+        .log
+        .entries
+        .iter()
+        .filter(|e| e.kind == "image_pull")
+        .count();
+    assert_eq!(pulls, 1, "the second task waits for the same pull");
+}
+
+#[test]
+fn the_lesson_shows_static_versus_dynamic_ports() {
+    let lib = ecsim_tests::library();
+    let sc = lib
+        .iter()
+        .find(|s| s.spec.name == "static-vs-dynamic-ports")
+        .expect("the lesson is in the library");
+    let out = run(sc, &Default::default()).unwrap();
+    let s = &out.summary.services;
+    assert_eq!(s["web-static"].tasks.running_end, 3);
+    assert!(s["web-static"].tasks_per_instance.values().all(|&n| n == 1));
+    assert_eq!(s["web-dynamic"].tasks.running_end, 8);
+    assert!(
+        out.summary.objectives.iter().all(|o| o.held),
+        "{:?}",
+        out.summary.objectives
+    );
+}
+
+#[test]
+fn every_library_scenario_runs_with_its_objectives_held() {
+    for sc in ecsim_tests::library() {
+        let out = run_checked(&sc, None).finish();
+        for o in &out.summary.objectives {
+            assert!(
+                o.held,
+                "{}: objective {:?} did not hold: {:?}",
+                sc.file, o.name, o
+            );
+        }
+    }
+}
