@@ -9,6 +9,11 @@ use wasm_bindgen_test::wasm_bindgen_test;
 fn wasm_trace_hashes_equal_native_ones() {
     assert!(!ecsim_tests::LIBRARY.is_empty());
     for (file, text, native) in ecsim_tests::LIBRARY {
+        assert_eq!(
+            native.len(),
+            16,
+            "{file}: the build script recorded no native hash"
+        );
         let sc = ecsim_core::Scenario::parse(text, file).unwrap_or_else(|e| panic!("{e}"));
         let out =
             ecsim_core::run(&sc, &Default::default()).unwrap_or_else(|e| panic!("{file}: {e}"));

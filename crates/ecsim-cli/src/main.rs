@@ -4,6 +4,8 @@
 //! Exit codes: 0 the run completed; 1 the run failed (an engine invariant broke, or the output
 //! could not be written); 2 bad input (unreadable or invalid scenario, bad flags).
 
+mod bench;
+
 use clap::{Parser, Subcommand};
 use ecsim_core::{run, RunOptions, RunOutput, Scenario, SimDuration};
 use std::path::{Path, PathBuf};
@@ -26,6 +28,18 @@ struct Cli {
 enum Command {
     /// Run a scenario and print its summary.
     Run(RunArgs),
+    /// Measure events per second on a scenario, as a ratio against a bare event-queue loop run in
+    /// the same process (machines here are noisy; the ratio is what to compare).
+    Bench(BenchArgs),
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// The scenario file (default: the built-in default scenario).
+    scenario: Option<PathBuf>,
+    /// Keep running the scenario until this many seconds of wall time have passed.
+    #[arg(long, default_value_t = 2.0)]
+    seconds: f64,
 }
 
 #[derive(clap::Args)]
@@ -53,7 +67,7 @@ fn parse_duration(s: &str) -> Result<SimDuration, String> {
     ecsim_core::time::parse_duration(s)
 }
 
-enum Failure {
+pub(crate) enum Failure {
     BadInput(String),
     RunFailed(String),
 }
@@ -62,6 +76,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Run(args)) => run_command(&args),
+        Some(Command::Bench(args)) => bench::bench_command(args.scenario.as_deref(), args.seconds),
         None => run_default(),
     };
     match result {
@@ -84,7 +99,7 @@ fn run_default() -> Result<(), Failure> {
     )
     .map_err(|e| Failure::BadInput(e.to_string()))?;
     let out = run(&sc, &RunOptions::default()).map_err(|e| Failure::RunFailed(e.to_string()))?;
-    print!("{}", render_text(&sc, &out));
+    print!("{}", ecsim_core::report::text(&sc, &out.summary));
     Ok(())
 }
 
@@ -105,7 +120,7 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     if args.json {
         println!("{}", to_json(&out.summary));
     } else {
-        print!("{}", render_text(&sc, &out));
+        print!("{}", ecsim_core::report::text(&sc, &out.summary));
         if let Some(dir) = &args.out {
             println!("outputs written to {}", dir.display());
         }
@@ -133,87 +148,4 @@ fn write_outputs(dir: &Path, out: &RunOutput) -> Result<(), String> {
         std::fs::write(&p, body).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     }
     Ok(())
-}
-
-fn render_text(sc: &Scenario, out: &RunOutput) -> String {
-    use std::fmt::Write;
-    let s = &out.summary;
-    let mut t = String::new();
-    let _ = writeln!(t, "scenario   {} ({})", s.scenario, sc.file);
-    if !sc.spec.description.is_empty() {
-        let _ = writeln!(t, "           {}", sc.spec.description);
-    }
-    let _ = writeln!(t, "seed       {}", s.seed);
-    let _ = writeln!(t, "trace_hash {}", s.trace_hash);
-    let _ = writeln!(t, "simulated  {} s, {} events", s.sim_seconds, s.events);
-    let c = &s.cluster;
-    let _ = writeln!(
-        t,
-        "cluster    {}: {} instances registered of {} launched{}",
-        c.name,
-        c.instances_end,
-        c.instances_launched,
-        if c.instances_never_joined > 0 {
-            format!(" ({} never joined)", c.instances_never_joined)
-        } else {
-            String::new()
-        }
-    );
-    let _ = writeln!(
-        t,
-        "           CPU reserved mean {:.1} % peak {:.1} %; memory reserved mean {:.1} % peak {:.1} %",
-        c.cpu_reserved_pct.mean, c.cpu_reserved_pct.peak, c.mem_reserved_pct.mean, c.mem_reserved_pct.peak
-    );
-    let _ = writeln!(
-        t,
-        "           dynamic host ports in use at the end: {}",
-        c.dynamic_ports_in_use_end
-    );
-    for (name, svc) in &s.services {
-        let k = &svc.tasks;
-        let _ = writeln!(
-            t,
-            "service    {name}: {} running, {} pending of {} desired; {} started, {} failed",
-            k.running_end, k.pending_end, k.desired, k.started, k.failed
-        );
-        if let Some(ts) = svc.time_to_steady_state_s {
-            let _ = writeln!(t, "           all desired tasks running after {ts:.1} s");
-        }
-        if !svc.tasks_per_instance.is_empty() {
-            let per: Vec<String> = svc
-                .tasks_per_instance
-                .iter()
-                .map(|(h, n)| format!("{h}: {n}"))
-                .collect();
-            let _ = writeln!(t, "           running per instance: {}", per.join(", "));
-        }
-        for (reason, n) in &svc.pending_reasons {
-            let _ = writeln!(t, "           {n} pending: {reason}");
-        }
-    }
-    let _ = writeln!(
-        t,
-        "cost       ${:.4} (EC2 ${:.4})",
-        s.cost_usd.total, s.cost_usd.ec2
-    );
-    for o in &s.objectives {
-        let measured = o
-            .measured
-            .map(|m| m.to_string())
-            .unwrap_or_else(|| "n/a".into());
-        let _ = writeln!(
-            t,
-            "objective  [{}] {} ({} {} {}; measured {measured}){}",
-            if o.held { "held" } else { "FAILED" },
-            o.name,
-            o.metric,
-            o.op,
-            o.target,
-            o.error
-                .as_ref()
-                .map(|e| format!(" — {e}"))
-                .unwrap_or_default()
-        );
-    }
-    t
 }

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod placement;
 pub mod ports;
 pub mod queue;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

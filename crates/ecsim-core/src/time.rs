@@ -149,7 +149,7 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
         format!("{text:?} is not a duration; write e.g. \"30s\", \"10m\" or \"250ms\"")
     })?;
     let ns = value * scale_ns;
-    if !ns.is_finite() || ns < 0.0 || ns > 1e19 {
+    if !ns.is_finite() || !(0.0..=1e19).contains(&ns) {
         return Err(format!("duration {text:?} is out of range"));
     }
     Ok(SimDuration((ns + 0.5) as u64))

@@ -1,0 +1,155 @@
+//! The `ecsim` command as a user runs it: exit codes, the summary JSON contract, outputs.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn ecsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("ecsim runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn no_arguments_runs_the_default_scenario() {
+    let o = ecsim(&[]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("service    web: 8 running, 0 pending of 8 desired"),
+        "{text}"
+    );
+    assert!(text.contains("trace_hash "), "{text}");
+}
+
+#[test]
+fn the_summary_json_has_the_contracted_fields_and_is_reproducible() {
+    let a = json(&ecsim(&[
+        "run",
+        "scenarios/default.toml",
+        "--seed",
+        "7",
+        "--json",
+    ]));
+    for path in [
+        "scenario",
+        "seed",
+        "trace_hash",
+        "events",
+        "sim_seconds",
+        "services.web.tasks.desired",
+        "services.web.tasks.running_end",
+        "services.web.tasks.pending_end",
+        "services.web.tasks.started",
+        "services.web.tasks.failed",
+        "services.web.pending_reasons",
+        "cluster.instances_end",
+        "cluster.cpu_reserved_pct.mean",
+        "cluster.cpu_reserved_pct.peak",
+        "cluster.mem_reserved_pct.mean",
+        "cluster.mem_reserved_pct.peak",
+        "cost_usd.total",
+        "cost_usd.ec2",
+    ] {
+        let v = path.split('.').try_fold(&a, |v, k| v.get(k));
+        assert!(v.is_some(), "summary lacks {path}: {a:#}");
+    }
+    assert_eq!(a["seed"], 7);
+    assert_eq!(a["services"]["web"]["tasks"]["running_end"], 8);
+    let hash = a["trace_hash"].as_str().unwrap();
+    assert_eq!(hash.len(), 16);
+    let again = json(&ecsim(&[
+        "run",
+        "scenarios/default.toml",
+        "--seed",
+        "7",
+        "--json",
+    ]));
+    assert_eq!(again["trace_hash"], a["trace_hash"]);
+    let other = json(&ecsim(&[
+        "run",
+        "scenarios/default.toml",
+        "--seed",
+        "8",
+        "--json",
+    ]));
+    assert_ne!(other["trace_hash"], a["trace_hash"]);
+}
+
+#[test]
+fn a_malformed_scenario_exits_2_naming_the_field() {
+    let dir = std::env::temp_dir().join(format!("ecsim-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    let text = ecsim_core::DEFAULT_SCENARIO.replace("count = 3", "count = \"three\"");
+    std::fs::write(&bad, text).unwrap();
+    let o = ecsim(&["run", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("instance_groups[0].count"), "{err}");
+    assert!(err.contains("bad.toml:"), "{err}");
+
+    let o = ecsim(&["run", "no/such/file.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/file.toml"));
+
+    let o = ecsim(&["run", "scenarios/default.toml", "--seed", "minus one"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn out_writes_summary_timeseries_and_events() {
+    let dir = std::env::temp_dir().join(format!("ecsim-cli-out-{}", std::process::id()));
+    let o = ecsim(&[
+        "run",
+        "scenarios/lessons/static-vs-dynamic-ports.toml",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["services"]["web-static"]["pending_reasons"]["RESOURCE:PORTS"],
+        5
+    );
+    let csv = std::fs::read_to_string(dir.join("timeseries.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(
+        rows[0].starts_with("t_s,instances_active,cpu_reserved_pct"),
+        "{}",
+        rows[0]
+    );
+    // 5 minutes at a 5 s step: samples at 0, 5, ..., 300.
+    assert_eq!(rows.len(), 1 + 61);
+    let events = std::fs::read_to_string(dir.join("events.jsonl")).unwrap();
+    assert!(
+        events.lines().any(|l| l.contains("placed on i-0")),
+        "{events}"
+    );
+    for l in events.lines() {
+        serde_json::from_str::<serde_json::Value>(l).expect("each line is JSON");
+    }
+}
+
+#[test]
+fn help_is_there_for_every_command() {
+    for args in [&["--help"][..], &["run", "--help"], &["bench", "--help"]] {
+        let o = ecsim(args);
+        assert!(o.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}

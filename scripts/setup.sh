@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what ecsim needs and this machine lacks; skips whatever is already there, so it is
+# cheap to run every time. Usage: scripts/setup.sh [--browser]
+#   always:     the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at Cargo.lock's version, crates
+#   --browser:  also Debian's chromium + chromium-driver and the npm playwright-core for the tests
+# Nothing prebuilt is downloaded (this machine reaches only package registries): the tools are
+# built with `cargo install`, which takes ~10 minutes the first time on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14 # 0.22 needs rustc >= 1.96.1 (shared/reference/toolchain.md P1)
+browser=0
+[ "${1:-}" = "--browser" ] && browser=1
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The wasm-bindgen CLI must be exactly the crate's version, or trunk tries to download one.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+[ -n "$WB_VERSION" ] || { log "cannot read wasm-bindgen's version from Cargo.lock"; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+apt_pid=""
+if [ "$browser" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
+  log "installing chromium and chromium-driver from Debian (in the background)"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  ( $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver ) \
+    > /tmp/ecsim-setup-apt.log 2>&1 &
+  apt_pid=$!
+fi
+
+if ! trunk --version 2>/dev/null | grep -qx "trunk $TRUNK_VERSION"; then
+  log "building trunk $TRUNK_VERSION (several minutes, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WB_VERSION" \
+   || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  log "building wasm-bindgen-cli $WB_VERSION (a few minutes, once)"
+  # No --locked: its lock file pins a webpki-roots the registry mirror lacks (toolchain.md P2).
+  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+# trunk's `cargo metadata` wants every target's crates on disk.
+cargo fetch --locked -q
+
+if [ "$browser" = 1 ]; then
+  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    log "installing playwright-core (npm)"
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ -n "$apt_pid" ]; then
+    if ! wait "$apt_pid"; then
+      log "apt-get failed:"; tail -20 /tmp/ecsim-setup-apt.log >&2; exit 1
+    fi
+  fi
+fi
+log "ready"

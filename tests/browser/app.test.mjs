@@ -1,0 +1,140 @@
+// Browser end-to-end test of the built web app (`trunk build --release` output in dist/).
+// Serves dist/ on 127.0.0.1, drives Debian's headless Chromium with playwright-core, and checks
+// that the page loads with the default scenario, that Run draws the chart (non-background pixels
+// in both line colours) and fills the summary with the running task count, and that the lesson's
+// objectives are shown as held. Screenshots go to test-output/browser/.
+// Usage: node app.test.mjs [DIST_DIR] [OUT_DIR]
+
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
+const outDir = path.resolve(process.argv[3] ?? path.join(root, 'test-output', 'browser'));
+fs.mkdirSync(outDir, { recursive: true });
+if (!fs.existsSync(path.join(dist, 'index.html'))) {
+  console.error(`no ${dist}/index.html: run 'trunk build --release' first`);
+  process.exit(2);
+}
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  const file = path.join(dist, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname));
+  if (!file.startsWith(dist) || !fs.existsSync(file)) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'ecsim-chromium-')), {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1200, height: 900 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const page = await browser.newPage();
+const errors = [];
+page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+page.on('pageerror', (e) => errors.push(String(e)));
+
+// Pixels of the chart: how many are not white, and how many are close to each line's colour.
+const canvasPixels = () => page.evaluate(() => {
+  const c = document.getElementById('chart');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let drawn = 0, red = 0, blue = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+    if (a > 0 && (r < 245 || g < 245 || b < 245)) drawn++;
+    if (a > 0 && Math.abs(r - 0xd6) < 30 && Math.abs(g - 0x27) < 30 && Math.abs(b - 0x28) < 30) red++;
+    if (a > 0 && Math.abs(r - 0x1f) < 30 && Math.abs(g - 0x77) < 30 && Math.abs(b - 0xb4) < 30) blue++;
+  }
+  return { drawn, red, blue, total: d.length / 4 };
+});
+
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
+    await page.screenshot({ path: path.join(outDir, `failure-${passed + failed}.png`), fullPage: true }).catch(() => {});
+  }
+}
+const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
+
+await check('the page loads on the default scenario', async () => {
+  await page.goto(base);
+  await page.waitForSelector('#run', { timeout: 30000 });
+  const picked = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].text);
+  assert(picked === 'scenarios/default.toml', `selected ${picked}`);
+  const before = await canvasPixels();
+  assert(before.drawn === 0, `canvas drawn before Run: ${JSON.stringify(before)}`);
+});
+
+await check('Run draws the reservation chart and shows the running tasks', async () => {
+  await page.click('#run');
+  await page.waitForSelector('#summary[data-running-tasks]', { timeout: 30000 });
+  const running = await page.$eval('#summary', (s) => s.dataset.runningTasks);
+  assert(running === '8', `running tasks ${running}`);
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(/service\s+web: 8 running, 0 pending of 8 desired/.test(report), `report: ${report}`);
+  assert(/trace_hash [0-9a-f]{16}/.test(report), 'no trace hash in the report');
+  const px = await canvasPixels();
+  assert(px.drawn > 2000, `too few drawn pixels: ${JSON.stringify(px)}`);
+  assert(px.red > 100 && px.blue > 100, `a line is missing: ${JSON.stringify(px)}`);
+  await page.screenshot({ path: path.join(outDir, 'default.png'), fullPage: true });
+});
+
+await check('the same seed gives the same trace hash as before; another seed another', async () => {
+  const hash = () => page.$eval('#report', (p) => p.textContent.match(/trace_hash ([0-9a-f]{16})/)[1]);
+  const first = await hash();
+  await page.fill('#seed', '1');
+  await page.click('#run');
+  await page.waitForFunction((h) => document.getElementById('report')?.textContent.includes(h), first);
+  await page.fill('#seed', '2');
+  await page.click('#run');
+  await page.waitForFunction((h) => !document.getElementById('report')?.textContent.includes(h), first);
+  assert((await hash()) !== first, 'seed 2 gave the same hash');
+});
+
+await check('the lesson shows its objectives held', async () => {
+  await page.fill('#seed', '');
+  await page.selectOption('#scenario', { label: 'scenarios/lessons/static-vs-dynamic-ports.toml' });
+  await page.click('#run');
+  await page.waitForFunction(() => document.getElementById('report')?.textContent.includes('web-static'));
+  const held = await page.$$eval('#objectives li.held', (l) => l.length);
+  const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
+  assert(held === 3 && notHeld === 0, `held ${held}, failed ${notHeld}`);
+  await page.screenshot({ path: path.join(outDir, 'lesson-static-vs-dynamic-ports.png'), fullPage: true });
+});
+
+await check('a broken scenario shows an error naming the field', async () => {
+  await page.click('#editor > summary');
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  await page.fill('#scenario-text', text.replace('desiredCount = 8', 'desiredCount = -8'));
+  await page.click('#run');
+  await page.waitForSelector('#error');
+  const msg = await page.$eval('#error', (e) => e.textContent);
+  assert(/desiredCount/.test(msg) && /:\d+/.test(msg), `error: ${msg}`);
+});
+
+await check('no console errors', async () => {
+  assert(errors.length === 0, errors.join('\n'));
+});
+
+await browser.close();
+server.close();
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
