@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 echo "ecsim: serving the web app on http://127.0.0.1:${PORT:-8080}/ (first build takes about a minute)"
-exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}" --skip-version-check
+export TRUNK_SKIP_VERSION_CHECK=true
+exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
 export PATH="$HOME/.cargo/bin:$PATH"
-export CARGO_TERM_COLOR=never TRUNK_SKIP_VERSION_CHECK=1
+export CARGO_TERM_COLOR=never TRUNK_SKIP_VERSION_CHECK=true
 
 step() { printf '\n=== %s\n' "$*"; }
 t0=$(date +%s)
