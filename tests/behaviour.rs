@@ -272,3 +272,90 @@ fn every_library_scenario_runs_with_its_objectives_held() {
         }
     }
 }
+
+#[test]
+fn scaling_in_stops_the_most_crowded_hosts_tasks_and_frees_their_ports() {
+    let spread = r#"placementStrategy = [{ type = "spread", field = "instanceId" }]"#;
+    let text = one_service(3, "m5.large", "", WEB, 9, spread)
+        + "[[actions]]\nat = \"200s\"\nservice = \"app\"\ndesired_count = 6\n";
+    let sim = run_checked(&parse(&text), None);
+    assert_eq!(per_host(&sim), vec![2, 2, 2]);
+    let stopped: Vec<_> = sim
+        .tasks()
+        .iter()
+        .filter(|t| t.state == TaskState::Stopped)
+        .collect();
+    assert_eq!(stopped.len(), 3);
+    assert!(
+        stopped.iter().all(|t| t.ports.is_empty()),
+        "stopped tasks hold no ports"
+    );
+    let out = sim.finish();
+    let s = &out.summary.services["app"];
+    assert_eq!(
+        (s.tasks.desired, s.tasks.running_end, s.tasks.stopped),
+        (6, 6, 3)
+    );
+    assert_eq!(out.summary.cluster.dynamic_ports_in_use_end, 6);
+}
+
+#[test]
+fn a_freed_static_port_lets_a_waiting_task_start() {
+    // Two services want host port 80 on 3 hosts: `a` takes all three, `b` waits (RESOURCE:PORTS)
+    // until `a` is scaled to 2 and one host's port 80 is free again.
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64, portMappings = [{ containerPort = 80, hostPort = 80 }] }"#;
+    let text = one_service(3, "m5.large", "", c, 3, "")
+        + r#"
+[[services]]
+serviceName = "b"
+taskDefinition = "app"
+desiredCount = 1
+startAt = "100s"
+[[actions]]
+at = "200s"
+service = "app"
+desired_count = 2
+"#;
+    let sim = run_checked(&parse(&text), None);
+    let b = sim.tasks().iter().find(|t| t.service.0 == 1).unwrap();
+    assert_eq!(b.state, TaskState::Running);
+    assert!(b.running_at.unwrap().as_secs_f64() > 200.0);
+    let out = sim.finish();
+    assert!(out
+        .log
+        .entries
+        .iter()
+        .any(|e| e.message.contains("reason RESOURCE:PORTS") && e.service.as_deref() == Some("b")));
+}
+
+#[test]
+fn stopping_a_task_mid_pull_cancels_its_pending_start() {
+    // The pull takes ~105 s; the service is scaled to 0 at 100 s, while it is in flight. The
+    // task's PullDone event is still in the queue, and must be dropped by the generation check.
+    let c = r#"{ name = "w", image = "big:1", cpu = 128, memory = 64 }"#;
+    let text = one_service(1, "m5.large", "", c, 1, "")
+        + "[[images]]\nimage = \"big:1\"\nsize_mib = 1500\n[[actions]]\nat = \"100s\"\nservice = \"app\"\ndesired_count = 0\n";
+    let sim = run_checked(&parse(&text), None);
+    let t = &sim.tasks()[0];
+    assert_eq!(t.state, TaskState::Stopped);
+    assert_eq!(
+        t.running_at, None,
+        "the stale PullDone/ContainerStarted never ran the task"
+    );
+    assert_eq!(sim.instances()[0].reserved_cpu.0, 0);
+    let out = sim.finish();
+    assert_eq!(out.summary.services["app"].tasks.started, 0);
+    assert!(!out.log.entries.iter().any(|e| e.kind == "task_running"));
+}
+
+#[test]
+fn scaling_out_adds_tasks() {
+    let text = one_service(2, "m5.large", "", WEB, 2, "")
+        + "[[actions]]\nat = \"150s\"\nservice = \"app\"\ndesired_count = 5\n";
+    let out = run_checked(&parse(&text), None).finish();
+    let s = &out.summary.services["app"];
+    assert_eq!(
+        (s.tasks.desired, s.tasks.running_end, s.tasks.started),
+        (5, 5, 5)
+    );
+}

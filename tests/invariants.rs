@@ -4,6 +4,7 @@
 //! either running or waiting with a reason.
 
 use ecsim_core::rng::Stream;
+use ecsim_core::task::TaskState;
 use ecsim_tests::{parse, run_checked};
 
 fn random_scenario(r: &mut Stream) -> String {
@@ -72,13 +73,16 @@ fn random_scenario(r: &mut Stream) -> String {
         };
         s += &format!(
             "[[task_definitions]]\nfamily = \"td{sv}\"\nnetworkMode = \"{mode}\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"img{}\", cpu = {}, memory = {}{port} }} ]\n\
-             [[services]]\nserviceName = \"s{sv}\"\ntaskDefinition = \"td{sv}\"\ndesiredCount = {}\nstartAt = \"{}s\"\n{}\n{constraint}\n",
+             [[services]]\nserviceName = \"s{sv}\"\ntaskDefinition = \"td{sv}\"\ndesiredCount = {}\nstartAt = \"{}s\"\n{}\n{constraint}\n\
+             [[actions]]\nat = \"{}s\"\nservice = \"s{sv}\"\ndesired_count = {}\n",
             r.below(3),
             64 * (1 + r.below(24)),
             64 * (1 + r.below(60)),
             r.below(30),
             r.below(60), // before the end of the run (at least 60 s)
             strategies[r.below(5) as usize],
+            r.below(200),
+            r.below(30),
         );
     }
     s
@@ -87,38 +91,52 @@ fn random_scenario(r: &mut Stream) -> String {
 #[test]
 fn random_scenarios_keep_every_invariant() {
     let mut r = Stream::new(42, "random-scenarios");
-    let mut placed = 0;
-    let mut waited = 0;
+    let (mut placed, mut waited, mut stopped) = (0, 0, 0);
     for i in 0..300 {
         let text = random_scenario(&mut r);
         let sc = parse(&text);
         let sim = run_checked(&sc, Some(i));
         for t in sim.tasks() {
-            // Every task is running, on its way (placed), or waiting with a reason.
-            assert!(
-                t.host.is_some() || t.pending_reason.is_some(),
-                "scenario {i}: task {} has neither host nor reason\n{text}",
-                t.id.0
-            );
-            if t.host.is_some() {
+            // Every task is stopping or stopped, placed, or waiting with a reason.
+            if t.state >= TaskState::Deactivating {
+                stopped += 1;
+            } else if t.host.is_some() {
                 placed += 1;
             } else {
+                assert!(
+                    t.pending_reason.is_some(),
+                    "scenario {i}: task {} waits without a reason\n{text}",
+                    t.id.0
+                );
                 waited += 1;
             }
         }
+        let mut live = vec![0u32; sc.services.len()];
+        for t in sim
+            .tasks()
+            .iter()
+            .filter(|t| t.state < TaskState::Deactivating)
+        {
+            live[t.service.index()] += 1;
+        }
         let out = sim.finish();
         for (name, s) in &out.summary.services {
+            // The scheduler keeps exactly `desired` tasks live (placed or waiting).
             let k = &s.tasks;
+            let si = sc.services.iter().position(|x| &x.name == name).unwrap();
             assert_eq!(
-                k.running_end + k.pending_end,
-                k.desired,
-                "scenario {i} service {name}\n{text}"
+                live[si], k.desired,
+                "scenario {i} service {name}: {k:?}\n{text}"
+            );
+            assert!(
+                k.running_end + k.pending_end <= k.desired,
+                "scenario {i} service {name}: {k:?}\n{text}"
             );
         }
     }
-    // The generator must produce both outcomes, or it tests only half of the rules.
+    // The generator must produce every outcome, or it tests only part of the rules.
     assert!(
-        placed > 500 && waited > 500,
-        "placed {placed}, waited {waited}"
+        placed > 500 && waited > 500 && stopped > 100,
+        "placed {placed}, waited {waited}, stopped {stopped}"
     );
 }

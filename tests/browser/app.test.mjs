@@ -47,8 +47,8 @@ page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 page.on('pageerror', (e) => errors.push(String(e)));
 
 // Pixels of the chart: how many are not white, and how many are close to each line's colour.
-const canvasPixels = () => page.evaluate(() => {
-  const c = document.getElementById('chart');
+const canvasPixels = (id = 'chart') => page.evaluate((id) => {
+  const c = document.getElementById(id);
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   let drawn = 0, red = 0, blue = 0;
   for (let i = 0; i < d.length; i += 4) {
@@ -58,7 +58,7 @@ const canvasPixels = () => page.evaluate(() => {
     if (a > 0 && Math.abs(r - 0x1f) < 30 && Math.abs(g - 0x77) < 30 && Math.abs(b - 0xb4) < 30) blue++;
   }
   return { drawn, red, blue, total: d.length / 4 };
-});
+}, id);
 
 let passed = 0, failed = 0;
 async function check(name, fn) {
@@ -94,6 +94,8 @@ await check('Run draws the reservation chart and shows the running tasks', async
   const px = await canvasPixels();
   assert(px.drawn > 2000, `too few drawn pixels: ${JSON.stringify(px)}`);
   assert(px.red > 100 && px.blue > 100, `a line is missing: ${JSON.stringify(px)}`);
+  const tasks = await canvasPixels('tasks-chart');
+  assert(tasks.drawn > 2000, `tasks chart not drawn: ${JSON.stringify(tasks)}`);
   await page.screenshot({ path: path.join(outDir, 'default.png'), fullPage: true });
 });
 

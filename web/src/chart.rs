@@ -1,41 +1,65 @@
-//! Charts drawn with plotters on a <canvas>.
+//! Charts drawn with plotters on a <canvas>: each is a set of lines over simulated time.
 
 use ecsim_core::metrics::TimeSeries;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-/// Cluster CPU and memory reservation (% of registered) and running tasks over time.
-pub fn draw_reservation(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), String> {
+/// One line of a chart: its legend, colour and (t, y) points.
+struct Line {
+    name: String,
+    color: RGBColor,
+    points: Vec<(f64, f64)>,
+}
+
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+    RGBColor(0xbc, 0xbd, 0x22),
+    RGBColor(0x17, 0xbe, 0xcf),
+];
+
+fn draw_lines(
+    canvas: HtmlCanvasElement,
+    caption: &str,
+    y_desc: &str,
+    y_max: f64,
+    legend: SeriesLabelPosition,
+    lines: Vec<Line>,
+) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context on the canvas")?;
     let root = backend.into_drawing_area();
     let e = |e: DrawingAreaErrorKind<_>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
-    let t_max = ts.t_s.last().copied().unwrap_or(1.0).max(1.0);
+    let t_max = lines
+        .iter()
+        .filter_map(|l| l.points.last().map(|p| p.0))
+        .fold(1.0, f64::max);
     let mut chart = ChartBuilder::on(&root)
-        .caption("Cluster reservation (% of registered)", ("sans-serif", 16))
+        .caption(caption, ("sans-serif", 16))
         .margin(12)
         .x_label_area_size(32)
         .y_label_area_size(44)
-        .build_cartesian_2d(0f64..t_max, 0f64..100f64)
+        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
         .map_err(e)?;
     chart
         .configure_mesh()
         .x_desc("simulated time (s)")
-        .y_desc("%")
+        .y_desc(y_desc)
         .draw()
         .map_err(e)?;
-    let cpu = RGBColor(0xd6, 0x27, 0x28);
-    let mem = RGBColor(0x1f, 0x77, 0xb4);
-    for (name, color, values) in [
-        ("CPU reserved", cpu, &ts.cpu_reserved_pct),
-        ("memory reserved", mem, &ts.mem_reserved_pct),
-    ] {
+    for Line {
+        name,
+        color,
+        points,
+    } in lines
+    {
         chart
-            .draw_series(LineSeries::new(
-                ts.t_s.iter().copied().zip(values.iter().copied()),
-                color.stroke_width(2),
-            ))
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))
             .map_err(e)?
             .label(name)
             .legend(move |(x, y)| {
@@ -44,11 +68,75 @@ pub fn draw_reservation(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<()
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(legend)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()
         .map_err(e)?;
-    root.present().map_err(e)?;
-    Ok(())
+    root.present().map_err(e)
+}
+
+fn points<T: Copy + Into<f64>>(ts: &TimeSeries, values: &[T]) -> Vec<(f64, f64)> {
+    ts.t_s
+        .iter()
+        .copied()
+        .zip(values.iter().map(|&v| v.into()))
+        .collect()
+}
+
+/// Cluster CPU and memory reservation, % of registered.
+pub fn draw_reservation(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), String> {
+    let lines = vec![
+        Line {
+            name: "CPU reserved".into(),
+            color: RGBColor(0xd6, 0x27, 0x28),
+            points: points(ts, &ts.cpu_reserved_pct),
+        },
+        Line {
+            name: "memory reserved".into(),
+            color: RGBColor(0x1f, 0x77, 0xb4),
+            points: points(ts, &ts.mem_reserved_pct),
+        },
+    ];
+    draw_lines(
+        canvas,
+        "Cluster reservation (% of registered)",
+        "%",
+        100.0,
+        SeriesLabelPosition::UpperRight,
+        lines,
+    )
+}
+
+/// Tasks in each lifecycle state that holds any during the run, and registered instances.
+pub fn draw_tasks(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), String> {
+    let mut lines: Vec<Line> = ts
+        .tasks
+        .iter()
+        .filter(|(_, v)| v.iter().any(|&n| n > 0))
+        .zip(PALETTE.iter().cycle())
+        .map(|((name, v), &color)| Line {
+            name: name.to_string(),
+            color,
+            points: points(ts, v),
+        })
+        .collect();
+    lines.push(Line {
+        name: "instances".into(),
+        color: BLACK,
+        points: points(ts, &ts.instances_active),
+    });
+    let y_max = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        * 1.15;
+    draw_lines(
+        canvas,
+        "Tasks by state, and registered instances",
+        "count",
+        y_max,
+        SeriesLabelPosition::UpperLeft,
+        lines,
+    )
 }

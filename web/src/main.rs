@@ -19,6 +19,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "scenarios/lessons/static-vs-dynamic-ports.toml",
         include_str!("../../scenarios/lessons/static-vs-dynamic-ports.toml"),
     ),
+    (
+        "scenarios/lessons/wrong-cluster-name.toml",
+        include_str!("../../scenarios/lessons/wrong-cluster-name.toml"),
+    ),
 ];
 
 #[derive(Clone, PartialEq)]
@@ -39,6 +43,7 @@ fn app() -> Html {
     let text = use_state(|| BUILTIN[0].1.to_string());
     let outcome = use_state(|| Outcome::None);
     let canvas = use_node_ref();
+    let tasks_canvas = use_node_ref();
     let text_ref = use_node_ref();
     let seed_ref = use_node_ref();
 
@@ -55,10 +60,11 @@ fn app() -> Html {
     };
 
     let on_run = {
-        let (choice, outcome, canvas, text_ref, seed_ref) = (
+        let (choice, outcome, canvas, tasks_canvas, text_ref, seed_ref) = (
             choice.clone(),
             outcome.clone(),
             canvas.clone(),
+            tasks_canvas.clone(),
             text_ref.clone(),
             seed_ref.clone(),
         );
@@ -104,11 +110,19 @@ fn app() -> Html {
                     return;
                 }
             };
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                if let Err(e) = chart::draw_reservation(c, &out.timeseries) {
-                    outcome.set(Outcome::Error(format!("could not draw the chart: {e}")));
-                    return;
-                }
+            let drawn = canvas
+                .cast::<HtmlCanvasElement>()
+                .map(|c| chart::draw_reservation(c, &out.timeseries))
+                .into_iter()
+                .chain(
+                    tasks_canvas
+                        .cast::<HtmlCanvasElement>()
+                        .map(|c| chart::draw_tasks(c, &out.timeseries)),
+                )
+                .collect::<Result<Vec<()>, String>>();
+            if let Err(e) = drawn {
+                outcome.set(Outcome::Error(format!("could not draw a chart: {e}")));
+                return;
             }
             let s = &out.summary;
             outcome.set(Outcome::Done {
@@ -163,7 +177,10 @@ fn app() -> Html {
                 <p id="description">{ description }</p>
             </section>
             <section class="result">
-                <canvas id="chart" ref={canvas} width="760" height="340"></canvas>
+                <div class="charts">
+                    <canvas id="chart" ref={canvas} width="540" height="340"></canvas>
+                    <canvas id="tasks-chart" ref={tasks_canvas} width="540" height="340"></canvas>
+                </div>
                 { render_outcome(&outcome) }
             </section>
             <details id="editor">

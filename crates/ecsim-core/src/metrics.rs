@@ -150,6 +150,8 @@ pub struct TaskCounts {
     pub pending_end: u32,
     pub started: u32,
     pub failed: u32,
+    /// Tasks stopped (scale-in), all reasons.
+    pub stopped: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -55,6 +55,26 @@ pub struct ScenarioSpec {
     pub model: ModelSpec,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objectives: Vec<ObjectiveSpec>,
+    /// Changes made during the run, as an operator would make them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ActionSpec>,
+}
+
+/// An operator's change at a given time: `aws ecs update-service --desired-count N`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSpec {
+    pub at: SimDuration,
+    pub service: String,
+    pub desired_count: u32,
+}
+
+/// A validated action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub at: SimDuration,
+    pub service: crate::units::ServiceId,
+    pub desired: u32,
 }
 
 fn default_seed() -> u64 {
@@ -163,6 +183,11 @@ pub struct ModelSpec {
     /// registers 7985 of 8192 MiB (2.5 %).
     #[serde(default = "default_os_overhead")]
     pub os_memory_overhead_pct: f64,
+    /// From SIGTERM to a container's exit when a task is stopped; capped by the agent's
+    /// `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL). An assumption, not in ecs-facts: a server that
+    /// handles SIGTERM exits within a second or two. Default uniform 0.5–2 s.
+    #[serde(default = "default_exit")]
+    pub container_exit: DurationDist,
     /// The event log keeps at most this many entries (the first ones; later ones are counted).
     #[serde(default = "default_log_cap")]
     pub event_log_capacity: usize,
@@ -178,6 +203,12 @@ fn default_start() -> DurationDist {
     DurationDist::Uniform {
         min: SimDuration::from_secs(1),
         max: SimDuration::from_secs(3),
+    }
+}
+fn default_exit() -> DurationDist {
+    DurationDist::Uniform {
+        min: SimDuration::from_millis(500),
+        max: SimDuration::from_secs(2),
     }
 }
 fn default_registry_rate() -> f64 {
@@ -198,6 +229,7 @@ impl Default for ModelSpec {
         ModelSpec {
             boot_time: default_boot(),
             container_start: default_start(),
+            container_exit: default_exit(),
             registry_mb_per_s: default_registry_rate(),
             default_image_mib: default_image_mib(),
             os_memory_overhead_pct: default_os_overhead(),
@@ -248,6 +280,7 @@ pub struct Scenario {
     pub services: Vec<Service>,
     pub groups: Vec<InstanceGroup>,
     pub image_sizes: BTreeMap<String, f64>,
+    pub actions: Vec<Action>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
     pub hash: u64,
 }
@@ -369,6 +402,7 @@ impl Scenario {
         for (f, d) in [
             ("model.boot_time", &m.boot_time),
             ("model.container_start", &m.container_start),
+            ("model.container_exit", &m.container_exit),
         ] {
             d.validate().map_err(|msg| FieldError::new(f, msg))?;
         }
@@ -596,6 +630,33 @@ impl Scenario {
             });
         }
 
+        let mut actions = Vec::new();
+        for (i, a) in spec.actions.iter().enumerate() {
+            let Some(si) = services.iter().position(|s: &Service| s.name == a.service) else {
+                return Err(FieldError::new(
+                    format!("actions[{i}].service"),
+                    format!("no service {:?} in this scenario", a.service),
+                ));
+            };
+            if a.at > MAX_DURATION {
+                return Err(FieldError::new(
+                    format!("actions[{i}].at"),
+                    "is beyond 400 days",
+                ));
+            }
+            if a.desired_count > MAX_DESIRED {
+                return Err(FieldError::new(
+                    format!("actions[{i}].desired_count"),
+                    format!("must be at most {MAX_DESIRED}"),
+                ));
+            }
+            actions.push(Action {
+                at: a.at,
+                service: crate::units::ServiceId(si as u32),
+                desired: a.desired_count,
+            });
+        }
+
         for (i, o) in spec.objectives.iter().enumerate() {
             if !matches!(o.op.as_str(), "<" | "<=" | "==" | ">=" | ">" | "!=") {
                 return Err(FieldError::new(
@@ -620,6 +681,7 @@ impl Scenario {
             services,
             groups,
             image_sizes,
+            actions,
         })
     }
 

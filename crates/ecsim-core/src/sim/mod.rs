@@ -1,0 +1,409 @@
+//! The simulation: the world's state, the event loop, and what each event does.
+//!
+//! One task's path: the service scheduler creates it (PROVISIONING) and places it at once
+//! (`placement`); placed, it is PENDING on an instance while its images are pulled (`pull_time`),
+//! then the container starts (a drawn start latency), and it goes ACTIVATING → RUNNING. A task
+//! that fits nowhere stays PENDING with ECS's reason and is retried whenever capacity changes
+//! (an instance registers). Instances boot for a drawn time, then their agent registers into the
+//! cluster named by `ECS_CLUSTER`, or never joins.
+//!
+//! Every processed event is folded into `trace_hash`, with the decisions it led to (which host,
+//! which ports), so two runs with the same hash did the same things in the same order.
+
+mod observe;
+mod scheduler;
+
+use crate::hash::Fnv;
+use crate::instance::{Instance, InstanceState};
+use crate::log::{EventLog, LogEntry};
+use crate::metrics::{Summary, TimeSeries};
+use crate::queue::EventQueue;
+use crate::rng::Stream;
+use crate::scenario::Scenario;
+use crate::task::{Task, TaskState};
+use crate::time::{SimDuration, SimTime};
+use crate::units::{HostId, Port, ServiceId, TaskId};
+use thiserror::Error;
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    InstanceRegisters {
+        host: HostId,
+    },
+    ServiceStarts {
+        service: ServiceId,
+    },
+    RetryPlacement,
+    PullDone {
+        task: TaskId,
+        generation: u32,
+    },
+    ContainerStarted {
+        task: TaskId,
+        generation: u32,
+    },
+    /// A scenario action: `actions[index]` changes a service's desired count.
+    UpdateService {
+        action: u32,
+    },
+    /// A stopping task's containers have exited.
+    TaskExited {
+        task: TaskId,
+        generation: u32,
+    },
+    Sample,
+}
+
+impl Event {
+    /// A code per kind and up to two ids, for the trace hash.
+    fn fingerprint(&self) -> (u8, u64, u64) {
+        match *self {
+            Event::InstanceRegisters { host } => (1, host.0 as u64, 0),
+            Event::ServiceStarts { service } => (2, service.0 as u64, 0),
+            Event::RetryPlacement => (3, 0, 0),
+            Event::PullDone { task, generation } => (4, task.0 as u64, generation as u64),
+            Event::ContainerStarted { task, generation } => (5, task.0 as u64, generation as u64),
+            Event::Sample => (6, 0, 0),
+            Event::UpdateService { action } => (7, action as u64, 0),
+            Event::TaskExited { task, generation } => (8, task.0 as u64, generation as u64),
+        }
+    }
+}
+
+/// How to run a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Overrides the scenario's duration.
+    pub duration: Option<SimDuration>,
+    /// Check the invariants after every event (always on in debug builds).
+    pub check_invariants: bool,
+}
+
+/// The engine broke one of its own rules: a bug, never the user's input.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("invariant violated at t={time}: {message}")]
+pub struct InvariantViolation {
+    pub time: SimTime,
+    pub message: String,
+}
+
+/// Everything a run produces.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    pub summary: Summary,
+    pub timeseries: TimeSeries,
+    pub log: EventLog,
+}
+
+struct ServiceState {
+    /// The desired count now (the scenario's, changed by actions).
+    desired: u32,
+    /// Created (at its `startAt`): before, actions only change `desired`.
+    active: bool,
+    stopped: u32,
+    /// Tasks waiting for an instance, oldest first.
+    waiting: Vec<TaskId>,
+    started: u32,
+    failed: u32,
+    created: u32,
+    running: u32,
+    steady_at: Option<SimTime>,
+    placement_rng: Stream,
+    start_rng: Stream,
+}
+
+pub struct Simulation {
+    sc: Scenario,
+    seed: u64,
+    now: SimTime,
+    end: SimTime,
+    queue: EventQueue<Event>,
+    instances: Vec<Instance>,
+    tasks: Vec<Task>,
+    services: Vec<ServiceState>,
+    retry_scheduled: bool,
+    trace: Fnv,
+    events: u64,
+    log: EventLog,
+    series: TimeSeries,
+    check: bool,
+    violation: Option<String>,
+    scratch_ports: Vec<Port>,
+}
+
+impl Simulation {
+    pub fn new(sc: &Scenario, opts: &RunOptions) -> Simulation {
+        let sc = sc.clone();
+        let seed = opts.seed.unwrap_or(sc.spec.seed);
+        let duration = opts.duration.unwrap_or(sc.spec.duration);
+        let nservices = sc.services.len();
+        let mut instances = Vec::new();
+        let mut queue = EventQueue::default();
+        // The first sample is at t=0, before anything else happens.
+        queue.push(SimTime::ZERO, Event::Sample);
+        for (gi, g) in sc.groups.iter().enumerate() {
+            let mut boot = Stream::new(seed, &format!("boot/{}", g.name));
+            let launched = SimTime::ZERO + g.launch_at;
+            for k in 0..g.count {
+                let id = HostId(instances.len() as u32);
+                let az = &g.availability_zones[k as usize % g.availability_zones.len()];
+                instances.push(Instance::new(
+                    id,
+                    gi,
+                    &g.type_name,
+                    g.spec.clone(),
+                    g.agent.clone(),
+                    sc.spec.model.os_memory_overhead_pct,
+                    az,
+                    nservices,
+                    launched,
+                ));
+                queue.push(
+                    launched + sc.spec.model.boot_time.sample(&mut boot),
+                    Event::InstanceRegisters { host: id },
+                );
+            }
+        }
+        let services = sc
+            .services
+            .iter()
+            .map(|s| ServiceState {
+                desired: s.desired,
+                active: false,
+                stopped: 0,
+                waiting: Vec::new(),
+                started: 0,
+                failed: 0,
+                created: 0,
+                running: 0,
+                steady_at: None,
+                placement_rng: Stream::new(seed, &format!("placement/{}", s.name)),
+                start_rng: Stream::new(seed, &format!("container_start/{}", s.name)),
+            })
+            .collect();
+        for (i, a) in sc.actions.iter().enumerate() {
+            queue.push(
+                SimTime::ZERO + a.at,
+                Event::UpdateService { action: i as u32 },
+            );
+        }
+        for (i, s) in sc.services.iter().enumerate() {
+            queue.push(
+                SimTime::ZERO + s.start_at,
+                Event::ServiceStarts {
+                    service: ServiceId(i as u32),
+                },
+            );
+        }
+        let series = TimeSeries::new(instances.iter().map(|i| i.id.to_string()).collect());
+        let mut log = EventLog::new(sc.spec.model.event_log_capacity);
+        for g in &sc.groups {
+            for (line, key) in &g.agent.unknown_keys {
+                log.push(EventLog::entry(
+                    SimTime::ZERO,
+                    "agent_config",
+                    format!("group {}: ecs.config line {line}: unknown key {key} is ignored by the agent", g.name),
+                ));
+            }
+        }
+        Simulation {
+            seed,
+            now: SimTime::ZERO,
+            end: SimTime::ZERO + duration,
+            queue,
+            instances,
+            tasks: Vec::new(),
+            services,
+            retry_scheduled: false,
+            trace: Fnv::default(),
+            events: 0,
+            log,
+            series,
+            check: opts.check_invariants || cfg!(debug_assertions),
+            violation: None,
+            scratch_ports: Vec::new(),
+            sc,
+        }
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    pub fn instances(&self) -> &[Instance] {
+        &self.instances
+    }
+
+    pub fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.sc
+    }
+
+    /// Processes the next event if it is due by the end of the run; false when the run is over.
+    pub fn step(&mut self) -> Result<bool, InvariantViolation> {
+        match self.queue.peek_time() {
+            Some(t) if t <= self.end => {}
+            _ => return Ok(false),
+        }
+        let Some(ev) = self.queue.pop() else {
+            return Ok(false);
+        };
+        if ev.time < self.now {
+            return Err(InvariantViolation {
+                time: self.now,
+                message: format!("time went back from {} to {}", self.now, ev.time),
+            });
+        }
+        self.now = ev.time;
+        self.events += 1;
+        let (code, a, b) = ev.event.fingerprint();
+        self.trace.write_u64(ev.time.0);
+        self.trace.write(&[code]);
+        self.trace.write_u64(a);
+        self.trace.write_u64(b);
+        self.handle(ev.event);
+        if self.check {
+            self.check_invariants()?;
+        }
+        Ok(true)
+    }
+
+    /// Processes up to `max_events` events; false when the run is over.
+    pub fn advance(&mut self, max_events: u64) -> Result<bool, InvariantViolation> {
+        for _ in 0..max_events {
+            if !self.step()? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Runs to the end.
+    pub fn run_to_end(&mut self) -> Result<(), InvariantViolation> {
+        while self.step()? {}
+        Ok(())
+    }
+
+    fn handle(&mut self, ev: Event) {
+        match ev {
+            Event::Sample => {
+                self.sample();
+                let next = self.now + self.sc.spec.sample_step;
+                if next <= self.end {
+                    self.queue.push(next, Event::Sample);
+                }
+            }
+            Event::InstanceRegisters { host } => self.instance_registers(host),
+            Event::ServiceStarts { service } => self.create_service(service),
+            Event::UpdateService { action } => {
+                let a = self.sc.actions[action as usize].clone();
+                self.update_service(a.service, a.desired);
+            }
+            Event::TaskExited { task, generation } => {
+                if self.tasks[task.index()].generation == generation {
+                    self.task_exited(task);
+                }
+            }
+            Event::RetryPlacement => {
+                self.retry_scheduled = false;
+                self.retry_waiting();
+            }
+            Event::PullDone { task, generation } => {
+                if self.tasks[task.index()].generation != generation {
+                    return;
+                }
+                let s = self.tasks[task.index()].service;
+                let d = self
+                    .sc
+                    .spec
+                    .model
+                    .container_start
+                    .sample(&mut self.services[s.index()].start_rng);
+                self.queue
+                    .push(self.now + d, Event::ContainerStarted { task, generation });
+            }
+            Event::ContainerStarted { task, generation } => {
+                if self.tasks[task.index()].generation != generation {
+                    return;
+                }
+                self.task_running(task);
+            }
+        }
+    }
+
+    fn instance_registers(&mut self, host: HostId) {
+        let cluster = &self.sc.spec.cluster.name;
+        let inst = &mut self.instances[host.index()];
+        if &inst.agent.cluster != cluster {
+            inst.state = InstanceState::NeverJoined;
+            let msg = format!(
+                "instance {host} never joined: ECS_CLUSTER={}, cluster is '{cluster}'",
+                inst.agent.cluster
+            );
+            self.push_log("instance_never_joined", None, None, Some(host), msg);
+            return;
+        }
+        inst.state = InstanceState::Active;
+        inst.registered_at = Some(self.now);
+        let msg = format!(
+            "instance {host} ({}, {}) registered: {} CPU units, {} MiB, after {:.1} s",
+            inst.type_name,
+            inst.attributes["ecs.availability-zone"],
+            inst.registered_cpu.0,
+            inst.registered_memory.0,
+            self.now.since(inst.launched_at).as_secs_f64()
+        );
+        self.push_log("instance_registered", None, None, Some(host), msg);
+        self.schedule_retry();
+    }
+
+    fn task_name(&self, t: TaskId) -> String {
+        let task = &self.tasks[t.index()];
+        format!(
+            "{}:{}",
+            self.sc.services[task.service.index()].name,
+            task.ordinal
+        )
+    }
+
+    fn move_task(&mut self, t: TaskId, next: TaskState) {
+        if let Err(e) = self.tasks[t.index()].move_to(next) {
+            self.violation.get_or_insert(e.to_string());
+        }
+    }
+
+    fn push_log(
+        &mut self,
+        kind: &'static str,
+        service: Option<String>,
+        task: Option<TaskId>,
+        host: Option<HostId>,
+        message: String,
+    ) {
+        if !self.log.has_room() {
+            self.log
+                .push(EventLog::entry(self.now, kind, String::new()));
+            return;
+        }
+        let task = task.map(|t| self.task_name(t));
+        self.log.push(LogEntry {
+            service,
+            task,
+            host: host.map(|h| h.to_string()),
+            ..EventLog::entry(self.now, kind, message)
+        });
+    }
+}

@@ -1,0 +1,279 @@
+//! Observing a run: sampling the time series, checking the invariants, and the summary.
+
+use super::{InvariantViolation, RunOutput, Simulation};
+use crate::cost;
+use crate::instance::InstanceState;
+use crate::metrics::{
+    self, ClusterSummary, CostSummary, LogSummary, ObjectiveResult, ServiceSummary, Stat, Summary,
+    TaskCounts,
+};
+use crate::scenario::Scenario;
+use crate::task::TaskState;
+use crate::units::Port;
+use std::collections::BTreeMap;
+
+impl Simulation {
+    pub(super) fn sample(&mut self) {
+        let s = &mut self.series;
+        s.t_s.push(self.now.as_secs_f64());
+        let (mut reg_cpu, mut res_cpu, mut reg_mem, mut res_mem) = (0u64, 0u64, 0u64, 0u64);
+        let (mut active, mut ports) = (0u32, 0u32);
+        let mut cost = 0.0;
+        for (inst, hs) in self.instances.iter().zip(s.hosts.iter_mut()) {
+            cost += cost::ec2_instance_cost(inst.spec.price_per_hour, inst.launched_at, self.now);
+            let pct = |a: u32, b: u32| {
+                if b == 0 {
+                    0.0
+                } else {
+                    a as f64 * 100.0 / b as f64
+                }
+            };
+            if inst.is_active() {
+                active += 1;
+                reg_cpu += inst.registered_cpu.0 as u64;
+                res_cpu += inst.reserved_cpu.0 as u64;
+                reg_mem += inst.registered_memory.0 as u64;
+                res_mem += inst.reserved_memory.0 as u64;
+                ports += inst.ports.dynamic_in_use();
+                hs.cpu_reserved_pct
+                    .push(pct(inst.reserved_cpu.0, inst.registered_cpu.0));
+                hs.mem_reserved_pct
+                    .push(pct(inst.reserved_memory.0, inst.registered_memory.0));
+            } else {
+                hs.cpu_reserved_pct.push(0.0);
+                hs.mem_reserved_pct.push(0.0);
+            }
+            hs.dynamic_ports_in_use.push(inst.ports.dynamic_in_use());
+        }
+        let pct = |a: u64, b: u64| {
+            if b == 0 {
+                0.0
+            } else {
+                a as f64 * 100.0 / b as f64
+            }
+        };
+        s.instances_active.push(active);
+        s.cpu_reserved_pct.push(pct(res_cpu, reg_cpu));
+        s.mem_reserved_pct.push(pct(res_mem, reg_mem));
+        s.dynamic_ports_in_use.push(ports);
+        s.cost_usd.push(cost);
+        let mut counts = [0u32; 8];
+        for t in &self.tasks {
+            counts[t.state as usize] += 1;
+        }
+        for st in TaskState::ALL {
+            if let Some(v) = s.tasks.get_mut(st.name()) {
+                v.push(counts[st as usize]);
+            }
+        }
+    }
+
+    /// Checks the rules no state may break: no instance over its registered CPU or memory or ENIs,
+    /// its reservations equal to the sum of its tasks', no host port held twice or reserved, and
+    /// no illegal task transition so far.
+    pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
+        let fail = |message: String| {
+            Err(InvariantViolation {
+                time: self.now,
+                message,
+            })
+        };
+        if let Some(v) = &self.violation {
+            return fail(v.clone());
+        }
+        let mut ports: Vec<Port> = Vec::new();
+        for inst in &self.instances {
+            if inst.reserved_cpu > inst.registered_cpu
+                || inst.reserved_memory > inst.registered_memory
+            {
+                return fail(format!(
+                    "{} over capacity: cpu {}/{}, memory {}/{}",
+                    inst.id,
+                    inst.reserved_cpu.0,
+                    inst.registered_cpu.0,
+                    inst.reserved_memory.0,
+                    inst.registered_memory.0
+                ));
+            }
+            if inst.enis_used > inst.spec.enis.saturating_sub(1) {
+                return fail(format!(
+                    "{} uses {} task ENIs of {}",
+                    inst.id, inst.enis_used, inst.spec.enis
+                ));
+            }
+            let (mut cpu, mut mem) = (0u32, 0u32);
+            ports.clear();
+            for &t in &inst.tasks {
+                let task = &self.tasks[t.index()];
+                if task.host != Some(inst.id) {
+                    return fail(format!(
+                        "task {} listed on {} but placed on {:?}",
+                        t.0, inst.id, task.host
+                    ));
+                }
+                let td = &self.sc.taskdefs[task.taskdef.index()];
+                cpu += td.cpu.0;
+                mem += td.memory.0;
+                for p in &task.ports {
+                    if inst.ports.is_reserved(p.port) {
+                        return fail(format!(
+                            "reserved port {} given to task {} on {}",
+                            p.port, t.0, inst.id
+                        ));
+                    }
+                    ports.push(p.port);
+                }
+            }
+            if cpu != inst.reserved_cpu.0 || mem != inst.reserved_memory.0 {
+                return fail(format!(
+                    "{} reservation {}/{} differs from its tasks' {cpu}/{mem}",
+                    inst.id, inst.reserved_cpu.0, inst.reserved_memory.0
+                ));
+            }
+            let n = ports.len();
+            ports.sort_unstable();
+            ports.dedup();
+            if ports.len() != n {
+                return fail(format!("a host port is held twice on {}", inst.id));
+            }
+            if inst.ports.in_use().count() != n {
+                return fail(format!(
+                    "{} port table disagrees with its tasks' ports",
+                    inst.id
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The summary, time series and log of the run so far (normally called at the end).
+    pub fn finish(mut self) -> RunOutput {
+        // A last sample at the end of the run, if the step did not land on it.
+        if self.series.t_s.last().copied() != Some(self.end.as_secs_f64()) {
+            self.now = self.end;
+            self.sample();
+        }
+        let summary = self.summary();
+        RunOutput {
+            summary,
+            timeseries: self.series,
+            log: self.log,
+        }
+    }
+
+    pub(super) fn summary(&self) -> Summary {
+        let mut services = BTreeMap::new();
+        for (si, svc) in self.sc.services.iter().enumerate() {
+            let st = &self.services[si];
+            let mut pending_reasons = BTreeMap::new();
+            let mut per_instance = BTreeMap::new();
+            let (mut running, mut pending) = (0, 0);
+            for t in self.tasks.iter().filter(|t| t.service.index() == si) {
+                match t.state {
+                    TaskState::Running => {
+                        running += 1;
+                        if let Some(h) = t.host {
+                            *per_instance.entry(h.to_string()).or_insert(0) += 1;
+                        }
+                    }
+                    TaskState::Provisioning | TaskState::Pending | TaskState::Activating => {
+                        pending += 1
+                    }
+                    _ => {}
+                }
+                if let Some(r) = t.pending_reason {
+                    *pending_reasons.entry(r.code().to_string()).or_insert(0) += 1;
+                }
+            }
+            services.insert(
+                svc.name.clone(),
+                ServiceSummary {
+                    tasks: TaskCounts {
+                        desired: st.desired,
+                        running_end: running,
+                        pending_end: pending,
+                        started: st.started,
+                        failed: st.failed,
+                        stopped: st.stopped,
+                    },
+                    pending_reasons,
+                    tasks_per_instance: per_instance,
+                    time_to_steady_state_s: st.steady_at.map(|t| t.as_secs_f64()),
+                },
+            );
+        }
+        let launched = self
+            .instances
+            .iter()
+            .filter(|i| i.launched_at <= self.end)
+            .count() as u32;
+        let never = self
+            .instances
+            .iter()
+            .filter(|i| i.state == InstanceState::NeverJoined)
+            .count() as u32;
+        let active = self.instances.iter().filter(|i| i.is_active()).count() as u32;
+        let ec2: f64 = self
+            .instances
+            .iter()
+            .map(|i| cost::ec2_instance_cost(i.spec.price_per_hour, i.launched_at, self.end))
+            .sum();
+        let mut summary = Summary {
+            scenario: self.sc.spec.name.clone(),
+            scenario_hash: format!("{:016x}", self.sc.hash),
+            seed: self.seed,
+            engine_version: env!("CARGO_PKG_VERSION"),
+            trace_hash: format!("{:016x}", self.trace.finish()),
+            events: self.events,
+            sim_seconds: self.end.as_secs_f64(),
+            services,
+            cluster: ClusterSummary {
+                name: self.sc.spec.cluster.name.clone(),
+                instances_launched: launched,
+                instances_end: active,
+                instances_never_joined: never,
+                cpu_reserved_pct: Stat::of(&self.series.cpu_reserved_pct),
+                mem_reserved_pct: Stat::of(&self.series.mem_reserved_pct),
+                dynamic_ports_in_use_end: self
+                    .instances
+                    .iter()
+                    .map(|i| i.ports.dynamic_in_use())
+                    .sum(),
+            },
+            cost_usd: CostSummary { total: ec2, ec2 },
+            objectives: Vec::new(),
+            log: LogSummary {
+                entries: self.log.entries.len(),
+                dropped: self.log.dropped,
+            },
+        };
+        summary.objectives = evaluate_objectives(&self.sc, &summary);
+        summary
+    }
+}
+
+fn evaluate_objectives(sc: &Scenario, summary: &Summary) -> Vec<ObjectiveResult> {
+    let value = serde_json::to_value(summary).unwrap_or(serde_json::Value::Null);
+    sc.spec
+        .objectives
+        .iter()
+        .map(|o| {
+            let found = metrics::lookup(&value, &o.metric);
+            let measured = found.and_then(|v| v.as_f64());
+            let error = match (found, measured) {
+                (None, _) => Some(format!("the summary has no metric {:?}", o.metric)),
+                (Some(_), None) => Some(format!("metric {:?} is not a number", o.metric)),
+                _ => None,
+            };
+            ObjectiveResult {
+                name: o.name.clone(),
+                metric: o.metric.clone(),
+                op: o.op.clone(),
+                target: o.value,
+                measured,
+                held: measured.is_some_and(|m| metrics::compare(m, &o.op, o.value)),
+                error,
+            }
+        })
+        .collect()
+}

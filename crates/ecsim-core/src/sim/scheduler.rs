@@ -1,0 +1,430 @@
+//! The service scheduler: creating a service's tasks, placing them (or recording why not),
+//! retrying when capacity changes, pulling and starting them.
+
+use super::{Event, Simulation};
+use crate::placement::{self, Demand};
+use crate::task::{HeldPort, Task, TaskState};
+use crate::taskdef::{HostPortNeed, NetworkMode};
+use crate::time::SimDuration;
+use crate::units::{ServiceId, TaskId};
+
+impl Simulation {
+    pub(super) fn schedule_retry(&mut self) {
+        if !self.retry_scheduled && self.services.iter().any(|s| !s.waiting.is_empty()) {
+            self.retry_scheduled = true;
+            self.queue.push(self.now, Event::RetryPlacement);
+        }
+    }
+
+    /// Creates `n` more tasks of the service and tries to place them.
+    pub(super) fn create_tasks(&mut self, s: ServiceId, n: u32) {
+        for _ in 0..n {
+            let ordinal = {
+                let st = &mut self.services[s.index()];
+                st.created += 1;
+                st.created
+            };
+            let id = TaskId(self.tasks.len() as u32);
+            self.tasks.push(Task {
+                id,
+                service: s,
+                taskdef: self.sc.services[s.index()].taskdef,
+                ordinal,
+                state: TaskState::Provisioning,
+                host: None,
+                ports: Vec::new(),
+                uses_eni: false,
+                generation: 0,
+                created_at: self.now,
+                running_at: None,
+                pending_reason: None,
+            });
+            self.services[s.index()].waiting.push(id);
+        }
+        self.retry_waiting();
+    }
+
+    /// `aws ecs update-service --desired-count`: start more tasks, or stop the surplus. ECS stops
+    /// tasks that have not started before running ones, and running ones from the instance with
+    /// the most tasks of the service first (the reverse of spread; ecs-facts §4 "Service default
+    /// strategy", scale-in), newest first among equals.
+    pub(super) fn update_service(&mut self, s: ServiceId, desired: u32) {
+        let si = s.index();
+        let (before, active) = (self.services[si].desired, self.services[si].active);
+        self.services[si].desired = desired;
+        let name = self.sc.services[si].name.clone();
+        let when = if active {
+            ""
+        } else {
+            " (before it is created)"
+        };
+        let msg = format!("service {name} desired count {before} -> {desired}{when}");
+        self.push_log("service_updated", Some(name), None, None, msg);
+        if active {
+            self.reconcile(s);
+        }
+    }
+
+    /// The service is created: it starts its desired tasks.
+    pub(super) fn create_service(&mut self, s: ServiceId) {
+        let si = s.index();
+        self.services[si].active = true;
+        let name = self.sc.services[si].name.clone();
+        let msg = format!(
+            "service {name} created with desired count {}",
+            self.services[si].desired
+        );
+        self.push_log("service_created", Some(name), None, None, msg);
+        self.reconcile(s);
+    }
+
+    /// Brings the service's live tasks (placed or waiting, not stopping) to its desired count.
+    fn reconcile(&mut self, s: ServiceId) {
+        let desired = self.services[s.index()].desired;
+        let live: Vec<TaskId> = self
+            .tasks
+            .iter()
+            .filter(|t| t.service == s && t.state < TaskState::Deactivating)
+            .map(|t| t.id)
+            .collect();
+        let n = live.len() as u32;
+        if n < desired {
+            self.create_tasks(s, desired - n);
+            return;
+        }
+        // Tasks of the service per host as the stops proceed (a stopping task still holds its
+        // place until it exits, so count locally).
+        let mut crowd: Vec<u32> = self.instances.iter().map(|i| i.tasks_of(s)).collect();
+        let mut live = live;
+        for _ in desired..n {
+            let key = |t: &TaskId| {
+                let task = &self.tasks[t.index()];
+                let c = task.host.map_or(u32::MAX, |h| crowd[h.index()]);
+                // Not started first; then the most crowded host; then the newest.
+                (
+                    task.state == TaskState::Running,
+                    std::cmp::Reverse(c),
+                    std::cmp::Reverse(t.0),
+                )
+            };
+            let Some((i, _)) = live.iter().enumerate().min_by_key(|(_, t)| key(t)) else {
+                break;
+            };
+            let t = live.swap_remove(i);
+            if let Some(h) = self.tasks[t.index()].host {
+                crowd[h.index()] -= 1;
+            }
+            self.stop_task(t);
+        }
+        self.schedule_retry();
+    }
+
+    /// Stops a task on the service scheduler's behalf (stop code `ServiceSchedulerInitiated`). A
+    /// task that has not started stops at once and its pending events are void (its generation
+    /// moves on); a running one is deactivated and signalled, and stops when its containers exit,
+    /// at the latest after the agent's `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL).
+    pub(super) fn stop_task(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        self.tasks[t.index()].generation += 1;
+        let name = self.task_name(t);
+        let svc = self.sc.services[si].name.clone();
+        if self.tasks[t.index()].state == TaskState::Running {
+            self.move_task(t, TaskState::Deactivating);
+            self.move_task(t, TaskState::Stopping);
+            self.services[si].running -= 1;
+            let host = self.tasks[t.index()].host;
+            let timeout = host
+                .map(|h| self.instances[h.index()].agent.container_stop_timeout)
+                .unwrap_or(SimDuration::from_secs(30));
+            let exit = self
+                .sc
+                .spec
+                .model
+                .container_exit
+                .sample(&mut self.services[si].start_rng)
+                .min(timeout);
+            let generation = self.tasks[t.index()].generation;
+            self.queue.push(
+                self.now + exit,
+                Event::TaskExited {
+                    task: t,
+                    generation,
+                },
+            );
+            self.push_log(
+                "task_stopping",
+                Some(svc),
+                Some(t),
+                host,
+                format!(
+                    "task {name} STOPPING (ServiceSchedulerInitiated): SIGTERM, exits in {:.1} s",
+                    exit.as_secs_f64()
+                ),
+            );
+        } else {
+            self.services[si].waiting.retain(|&w| w != t);
+            self.release(t);
+            self.tasks[t.index()].pending_reason = None;
+            self.move_task(t, TaskState::Stopped);
+            self.services[si].stopped += 1;
+            self.push_log(
+                "task_stopped",
+                Some(svc),
+                Some(t),
+                None,
+                format!("task {name} STOPPED before it started (ServiceSchedulerInitiated)"),
+            );
+        }
+    }
+
+    pub(super) fn task_exited(&mut self, t: TaskId) {
+        self.move_task(t, TaskState::Deprovisioning);
+        self.move_task(t, TaskState::Stopped);
+        let host = self.tasks[t.index()].host;
+        self.release(t);
+        let si = self.tasks[t.index()].service.index();
+        self.services[si].stopped += 1;
+        let name = self.task_name(t);
+        let svc = self.sc.services[si].name.clone();
+        self.push_log(
+            "task_stopped",
+            Some(svc),
+            Some(t),
+            host,
+            format!("task {name} STOPPED; its resources and ports are free"),
+        );
+        self.schedule_retry();
+    }
+
+    /// Gives back what a placed task holds on its instance: CPU, memory, ports, ENI.
+    fn release(&mut self, t: TaskId) {
+        let task = &mut self.tasks[t.index()];
+        let Some(h) = task.host else { return };
+        let inst = &mut self.instances[h.index()];
+        if !inst.tasks.contains(&t) {
+            return;
+        }
+        let td = &self.sc.taskdefs[task.taskdef.index()];
+        inst.reserved_cpu -= td.cpu;
+        inst.reserved_memory -= td.memory;
+        for p in task.ports.drain(..) {
+            inst.ports.release(p.port, p.dynamic);
+        }
+        if task.uses_eni {
+            inst.enis_used -= 1;
+            task.uses_eni = false;
+        }
+        inst.remove_task(t, task.service);
+    }
+
+    /// Tries to place every waiting task, service by service, oldest first. Tasks of one service
+    /// are alike, so once one fails the rest of that service wait with the same reason.
+    pub(super) fn retry_waiting(&mut self) {
+        for si in 0..self.services.len() {
+            let waiting = std::mem::take(&mut self.services[si].waiting);
+            let mut still = Vec::new();
+            let mut failed: Option<placement::Reason> = None;
+            for t in waiting {
+                if let Some(r) = failed {
+                    self.set_waiting_reason(t, r);
+                    still.push(t);
+                    continue;
+                }
+                if let Err(r) = self.try_place(t) {
+                    failed = Some(r);
+                    self.set_waiting_reason(t, r);
+                    still.push(t);
+                }
+            }
+            self.services[si].waiting = still;
+        }
+    }
+
+    pub(super) fn set_waiting_reason(&mut self, t: TaskId, r: placement::Reason) {
+        if self.tasks[t.index()].state == TaskState::Provisioning {
+            self.move_task(t, TaskState::Pending);
+        }
+        let task = &mut self.tasks[t.index()];
+        if task.pending_reason != Some(r) {
+            task.pending_reason = Some(r);
+            let name = self.task_name(t);
+            let svc = self.sc.services[self.tasks[t.index()].service.index()]
+                .name
+                .clone();
+            let msg = format!(
+                "service {svc} was unable to place task {name}: no container instance met all of its requirements (reason {})",
+                r.code()
+            );
+            self.push_log("task_unplaced", Some(svc), Some(t), None, msg);
+        }
+    }
+
+    pub(super) fn try_place(&mut self, t: TaskId) -> Result<(), placement::Reason> {
+        let (si, tdi) = {
+            let task = &self.tasks[t.index()];
+            (task.service.index(), task.taskdef.index())
+        };
+        let td = &self.sc.taskdefs[tdi];
+        let svc = &self.sc.services[si];
+        self.scratch_ports.clear();
+        let mut dynamic = 0;
+        for need in &td.host_ports {
+            match need {
+                HostPortNeed::Static(p) => self.scratch_ports.push(*p),
+                HostPortNeed::Dynamic => dynamic += 1,
+            }
+        }
+        let demand = Demand {
+            service: ServiceId(si as u32),
+            cpu: td.cpu,
+            memory: td.memory,
+            static_ports: &self.scratch_ports,
+            dynamic_ports: dynamic,
+            needs_eni: td.network_mode == NetworkMode::Awsvpc,
+        };
+        let host = placement::choose(
+            &self.instances,
+            &demand,
+            &svc.constraints,
+            &svc.strategies,
+            &mut self.services[si].placement_rng,
+        )?;
+
+        // Reserve on the host.
+        let inst = &mut self.instances[host.index()];
+        inst.reserved_cpu += td.cpu;
+        inst.reserved_memory += td.memory;
+        let mut held = Vec::with_capacity(td.host_ports.len());
+        for need in &td.host_ports {
+            match *need {
+                HostPortNeed::Static(p) => {
+                    inst.ports.take_static(p);
+                    held.push(HeldPort {
+                        port: p,
+                        dynamic: false,
+                    });
+                }
+                HostPortNeed::Dynamic => {
+                    // Placement checked that enough ports are free.
+                    if let Some(p) = inst.ports.take_dynamic() {
+                        held.push(HeldPort {
+                            port: p,
+                            dynamic: true,
+                        });
+                    }
+                }
+            }
+        }
+        let uses_eni = demand.needs_eni;
+        if uses_eni {
+            inst.enis_used += 1;
+        }
+        inst.add_task(t, ServiceId(si as u32));
+
+        // Pull what the host lacks; a pull of the same image already in flight is shared.
+        let rate_mb_s = self
+            .sc
+            .spec
+            .model
+            .registry_mb_per_s
+            .min(inst.spec.network_gbps * 125.0);
+        let mut ready = self.now;
+        let mut pulls = Vec::new();
+        for c in &td.containers {
+            let done = match inst.images.iter().find(|(im, _)| im == &c.image) {
+                Some((_, done)) => *done,
+                None => {
+                    let mib = self.sc.image_size_mib(&c.image);
+                    let d = SimDuration::from_secs_f64(mib * 1.048_576 / rate_mb_s);
+                    let done = self.now + d;
+                    inst.images.push((c.image.clone(), done));
+                    pulls.push((c.image.clone(), mib, d));
+                    done
+                }
+            };
+            ready = ready.max(done);
+        }
+
+        self.trace.write_u64(t.0 as u64);
+        self.trace.write_u64(host.0 as u64);
+        for p in &held {
+            self.trace.write(&p.port.to_le_bytes());
+        }
+
+        let task = &mut self.tasks[t.index()];
+        task.host = Some(host);
+        task.ports = held;
+        task.uses_eni = uses_eni;
+        task.pending_reason = None;
+        if task.state == TaskState::Provisioning {
+            self.move_task(t, TaskState::Pending);
+        }
+        let generation = self.tasks[t.index()].generation;
+        self.queue.push(
+            ready,
+            Event::PullDone {
+                task: t,
+                generation,
+            },
+        );
+
+        if self.log.has_room() {
+            let name = self.task_name(t);
+            let ports: Vec<String> = self.tasks[t.index()]
+                .ports
+                .iter()
+                .map(|p| p.port.to_string())
+                .collect();
+            let where_ = match ports.len() {
+                0 => String::new(),
+                1 => format!(" port {}", ports[0]),
+                _ => format!(" ports {}", ports.join(", ")),
+            };
+            let svc = self.sc.services[si].name.clone();
+            self.push_log(
+                "task_placed",
+                Some(svc.clone()),
+                Some(t),
+                Some(host),
+                format!("task {name} placed on {host}{where_}"),
+            );
+            for (image, mib, d) in pulls {
+                self.push_log(
+                    "image_pull",
+                    Some(svc.clone()),
+                    Some(t),
+                    Some(host),
+                    format!("pull of {image} on {host}: {mib:.0} MiB at {rate_mb_s:.1} MB/s takes {:.1} s", d.as_secs_f64()),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn task_running(&mut self, t: TaskId) {
+        self.move_task(t, TaskState::Activating);
+        self.move_task(t, TaskState::Running);
+        let task = &mut self.tasks[t.index()];
+        task.running_at = Some(self.now);
+        let since = self.now.since(task.created_at).as_secs_f64();
+        let (si, host) = (task.service.index(), task.host);
+        let st = &mut self.services[si];
+        st.started += 1;
+        st.running += 1;
+        if st.steady_at.is_none() && st.running >= st.desired {
+            st.steady_at = Some(self.now);
+        }
+        if self.log.has_room() {
+            let name = self.task_name(t);
+            let on = host.map(|h| format!(" on {h}")).unwrap_or_default();
+            let svc = self.sc.services[si].name.clone();
+            self.push_log(
+                "task_running",
+                Some(svc),
+                Some(t),
+                host,
+                format!("task {name} RUNNING{on}, {since:.1} s after it was created"),
+            );
+        }
+    }
+}
