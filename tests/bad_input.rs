@@ -69,6 +69,22 @@ fn semantic_errors_name_the_field_and_find_its_line() {
             "hostPort = 0 }, { containerPort = 0",
             "task_definitions[0].containerDefinitions[0].portMappings[1].containerPort",
         ),
+        // Objectives must name a number of the summary.
+        (
+            "metric = \"services.web.tasks.running_end\"",
+            "metric = \"services.web.tasks.runing_end\"",
+            "objectives[0].metric",
+        ),
+        (
+            "metric = \"services.web.tasks.running_end\"",
+            "metric = \"services.api.tasks.running_end\"",
+            "objectives[0].metric",
+        ),
+        (
+            "metric = \"services.web.tasks.running_end\"",
+            "metric = \"services.web.tasks\"",
+            "objectives[0].metric",
+        ),
     ];
     for (from, to, field) in cases {
         let text = GOOD.replace(from, to);

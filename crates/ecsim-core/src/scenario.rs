@@ -673,7 +673,7 @@ impl Scenario {
         }
 
         let canonical = serde_json::to_string(&spec).unwrap_or_default();
-        Ok(Scenario {
+        let sc = Scenario {
             file: file.to_string(),
             hash: fnv1a(canonical.as_bytes()),
             spec,
@@ -682,7 +682,54 @@ impl Scenario {
             groups,
             image_sizes,
             actions,
-        })
+        };
+        sc.check_objective_metrics()?;
+        Ok(sc)
+    }
+
+    /// Every objective's metric must name a number of the summary. The summary's shape is known
+    /// before the run: it is the summary of the scenario at time zero, plus any key under the maps
+    /// that fill as the run goes (`pending_reasons`, `tasks_per_instance`).
+    fn check_objective_metrics(&self) -> Result<(), FieldError> {
+        if self.spec.objectives.is_empty() {
+            return Ok(());
+        }
+        let skeleton = crate::Simulation::new(self, &Default::default())
+            .finish()
+            .summary;
+        let value = serde_json::to_value(&skeleton).unwrap_or_default();
+        for (i, o) in self.spec.objectives.iter().enumerate() {
+            let found = crate::metrics::lookup(&value, &o.metric);
+            let ok = match found {
+                Some(v) => v.is_number() || v.is_null(),
+                None => o.metric.rsplit_once('.').is_some_and(|(parent, _)| {
+                    (parent.ends_with(".pending_reasons")
+                        || parent.ends_with(".tasks_per_instance"))
+                        && crate::metrics::lookup(&value, parent).is_some_and(|p| p.is_object())
+                }),
+            };
+            if !ok {
+                let hint = match found {
+                    Some(v) if v.is_object() => {
+                        let keys: Vec<&str> = v
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|m| m.keys())
+                            .map(String::as_str)
+                            .collect();
+                        format!("it is a group; add one of: {}", keys.join(", "))
+                    }
+                    Some(_) => "it is not a number".to_string(),
+                    None => "the summary has no such field (see `ecsim run --json` for the names)"
+                        .to_string(),
+                };
+                return Err(FieldError::new(
+                    format!("objectives[{i}].metric"),
+                    format!("{:?}: {hint}", o.metric),
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub fn image_size_mib(&self, image: &str) -> f64 {
