@@ -32,20 +32,32 @@ pub struct HostSeries {
 }
 
 impl TimeSeries {
-    pub fn new(host_ids: Vec<String>) -> Self {
+    /// Series for these hosts, with room for `samples` samples reserved up front, so sampling
+    /// allocates nothing during the run.
+    pub fn new(host_ids: Vec<String>, samples: usize) -> Self {
+        fn v<T>(n: usize) -> Vec<T> {
+            Vec::with_capacity(n)
+        }
         TimeSeries {
+            t_s: v(samples),
+            instances_active: v(samples),
+            cpu_reserved_pct: v(samples),
+            mem_reserved_pct: v(samples),
+            dynamic_ports_in_use: v(samples),
+            cost_usd: v(samples),
             tasks: TaskState::ALL
                 .iter()
-                .map(|s| (s.name(), Vec::new()))
+                .map(|s| (s.name(), v(samples)))
                 .collect(),
             hosts: host_ids
                 .into_iter()
                 .map(|id| HostSeries {
                     id,
-                    ..Default::default()
+                    cpu_reserved_pct: v(samples),
+                    mem_reserved_pct: v(samples),
+                    dynamic_ports_in_use: v(samples),
                 })
                 .collect(),
-            ..Default::default()
         }
     }
 

@@ -197,7 +197,12 @@ impl Simulation {
                 },
             );
         }
-        let series = TimeSeries::new(instances.iter().map(|i| i.id.to_string()).collect());
+        // One sample per step from 0 to the end, and a last one at the end itself.
+        let samples = (duration.0 / sc.spec.sample_step.0) as usize + 2;
+        let series = TimeSeries::new(
+            instances.iter().map(|i| i.id.to_string()).collect(),
+            samples,
+        );
         let mut log = EventLog::new(sc.spec.model.event_log_capacity);
         for g in &sc.groups {
             for (line, key) in &g.agent.unknown_keys {
@@ -226,6 +231,13 @@ impl Simulation {
             scratch_ports: Vec::new(),
             sc,
         }
+    }
+
+    /// Turns the per-event invariant checks on or off (they are on in debug builds and when
+    /// `RunOptions::check_invariants` asks; they allocate, so a test of the engine's own
+    /// allocations turns them off).
+    pub fn set_invariant_checks(&mut self, on: bool) {
+        self.check = on;
     }
 
     pub fn now(&self) -> SimTime {
