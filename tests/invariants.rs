@@ -1,7 +1,7 @@
 //! Invariants over many random scenarios: no instance over its registered CPU, memory or ENIs, no
 //! host port given twice or reserved, tasks only along legal lifecycle transitions, time never
-//! back (all checked after every event by `run_checked`), and at the end every desired task is
-//! either running or waiting with a reason.
+//! back, every request served, failed or in flight (all checked after every event by
+//! `run_checked`), and at the end the scheduler holds exactly the desired tasks.
 
 use ecsim_core::rng::Stream;
 use ecsim_core::task::TaskState;
@@ -74,7 +74,9 @@ fn random_scenario(r: &mut Stream) -> String {
         s += &format!(
             "[[task_definitions]]\nfamily = \"td{sv}\"\nnetworkMode = \"{mode}\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"img{}\", cpu = {}, memory = {}{port} }} ]\n\
              [[services]]\nserviceName = \"s{sv}\"\ntaskDefinition = \"td{sv}\"\ndesiredCount = {}\nstartAt = \"{}s\"\n{}\n{constraint}\n\
-             [[actions]]\nat = \"{}s\"\nservice = \"s{sv}\"\ndesired_count = {}\n",
+             [[actions]]\nat = \"{}s\"\nservice = \"s{sv}\"\ndesired_count = {}\n\
+             [[traffic]]\nservice = \"s{sv}\"\nstart = \"{}s\"\nrate = {{ profile = \"constant\", rps = {} }}\n\
+             work = {{ dist = \"exponential\", mean = \"{}ms\" }}\nalgorithm = \"{}\"\nqueue_limit = {}\n",
             r.below(3),
             64 * (1 + r.below(24)),
             64 * (1 + r.below(60)),
@@ -83,6 +85,11 @@ fn random_scenario(r: &mut Stream) -> String {
             strategies[r.below(5) as usize],
             r.below(200),
             r.below(30),
+            r.below(200),
+            r.below(12),
+            1 + r.below(400),
+            ["round_robin", "least_outstanding_requests", "weighted_random"][r.below(3) as usize],
+            r.below(5),
         );
     }
     s
@@ -92,6 +99,7 @@ fn random_scenario(r: &mut Stream) -> String {
 fn random_scenarios_keep_every_invariant() {
     let mut r = Stream::new(42, "random-scenarios");
     let (mut placed, mut waited, mut stopped) = (0, 0, 0);
+    let (mut served, mut failed) = (0, 0);
     for i in 0..300 {
         let text = random_scenario(&mut r);
         let sc = parse(&text);
@@ -120,6 +128,10 @@ fn random_scenarios_keep_every_invariant() {
             live[t.service.index()] += 1;
         }
         let out = sim.finish();
+        for s in out.summary.services.values() {
+            served += s.requests.served;
+            failed += s.requests.failed;
+        }
         for (name, s) in &out.summary.services {
             // The scheduler keeps exactly `desired` tasks live (placed or waiting).
             let k = &s.tasks;
@@ -135,6 +147,10 @@ fn random_scenarios_keep_every_invariant() {
         }
     }
     // The generator must produce every outcome, or it tests only part of the rules.
+    assert!(
+        served > 10_000 && failed > 100,
+        "served {served}, failed {failed}"
+    );
     assert!(
         placed > 500 && waited > 500 && stopped > 100,
         "placed {placed}, waited {waited}, stopped {stopped}"

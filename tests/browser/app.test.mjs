@@ -96,6 +96,9 @@ await check('Run draws the reservation chart and shows the running tasks', async
   assert(px.red > 100 && px.blue > 100, `a line is missing: ${JSON.stringify(px)}`);
   const tasks = await canvasPixels('tasks-chart');
   assert(tasks.drawn > 2000, `tasks chart not drawn: ${JSON.stringify(tasks)}`);
+  const requests = await canvasPixels('requests-chart');
+  assert(requests.drawn > 2000, `requests chart not drawn: ${JSON.stringify(requests)}`);
+  assert(/requests\s+web: \d+ arrived/.test(report) && /latency\s+web: mean/.test(report), `no request figures: ${report}`);
   await page.screenshot({ path: path.join(outDir, 'default.png'), fullPage: true });
 });
 

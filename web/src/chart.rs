@@ -84,7 +84,7 @@ fn points<T: Copy + Into<f64>>(ts: &TimeSeries, values: &[T]) -> Vec<(f64, f64)>
         .collect()
 }
 
-/// Cluster CPU and memory reservation, % of registered.
+/// Cluster CPU and memory reserved by tasks, and CPU used by requests, % of registered.
 pub fn draw_reservation(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), String> {
     let lines = vec![
         Line {
@@ -97,10 +97,15 @@ pub fn draw_reservation(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<()
             color: RGBColor(0x1f, 0x77, 0xb4),
             points: points(ts, &ts.mem_reserved_pct),
         },
+        Line {
+            name: "CPU used".into(),
+            color: RGBColor(0xff, 0x7f, 0x0e),
+            points: points(ts, &ts.cpu_used_pct),
+        },
     ];
     draw_lines(
         canvas,
-        "Cluster reservation (% of registered)",
+        "Cluster CPU and memory (% of registered)",
         "%",
         100.0,
         SeriesLabelPosition::UpperRight,
@@ -135,6 +140,33 @@ pub fn draw_tasks(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), Stri
         canvas,
         "Tasks by state, and registered instances",
         "count",
+        y_max,
+        SeriesLabelPosition::UpperLeft,
+        lines,
+    )
+}
+
+/// Requests served per second by each service with traffic.
+pub fn draw_requests(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), String> {
+    let lines: Vec<Line> = ts
+        .services
+        .iter()
+        .zip(PALETTE.iter().cycle())
+        .map(|(v, &color)| Line {
+            name: format!("{} req/s", v.name),
+            color,
+            points: points(ts, &v.requests_per_s),
+        })
+        .collect();
+    let y_max = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        * 1.15;
+    draw_lines(
+        canvas,
+        "Requests served per second",
+        "req/s",
         y_max,
         SeriesLabelPosition::UpperLeft,
         lines,

@@ -44,6 +44,7 @@ fn app() -> Html {
     let outcome = use_state(|| Outcome::None);
     let canvas = use_node_ref();
     let tasks_canvas = use_node_ref();
+    let requests_canvas = use_node_ref();
     let text_ref = use_node_ref();
     let seed_ref = use_node_ref();
 
@@ -60,11 +61,12 @@ fn app() -> Html {
     };
 
     let on_run = {
-        let (choice, outcome, canvas, tasks_canvas, text_ref, seed_ref) = (
+        let (choice, outcome, canvas, tasks_canvas, requests_canvas, text_ref, seed_ref) = (
             choice.clone(),
             outcome.clone(),
             canvas.clone(),
             tasks_canvas.clone(),
+            requests_canvas.clone(),
             text_ref.clone(),
             seed_ref.clone(),
         );
@@ -118,6 +120,11 @@ fn app() -> Html {
                     tasks_canvas
                         .cast::<HtmlCanvasElement>()
                         .map(|c| chart::draw_tasks(c, &out.timeseries)),
+                )
+                .chain(
+                    requests_canvas
+                        .cast::<HtmlCanvasElement>()
+                        .map(|c| chart::draw_requests(c, &out.timeseries)),
                 )
                 .collect::<Result<Vec<()>, String>>();
             if let Err(e) = drawn {
@@ -180,6 +187,7 @@ fn app() -> Html {
                 <div class="charts">
                     <canvas id="chart" ref={canvas} width="540" height="340"></canvas>
                     <canvas id="tasks-chart" ref={tasks_canvas} width="540" height="340"></canvas>
+                    <canvas id="requests-chart" ref={requests_canvas} width="540" height="340"></canvas>
                 </div>
                 { render_outcome(&outcome) }
             </section>

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cost;
 pub mod error;
 pub mod hash;
+pub mod histogram;
 pub mod instance;
 pub mod log;
 pub mod metrics;
@@ -21,6 +22,7 @@ pub mod sim;
 pub mod task;
 pub mod taskdef;
 pub mod time;
+pub mod traffic;
 pub mod units;
 
 pub use error::{FieldError, ScenarioError};

@@ -20,7 +20,22 @@ pub struct TimeSeries {
     /// Tasks by lifecycle state, keyed by the state's ECS name.
     pub tasks: BTreeMap<&'static str, Vec<u32>>,
     pub cost_usd: Vec<f64>,
+    /// CPU used by requests, % of the registered instances' vCPUs, over the window ending here.
+    pub cpu_used_pct: Vec<f64>,
     pub hosts: Vec<HostSeries>,
+    /// One per service that receives traffic.
+    pub services: Vec<ServiceSeries>,
+}
+
+/// Request metrics of one service, per sampling window.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ServiceSeries {
+    pub name: String,
+    pub requests_per_s: Vec<f64>,
+    pub latency_p50_ms: Vec<f64>,
+    pub latency_p99_ms: Vec<f64>,
+    pub healthy_targets: Vec<u32>,
+    pub in_system: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -29,12 +44,13 @@ pub struct HostSeries {
     pub cpu_reserved_pct: Vec<f64>,
     pub mem_reserved_pct: Vec<f64>,
     pub dynamic_ports_in_use: Vec<u32>,
+    pub cpu_used_pct: Vec<f64>,
 }
 
 impl TimeSeries {
     /// Series for these hosts, with room for `samples` samples reserved up front, so sampling
     /// allocates nothing during the run.
-    pub fn new(host_ids: Vec<String>, samples: usize) -> Self {
+    pub fn new(host_ids: Vec<String>, service_names: Vec<String>, samples: usize) -> Self {
         fn v<T>(n: usize) -> Vec<T> {
             Vec::with_capacity(n)
         }
@@ -45,6 +61,7 @@ impl TimeSeries {
             mem_reserved_pct: v(samples),
             dynamic_ports_in_use: v(samples),
             cost_usd: v(samples),
+            cpu_used_pct: v(samples),
             tasks: TaskState::ALL
                 .iter()
                 .map(|s| (s.name(), v(samples)))
@@ -56,6 +73,18 @@ impl TimeSeries {
                     cpu_reserved_pct: v(samples),
                     mem_reserved_pct: v(samples),
                     dynamic_ports_in_use: v(samples),
+                    cpu_used_pct: v(samples),
+                })
+                .collect(),
+            services: service_names
+                .into_iter()
+                .map(|name| ServiceSeries {
+                    name,
+                    requests_per_s: v(samples),
+                    latency_p50_ms: v(samples),
+                    latency_p99_ms: v(samples),
+                    healthy_targets: v(samples),
+                    in_system: v(samples),
                 })
                 .collect(),
         }
@@ -72,15 +101,21 @@ impl TimeSeries {
     /// One row per sample: cluster columns, tasks by state, then per-host columns.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "t_s,instances_active,cpu_reserved_pct,mem_reserved_pct,dynamic_ports_in_use,cost_usd",
+            "t_s,instances_active,cpu_reserved_pct,mem_reserved_pct,dynamic_ports_in_use,cost_usd,cpu_used_pct",
         );
         for s in TaskState::ALL {
             out.push_str(&format!(",tasks_{}", s.name().to_ascii_lowercase()));
         }
         for h in &self.hosts {
             out.push_str(&format!(
-                ",{0}.cpu_reserved_pct,{0}.mem_reserved_pct,{0}.dynamic_ports_in_use",
+                ",{0}.cpu_reserved_pct,{0}.mem_reserved_pct,{0}.dynamic_ports_in_use,{0}.cpu_used_pct",
                 h.id
+            ));
+        }
+        for v in &self.services {
+            out.push_str(&format!(
+                ",{0}.requests_per_s,{0}.latency_p50_ms,{0}.latency_p99_ms,{0}.healthy_targets,{0}.in_system",
+                v.name
             ));
         }
         out.push('\n');
@@ -94,13 +129,27 @@ impl TimeSeries {
                 self.dynamic_ports_in_use[i],
                 self.cost_usd[i]
             ));
+            out.push_str(&format!(",{:.4}", self.cpu_used_pct[i]));
             for s in TaskState::ALL {
                 out.push_str(&format!(",{}", self.tasks[s.name()][i]));
             }
             for h in &self.hosts {
                 out.push_str(&format!(
-                    ",{:.4},{:.4},{}",
-                    h.cpu_reserved_pct[i], h.mem_reserved_pct[i], h.dynamic_ports_in_use[i]
+                    ",{:.4},{:.4},{},{:.4}",
+                    h.cpu_reserved_pct[i],
+                    h.mem_reserved_pct[i],
+                    h.dynamic_ports_in_use[i],
+                    h.cpu_used_pct[i]
+                ));
+            }
+            for v in &self.services {
+                out.push_str(&format!(
+                    ",{:.3},{:.3},{:.3},{},{}",
+                    v.requests_per_s[i],
+                    v.latency_p50_ms[i],
+                    v.latency_p99_ms[i],
+                    v.healthy_targets[i],
+                    v.in_system[i]
                 ));
             }
             out.push('\n');
@@ -153,6 +202,34 @@ pub struct ServiceSummary {
     pub tasks_per_instance: BTreeMap<String, u32>,
     /// When the service first had all its desired tasks RUNNING, if it did.
     pub time_to_steady_state_s: Option<f64>,
+    pub requests: RequestSummary,
+    pub latency_ms: LatencySummary,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RequestSummary {
+    pub arrived: u64,
+    pub served: u64,
+    pub failed: u64,
+    /// `no_target` (503: no healthy target), `queue_full` (503: the task's queue is full),
+    /// `task_stopped` (the task stopped while holding the request).
+    pub failed_by_reason: BTreeMap<String, u64>,
+    /// Requests queued or in service at the end.
+    pub in_flight_end: u64,
+    /// Time-averaged requests in the system (queued or in service), from the first arrival on.
+    pub in_system_mean: f64,
+    /// Arrivals per second, from the traffic's start to the end.
+    pub arrival_rate_per_s: f64,
+}
+
+/// Response times of served requests, from arrival at the load balancer to completion.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LatencySummary {
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +251,8 @@ pub struct ClusterSummary {
     pub instances_never_joined: u32,
     pub cpu_reserved_pct: Stat,
     pub mem_reserved_pct: Stat,
+    /// CPU used by requests, % of registered vCPUs, over the sampling windows.
+    pub cpu_used_pct: Stat,
     pub dynamic_ports_in_use_end: u32,
 }
 

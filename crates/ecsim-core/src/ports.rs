@@ -97,6 +97,11 @@ impl HostPorts {
         size - self.reserved_in_range - self.in_use_in_range
     }
 
+    /// Ports in use by tasks, static and dynamic.
+    pub fn in_use_count(&self) -> usize {
+        (self.static_in_use + self.dynamic_in_use) as usize
+    }
+
     pub fn dynamic_in_use(&self) -> u32 {
         self.dynamic_in_use
     }

@@ -35,6 +35,11 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
     );
     let _ = writeln!(
         t,
+        "           CPU used by requests mean {:.1} % peak {:.1} %",
+        c.cpu_used_pct.mean, c.cpu_used_pct.peak
+    );
+    let _ = writeln!(
+        t,
         "           dynamic host ports in use at the end: {}",
         c.dynamic_ports_in_use_end
     );
@@ -58,6 +63,33 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         }
         for (reason, n) in &svc.pending_reasons {
             let _ = writeln!(t, "           {n} pending: {reason}");
+        }
+        let r = &svc.requests;
+        if r.arrived > 0 {
+            let why: Vec<String> = r
+                .failed_by_reason
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
+            let _ = writeln!(
+                t,
+                "requests   {name}: {} arrived ({:.1}/s), {} served, {} failed{}",
+                r.arrived,
+                r.arrival_rate_per_s,
+                r.served,
+                r.failed,
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", why.join(", "))
+                }
+            );
+            let l = &svc.latency_ms;
+            let _ = writeln!(
+                t,
+                "latency    {name}: mean {:.2} ms, p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
+                l.mean, l.p50, l.p90, l.p99, l.max
+            );
         }
     }
     let _ = writeln!(

@@ -50,6 +50,14 @@ impl Stream {
         }
     }
 
+    /// Standard normal, by Box–Muller on `libm` (one of the pair is used, so each call takes two
+    /// uniforms and the stream stays simple to reason about).
+    pub fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.uniform();
+        let u2 = self.uniform();
+        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+    }
+
     /// Exponential with the given mean, via inversion with `libm::log` (bit-identical everywhere).
     pub fn exponential(&mut self, mean: f64) -> f64 {
         -mean * libm::log(1.0 - self.uniform())

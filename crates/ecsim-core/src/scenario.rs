@@ -58,6 +58,9 @@ pub struct ScenarioSpec {
     /// Changes made during the run, as an operator would make them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionSpec>,
+    /// Requests sent to services through their load balancer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub traffic: Vec<crate::traffic::TrafficSpec>,
 }
 
 /// An operator's change at a given time: `aws ecs update-service --desired-count N`.
@@ -281,6 +284,7 @@ pub struct Scenario {
     pub groups: Vec<InstanceGroup>,
     pub image_sizes: BTreeMap<String, f64>,
     pub actions: Vec<Action>,
+    pub traffic: Vec<crate::traffic::Traffic>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
     pub hash: u64,
 }
@@ -657,6 +661,24 @@ impl Scenario {
             });
         }
 
+        let mut traffic = Vec::new();
+        for (i, t) in spec.traffic.iter().enumerate() {
+            let p = format!("traffic[{i}]");
+            let Some(si) = services.iter().position(|s: &Service| s.name == t.service) else {
+                return Err(FieldError::new(
+                    format!("{p}.service"),
+                    format!("no service {:?} in this scenario", t.service),
+                ));
+            };
+            if spec.traffic[..i].iter().any(|o| o.service == t.service) {
+                return Err(FieldError::new(
+                    format!("{p}.service"),
+                    format!("service {:?} already has traffic", t.service),
+                ));
+            }
+            traffic.push(t.validate(&p, si)?);
+        }
+
         for (i, o) in spec.objectives.iter().enumerate() {
             if !matches!(o.op.as_str(), "<" | "<=" | "==" | ">=" | ">" | "!=") {
                 return Err(FieldError::new(
@@ -682,6 +704,7 @@ impl Scenario {
             groups,
             image_sizes,
             actions,
+            traffic,
         };
         sc.check_objective_metrics()?;
         Ok(sc)

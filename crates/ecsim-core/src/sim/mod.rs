@@ -11,6 +11,7 @@
 //! which ports), so two runs with the same hash did the same things in the same order.
 
 mod observe;
+mod requests;
 mod scheduler;
 
 use crate::hash::Fnv;
@@ -51,6 +52,22 @@ enum Event {
         task: TaskId,
         generation: u32,
     },
+    /// A request of `traffic[traffic]` arrives at the load balancer.
+    Arrival {
+        traffic: u32,
+    },
+    /// A request in service on `task` completes (it ran at `rate` vCPUs).
+    RequestDone {
+        task: TaskId,
+        generation: u32,
+        arrived: SimTime,
+        rate: f64,
+    },
+    /// The task's target passed its first health check.
+    TargetHealthy {
+        task: TaskId,
+        generation: u32,
+    },
     Sample,
 }
 
@@ -66,6 +83,9 @@ impl Event {
             Event::Sample => (6, 0, 0),
             Event::UpdateService { action } => (7, action as u64, 0),
             Event::TaskExited { task, generation } => (8, task.0 as u64, generation as u64),
+            Event::Arrival { traffic } => (9, traffic as u64, 0),
+            Event::RequestDone { task, arrived, .. } => (10, task.0 as u64, arrived.0),
+            Event::TargetHealthy { task, generation } => (11, task.0 as u64, generation as u64),
         }
     }
 }
@@ -131,6 +151,10 @@ pub struct Simulation {
     check: bool,
     violation: Option<String>,
     scratch_ports: Vec<Port>,
+    traffic: Vec<requests::TrafficState>,
+    /// Request slots and queue of each task, by task id.
+    loads: Vec<requests::TaskLoad>,
+    host_cpu: Vec<requests::HostCpu>,
 }
 
 impl Simulation {
@@ -189,6 +213,15 @@ impl Simulation {
                 Event::UpdateService { action: i as u32 },
             );
         }
+        let nhosts = instances.len();
+        let mut traffic = Vec::new();
+        for (i, t) in sc.traffic.iter().enumerate() {
+            let mut st = requests::TrafficState::new(t, seed, &sc.services[t.service].name);
+            if let Some(first) = t.next_arrival(SimTime::ZERO, &mut st.arrivals) {
+                queue.push(first, Event::Arrival { traffic: i as u32 });
+            }
+            traffic.push(st);
+        }
         for (i, s) in sc.services.iter().enumerate() {
             queue.push(
                 SimTime::ZERO + s.start_at,
@@ -201,6 +234,10 @@ impl Simulation {
         let samples = (duration.0 / sc.spec.sample_step.0) as usize + 2;
         let series = TimeSeries::new(
             instances.iter().map(|i| i.id.to_string()).collect(),
+            sc.traffic
+                .iter()
+                .map(|t| sc.services[t.service].name.clone())
+                .collect(),
             samples,
         );
         let mut log = EventLog::new(sc.spec.model.event_log_capacity);
@@ -229,6 +266,9 @@ impl Simulation {
             check: opts.check_invariants || cfg!(debug_assertions),
             violation: None,
             scratch_ports: Vec::new(),
+            host_cpu: vec![requests::HostCpu::default(); nhosts],
+            traffic,
+            loads: Vec::new(),
             sc,
         }
     }
@@ -323,6 +363,18 @@ impl Simulation {
             Event::UpdateService { action } => {
                 let a = self.sc.actions[action as usize].clone();
                 self.update_service(a.service, a.desired);
+            }
+            Event::Arrival { traffic } => self.arrival(traffic as usize),
+            Event::RequestDone {
+                task,
+                generation,
+                arrived,
+                rate,
+            } => self.request_done(task, generation, arrived, rate),
+            Event::TargetHealthy { task, generation } => {
+                if self.tasks[task.index()].generation == generation {
+                    self.target_healthy(task);
+                }
             }
             Event::TaskExited { task, generation } => {
                 if self.tasks[task.index()].generation == generation {

@@ -4,8 +4,8 @@ use super::{InvariantViolation, RunOutput, Simulation};
 use crate::cost;
 use crate::instance::InstanceState;
 use crate::metrics::{
-    self, ClusterSummary, CostSummary, LogSummary, ObjectiveResult, ServiceSummary, Stat, Summary,
-    TaskCounts,
+    self, ClusterSummary, CostSummary, LatencySummary, LogSummary, ObjectiveResult, RequestSummary,
+    ServiceSummary, Stat, Summary, TaskCounts,
 };
 use crate::scenario::Scenario;
 use crate::task::TaskState;
@@ -13,6 +13,53 @@ use crate::units::Port;
 use std::collections::BTreeMap;
 
 impl Simulation {
+    fn request_summary(&self, si: usize) -> RequestSummary {
+        let Some(ti) = self.traffic_of(si) else {
+            return RequestSummary::default();
+        };
+        let tr = &self.traffic[ti];
+        let mut by = BTreeMap::new();
+        for (k, v) in [
+            ("no_target", tr.no_target),
+            ("queue_full", tr.queue_full),
+            ("task_stopped", tr.task_stopped),
+        ] {
+            if v > 0 {
+                by.insert(k.to_string(), v);
+            }
+        }
+        let span = self.end.since(tr.spec.start).as_secs_f64();
+        let area =
+            tr.in_system_area + tr.in_system as f64 * self.end.since(tr.last_change).as_secs_f64();
+        RequestSummary {
+            arrived: tr.arrived,
+            served: tr.served,
+            failed: tr.no_target + tr.queue_full + tr.task_stopped,
+            failed_by_reason: by,
+            in_flight_end: tr.in_system,
+            in_system_mean: if span > 0.0 { area / span } else { 0.0 },
+            arrival_rate_per_s: if span > 0.0 {
+                tr.arrived as f64 / span
+            } else {
+                0.0
+            },
+        }
+    }
+
+    fn latency_summary(&self, si: usize) -> LatencySummary {
+        let Some(ti) = self.traffic_of(si) else {
+            return LatencySummary::default();
+        };
+        let h = &self.traffic[ti].latency;
+        LatencySummary {
+            mean: h.mean() / 1e6,
+            p50: h.quantile(0.5) / 1e6,
+            p90: h.quantile(0.9) / 1e6,
+            p99: h.quantile(0.99) / 1e6,
+            max: h.max() as f64 / 1e6,
+        }
+    }
+
     pub(super) fn sample(&mut self) {
         let s = &mut self.series;
         s.t_s.push(self.now.as_secs_f64());
@@ -57,6 +104,52 @@ impl Simulation {
         s.mem_reserved_pct.push(pct(res_mem, reg_mem));
         s.dynamic_ports_in_use.push(ports);
         s.cost_usd.push(cost);
+        // CPU used over the window that ends now.
+        let n = s.t_s.len();
+        let window = if n >= 2 {
+            s.t_s[n - 1] - s.t_s[n - 2]
+        } else {
+            0.0
+        };
+        let (mut used, mut vcpus) = (0.0, 0.0);
+        for ((inst, cpu), hs) in self
+            .instances
+            .iter()
+            .zip(self.host_cpu.iter_mut())
+            .zip(s.hosts.iter_mut())
+        {
+            cpu.account(self.now);
+            let u = cpu.area - cpu.area_at_sample;
+            cpu.area_at_sample = cpu.area;
+            let cap = inst.spec.vcpu as f64 * window;
+            hs.cpu_used_pct.push(if cap > 0.0 && inst.is_active() {
+                u * 100.0 / cap
+            } else {
+                0.0
+            });
+            if inst.is_active() {
+                used += u;
+                vcpus += cap;
+            }
+        }
+        s.cpu_used_pct.push(if vcpus > 0.0 {
+            used * 100.0 / vcpus
+        } else {
+            0.0
+        });
+        for (tr, vs) in self.traffic.iter_mut().zip(s.services.iter_mut()) {
+            vs.requests_per_s.push(if window > 0.0 {
+                (tr.served - tr.served_at_sample) as f64 / window
+            } else {
+                0.0
+            });
+            tr.served_at_sample = tr.served;
+            vs.latency_p50_ms.push(tr.window.quantile(0.5) / 1e6);
+            vs.latency_p99_ms.push(tr.window.quantile(0.99) / 1e6);
+            tr.window.clear();
+            vs.healthy_targets.push(tr.targets.len() as u32);
+            vs.in_system.push(tr.in_system);
+        }
         let mut counts = [0u32; 8];
         for t in &self.tasks {
             counts[t.state as usize] += 1;
@@ -80,6 +173,15 @@ impl Simulation {
         };
         if let Some(v) = &self.violation {
             return fail(v.clone());
+        }
+        for tr in &self.traffic {
+            let failed = tr.no_target + tr.queue_full + tr.task_stopped;
+            if tr.arrived != tr.served + failed + tr.in_system {
+                return fail(format!(
+                    "requests not conserved: {} arrived, {} served, {failed} failed, {} in the system",
+                    tr.arrived, tr.served, tr.in_system
+                ));
+            }
         }
         let mut ports: Vec<Port> = Vec::new();
         for inst in &self.instances {
@@ -136,7 +238,7 @@ impl Simulation {
             if ports.len() != n {
                 return fail(format!("a host port is held twice on {}", inst.id));
             }
-            if inst.ports.in_use().count() != n {
+            if inst.ports.in_use_count() != n {
                 return fail(format!(
                     "{} port table disagrees with its tasks' ports",
                     inst.id
@@ -199,6 +301,8 @@ impl Simulation {
                     pending_reasons,
                     tasks_per_instance: per_instance,
                     time_to_steady_state_s: st.steady_at.map(|t| t.as_secs_f64()),
+                    requests: self.request_summary(si),
+                    latency_ms: self.latency_summary(si),
                 },
             );
         }
@@ -234,6 +338,8 @@ impl Simulation {
                 instances_never_joined: never,
                 cpu_reserved_pct: Stat::of(&self.series.cpu_reserved_pct),
                 mem_reserved_pct: Stat::of(&self.series.mem_reserved_pct),
+                // The first sample (t = 0) has no window behind it.
+                cpu_used_pct: Stat::of(self.series.cpu_used_pct.get(1..).unwrap_or(&[])),
                 dynamic_ports_in_use_end: self
                     .instances
                     .iter()

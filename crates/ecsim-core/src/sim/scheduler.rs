@@ -40,6 +40,11 @@ impl Simulation {
                 pending_reason: None,
             });
             self.services[s.index()].waiting.push(id);
+            let cpu = self.sc.taskdefs[self.sc.services[s.index()].taskdef.index()]
+                .cpu
+                .0;
+            let load = self.new_task_load(s.index(), cpu);
+            self.loads.push(load);
         }
         self.retry_waiting();
     }
@@ -129,6 +134,7 @@ impl Simulation {
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
         if self.tasks[t.index()].state == TaskState::Running {
+            self.deregister_target(t);
             self.move_task(t, TaskState::Deactivating);
             self.move_task(t, TaskState::Stopping);
             self.services[si].running -= 1;
@@ -404,6 +410,7 @@ impl Simulation {
     pub(super) fn task_running(&mut self, t: TaskId) {
         self.move_task(t, TaskState::Activating);
         self.move_task(t, TaskState::Running);
+        self.register_target(t);
         let task = &mut self.tasks[t.index()];
         task.running_at = Some(self.now);
         let since = self.now.since(task.created_at).as_secs_f64();

@@ -1,0 +1,295 @@
+//! The request path: arrivals, the load balancer's choice of target, each task's service slots
+//! and FIFO queue, CPU, and completion.
+//!
+//! CPU model (an approximation, stated so it can be judged): a request in service runs on at most
+//! one vCPU; when a host has more requests in service than vCPUs, each new request gets
+//! vCPUs ÷ (requests in service) of a vCPU, and keeps that rate until it completes. Linux CFS would
+//! re-divide the CPU at every change, weighted by the tasks' CPU shares; here the rate is fixed at
+//! the request's start, and shares are equal per request, so under contention early requests run
+//! faster and late ones slower than under CFS. Without contention (the validation scenarios) the
+//! two agree exactly.
+//!
+//! Targets: a task's target becomes healthy after one health-check interval once it is RUNNING
+//! (the ALB docs: a new target must pass one check; ecs-facts "Conflicts" #1 — the Best Practices
+//! guide's 5 × 30 s is the other reading). It is deregistered when the task starts to stop; requests
+//! it still holds then fail as `task_stopped`.
+
+use super::{Event, Simulation};
+use crate::histogram::Histogram;
+use crate::rng::Stream;
+use crate::time::{SimDuration, SimTime};
+use crate::traffic::{Algorithm, Traffic};
+use crate::units::TaskId;
+use std::collections::VecDeque;
+
+/// ALB health check interval default, ecs-facts §5 "ALB HealthCheckIntervalSeconds".
+pub const HEALTH_CHECK_INTERVAL: SimDuration = SimDuration::from_secs(30);
+
+/// One traffic entry's state: its streams, the target group, and its counters.
+pub(super) struct TrafficState {
+    pub spec: Traffic,
+    pub arrivals: Stream,
+    pub work: Stream,
+    pub routing: Stream,
+    /// Healthy targets in registration order.
+    pub targets: Vec<TaskId>,
+    pub rr: usize,
+    pub arrived: u64,
+    pub served: u64,
+    pub no_target: u64,
+    pub queue_full: u64,
+    pub task_stopped: u64,
+    pub latency: Histogram,
+    pub window: Histogram,
+    pub in_system: u64,
+    /// ∫ requests in system dt, in request-seconds (Little's law).
+    pub in_system_area: f64,
+    pub last_change: SimTime,
+    pub served_at_sample: u64,
+}
+
+impl TrafficState {
+    pub fn new(spec: &Traffic, seed: u64, service: &str) -> Self {
+        TrafficState {
+            spec: spec.clone(),
+            arrivals: Stream::new(seed, &format!("arrivals/{service}")),
+            work: Stream::new(seed, &format!("work/{service}")),
+            routing: Stream::new(seed, &format!("routing/{service}")),
+            targets: Vec::new(),
+            rr: 0,
+            arrived: 0,
+            served: 0,
+            no_target: 0,
+            queue_full: 0,
+            task_stopped: 0,
+            latency: Histogram::default(),
+            window: Histogram::default(),
+            in_system: 0,
+            in_system_area: 0.0,
+            last_change: SimTime::ZERO,
+            served_at_sample: 0,
+        }
+    }
+
+    pub fn account(&mut self, now: SimTime) {
+        self.in_system_area += self.in_system as f64 * now.since(self.last_change).as_secs_f64();
+        self.last_change = now;
+    }
+}
+
+/// A task's request slots and queue.
+#[derive(Default)]
+pub(super) struct TaskLoad {
+    pub traffic: Option<usize>,
+    pub concurrency: u32,
+    pub limit: u32,
+    pub busy: u32,
+    /// Waiting requests: (arrival time, work in vCPU-seconds).
+    pub queue: VecDeque<(SimTime, f64)>,
+}
+
+/// A host's CPU in use by requests.
+#[derive(Default, Clone)]
+pub(super) struct HostCpu {
+    pub in_service: u32,
+    /// vCPUs in use now.
+    pub busy: f64,
+    /// ∫ busy dt, vCPU-seconds.
+    pub area: f64,
+    pub last_change: SimTime,
+    pub area_at_sample: f64,
+}
+
+impl HostCpu {
+    pub fn account(&mut self, now: SimTime) {
+        self.area += self.busy * now.since(self.last_change).as_secs_f64();
+        self.last_change = now;
+    }
+}
+
+impl Simulation {
+    /// The traffic entry of a service, if it has one.
+    pub(super) fn traffic_of(&self, service: usize) -> Option<usize> {
+        self.traffic.iter().position(|t| t.spec.service == service)
+    }
+
+    /// Sets up a new task's request slots: one per vCPU of its reservation unless the traffic
+    /// entry says otherwise.
+    pub(super) fn new_task_load(&self, service: usize, cpu_units: u32) -> TaskLoad {
+        match self.traffic_of(service) {
+            Some(ti) => {
+                let t = &self.traffic[ti].spec;
+                let concurrency = t.concurrency.unwrap_or(cpu_units.div_ceil(1024).max(1));
+                TaskLoad {
+                    traffic: Some(ti),
+                    concurrency,
+                    limit: t.queue_limit,
+                    busy: 0,
+                    queue: VecDeque::with_capacity(t.queue_limit.min(4096) as usize),
+                }
+            }
+            None => TaskLoad::default(),
+        }
+    }
+
+    pub(super) fn arrival(&mut self, ti: usize) {
+        let now = self.now;
+        let tr = &mut self.traffic[ti];
+        let work = tr.spec.work.sample(&mut tr.work);
+        tr.arrived += 1;
+        if let Some(next) = tr.spec.next_arrival(now, &mut tr.arrivals) {
+            self.queue.push(next, Event::Arrival { traffic: ti as u32 });
+        }
+        let tr = &mut self.traffic[ti];
+        let Some(target) = pick(tr, &self.loads) else {
+            tr.no_target += 1;
+            return;
+        };
+        self.trace.write_u64(target.0 as u64);
+        tr.account(now);
+        tr.in_system += 1;
+        let load = &mut self.loads[target.index()];
+        if load.busy < load.concurrency {
+            self.start_request(target, now, work);
+        } else if (load.queue.len() as u32) < load.limit {
+            load.queue.push_back((now, work));
+        } else {
+            let tr = &mut self.traffic[ti];
+            tr.in_system -= 1;
+            tr.queue_full += 1;
+        }
+    }
+
+    fn start_request(&mut self, t: TaskId, arrived: SimTime, work: f64) {
+        let Some(h) = self.tasks[t.index()].host else {
+            return;
+        };
+        let vcpus = self.instances[h.index()].spec.vcpu as f64;
+        let cpu = &mut self.host_cpu[h.index()];
+        cpu.account(self.now);
+        cpu.in_service += 1;
+        let rate = (vcpus / cpu.in_service as f64).min(1.0);
+        cpu.busy += rate;
+        self.loads[t.index()].busy += 1;
+        let generation = self.tasks[t.index()].generation;
+        let done = self.now + SimDuration::from_secs_f64(work / rate);
+        self.queue.push(
+            done,
+            Event::RequestDone {
+                task: t,
+                generation,
+                arrived,
+                rate,
+            },
+        );
+    }
+
+    pub(super) fn request_done(&mut self, t: TaskId, generation: u32, arrived: SimTime, rate: f64) {
+        let now = self.now;
+        if let Some(h) = self.tasks[t.index()].host {
+            let cpu = &mut self.host_cpu[h.index()];
+            cpu.account(now);
+            cpu.in_service -= 1;
+            cpu.busy = (cpu.busy - rate).max(0.0);
+        }
+        let load = &mut self.loads[t.index()];
+        load.busy -= 1;
+        let Some(ti) = load.traffic else { return };
+        let tr = &mut self.traffic[ti];
+        tr.account(now);
+        tr.in_system -= 1;
+        if self.tasks[t.index()].generation != generation {
+            tr.task_stopped += 1;
+            return;
+        }
+        tr.served += 1;
+        let ns = now.since(arrived).0;
+        tr.latency.record(ns);
+        tr.window.record(ns);
+        if let Some((a, w)) = self.loads[t.index()].queue.pop_front() {
+            self.start_request(t, a, w);
+        }
+    }
+
+    /// The task is RUNNING: its target becomes healthy after one health check.
+    pub(super) fn register_target(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        if self.traffic_of(si).is_some() {
+            let generation = self.tasks[t.index()].generation;
+            self.queue.push(
+                self.now + HEALTH_CHECK_INTERVAL,
+                Event::TargetHealthy {
+                    task: t,
+                    generation,
+                },
+            );
+        }
+    }
+
+    pub(super) fn target_healthy(&mut self, t: TaskId) {
+        if let Some(ti) = self.loads[t.index()].traffic {
+            self.traffic[ti].targets.push(t);
+            let name = self.task_name(t);
+            let host = self.tasks[t.index()].host;
+            let port = self.tasks[t.index()]
+                .ports
+                .first()
+                .map(|p| format!(":{}", p.port))
+                .unwrap_or_default();
+            let svc = self.sc.services[self.tasks[t.index()].service.index()]
+                .name
+                .clone();
+            let msg = format!(
+                "target {}{port} (task {name}) is healthy and receives requests",
+                host.map(|h| h.to_string()).unwrap_or_default()
+            );
+            self.push_log("target_healthy", Some(svc), Some(t), host, msg);
+        }
+    }
+
+    /// The task is stopping: no new requests; the queued ones fail (the in-service ones fail when
+    /// their completion finds the task's generation moved on).
+    pub(super) fn deregister_target(&mut self, t: TaskId) {
+        let Some(ti) = self.loads[t.index()].traffic else {
+            return;
+        };
+        let now = self.now;
+        let tr = &mut self.traffic[ti];
+        tr.targets.retain(|&x| x != t);
+        let dropped = self.loads[t.index()].queue.len() as u64;
+        self.loads[t.index()].queue.clear();
+        tr.account(now);
+        tr.in_system -= dropped;
+        tr.task_stopped += dropped;
+    }
+}
+
+/// The target the load balancer sends the next request to.
+fn pick(tr: &mut TrafficState, loads: &[TaskLoad]) -> Option<TaskId> {
+    let n = tr.targets.len();
+    if n == 0 {
+        return None;
+    }
+    let i = match tr.spec.algorithm {
+        Algorithm::RoundRobin => {
+            tr.rr = (tr.rr + 1) % n;
+            tr.rr
+        }
+        Algorithm::WeightedRandom => tr.routing.below(n as u64) as usize,
+        Algorithm::LeastOutstanding => {
+            // Fewest requests in service or queued; ties go round robin from the last choice.
+            let start = (tr.rr + 1) % n;
+            let mut best = start;
+            let out = |t: TaskId| loads[t.index()].busy as usize + loads[t.index()].queue.len();
+            for k in 1..n {
+                let j = (start + k) % n;
+                if out(tr.targets[j]) < out(tr.targets[best]) {
+                    best = j;
+                }
+            }
+            tr.rr = best;
+            best
+        }
+    };
+    Some(tr.targets[i])
+}
