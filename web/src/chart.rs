@@ -76,6 +76,15 @@ fn draw_lines(
     root.present().map_err(e)
 }
 
+/// The top of the y axis: the highest point plus 15 %, at least 1.
+fn headroom(lines: &[Line]) -> f64 {
+    lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        * 1.15
+}
+
 fn points<T: Copy + Into<f64>>(ts: &TimeSeries, values: &[T]) -> Vec<(f64, f64)> {
     ts.t_s
         .iter()
@@ -131,11 +140,7 @@ pub fn draw_tasks(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), Stri
         color: BLACK,
         points: points(ts, &ts.instances_active),
     });
-    let y_max = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
-        .fold(1.0, f64::max)
-        * 1.15;
+    let y_max = headroom(&lines);
     draw_lines(
         canvas,
         "Tasks by state, and registered instances",
@@ -158,11 +163,7 @@ pub fn draw_requests(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), S
             points: points(ts, &v.requests_per_s),
         })
         .collect();
-    let y_max = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
-        .fold(1.0, f64::max)
-        * 1.15;
+    let y_max = headroom(&lines);
     draw_lines(
         canvas,
         "Requests served per second",
