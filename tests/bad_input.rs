@@ -69,6 +69,12 @@ fn semantic_errors_name_the_field_and_find_its_line() {
             "hostPort = 0 }, { containerPort = 0",
             "task_definitions[0].containerDefinitions[0].portMappings[1].containerPort",
         ),
+        // A Classic Load Balancer needs a static host port.
+        (
+            "algorithm = \"round_robin\"",
+            "algorithm = \"round_robin\"\nload_balancer = \"classic\"",
+            "traffic[0].load_balancer",
+        ),
         // Objectives must name a number of the summary.
         (
             "metric = \"services.web.tasks.running_end\"",

@@ -23,6 +23,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "scenarios/lessons/wrong-cluster-name.toml",
         include_str!("../../scenarios/lessons/wrong-cluster-name.toml"),
     ),
+    (
+        "scenarios/lessons/alb-dynamic-ports.toml",
+        include_str!("../../scenarios/lessons/alb-dynamic-ports.toml"),
+    ),
 ];
 
 #[derive(Clone, PartialEq)]

@@ -676,7 +676,23 @@ impl Scenario {
                     format!("service {:?} already has traffic", t.service),
                 ));
             }
-            traffic.push(t.validate(&p, si)?);
+            let tr = t.validate(&p, si)?;
+            let td = &taskdefs[services[si].taskdef.index()];
+            if tr.classic
+                && !td
+                    .host_ports
+                    .iter()
+                    .any(|h| matches!(h, crate::taskdef::HostPortNeed::Static(_)))
+            {
+                return Err(FieldError::new(
+                    format!("{p}.load_balancer"),
+                    format!(
+                        "a Classic Load Balancer sends to one fixed instance port, but task definition {} maps no static hostPort; set one, or use an application load balancer with dynamic ports",
+                        td.family
+                    ),
+                ));
+            }
+            traffic.push(tr);
         }
 
         for (i, o) in spec.objectives.iter().enumerate() {

@@ -24,6 +24,11 @@ pub struct TrafficSpec {
     pub start: SimDuration,
     pub rate: RateSpec,
     pub work: WorkSpec,
+    /// `application` (an ALB: targets are (instance, host port) pairs, any port) or `classic` (a
+    /// Classic Load Balancer: one fixed instance port, so the task needs a static host port and at
+    /// most one task per instance can be behind it).
+    #[serde(default = "default_lb")]
+    pub load_balancer: String,
     /// How the load balancer picks a target: `round_robin` (the ALB default),
     /// `least_outstanding_requests` or `weighted_random` (equal weights).
     #[serde(default = "default_algorithm")]
@@ -36,6 +41,9 @@ pub struct TrafficSpec {
     pub queue_limit: u32,
 }
 
+fn default_lb() -> String {
+    "application".into()
+}
 fn default_algorithm() -> String {
     "round_robin".into()
 }
@@ -93,6 +101,7 @@ pub struct Traffic {
     pub steps: Vec<(SimTime, f64)>,
     pub work: Work,
     pub algorithm: Algorithm,
+    pub classic: bool,
     pub concurrency: Option<u32>,
     pub queue_limit: u32,
 }
@@ -210,6 +219,16 @@ impl TrafficSpec {
                 ))
             }
         };
+        let classic = match self.load_balancer.as_str() {
+            "application" => false,
+            "classic" => true,
+            other => {
+                return Err(FieldError::new(
+                    at("load_balancer"),
+                    format!("{other:?}: use application or classic"),
+                ))
+            }
+        };
         if self.concurrency == Some(0) {
             return Err(FieldError::new(at("concurrency"), "must be at least 1"));
         }
@@ -219,6 +238,7 @@ impl TrafficSpec {
             steps,
             work,
             algorithm,
+            classic,
             concurrency: self.concurrency,
             queue_limit: self.queue_limit,
         })
@@ -260,6 +280,7 @@ mod tests {
             rate,
             work,
             algorithm: "round_robin".into(),
+            load_balancer: "application".into(),
             concurrency: None,
             queue_limit: 10,
         }
