@@ -52,11 +52,17 @@ pub fn bench_command(file: Option<&Path>, seconds: f64) -> Result<(), Failure> {
     let sc = Scenario::parse(&text, &name).map_err(|e| Failure::BadInput(e.to_string()))?;
     let base = baseline_events_per_sec(seconds / 2.0);
     let start = Instant::now();
-    let (mut runs, mut events) = (0u64, 0u64);
+    let (mut runs, mut events, mut requests) = (0u64, 0u64, 0u64);
     while runs == 0 || start.elapsed().as_secs_f64() < seconds / 2.0 {
         let out =
             run(&sc, &RunOptions::default()).map_err(|e| Failure::RunFailed(e.to_string()))?;
         events += out.summary.events;
+        requests += out
+            .summary
+            .services
+            .values()
+            .map(|s| s.requests.served)
+            .sum::<u64>();
         runs += 1;
     }
     let wall = start.elapsed().as_secs_f64();
@@ -65,6 +71,10 @@ pub fn bench_command(file: Option<&Path>, seconds: f64) -> Result<(), Failure> {
     println!("runs              {runs} ({} events each)", events / runs);
     println!("wall per run      {:.3} ms", wall * 1e3 / runs as f64);
     println!("events/s          {eps:.0}");
+    println!(
+        "requests/s        {:.0} served per second of wall time",
+        requests as f64 / wall
+    );
     println!("baseline events/s {base:.0} (bare event queue, same process)");
     println!("ratio             {:.4} of baseline", eps / base);
     Ok(())
