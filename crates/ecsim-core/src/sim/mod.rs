@@ -217,7 +217,7 @@ impl Simulation {
         let mut traffic = Vec::new();
         for (i, t) in sc.traffic.iter().enumerate() {
             let mut st = requests::TrafficState::new(t, seed, &sc.services[t.service].name);
-            if let Some(first) = t.next_arrival(SimTime::ZERO, &mut st.arrivals) {
+            if let Some(first) = t.next_arrival(SimTime::ZERO, &mut st.arrivals, &mut st.cursor) {
                 queue.push(first, Event::Arrival { traffic: i as u32 });
             }
             traffic.push(st);

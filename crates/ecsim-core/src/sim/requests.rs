@@ -46,6 +46,8 @@ pub(super) struct TrafficState {
     pub in_system_area: f64,
     pub last_change: SimTime,
     pub served_at_sample: u64,
+    /// Position in a replayed trace.
+    pub cursor: usize,
 }
 
 impl TrafficState {
@@ -68,6 +70,7 @@ impl TrafficState {
             in_system_area: 0.0,
             last_change: SimTime::ZERO,
             served_at_sample: 0,
+            cursor: 0,
         }
     }
 
@@ -137,7 +140,7 @@ impl Simulation {
         let tr = &mut self.traffic[ti];
         let work = tr.spec.work.sample(&mut tr.work);
         tr.arrived += 1;
-        if let Some(next) = tr.spec.next_arrival(now, &mut tr.arrivals) {
+        if let Some(next) = tr.spec.next_arrival(now, &mut tr.arrivals, &mut tr.cursor) {
             self.queue.push(next, Event::Arrival { traffic: ti as u32 });
         }
         let tr = &mut self.traffic[ti];
