@@ -359,3 +359,73 @@ fn scaling_out_adds_tasks() {
         (5, 5, 5)
     );
 }
+
+const TRAFFIC: &str = r#"
+[[traffic]]
+service = "app"
+start = "150s"
+rate = { profile = "constant", rps = 40 }
+work = { dist = "exponential", mean = "20ms" }
+"#;
+
+#[test]
+fn scaling_in_drains_targets_so_no_request_is_lost() {
+    // One-second requests, about two in service per task at any time: the stopped tasks are busy
+    // when the scale-in comes, and must finish what they hold.
+    let traffic = TRAFFIC.replace("rps = 40", "rps = 8").replace(
+        "dist = \"exponential\", mean = \"20ms\"",
+        "dist = \"constant\", value = \"1s\"",
+    ) + "concurrency = 4\n";
+    let text = one_service(2, "m5.large", "", WEB, 4, "")
+        + &traffic
+        + "[[actions]]\nat = \"200s\"\nservice = \"app\"\ndesired_count = 2\n";
+    let sim = run_checked(&parse(&text), None);
+    let out = sim.finish();
+    let s = &out.summary.services["app"];
+    assert_eq!((s.tasks.running_end, s.tasks.stopped), (2, 2));
+    assert!(s.requests.served > 200, "{:?}", s.requests);
+    assert_eq!(s.requests.failed, 0, "{:?}", s.requests.failed_by_reason);
+    assert!(out.log.entries.iter().any(|e| e.kind == "target_draining"));
+}
+
+#[test]
+fn without_a_deregistration_delay_requests_in_flight_are_lost() {
+    // Long requests (5 s each) and no draining: the stopped tasks' requests fail.
+    let traffic = TRAFFIC.replace("rps = 40", "rps = 2").replace(
+        "dist = \"exponential\", mean = \"20ms\"",
+        "dist = \"constant\", value = \"5s\"",
+    ) + "deregistration_delay = \"0s\"\nconcurrency = 8\n";
+    let text = one_service(2, "m5.large", "", WEB, 4, "")
+        + &traffic
+        + "[[actions]]\nat = \"200s\"\nservice = \"app\"\ndesired_count = 1\n";
+    let out = run_checked(&parse(&text), None).finish();
+    let r = &out.summary.services["app"].requests;
+    assert!(
+        r.failed_by_reason.get("task_stopped").copied().unwrap_or(0) > 0,
+        "{r:?}"
+    );
+    assert_eq!(r.arrived, r.served + r.failed + r.in_flight_end);
+}
+
+#[test]
+fn the_initial_health_setting_decides_when_a_target_takes_requests() {
+    let healthy_after = |initial: &str| {
+        let text = one_service(1, "m5.large", "", WEB, 1, "")
+            + TRAFFIC
+            + &format!("health_check = {{ initial = \"{initial}\" }}\n");
+        let sim = run_checked(&parse(&text), None);
+        let running = sim.tasks()[0].running_at.unwrap().as_secs_f64();
+        let out = sim.finish();
+        let healthy = out
+            .log
+            .entries
+            .iter()
+            .find(|e| e.kind == "target_healthy")
+            .unwrap()
+            .t_s;
+        healthy - running
+    };
+    // One check: one 30 s interval. Threshold: 5 checks, 150 s (ecs-facts "Conflicts" #1).
+    assert!((healthy_after("one_check") - 30.0).abs() < 1e-6);
+    assert!((healthy_after("threshold") - 150.0).abs() < 1e-6);
+}

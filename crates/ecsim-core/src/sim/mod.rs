@@ -68,6 +68,11 @@ enum Event {
         task: TaskId,
         generation: u32,
     },
+    /// The deregistration delay of a draining target is over.
+    DrainDone {
+        task: TaskId,
+        generation: u32,
+    },
     Sample,
 }
 
@@ -86,6 +91,7 @@ impl Event {
             Event::Arrival { traffic } => (9, traffic as u64, 0),
             Event::RequestDone { task, arrived, .. } => (10, task.0 as u64, arrived.0),
             Event::TargetHealthy { task, generation } => (11, task.0 as u64, generation as u64),
+            Event::DrainDone { task, generation } => (12, task.0 as u64, generation as u64),
         }
     }
 }
@@ -374,6 +380,12 @@ impl Simulation {
             Event::TargetHealthy { task, generation } => {
                 if self.tasks[task.index()].generation == generation {
                     self.target_healthy(task);
+                }
+            }
+            Event::DrainDone { task, generation } => {
+                let t = &self.tasks[task.index()];
+                if t.generation == generation && t.state == TaskState::Deactivating {
+                    self.begin_stopping(task);
                 }
             }
             Event::TaskExited { task, generation } => {

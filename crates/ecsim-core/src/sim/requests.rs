@@ -9,21 +9,19 @@
 //! faster and late ones slower than under CFS. Without contention (the validation scenarios) the
 //! two agree exactly.
 //!
-//! Targets: a task's target becomes healthy after one health-check interval once it is RUNNING
-//! (the ALB docs: a new target must pass one check; ecs-facts "Conflicts" #1 — the Best Practices
-//! guide's 5 × 30 s is the other reading). It is deregistered when the task starts to stop; requests
-//! it still holds then fail as `task_stopped`.
+//! Targets: a task's target becomes healthy once it is RUNNING and has passed its health checks
+//! (`traffic::HealthCheck`). When the task is stopped its target is deregistered and drains: the
+//! requests it holds finish, none are added, for up to the deregistration delay; then the
+//! containers get SIGTERM, and requests still held fail as `task_stopped`.
 
 use super::{Event, Simulation};
 use crate::histogram::Histogram;
 use crate::rng::Stream;
+use crate::task::TaskState;
 use crate::time::{SimDuration, SimTime};
 use crate::traffic::{Algorithm, Traffic};
 use crate::units::TaskId;
 use std::collections::VecDeque;
-
-/// ALB health check interval default, ecs-facts §5 "ALB HealthCheckIntervalSeconds".
-pub const HEALTH_CHECK_INTERVAL: SimDuration = SimDuration::from_secs(30);
 
 /// One traffic entry's state: its streams, the target group, and its counters.
 pub(super) struct TrafficState {
@@ -211,16 +209,20 @@ impl Simulation {
         tr.window.record(ns);
         if let Some((a, w)) = self.loads[t.index()].queue.pop_front() {
             self.start_request(t, a, w);
+        } else if self.tasks[t.index()].state == TaskState::Deactivating && self.drained(t) {
+            // The draining target finished its last request: deregistration completes now.
+            self.begin_stopping(t);
         }
     }
 
     /// The task is RUNNING: its target becomes healthy after one health check.
     pub(super) fn register_target(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
-        if self.traffic_of(si).is_some() {
+        if let Some(ti) = self.traffic_of(si) {
             let generation = self.tasks[t.index()].generation;
+            let delay = self.traffic[ti].spec.health.time_to_healthy();
             self.queue.push(
-                self.now + HEALTH_CHECK_INTERVAL,
+                self.now + delay,
                 Event::TargetHealthy {
                     task: t,
                     generation,
@@ -230,6 +232,9 @@ impl Simulation {
     }
 
     pub(super) fn target_healthy(&mut self, t: TaskId) {
+        if self.tasks[t.index()].state != TaskState::Running {
+            return;
+        }
         if let Some(ti) = self.loads[t.index()].traffic {
             self.traffic[ti].targets.push(t);
             let name = self.task_name(t);
@@ -250,15 +255,29 @@ impl Simulation {
         }
     }
 
-    /// The task is stopping: no new requests; the queued ones fail (the in-service ones fail when
-    /// their completion finds the task's generation moved on).
-    pub(super) fn deregister_target(&mut self, t: TaskId) {
+    /// The task starts to stop: its target gets no new requests. Returns the deregistration delay
+    /// if the task is behind a load balancer.
+    pub(super) fn deregister_target(&mut self, t: TaskId) -> Option<SimDuration> {
+        let ti = self.loads[t.index()].traffic?;
+        let tr = &mut self.traffic[ti];
+        tr.targets.retain(|&x| x != t);
+        Some(tr.spec.deregistration_delay)
+    }
+
+    /// Whether a draining task holds no more requests.
+    pub(super) fn drained(&self, t: TaskId) -> bool {
+        let l = &self.loads[t.index()];
+        l.busy == 0 && l.queue.is_empty()
+    }
+
+    /// The containers are being stopped: queued requests fail (those in service fail when their
+    /// completion finds the task's generation moved on).
+    pub(super) fn drop_queued_requests(&mut self, t: TaskId) {
         let Some(ti) = self.loads[t.index()].traffic else {
             return;
         };
         let now = self.now;
         let tr = &mut self.traffic[ti];
-        tr.targets.retain(|&x| x != t);
         let dropped = self.loads[t.index()].queue.len() as u64;
         self.loads[t.index()].queue.clear();
         tr.account(now);

@@ -130,14 +130,57 @@ impl Simulation {
     /// at the latest after the agent's `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL).
     pub(super) fn stop_task(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
-        self.tasks[t.index()].generation += 1;
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
         if self.tasks[t.index()].state == TaskState::Running {
-            self.deregister_target(t);
+            // DEACTIVATING: the target is deregistered and drains (requests it holds finish; no
+            // new ones come) for up to the deregistration delay, then the containers are stopped.
             self.move_task(t, TaskState::Deactivating);
-            self.move_task(t, TaskState::Stopping);
             self.services[si].running -= 1;
+            match self.deregister_target(t) {
+                Some(delay) if !self.drained(t) => {
+                    let generation = self.tasks[t.index()].generation;
+                    self.queue.push(
+                        self.now + delay,
+                        Event::DrainDone {
+                            task: t,
+                            generation,
+                        },
+                    );
+                    let host = self.tasks[t.index()].host;
+                    let msg =
+                        format!("task {name} DEACTIVATING: its target drains for up to {delay}");
+                    self.push_log("target_draining", Some(svc), Some(t), host, msg);
+                }
+                _ => self.begin_stopping(t),
+            }
+        } else {
+            self.tasks[t.index()].generation += 1;
+            self.services[si].waiting.retain(|&w| w != t);
+            self.release(t);
+            self.tasks[t.index()].pending_reason = None;
+            self.move_task(t, TaskState::Stopped);
+            self.services[si].stopped += 1;
+            self.push_log(
+                "task_stopped",
+                Some(svc),
+                Some(t),
+                None,
+                format!("task {name} STOPPED before it started (ServiceSchedulerInitiated)"),
+            );
+        }
+    }
+
+    /// STOPPING: SIGTERM to the containers; they exit after a drawn time, at most the agent's stop
+    /// timeout (then SIGKILL). Requests the task still holds are lost.
+    pub(super) fn begin_stopping(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        let name = self.task_name(t);
+        let svc = self.sc.services[si].name.clone();
+        self.tasks[t.index()].generation += 1;
+        self.drop_queued_requests(t);
+        self.move_task(t, TaskState::Stopping);
+        {
             let host = self.tasks[t.index()].host;
             let timeout = host
                 .map(|h| self.instances[h.index()].agent.container_stop_timeout)
@@ -166,19 +209,6 @@ impl Simulation {
                     "task {name} STOPPING (ServiceSchedulerInitiated): SIGTERM, exits in {:.1} s",
                     exit.as_secs_f64()
                 ),
-            );
-        } else {
-            self.services[si].waiting.retain(|&w| w != t);
-            self.release(t);
-            self.tasks[t.index()].pending_reason = None;
-            self.move_task(t, TaskState::Stopped);
-            self.services[si].stopped += 1;
-            self.push_log(
-                "task_stopped",
-                Some(svc),
-                Some(t),
-                None,
-                format!("task {name} STOPPED before it started (ServiceSchedulerInitiated)"),
             );
         }
     }
