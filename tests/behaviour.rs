@@ -429,3 +429,77 @@ fn the_initial_health_setting_decides_when_a_target_takes_requests() {
     assert!((healthy_after("one_check") - 30.0).abs() < 1e-6);
     assert!((healthy_after("threshold") - 150.0).abs() < 1e-6);
 }
+
+#[test]
+fn a_task_level_cpu_caps_a_request_even_on_an_idle_host() {
+    // 0.25 vCPU for the task: 10 ms of work takes 40 ms, on a host with 2 idle vCPUs.
+    let c = r#"{ name = "w", image = "w", memory = 256, portMappings = [{ containerPort = 80 }] }"#;
+    let text = one_service(1, "m5.large", "", c, 1, "").replace(
+        "containerDefinitions = [",
+        "cpu = \"256\"\ncontainerDefinitions = [",
+    ) + &TRAFFIC.replace("rps = 40", "rps = 1").replace(
+        "dist = \"exponential\", mean = \"20ms\"",
+        "dist = \"constant\", value = \"10ms\"",
+    );
+    let out = run_checked(&parse(&text), None).finish();
+    let l = &out.summary.services["app"].latency_ms;
+    // The median request did not queue; the histogram knows it to 1/128.
+    assert!((l.p50 - 40.0).abs() < 40.0 / 128.0, "{l:?}");
+    assert!(l.mean >= 40.0, "{l:?}");
+}
+
+#[test]
+fn under_contention_cpu_goes_by_cpu_units() {
+    // One 2-vCPU host, two services that keep 4 requests each in service: "big" (1536 units) gets
+    // three times the CPU of "small" (512), so its 100 ms requests finish sooner.
+    let text = format!(
+        r#"
+name = "t"
+duration = "10m"
+[[instance_groups]]
+name = "g"
+instance_type = "m5.large"
+count = 1
+[[task_definitions]]
+family = "big"
+containerDefinitions = [ {{ name = "w", image = "w", cpu = 1536, memory = 256, portMappings = [{{ containerPort = 80 }}] }} ]
+[[task_definitions]]
+family = "small"
+containerDefinitions = [ {{ name = "w", image = "w", cpu = 512, memory = 256, portMappings = [{{ containerPort = 81 }}] }} ]
+[[services]]
+serviceName = "big"
+taskDefinition = "big"
+startAt = "60s"
+[[services]]
+serviceName = "small"
+taskDefinition = "small"
+startAt = "60s"
+{t}{u}"#,
+        t = TRAFFIC
+            .replace("service = \"app\"", "service = \"big\"")
+            .replace("rps = 40", "rps = 30")
+            .replace(
+                "dist = \"exponential\", mean = \"20ms\"",
+                "dist = \"constant\", value = \"100ms\""
+            )
+            + "concurrency = 4\n",
+        u = TRAFFIC
+            .replace("service = \"app\"", "service = \"small\"")
+            .replace("rps = 40", "rps = 30")
+            .replace(
+                "dist = \"exponential\", mean = \"20ms\"",
+                "dist = \"constant\", value = \"100ms\""
+            )
+            + "concurrency = 4\n",
+    );
+    let out = run_checked(&parse(&text), None).finish();
+    let (big, small) = (
+        &out.summary.services["big"].latency_ms,
+        &out.summary.services["small"].latency_ms,
+    );
+    assert!(big.mean < 0.7 * small.mean, "big {big:?} small {small:?}");
+    assert!(
+        out.summary.cluster.cpu_used_pct.peak > 90.0,
+        "the host must be contended"
+    );
+}

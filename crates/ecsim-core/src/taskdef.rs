@@ -95,6 +95,8 @@ pub struct TaskDefinition {
     pub revision: u32,
     pub network_mode: NetworkMode,
     pub cpu: CpuUnits,
+    /// Task-level `cpu`, when set: a hard cap on the CPU the task may use (cgroup quota).
+    pub cpu_limit: Option<CpuUnits>,
     pub memory: MiB,
     pub containers: Vec<Container>,
     /// Host ports the task needs, in container order.
@@ -323,6 +325,7 @@ impl TaskDefinitionSpec {
             revision: self.revision.unwrap_or(1),
             network_mode,
             cpu: CpuUnits(task_cpu.unwrap_or(cpu_sum)),
+            cpu_limit: task_cpu.map(CpuUnits),
             memory: MiB(task_mem.unwrap_or(mem_sum)),
             containers,
             host_ports,

@@ -2,12 +2,14 @@
 //! and FIFO queue, CPU, and completion.
 //!
 //! CPU model (an approximation, stated so it can be judged): a request in service runs on at most
-//! one vCPU; when a host has more requests in service than vCPUs, each new request gets
-//! vCPUs ÷ (requests in service) of a vCPU, and keeps that rate until it completes. Linux CFS would
-//! re-divide the CPU at every change, weighted by the tasks' CPU shares; here the rate is fixed at
-//! the request's start, and shares are equal per request, so under contention early requests run
-//! faster and late ones slower than under CFS. Without contention (the validation scenarios) the
-//! two agree exactly.
+//! one vCPU. When a host has more requests in service than vCPUs, a new request gets its task's
+//! share of the host — vCPUs × the task's CPU units ÷ the CPU units of all tasks with requests in
+//! service — divided among the task's own requests in service; idle CPU is otherwise free to use.
+//! A task-level `cpu` caps the task at that many vCPUs whatever the host has free. The rate is
+//! fixed when the request starts. Linux CFS re-divides the CPU at every change, so under
+//! contention CFS would speed up a request when others finish, and slow it when others start;
+//! here early requests keep a fast rate and late ones a slow one. Without contention and caps
+//! (the validation scenarios) the two agree exactly.
 //!
 //! Targets: a task's target becomes healthy once it is RUNNING and has passed its health checks
 //! (`traffic::HealthCheck`). When the task is stopped its target is deregistered and drains: the
@@ -165,13 +167,38 @@ impl Simulation {
         let Some(h) = self.tasks[t.index()].host else {
             return;
         };
-        let vcpus = self.instances[h.index()].spec.vcpu as f64;
+        let inst = &self.instances[h.index()];
+        let vcpus = inst.spec.vcpu as f64;
+        self.loads[t.index()].busy += 1;
+        let in_task = self.loads[t.index()].busy as f64;
         let cpu = &mut self.host_cpu[h.index()];
         cpu.account(self.now);
         cpu.in_service += 1;
-        let rate = (vcpus / cpu.in_service as f64).min(1.0);
+        let mut rate = 1.0;
+        if cpu.in_service as f64 > vcpus {
+            // Contended: the task's share of the host is in proportion to its CPU units among
+            // the tasks with requests in service, split among its own requests.
+            let weight = |x: TaskId| {
+                cpu_shares(
+                    self.sc.taskdefs[self.tasks[x.index()].taskdef.index()]
+                        .cpu
+                        .0,
+                )
+            };
+            let total: f64 = inst
+                .tasks
+                .iter()
+                .filter(|&&x| self.loads[x.index()].busy > 0)
+                .map(|&x| weight(x))
+                .sum();
+            rate = (vcpus * weight(t) / total / in_task).min(1.0);
+        }
+        if let Some(cap) = self.sc.taskdefs[self.tasks[t.index()].taskdef.index()].cpu_limit {
+            // A task-level cpu caps the task (Fargate-like), shared by its requests in service.
+            rate = rate.min(cap.0 as f64 / 1024.0 / in_task);
+        }
+        let cpu = &mut self.host_cpu[h.index()];
         cpu.busy += rate;
-        self.loads[t.index()].busy += 1;
         let generation = self.tasks[t.index()].generation;
         let done = self.now + SimDuration::from_secs_f64(work / rate);
         self.queue.push(
@@ -284,6 +311,12 @@ impl Simulation {
         tr.in_system -= dropped;
         tr.task_stopped += dropped;
     }
+}
+
+/// Linux CPU shares of a task: its CPU units, where 0 and 1 count as 2 (ecs-facts §4 "CPU
+/// units": null/0/1 are sent as 2).
+fn cpu_shares(units: u32) -> f64 {
+    units.max(2) as f64
 }
 
 /// The target the load balancer sends the next request to.
