@@ -503,3 +503,29 @@ startAt = "60s"
         "the host must be contended"
     );
 }
+
+#[test]
+fn targets_are_host_ports_in_bridge_mode_and_task_ips_in_awsvpc() {
+    let log_of = |text: String| run_checked(&parse(&text), None).finish().log;
+    let bridge = log_of(one_service(1, "m5.large", "", WEB, 1, "") + TRAFFIC);
+    assert!(bridge
+        .entries
+        .iter()
+        .any(|e| e.message.starts_with("target i-01:32768 ")));
+    let awsvpc = log_of(
+        one_service(1, "m5.large", "", r#"{ name = "w", image = "w", cpu = 128, memory = 64, portMappings = [{ containerPort = 8080 }] }"#, 1, "")
+            .replace("containerDefinitions = [", "networkMode = \"awsvpc\"\ncontainerDefinitions = [")
+            + TRAFFIC,
+    );
+    assert!(
+        awsvpc.entries.iter().any(|e| e.kind == "target_healthy"
+            && e.message.contains(":8080 (task app:1)")
+            && e.message.starts_with("target 10.0.")),
+        "{:?}",
+        awsvpc
+            .entries
+            .iter()
+            .filter(|e| e.kind == "target_healthy")
+            .collect::<Vec<_>>()
+    );
+}

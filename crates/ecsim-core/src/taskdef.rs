@@ -101,6 +101,8 @@ pub struct TaskDefinition {
     pub containers: Vec<Container>,
     /// Host ports the task needs, in container order.
     pub host_ports: Vec<HostPortNeed>,
+    /// Container ports, in order (an `awsvpc` task's target is its IP and the first of these).
+    pub container_ports: Vec<Port>,
     pub constraints: Vec<crate::placement::Constraint>,
 }
 
@@ -207,6 +209,7 @@ impl TaskDefinitionSpec {
 
         let mut containers = Vec::new();
         let mut host_ports = Vec::new();
+        let mut container_ports = Vec::new();
         let mut cpu_sum: u32 = 0;
         let mut mem_sum: u32 = 0;
         for (i, c) in self.container_definitions.iter().enumerate() {
@@ -263,6 +266,7 @@ impl TaskDefinitionSpec {
                         "is required and must be 1..=65535",
                     ));
                 };
+                container_ports.push(container_port);
                 let need = match (network_mode, pm.host_port) {
                     (NetworkMode::Bridge, None | Some(0)) => HostPortNeed::Dynamic,
                     (NetworkMode::Bridge, Some(h)) => HostPortNeed::Static(h),
@@ -329,6 +333,7 @@ impl TaskDefinitionSpec {
             memory: MiB(task_mem.unwrap_or(mem_sum)),
             containers,
             host_ports,
+            container_ports,
             constraints,
         })
     }

@@ -266,18 +266,27 @@ impl Simulation {
             self.traffic[ti].targets.push(t);
             let name = self.task_name(t);
             let host = self.tasks[t.index()].host;
-            let port = self.tasks[t.index()]
-                .ports
-                .first()
-                .map(|p| format!(":{}", p.port))
-                .unwrap_or_default();
+            let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
+            // Bridge and host mode: the target is (instance, host port). awsvpc: (task IP,
+            // container port), the IP being the task's own ENI's.
+            let target = if td.network_mode == crate::taskdef::NetworkMode::Awsvpc {
+                let ip = format!("10.0.{}.{}", 1 + t.0 / 250, 4 + t.0 % 250);
+                format!("{ip}:{}", td.container_ports.first().copied().unwrap_or(80))
+            } else {
+                let port = self.tasks[t.index()]
+                    .ports
+                    .first()
+                    .map(|p| format!(":{}", p.port));
+                format!(
+                    "{}{}",
+                    host.map(|h| h.to_string()).unwrap_or_default(),
+                    port.unwrap_or_default()
+                )
+            };
             let svc = self.sc.services[self.tasks[t.index()].service.index()]
                 .name
                 .clone();
-            let msg = format!(
-                "target {}{port} (task {name}) is healthy and receives requests",
-                host.map(|h| h.to_string()).unwrap_or_default()
-            );
+            let msg = format!("target {target} (task {name}) is healthy and receives requests");
             self.push_log("target_healthy", Some(svc), Some(t), host, msg);
         }
     }
