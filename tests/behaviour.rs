@@ -529,3 +529,26 @@ fn targets_are_host_ports_in_bridge_mode_and_task_ips_in_awsvpc() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn slow_start_ramps_a_new_targets_share_up() {
+    // Two tasks from the start; a third joins at 300 s and is healthy about 45 s later. Without
+    // slow start it takes a third of the 30 req/s from then on (about 2,500 requests by 600 s).
+    let new_task_served = |slow_start: &str| {
+        let text = one_service(2, "m5.large", "", WEB, 2, "")
+            + &TRAFFIC.replace("rps = 40", "rps = 30")
+            + &format!("slow_start = \"{slow_start}\"\n")
+            + "[[actions]]\nat = \"300s\"\nservice = \"app\"\ndesired_count = 3\n";
+        let text = text.replace("duration = \"5m\"", "duration = \"10m\"");
+        let out = run_checked(&parse(&text), None).finish();
+        out.summary.services["app"]
+            .requests
+            .served_by_task
+            .get("app:3")
+            .copied()
+            .unwrap_or(0)
+    };
+    let (off, on) = (new_task_served("0s"), new_task_served("900s"));
+    assert!(off > 2000, "without slow start: {off}");
+    assert!(on < off / 3, "with a 900 s slow start: {on} vs {off}");
+}

@@ -220,6 +220,8 @@ pub struct RequestSummary {
     pub in_system_mean: f64,
     /// Arrivals per second, from the traffic's start to the end.
     pub arrival_rate_per_s: f64,
+    /// Requests served by each task (target), by task name (`web:3`).
+    pub served_by_task: BTreeMap<String, u64>,
 }
 
 /// Response times of served requests, from arrival at the load balancer to completion.

@@ -46,6 +46,10 @@ pub struct TrafficSpec {
     /// "deregistration_delay.timeout_seconds", 300 s default, 0–3600 s.
     #[serde(default = "default_deregistration")]
     pub deregistration_delay: SimDuration,
+    /// slow_start.duration_seconds: 0 (off) or 30–900 s; a new target's share of requests ramps
+    /// up linearly over it. Not with least_outstanding_requests (ecs-facts §5).
+    #[serde(default)]
+    pub slow_start: SimDuration,
 }
 
 fn default_deregistration() -> SimDuration {
@@ -163,11 +167,53 @@ pub enum RateSpec {
     },
     /// Straight lines between points; the first point's rate before it, the last one's after.
     Linear { points: Vec<RateStep> },
-    /// Replay of recorded arrivals: seconds after the traffic's start, ascending.
-    Trace { timestamps: Vec<f64> },
+    /// Replay of recorded arrivals: seconds after the traffic's start, ascending, as a list or as
+    /// CSV text (first column; a header line is skipped).
+    Trace {
+        #[serde(default)]
+        timestamps: Vec<f64>,
+        #[serde(default)]
+        csv: Option<String>,
+    },
     /// Replay of recorded requests per second: one count per second from the traffic's start,
-    /// spread as a Poisson process within each second.
-    TraceRps { rps: Vec<f64> },
+    /// spread as a Poisson process within each second; a list or CSV text as for `trace`.
+    TraceRps {
+        #[serde(default)]
+        rps: Vec<f64>,
+        #[serde(default)]
+        csv: Option<String>,
+    },
+}
+
+/// The values of a trace: the list, or the first column of the CSV text (not both).
+fn with_csv(list: &[f64], csv: Option<&str>, path: &str) -> Result<Vec<f64>, FieldError> {
+    let Some(text) = csv else {
+        return Ok(list.to_vec());
+    };
+    if !list.is_empty() {
+        return Err(FieldError::new(
+            path,
+            "give the values as a list or as csv, not both",
+        ));
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let first = line.split(',').next().unwrap_or("").trim();
+        if first.is_empty() {
+            continue;
+        }
+        match first.parse::<f64>() {
+            Ok(v) => out.push(v),
+            Err(_) if out.is_empty() && i == 0 => {} // a header
+            Err(_) => {
+                return Err(FieldError::new(
+                    path,
+                    format!("line {}: {first:?} is not a number", i + 1),
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn one_day() -> SimDuration {
@@ -271,6 +317,7 @@ pub struct Traffic {
     pub classic: bool,
     pub health: HealthCheck,
     pub deregistration_delay: SimDuration,
+    pub slow_start: SimDuration,
     pub concurrency: Option<u32>,
     pub queue_limit: u32,
 }
@@ -399,7 +446,8 @@ impl TrafficSpec {
                 });
                 vec![(SimTime::ZERO, 0.0)]
             }
-            RateSpec::Trace { timestamps } => {
+            RateSpec::Trace { timestamps, csv } => {
+                let timestamps = &with_csv(timestamps, csv.as_deref(), &at("rate.csv"))?;
                 let mut v = Vec::with_capacity(timestamps.len());
                 for (i, &ts) in timestamps.iter().enumerate() {
                     if !(ts.is_finite() && ts >= 0.0) || (i > 0 && ts < timestamps[i - 1]) {
@@ -413,7 +461,8 @@ impl TrafficSpec {
                 trace = Some(v);
                 vec![(SimTime::ZERO, 0.0)]
             }
-            RateSpec::TraceRps { rps } => {
+            RateSpec::TraceRps { rps, csv } => {
+                let rps = &with_csv(rps, csv.as_deref(), &at("rate.csv"))?;
                 let mut v = vec![(SimTime::ZERO, 0.0)];
                 for (i, &r) in rps.iter().enumerate() {
                     if !rps_ok(r) {
@@ -514,6 +563,22 @@ impl TrafficSpec {
                 "must be 0s..=3600s (ALB limits)",
             ));
         }
+        if !self.slow_start.is_zero() {
+            if !(SimDuration::from_secs(30)..=SimDuration::from_secs(900))
+                .contains(&self.slow_start)
+            {
+                return Err(FieldError::new(
+                    at("slow_start"),
+                    "must be 0s (off) or 30s..=900s (ALB limits)",
+                ));
+            }
+            if algorithm == Algorithm::LeastOutstanding {
+                return Err(FieldError::new(
+                    at("slow_start"),
+                    "the ALB cannot combine slow start with least_outstanding_requests",
+                ));
+            }
+        }
         if self.concurrency == Some(0) {
             return Err(FieldError::new(at("concurrency"), "must be at least 1"));
         }
@@ -528,6 +593,7 @@ impl TrafficSpec {
             classic,
             health: self.health_check.clone(),
             deregistration_delay: self.deregistration_delay,
+            slow_start: self.slow_start,
             concurrency: self.concurrency,
             queue_limit: self.queue_limit,
         })
@@ -602,6 +668,7 @@ mod tests {
             load_balancer: "application".into(),
             health_check: HealthCheck::default(),
             deregistration_delay: SimDuration::from_secs(300),
+            slow_start: SimDuration::ZERO,
             concurrency: None,
             queue_limit: 10,
         }
@@ -728,10 +795,17 @@ mod tests {
         assert!((4_700..5_300).contains(&n), "{n}");
         let trace = RateSpec::Trace {
             timestamps: vec![0.5, 1.0, 1.0, 7.25],
+            csv: None,
         };
         assert_eq!(count(trace, 0, 100), 4);
+        let csv = RateSpec::Trace {
+            timestamps: vec![],
+            csv: Some("t_s,path\n0.5,/a\n1.0,/b\n\n7.25,/c\n".into()),
+        };
+        assert_eq!(count(csv, 0, 100), 3);
         let per_second = RateSpec::TraceRps {
-            rps: vec![0.0, 1000.0, 0.0],
+            rps: vec![],
+            csv: Some("rps\n0\n1000\n0\n".into()),
         };
         // Only the second second has arrivals: 1,000 (sd 32).
         assert_eq!(count(per_second.clone(), 0, 1), 0);

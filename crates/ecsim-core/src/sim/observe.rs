@@ -38,6 +38,12 @@ impl Simulation {
             failed_by_reason: by,
             in_flight_end: tr.in_system,
             in_system_mean: if span > 0.0 { area / span } else { 0.0 },
+            served_by_task: self
+                .tasks
+                .iter()
+                .filter(|t| t.service.index() == si && self.loads[t.id.index()].served > 0)
+                .map(|t| (self.task_name(t.id), self.loads[t.id.index()].served))
+                .collect(),
             arrival_rate_per_s: if span > 0.0 {
                 tr.arrived as f64 / span
             } else {

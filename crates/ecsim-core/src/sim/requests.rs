@@ -89,6 +89,10 @@ pub(super) struct TaskLoad {
     pub busy: u32,
     /// Waiting requests: (arrival time, work in vCPU-seconds).
     pub queue: VecDeque<(SimTime, f64)>,
+    /// When the target's slow start began, if it has one.
+    pub slow_since: Option<SimTime>,
+    /// Requests this task served.
+    pub served: u64,
 }
 
 /// A host's CPU in use by requests.
@@ -129,6 +133,8 @@ impl Simulation {
                     limit: t.queue_limit,
                     busy: 0,
                     queue: VecDeque::with_capacity(t.queue_limit.min(4096) as usize),
+                    slow_since: None,
+                    served: 0,
                 }
             }
             None => TaskLoad::default(),
@@ -144,7 +150,7 @@ impl Simulation {
             self.queue.push(next, Event::Arrival { traffic: ti as u32 });
         }
         let tr = &mut self.traffic[ti];
-        let Some(target) = pick(tr, &self.loads) else {
+        let Some(target) = pick(tr, &self.loads, now) else {
             tr.no_target += 1;
             return;
         };
@@ -231,6 +237,7 @@ impl Simulation {
             return;
         }
         tr.served += 1;
+        self.loads[t.index()].served += 1;
         let ns = now.since(arrived).0;
         tr.latency.record(ns);
         tr.window.record(ns);
@@ -263,7 +270,12 @@ impl Simulation {
             return;
         }
         if let Some(ti) = self.loads[t.index()].traffic {
+            // A target group with no healthy target does not slow-start its first one: it takes
+            // the whole share at once, as there is nobody else to take it.
+            let first = self.traffic[ti].targets.is_empty();
+            let slow = self.traffic[ti].spec.slow_start;
             self.traffic[ti].targets.push(t);
+            self.loads[t.index()].slow_since = (!first && !slow.is_zero()).then_some(self.now);
             let name = self.task_name(t);
             let host = self.tasks[t.index()].host;
             let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
@@ -329,17 +341,44 @@ fn cpu_shares(units: u32) -> f64 {
 }
 
 /// The target the load balancer sends the next request to.
-fn pick(tr: &mut TrafficState, loads: &[TaskLoad]) -> Option<TaskId> {
+fn pick(tr: &mut TrafficState, loads: &[TaskLoad], now: SimTime) -> Option<TaskId> {
     let n = tr.targets.len();
     if n == 0 {
         return None;
     }
+    // Slow start: a new target's share ramps linearly from 0 to full over the duration (the ALB
+    // "linearly increases the number of requests"): a candidate in slow start is taken with
+    // probability elapsed / duration, else the algorithm moves on.
+    let slow = tr.spec.slow_start;
+    let ramp = |t: TaskId| match loads[t.index()].slow_since {
+        Some(since) => (now.since(since).as_secs_f64() / slow.as_secs_f64()).min(1.0),
+        None => 1.0,
+    };
     let i = match tr.spec.algorithm {
         Algorithm::RoundRobin => {
-            tr.rr = (tr.rr + 1) % n;
-            tr.rr
+            let mut pick = (tr.rr + 1) % n;
+            for k in 1..=n {
+                let j = (tr.rr + k) % n;
+                let r = ramp(tr.targets[j]);
+                if r >= 1.0 || tr.routing.uniform() < r {
+                    pick = j;
+                    break;
+                }
+            }
+            tr.rr = pick;
+            pick
         }
-        Algorithm::WeightedRandom => tr.routing.below(n as u64) as usize,
+        Algorithm::WeightedRandom => {
+            let mut pick = tr.routing.below(n as u64) as usize;
+            for _ in 0..16 {
+                let r = ramp(tr.targets[pick]);
+                if r >= 1.0 || tr.routing.uniform() < r {
+                    break;
+                }
+                pick = tr.routing.below(n as u64) as usize;
+            }
+            pick
+        }
         Algorithm::LeastOutstanding => {
             // Fewest requests in service or queued; ties go round robin from the last choice.
             let start = (tr.rr + 1) % n;
