@@ -21,8 +21,8 @@ step "clippy, wasm32"
 cargo clippy -p ecsim-core -p ecsim-web -p ecsim-tests --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
 
 log=$(mktemp)
-step "tests, native"
-cargo test --locked 2>&1 | tee -a "$log"
+step "tests, native (the theory tests print simulated against theoretical values)"
+cargo test --locked -- --nocapture 2>&1 | tee -a "$log"
 
 step "tests, wasm32 under Node: every scenario's trace_hash equals the native one"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
