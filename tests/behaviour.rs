@@ -552,3 +552,58 @@ fn slow_start_ramps_a_new_targets_share_up() {
     assert!(off > 2000, "without slow start: {off}");
     assert!(on < off / 3, "with a 900 s slow start: {on} vs {off}");
 }
+
+#[test]
+fn a_log_driver_the_agent_does_not_allow_keeps_the_task_off_the_host() {
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64, logConfiguration = { logDriver = "awslogs" } }"#;
+    // The ECS-optimised AMI allows awslogs; a bare agent list without it does not.
+    let ok = run_checked(&parse(&one_service(1, "m5.large", "", c, 1, "")), None).finish();
+    assert_eq!(ok.summary.services["app"].tasks.running_end, 1);
+    let text = one_service(
+        1,
+        "m5.large",
+        r#"ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","none"]"#,
+        c,
+        1,
+        "",
+    );
+    let out = run_checked(&parse(&text), None).finish();
+    let s = &out.summary.services["app"];
+    assert_eq!(
+        (s.tasks.running_end, s.pending_reasons.get("ATTRIBUTE")),
+        (0, Some(&1))
+    );
+    assert!(out.log.entries.iter().any(|e| e
+        .message
+        .contains("no instance has com.amazonaws.ecs.capability.logging-driver.awslogs")));
+}
+
+#[test]
+fn a_task_role_needs_ecs_enable_task_iam_role() {
+    let text = |cfg: &str| {
+        one_service(
+            1,
+            "m5.large",
+            cfg,
+            r#"{ name = "w", image = "w", cpu = 128, memory = 64 }"#,
+            1,
+            "",
+        )
+        .replace(
+            "containerDefinitions = [",
+            "taskRoleArn = \"arn:aws:iam::123456789012:role/app\"\ncontainerDefinitions = [",
+        )
+    };
+    let ok = run_checked(&parse(&text("ECS_ENABLE_TASK_IAM_ROLE=true")), None).finish();
+    assert_eq!(ok.summary.services["app"].tasks.running_end, 1);
+    let out = run_checked(&parse(&text("ECS_ENABLE_TASK_IAM_ROLE=false")), None).finish();
+    assert_eq!(
+        out.summary.services["app"].pending_reasons.get("ATTRIBUTE"),
+        Some(&1)
+    );
+    assert!(out
+        .log
+        .entries
+        .iter()
+        .any(|e| e.message.contains("task-iam-role")));
+}

@@ -73,6 +73,16 @@ impl Instance {
         );
         attributes.insert("ecs.cpu-architecture".into(), spec.architecture.clone());
         attributes.insert("ecs.os-type".into(), "linux".into());
+        // Capabilities the agent advertises from its configuration (ecs-facts §3, §10).
+        for d in &agent.available_logging_drivers {
+            attributes.insert(crate::taskdef::log_driver_capability(d), String::new());
+        }
+        if agent.enable_task_iam_role {
+            attributes.insert(
+                crate::taskdef::TASK_IAM_ROLE_CAPABILITY.into(),
+                String::new(),
+            );
+        }
         for (k, v) in &agent.instance_attributes {
             attributes.insert(k.clone(), v.clone());
         }

@@ -209,6 +209,8 @@ pub struct Demand<'a> {
     pub static_ports: &'a [Port],
     pub dynamic_ports: u32,
     pub needs_eni: bool,
+    /// Attributes the instance must have (the task definition's `requiresAttributes`).
+    pub requires: &'a [String],
 }
 
 /// Why an instance, or the whole cluster, could not take a task.
@@ -271,6 +273,11 @@ pub fn first_failure(inst: &Instance, d: &Demand, constraints: &[Constraint]) ->
                 return Some(Reason::Attribute)
             }
             _ => {}
+        }
+    }
+    for r in d.requires {
+        if !inst.attributes.contains_key(r) {
+            return Some(Reason::Attribute);
         }
     }
     None

@@ -57,7 +57,25 @@ pub struct ContainerDefinitionSpec {
     pub port_mappings: Vec<PortMappingSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub essential: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_configuration: Option<LogConfiguration>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogConfiguration {
+    pub log_driver: String,
+}
+
+/// The capability attribute an instance's agent advertises for a log driver it allows
+/// (`ECS_AVAILABLE_LOGGING_DRIVERS`), and that a task definition using the driver requires.
+pub fn log_driver_capability(driver: &str) -> String {
+    format!("com.amazonaws.ecs.capability.logging-driver.{driver}")
+}
+
+/// The capability an agent with `ECS_ENABLE_TASK_IAM_ROLE=true` advertises, and that a task
+/// definition with a `taskRoleArn` requires.
+pub const TASK_IAM_ROLE_CAPABILITY: &str = "com.amazonaws.ecs.capability.task-iam-role";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -104,6 +122,9 @@ pub struct TaskDefinition {
     /// Container ports, in order (an `awsvpc` task's target is its IP and the first of these).
     pub container_ports: Vec<Port>,
     pub constraints: Vec<crate::placement::Constraint>,
+    /// Instance attributes the task needs, as ECS derives `requiresAttributes`: a capability per
+    /// log driver used, and task IAM roles when a `taskRoleArn` is set.
+    pub requires: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -320,6 +341,18 @@ impl TaskDefinitionSpec {
                 ));
             }
         }
+        let mut requires = Vec::new();
+        for c in &self.container_definitions {
+            if let Some(lc) = &c.log_configuration {
+                let cap = log_driver_capability(&lc.log_driver);
+                if !requires.contains(&cap) {
+                    requires.push(cap);
+                }
+            }
+        }
+        if self.task_role_arn.as_deref().is_some_and(|r| !r.is_empty()) {
+            requires.push(TASK_IAM_ROLE_CAPABILITY.to_string());
+        }
         let mut constraints = Vec::new();
         for (i, c) in self.placement_constraints.iter().enumerate() {
             constraints.push(c.validate(&format!("{path}.placementConstraints[{i}]"))?);
@@ -335,6 +368,7 @@ impl TaskDefinitionSpec {
             host_ports,
             container_ports,
             constraints,
+            requires,
         })
     }
 }

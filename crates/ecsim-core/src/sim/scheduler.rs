@@ -287,10 +287,28 @@ impl Simulation {
             let svc = self.sc.services[self.tasks[t.index()].service.index()]
                 .name
                 .clone();
-            let msg = format!(
+            let mut msg = format!(
                 "service {svc} was unable to place task {name}: no container instance met all of its requirements (reason {})",
                 r.code()
             );
+            if r == placement::Reason::Attribute {
+                // Name the capabilities no registered instance offers (from the agents' ecs.config).
+                let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
+                let missing: Vec<&str> = td
+                    .requires
+                    .iter()
+                    .filter(|a| {
+                        !self
+                            .instances
+                            .iter()
+                            .any(|i| i.is_active() && i.attributes.contains_key(*a))
+                    })
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    msg += &format!("; no instance has {}", missing.join(", "));
+                }
+            }
             self.push_log("task_unplaced", Some(svc), Some(t), None, msg);
         }
     }
@@ -317,6 +335,7 @@ impl Simulation {
             static_ports: &self.scratch_ports,
             dynamic_ports: dynamic,
             needs_eni: td.network_mode == NetworkMode::Awsvpc,
+            requires: &td.requires,
         };
         let host = placement::choose(
             &self.instances,
