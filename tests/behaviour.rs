@@ -607,3 +607,35 @@ fn a_task_role_needs_ecs_enable_task_iam_role() {
         .iter()
         .any(|e| e.message.contains("task-iam-role")));
 }
+
+#[test]
+fn a_private_registry_needs_the_agents_auth_data() {
+    let c = r#"{ name = "w", image = "registry.example.com/team/app:3", cpu = 128, memory = 64 }"#;
+    // private_registries is a scenario-level key: it goes above the first table.
+    let text = |cfg: &str| {
+        one_service(1, "m5.large", cfg, c, 1, "").replacen(
+            "name = \"t\"\n",
+            "name = \"t\"\nprivate_registries = [\"registry.example.com\"]\n",
+            1,
+        )
+    };
+    let without = run_checked(&parse(&text("")), None).finish();
+    let s = &without.summary.services["app"];
+    assert_eq!(s.tasks.running_end, 0);
+    // Tried, failed, retried after 10 s, 20 s, 40 s, ... within the run's 4 minutes after 60 s.
+    assert!(s.tasks.failed >= 3, "{:?}", s.tasks);
+    assert_eq!(
+        s.failed_reasons.get("CannotPullContainerError").copied(),
+        Some(s.tasks.failed)
+    );
+    assert!(without.log.entries.iter().any(|e| e.message.contains(
+        "CannotPullContainerError: pull access denied for registry.example.com/team/app:3"
+    )));
+    let with = run_checked(
+        &parse(&text("ECS_ENGINE_AUTH_TYPE=docker\nECS_ENGINE_AUTH_DATA={\"registry.example.com\":{\"username\":\"u\",\"password\":\"p\",\"email\":\"e\"}}")),
+        None,
+    )
+    .finish();
+    assert_eq!(with.summary.services["app"].tasks.running_end, 1);
+    assert_eq!(with.summary.services["app"].tasks.failed, 0);
+}

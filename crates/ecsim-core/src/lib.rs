@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod placement;
 pub mod ports;
 pub mod queue;
+pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -198,6 +198,8 @@ pub struct ServiceSummary {
     pub tasks: TaskCounts,
     /// Tasks still waiting for an instance at the end, by the reason ECS gives.
     pub pending_reasons: BTreeMap<String, u32>,
+    /// Tasks that failed to start, by the error ECS reports (`CannotPullContainerError`).
+    pub failed_reasons: BTreeMap<String, u32>,
     /// Running tasks per instance at the end.
     pub tasks_per_instance: BTreeMap<String, u32>,
     /// When the service first had all its desired tasks RUNNING, if it did.

@@ -58,6 +58,9 @@ pub struct ScenarioSpec {
     /// Changes made during the run, as an operator would make them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionSpec>,
+    /// Private (non-ECR) registries: pulling from one needs the agent's `ECS_ENGINE_AUTH_DATA`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_registries: Vec<String>,
     /// Requests sent to services through their load balancer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traffic: Vec<crate::traffic::TrafficSpec>,

@@ -95,6 +95,8 @@ pub struct Task {
     pub running_at: Option<SimTime>,
     /// The last reason placement failed, while the task waits for an instance.
     pub pending_reason: Option<Reason>,
+    /// Why the task failed to start, in ECS's words (`CannotPullContainerError: …`).
+    pub stopped_reason: Option<String>,
 }
 
 impl Task {

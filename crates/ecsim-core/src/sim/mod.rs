@@ -68,6 +68,15 @@ enum Event {
         task: TaskId,
         generation: u32,
     },
+    /// A pull was refused; the task fails to start.
+    PullFailed {
+        task: TaskId,
+        generation: u32,
+    },
+    /// The service scheduler tries again after failed starts.
+    ServiceRetry {
+        service: ServiceId,
+    },
     /// The deregistration delay of a draining target is over.
     DrainDone {
         task: TaskId,
@@ -92,6 +101,8 @@ impl Event {
             Event::RequestDone { task, arrived, .. } => (10, task.0 as u64, arrived.0),
             Event::TargetHealthy { task, generation } => (11, task.0 as u64, generation as u64),
             Event::DrainDone { task, generation } => (12, task.0 as u64, generation as u64),
+            Event::PullFailed { task, generation } => (13, task.0 as u64, generation as u64),
+            Event::ServiceRetry { service } => (14, service.0 as u64, 0),
         }
     }
 }
@@ -128,6 +139,10 @@ struct ServiceState {
     desired: u32,
     /// Created (at its `startAt`): before, actions only change `desired`.
     active: bool,
+    /// Tasks that failed to start since the last one reached RUNNING (for retry throttling).
+    consecutive_failures: u32,
+    /// Failed starts by error (`CannotPullContainerError`).
+    failed_reasons: std::collections::BTreeMap<String, u32>,
     stopped: u32,
     /// Tasks waiting for an instance, oldest first.
     waiting: Vec<TaskId>,
@@ -202,6 +217,8 @@ impl Simulation {
             .map(|s| ServiceState {
                 desired: s.desired,
                 active: false,
+                consecutive_failures: 0,
+                failed_reasons: Default::default(),
                 stopped: 0,
                 waiting: Vec::new(),
                 started: 0,
@@ -382,6 +399,12 @@ impl Simulation {
                     self.target_healthy(task);
                 }
             }
+            Event::PullFailed { task, generation } => {
+                if self.tasks[task.index()].generation == generation {
+                    self.task_failed_to_start(task);
+                }
+            }
+            Event::ServiceRetry { service } => self.service_retry(service),
             Event::DrainDone { task, generation } => {
                 let t = &self.tasks[task.index()];
                 if t.generation == generation && t.state == TaskState::Deactivating {

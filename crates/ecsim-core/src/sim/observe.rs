@@ -305,6 +305,7 @@ impl Simulation {
                         stopped: st.stopped,
                     },
                     pending_reasons,
+                    failed_reasons: st.failed_reasons.clone(),
                     tasks_per_instance: per_instance,
                     time_to_steady_state_s: st.steady_at.map(|t| t.as_secs_f64()),
                     requests: self.request_summary(si),

@@ -38,6 +38,7 @@ impl Simulation {
                 created_at: self.now,
                 running_at: None,
                 pending_reason: None,
+                stopped_reason: None,
             });
             self.services[s.index()].waiting.push(id);
             let cpu = self.sc.taskdefs[self.sc.services[s.index()].taskdef.index()]
@@ -213,6 +214,48 @@ impl Simulation {
         }
     }
 
+    /// The task could not start (stop code `TaskFailedToStart`): it stops, gives back what it
+    /// held, and the service replaces it after a delay that grows with consecutive failures
+    /// (ecs-facts §1 "Service retry throttling": incrementally longer, up to 15 minutes; the
+    /// steps are an assumption: 10 s, doubling).
+    pub(super) fn task_failed_to_start(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        self.tasks[t.index()].generation += 1;
+        self.release(t);
+        self.move_task(t, TaskState::Stopped);
+        let st = &mut self.services[si];
+        st.failed += 1;
+        st.consecutive_failures += 1;
+        let reason = self.tasks[t.index()]
+            .stopped_reason
+            .clone()
+            .unwrap_or_default();
+        let code = reason.split(':').next().unwrap_or("").to_string();
+        *self.services[si].failed_reasons.entry(code).or_insert(0) += 1;
+        let k = self.services[si].consecutive_failures.min(8);
+        let delay = SimDuration::from_secs((10u64 << (k - 1)).min(900));
+        self.queue.push(
+            self.now + delay,
+            Event::ServiceRetry {
+                service: ServiceId(si as u32),
+            },
+        );
+        let name = self.task_name(t);
+        let svc = self.sc.services[si].name.clone();
+        let host = self.tasks[t.index()].host;
+        let msg = format!(
+            "task {name} STOPPED (TaskFailedToStart): {reason}; the service retries in {delay}"
+        );
+        self.push_log("task_failed", Some(svc), Some(t), host, msg);
+    }
+
+    /// The service scheduler's retry after failed starts: back to the desired count.
+    pub(super) fn service_retry(&mut self, s: ServiceId) {
+        if self.services[s.index()].active {
+            self.reconcile(s);
+        }
+    }
+
     pub(super) fn task_exited(&mut self, t: TaskId) {
         self.move_task(t, TaskState::Deprovisioning);
         self.move_task(t, TaskState::Stopped);
@@ -385,7 +428,22 @@ impl Simulation {
             .min(inst.spec.network_gbps * 125.0);
         let mut ready = self.now;
         let mut pulls = Vec::new();
+        let mut denied = None;
         for c in &td.containers {
+            let reg = crate::registry::registry_of(&c.image);
+            if self.sc.spec.private_registries.iter().any(|r| r == reg)
+                && !inst
+                    .agent
+                    .engine_auth_registries
+                    .iter()
+                    .any(|k| crate::registry::auth_key_host(k) == reg)
+            {
+                denied = Some(format!(
+                    "CannotPullContainerError: pull access denied for {}: the agent has no credentials for registry {reg} (ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA)",
+                    c.image
+                ));
+                break;
+            }
             let done = match inst.images.iter().find(|(im, _)| im == &c.image) {
                 Some((_, done)) => *done,
                 None => {
@@ -415,13 +473,26 @@ impl Simulation {
             self.move_task(t, TaskState::Pending);
         }
         let generation = self.tasks[t.index()].generation;
-        self.queue.push(
-            ready,
-            Event::PullDone {
-                task: t,
-                generation,
-            },
-        );
+        if let Some(reason) = denied {
+            // The registry refuses the manifest request: the pull fails at once (an assumption:
+            // one second for the round trip; the agent does not retry an authorisation error).
+            self.tasks[t.index()].stopped_reason = Some(reason);
+            self.queue.push(
+                self.now + SimDuration::from_secs(1),
+                Event::PullFailed {
+                    task: t,
+                    generation,
+                },
+            );
+        } else {
+            self.queue.push(
+                ready,
+                Event::PullDone {
+                    task: t,
+                    generation,
+                },
+            );
+        }
 
         if self.log.has_room() {
             let name = self.task_name(t);
@@ -467,6 +538,7 @@ impl Simulation {
         let st = &mut self.services[si];
         st.started += 1;
         st.running += 1;
+        st.consecutive_failures = 0;
         if st.steady_at.is_none() && st.running >= st.desired {
             st.steady_at = Some(self.now);
         }
