@@ -263,6 +263,15 @@ fn the_lesson_shows_static_versus_dynamic_ports() {
 fn every_library_scenario_runs_with_its_objectives_held() {
     for sc in ecsim_tests::library() {
         let out = run_checked(&sc, None).finish();
+        if sc.spec.kind.as_deref() == Some("exercise") {
+            // An exercise starts broken: every objective fails until the learner fixes it.
+            assert!(
+                out.summary.objectives.iter().all(|o| !o.held),
+                "{}: an exercise objective holds",
+                sc.file
+            );
+            continue;
+        }
         for o in &out.summary.objectives {
             assert!(
                 o.held,
@@ -638,4 +647,36 @@ fn a_private_registry_needs_the_agents_auth_data() {
     .finish();
     assert_eq!(with.summary.services["app"].tasks.running_end, 1);
     assert_eq!(with.summary.services["app"].tasks.failed, 0);
+}
+
+#[test]
+fn the_ecs_config_exercise_fails_each_objective_for_its_own_reason() {
+    let lib = ecsim_tests::library();
+    let find = |n: &str| {
+        lib.iter()
+            .find(|s| s.spec.name == n)
+            .unwrap_or_else(|| panic!("no {n}"))
+    };
+    let broken = run_checked(find("ecs-config"), None).finish();
+    let s = &broken.summary;
+    assert_eq!(s.cluster.instances_never_joined, 1, "ECS_CLUSTER");
+    assert!(s.services["on-registry-host"]
+        .failed_reasons
+        .contains_key("CannotPullContainerError"));
+    assert_eq!(
+        s.services["on-logging-host"]
+            .pending_reasons
+            .get("ATTRIBUTE"),
+        Some(&1)
+    );
+    assert_eq!(
+        s.services["on-roles-host"].pending_reasons.get("ATTRIBUTE"),
+        Some(&1)
+    );
+    assert_eq!(s.objectives.iter().filter(|o| !o.held).count(), 4);
+    let fixed = run_checked(find("ecs-config-fixed"), None).finish();
+    assert_eq!(
+        fixed.summary.objectives.iter().filter(|o| o.held).count(),
+        4
+    );
 }

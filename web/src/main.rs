@@ -27,6 +27,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "scenarios/lessons/alb-dynamic-ports.toml",
         include_str!("../../scenarios/lessons/alb-dynamic-ports.toml"),
     ),
+    (
+        "scenarios/lessons/ecs-config.toml",
+        include_str!("../../scenarios/lessons/ecs-config.toml"),
+    ),
+    (
+        "scenarios/lessons/ecs-config-fixed.toml",
+        include_str!("../../scenarios/lessons/ecs-config-fixed.toml"),
+    ),
 ];
 
 #[derive(Clone, PartialEq)]

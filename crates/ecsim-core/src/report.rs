@@ -64,6 +64,9 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         for (reason, n) in &svc.pending_reasons {
             let _ = writeln!(t, "           {n} pending: {reason}");
         }
+        for (reason, n) in &svc.failed_reasons {
+            let _ = writeln!(t, "           {n} failed to start: {reason}");
+        }
         let r = &svc.requests;
         if r.arrived > 0 {
             let why: Vec<String> = r
