@@ -10,8 +10,9 @@ use crate::agent_config::AgentConfig;
 use crate::catalog::{self, InstanceType};
 use crate::error::{FieldError, ScenarioError};
 use crate::hash::fnv1a;
+pub use crate::model::ModelSpec;
 use crate::placement::{self, Constraint, ConstraintSpec, Strategy, StrategySpec};
-use crate::rng::DurationDist;
+use crate::source::{line_col, locate, strip_position};
 use crate::taskdef::{TaskDefinition, TaskDefinitionSpec};
 use crate::time::SimDuration;
 use crate::units::TaskDefId;
@@ -166,84 +167,6 @@ fn one() -> u32 {
     1
 }
 
-/// Knobs of the model, each defaulting to a fact of `ecs-facts.md`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelSpec {
-    /// From launch to the agent's registration. ecs-facts §7: an instance launched at 11:48:41 was
-    /// registered at 11:49:22 (41 s); boot to SSH is ≈ 26–29 s. Default uniform 35–47 s.
-    #[serde(default = "default_boot")]
-    pub boot_time: DurationDist,
-    /// From the image being on the host to the container running. ecs-facts §7: the same image
-    /// cached on EC2 starts in 1–3 s. Default uniform 1–3 s.
-    #[serde(default = "default_start")]
-    pub container_start: DurationDist,
-    /// End-to-end pull throughput from the registry, MB/s, capped by the host's network. ecs-facts
-    /// §7 marks this UNSOURCED: ~10–15 MB/s back-calculated from Fargate anecdotes. Default 15.
-    #[serde(default = "default_registry_rate")]
-    pub registry_mb_per_s: f64,
-    /// Size of an image the scenario does not list in `images`.
-    #[serde(default = "default_image_mib")]
-    pub default_image_mib: f64,
-    /// Memory the OS keeps from the agent, % of nominal. ecs-facts "Conflicts" #5: an m4.large
-    /// registers 7985 of 8192 MiB (2.5 %).
-    #[serde(default = "default_os_overhead")]
-    pub os_memory_overhead_pct: f64,
-    /// From SIGTERM to a container's exit when a task is stopped; capped by the agent's
-    /// `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL). An assumption, not in ecs-facts: a server that
-    /// handles SIGTERM exits within a second or two. Default uniform 0.5–2 s.
-    #[serde(default = "default_exit")]
-    pub container_exit: DurationDist,
-    /// The event log keeps at most this many entries (the first ones; later ones are counted).
-    #[serde(default = "default_log_cap")]
-    pub event_log_capacity: usize,
-}
-
-fn default_boot() -> DurationDist {
-    DurationDist::Uniform {
-        min: SimDuration::from_secs(35),
-        max: SimDuration::from_secs(47),
-    }
-}
-fn default_start() -> DurationDist {
-    DurationDist::Uniform {
-        min: SimDuration::from_secs(1),
-        max: SimDuration::from_secs(3),
-    }
-}
-fn default_exit() -> DurationDist {
-    DurationDist::Uniform {
-        min: SimDuration::from_millis(500),
-        max: SimDuration::from_secs(2),
-    }
-}
-fn default_registry_rate() -> f64 {
-    15.0
-}
-fn default_image_mib() -> f64 {
-    200.0
-}
-fn default_os_overhead() -> f64 {
-    2.5
-}
-fn default_log_cap() -> usize {
-    10_000
-}
-
-impl Default for ModelSpec {
-    fn default() -> Self {
-        ModelSpec {
-            boot_time: default_boot(),
-            container_start: default_start(),
-            container_exit: default_exit(),
-            registry_mb_per_s: default_registry_rate(),
-            default_image_mib: default_image_mib(),
-            os_memory_overhead_pct: default_os_overhead(),
-            event_log_capacity: default_log_cap(),
-        }
-    }
-}
-
 /// A condition on the run's summary that a lesson checks: `metric` is a dotted path into the
 /// summary JSON (`services.web.tasks.running_end`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -308,14 +231,6 @@ impl Format {
             Format::Toml
         }
     }
-}
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    (line, col)
 }
 
 impl Scenario {
@@ -780,69 +695,4 @@ impl Scenario {
             .copied()
             .unwrap_or(self.spec.model.default_image_mib)
     }
-}
-
-/// serde_json appends " at line L column C"; the error already carries both.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
-}
-
-/// Finds the line of a field path like `services[1].placementStrategy[0].field` in the scenario
-/// text, for errors found after parsing. Best effort: it follows `[[array]]` headers and keys in
-/// TOML, and keys in JSON, and gives up (None) where the text is laid out otherwise.
-pub fn locate(text: &str, format: Format, path: &str) -> Option<usize> {
-    let mut from = 0usize;
-    let mut found = None;
-    for seg in path.split('.') {
-        let (key, index) = match seg.split_once('[') {
-            Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
-            None => (seg, None),
-        };
-        if key.is_empty() {
-            continue;
-        }
-        let rest = &text[from..];
-        let pos = match format {
-            Format::Toml => {
-                let (top, nested) = (format!("[[{key}]]"), format!(".{key}]]"));
-                let mut headers: Vec<usize> = rest
-                    .match_indices(&top)
-                    .chain(rest.match_indices(&nested))
-                    .map(|(i, _)| i)
-                    .collect();
-                headers.sort_unstable();
-                match index {
-                    Some(n) if n < headers.len() => Some(headers[n]),
-                    _ => find_key(rest, key, &[" =", "="]),
-                }
-            }
-            Format::Json => find_key(rest, &format!("\"{key}\""), &[":", " :"]),
-        }?;
-        from += pos;
-        found = Some(from);
-        // Step past the header or key so the next segment is searched after it.
-        from += key.len().min(text.len() - from);
-    }
-    found.map(|o| line_col(text, o).0)
-}
-
-fn find_key(rest: &str, key: &str, seps: &[&str]) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    for sep in seps {
-        let pat = format!("{key}{sep}");
-        let mut start = 0;
-        while let Some(i) = rest[start..].find(&pat) {
-            let at = start + i;
-            let before = rest[..at].chars().last();
-            if before.is_none_or(|c| !(c.is_alphanumeric() || c == '_')) {
-                best = Some(best.map_or(at, |b: usize| b.min(at)));
-                break;
-            }
-            start = at + 1;
-        }
-    }
-    best
 }
