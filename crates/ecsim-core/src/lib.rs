@@ -4,6 +4,7 @@
 //! runs natively and in wasm32 and gives the same `trace_hash` on both. See ARCHITECTURE.md.
 
 pub mod agent_config;
+pub mod alb;
 pub mod catalog;
 pub mod cost;
 pub mod error;
