@@ -219,9 +219,17 @@ fn tasks_go_through_the_ecs_lifecycle_and_the_pull_comes_first() {
     let sim = run_checked(&parse(&text), None);
     let t = &sim.tasks()[0];
     assert_eq!(t.state, TaskState::Running);
-    // 1500 MiB at 15 MB/s is 104.9 s of pull, then 1–3 s to start, after the 60 s service start.
+    // Placed at the 60 s service start; the pull (0.5 s manifest, 1500 MiB = 1572.9 MB at
+    // 15 MB/s, then extracted at 80 MB/s) ends before the container starts 1–3 s later.
+    let placed = t.placed_at.unwrap().as_secs_f64();
+    let pulled = t.pull_done_at.unwrap().as_secs_f64();
     let running = t.running_at.unwrap().as_secs_f64();
-    assert!((60.0 + 104.8..60.0 + 108.0).contains(&running), "{running}");
+    assert_eq!(placed, 60.0);
+    assert!(
+        placed < pulled && pulled < running,
+        "{placed} {pulled} {running}"
+    );
+    assert!((running - pulled - 2.0).abs() <= 1.0, "{pulled} {running}");
 }
 
 #[test]

@@ -1,12 +1,15 @@
 //! The ECS container agent's configuration file, `/etc/ecs/ecs.config`: `KEY=VALUE` lines.
 //!
 //! Defaults are those of the agent as the ECS-optimised AMI launches it (ecs-facts §3): ecs-init
-//! turns on task IAM roles and adds `awslogs` to the logging drivers, which the raw agent does not.
+//! turns on task IAM roles, task ENIs and adds `awslogs` to the logging drivers, which the raw
+//! agent does not; an instance group with `agent_defaults = "agent"` gets the raw agent's
+//! (ecs-facts "Conflicts" #4).
 //! The dynamic host-port range defaults to the kernel's `ip_local_port_range`, 32768–60999, which
 //! is what the agent reads on a normal Linux AMI; its 49153–65535 fallback applies only when that
 //! file cannot be read (ecs-facts "Conflicts" #3). Unknown keys are kept and reported, as the real
 //! agent ignores them.
 
+use crate::image_cache::{CleanupSettings, PullBehavior};
 use crate::time::{parse_duration, SimDuration};
 use crate::units::{MiB, Port};
 use serde::Serialize;
@@ -37,8 +40,16 @@ pub struct AgentConfig {
     pub available_logging_drivers: Vec<String>,
     /// `ECS_ENABLE_TASK_IAM_ROLE`.
     pub enable_task_iam_role: bool,
+    /// `ECS_ENABLE_TASK_ENI`: awsvpc tasks need it (AMI true, agent false).
+    pub enable_task_eni: bool,
     /// `ECS_IMAGE_PULL_BEHAVIOR`: default, always, once or prefer-cached.
-    pub image_pull_behavior: String,
+    pub image_pull_behavior: PullBehavior,
+    /// `ECS_DISABLE_IMAGE_CLEANUP`, `ECS_IMAGE_CLEANUP_INTERVAL`, `ECS_IMAGE_MINIMUM_CLEANUP_AGE`,
+    /// `ECS_NUM_IMAGES_DELETE_PER_CYCLE`, `ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION`.
+    pub image_cleanup: CleanupSettings,
+    /// `ECS_CONTAINER_START_TIMEOUT` (3 min default, minimum 45 s; ecs-facts §3): a container
+    /// that has not started by then fails the task.
+    pub container_start_timeout: SimDuration,
     /// `ECS_CONTAINER_STOP_TIMEOUT` (30 s default, minimum 1 s).
     pub container_stop_timeout: SimDuration,
     /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING`.
@@ -47,6 +58,33 @@ pub struct AgentConfig {
     pub instance_attributes: BTreeMap<String, String>,
     /// Keys the simulator does not model (or the agent does not know), kept with their line.
     pub unknown_keys: Vec<(usize, String)>,
+}
+
+/// Whose defaults an `ecs.config` starts from (ecs-facts §3 and "Conflicts" #4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub enum AgentDefaults {
+    /// The ECS-optimised AMI: ecs-init turns on task IAM roles and task ENIs, and allows
+    /// `["json-file","syslog","awslogs","fluentd","none"]`.
+    #[default]
+    #[serde(rename = "ecs-optimized-ami")]
+    EcsOptimizedAmi,
+    /// The agent's own defaults (a custom AMI that runs the agent without ecs-init):
+    /// `["json-file","none"]`, task IAM roles and task ENIs off.
+    #[serde(rename = "agent")]
+    Agent,
+}
+
+impl AgentConfig {
+    /// The configuration before any line of `ecs.config` is read.
+    pub fn defaults(d: AgentDefaults) -> Self {
+        let mut c = AgentConfig::default();
+        if d == AgentDefaults::Agent {
+            c.available_logging_drivers = vec!["json-file".into(), "none".into()];
+            c.enable_task_iam_role = false;
+            c.enable_task_eni = false;
+        }
+        c
+    }
 }
 
 impl Default for AgentConfig {
@@ -62,7 +100,10 @@ impl Default for AgentConfig {
                 .map(String::from)
                 .to_vec(),
             enable_task_iam_role: true,
-            image_pull_behavior: "default".into(),
+            enable_task_eni: true,
+            image_pull_behavior: PullBehavior::Default,
+            image_cleanup: CleanupSettings::default(),
+            container_start_timeout: SimDuration::from_secs(180),
             container_stop_timeout: SimDuration::from_secs(30),
             enable_spot_instance_draining: false,
             instance_attributes: BTreeMap::new(),
@@ -88,16 +129,9 @@ const KNOWN_UNMODELLED: &[&str] = &[
     "ECS_DISABLE_PRIVILEGED",
     "ECS_SELINUX_CAPABLE",
     "ECS_APPARMOR_CAPABLE",
-    "ECS_ENABLE_TASK_ENI",
     "ECS_ENABLE_HIGH_DENSITY_ENI",
     "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST",
     "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE",
-    "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION",
-    "ECS_IMAGE_CLEANUP_INTERVAL",
-    "ECS_IMAGE_MINIMUM_CLEANUP_AGE",
-    "ECS_NUM_IMAGES_DELETE_PER_CYCLE",
-    "ECS_DISABLE_IMAGE_CLEANUP",
-    "ECS_CONTAINER_START_TIMEOUT",
     "ECS_CONTAINER_CREATE_TIMEOUT",
     "ECS_IMAGE_PULL_TIMEOUT",
     "ECS_IMAGE_PULL_INACTIVITY_TIMEOUT",
@@ -118,6 +152,15 @@ fn parse_bool(key: &str, v: &str) -> Result<bool, String> {
     }
 }
 
+/// A duration value no shorter than `min`.
+fn at_least(key: &str, v: &str, min: SimDuration) -> Result<SimDuration, String> {
+    let d = parse_duration(v).map_err(|e| format!("{key}: {e}"))?;
+    if d < min {
+        return Err(format!("{key}={v:?} is below the {min} minimum"));
+    }
+    Ok(d)
+}
+
 fn parse_json<T: serde::de::DeserializeOwned>(
     key: &str,
     v: &str,
@@ -130,7 +173,12 @@ impl AgentConfig {
     /// Parses the text of an `ecs.config`. Blank lines and `#` comments are skipped; a value may be
     /// wrapped in single or double quotes.
     pub fn parse(text: &str) -> Result<AgentConfig, AgentConfigError> {
-        let mut c = AgentConfig::default();
+        Self::parse_with(text, AgentDefaults::EcsOptimizedAmi)
+    }
+
+    /// Parses an `ecs.config` over the given defaults.
+    pub fn parse_with(text: &str, d: AgentDefaults) -> Result<AgentConfig, AgentConfigError> {
+        let mut c = AgentConfig::defaults(d);
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             let err = |message: String| AgentConfigError { line, message };
@@ -204,16 +252,36 @@ impl AgentConfig {
                     parse_json(key, v, "a JSON list like [\"json-file\",\"awslogs\"]")?;
             }
             "ECS_ENABLE_TASK_IAM_ROLE" => self.enable_task_iam_role = parse_bool(key, v)?,
-            "ECS_IMAGE_PULL_BEHAVIOR" => match v {
-                "default" | "always" | "once" | "prefer-cached" => {
-                    self.image_pull_behavior = v.into()
+            "ECS_IMAGE_PULL_BEHAVIOR" => {
+                self.image_pull_behavior = PullBehavior::parse(v).ok_or_else(|| {
+                    format!("ECS_IMAGE_PULL_BEHAVIOR={v:?}: expected default, always, once or prefer-cached")
+                })?
+            }
+            "ECS_ENABLE_TASK_ENI" => self.enable_task_eni = parse_bool(key, v)?,
+            "ECS_DISABLE_IMAGE_CLEANUP" => self.image_cleanup.disabled = parse_bool(key, v)?,
+            // ecs-facts §3: interval minimum 10 min; cleanup wait values under 1 s are ignored.
+            "ECS_IMAGE_CLEANUP_INTERVAL" => {
+                self.image_cleanup.interval = at_least(key, v, SimDuration::from_secs(600))?
+            }
+            "ECS_IMAGE_MINIMUM_CLEANUP_AGE" => {
+                self.image_cleanup.minimum_age = at_least(key, v, SimDuration::ZERO)?
+            }
+            "ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION" => {
+                let d = at_least(key, v, SimDuration::ZERO)?;
+                if d >= SimDuration::from_secs(1) {
+                    self.image_cleanup.task_cleanup_wait = d;
                 }
-                _ => {
-                    return Err(format!(
-                        "ECS_IMAGE_PULL_BEHAVIOR={v:?}: expected default, always, once or prefer-cached"
-                    ))
+            }
+            "ECS_NUM_IMAGES_DELETE_PER_CYCLE" => {
+                self.image_cleanup.per_cycle = match v.parse::<u32>() {
+                    Ok(n) if n >= 1 => n,
+                    _ => return Err(format!("ECS_NUM_IMAGES_DELETE_PER_CYCLE={v:?}: expected a whole number, at least 1")),
                 }
-            },
+            }
+            // ecs-facts §3: minimum 45 s.
+            "ECS_CONTAINER_START_TIMEOUT" => {
+                self.container_start_timeout = at_least(key, v, SimDuration::from_secs(45))?
+            }
             "ECS_CONTAINER_STOP_TIMEOUT" => {
                 let d = parse_duration(v).map_err(|e| format!("ECS_CONTAINER_STOP_TIMEOUT: {e}"))?;
                 // ecs-facts §3: minimum 1 s.

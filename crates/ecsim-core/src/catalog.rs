@@ -1,7 +1,8 @@
 //! The built-in catalogue of EC2 instance types: what each offers a container instance and what it
 //! costs. Values come from `shared/reference/ecs-facts.md`:
 //! - vCPU, memory and on-demand price (us-east-1, Linux): §8 "EC2 On-Demand, Linux";
-//! - ENIs: §2 "EC2 ENI limits";
+//! - ENIs: §2 "EC2 ENI limits"; awsvpc tasks with ENI trunking: §2 "Trunking task limits" (t3 is
+//!   not in the supported list);
 //! - baseline network bandwidth: §7 "Instance baseline network" (m5.xlarge is not in that row: its
 //!   1.25 Gbps is the published baseline of the same family page, marked as an assumption here).
 //!
@@ -22,6 +23,9 @@ pub struct InstanceType {
     pub price_per_hour: f64,
     #[serde(default = "default_arch")]
     pub architecture: String,
+    /// awsvpc tasks per instance with ENI trunking (`awsvpcTrunking`); absent: not supported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trunk_tasks: Option<u32>,
 }
 
 fn default_arch() -> String {
@@ -30,20 +34,22 @@ fn default_arch() -> String {
 
 /// The built-in types, sorted by name.
 pub fn builtin() -> Vec<(&'static str, InstanceType)> {
-    let t = |vcpu, memory_mib, enis, network_gbps, price_per_hour, arch: &str| InstanceType {
-        vcpu,
-        memory_mib,
-        enis,
-        network_gbps,
-        price_per_hour,
-        architecture: arch.into(),
-    };
+    let t =
+        |vcpu, memory_mib, enis, network_gbps, price_per_hour, arch: &str, trunk| InstanceType {
+            vcpu,
+            memory_mib,
+            enis,
+            network_gbps,
+            price_per_hour,
+            architecture: arch.into(),
+            trunk_tasks: trunk,
+        };
     vec![
-        ("c5.large", t(2, 4096, 3, 0.75, 0.085, "x86_64")),
-        ("m5.large", t(2, 8192, 3, 0.75, 0.096, "x86_64")),
-        ("m5.xlarge", t(4, 16384, 4, 1.25, 0.192, "x86_64")),
-        ("m6g.large", t(2, 8192, 3, 0.75, 0.077, "arm64")),
-        ("t3.medium", t(2, 4096, 3, 0.256, 0.0416, "x86_64")),
+        ("c5.large", t(2, 4096, 3, 0.75, 0.085, "x86_64", Some(10))),
+        ("m5.large", t(2, 8192, 3, 0.75, 0.096, "x86_64", Some(10))),
+        ("m5.xlarge", t(4, 16384, 4, 1.25, 0.192, "x86_64", Some(20))),
+        ("m6g.large", t(2, 8192, 3, 0.75, 0.077, "arm64", Some(10))),
+        ("t3.medium", t(2, 4096, 3, 0.256, 0.0416, "x86_64", None)),
     ]
 }
 

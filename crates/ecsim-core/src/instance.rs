@@ -40,13 +40,14 @@ pub struct Instance {
     pub reserved_cpu: CpuUnits,
     pub reserved_memory: MiB,
     pub enis_used: u32,
+    /// awsvpc tasks it can hold: its ENIs less the primary (ecs-facts §2 "awsvpc ENI budget"),
+    /// or the trunking limit when launched with `awsvpcTrunking` (§2 "Trunking task limits").
+    pub eni_budget: u32,
     pub ports: HostPorts,
     pub attributes: BTreeMap<String, String>,
     pub tasks: Vec<TaskId>,
     /// Tasks per service on this instance, indexed by service.
     service_tasks: Vec<u32>,
-    /// Images on this instance: finished pulls, and pulls in flight with their end.
-    pub images: Vec<(String, SimTime)>,
 }
 
 impl Instance {
@@ -61,6 +62,7 @@ impl Instance {
         availability_zone: &str,
         services: usize,
         launched_at: SimTime,
+        eni_trunking: bool,
     ) -> Self {
         let nominal = spec.memory_mib as f64;
         let os_mib = (nominal * (1.0 - os_memory_overhead_pct / 100.0)).floor() as u32;
@@ -77,6 +79,9 @@ impl Instance {
         for d in &agent.available_logging_drivers {
             attributes.insert(crate::taskdef::log_driver_capability(d), String::new());
         }
+        if agent.enable_task_eni {
+            attributes.insert(crate::taskdef::TASK_ENI_CAPABILITY.into(), String::new());
+        }
         if agent.enable_task_iam_role {
             attributes.insert(
                 crate::taskdef::TASK_IAM_ROLE_CAPABILITY.into(),
@@ -86,8 +91,13 @@ impl Instance {
         for (k, v) in &agent.instance_attributes {
             attributes.insert(k.clone(), v.clone());
         }
+        let eni_budget = match (eni_trunking, spec.trunk_tasks) {
+            (true, Some(n)) => n,
+            _ => spec.enis.saturating_sub(1),
+        };
         Instance {
             id,
+            eni_budget,
             group,
             type_name: type_name.to_string(),
             registered_cpu: CpuUnits(spec.vcpu * 1024),
@@ -104,7 +114,6 @@ impl Instance {
             attributes,
             tasks: Vec::new(),
             service_tasks: vec![0; services],
-            images: Vec::new(),
         }
     }
 
@@ -123,10 +132,7 @@ impl Instance {
     /// ENIs left for `awsvpc` tasks: the instance's ENIs less the primary one (ecs-facts §2
     /// "awsvpc ENI budget").
     pub fn enis_free(&self) -> u32 {
-        self.spec
-            .enis
-            .saturating_sub(1)
-            .saturating_sub(self.enis_used)
+        self.eni_budget.saturating_sub(self.enis_used)
     }
 
     pub fn tasks_of(&self, s: ServiceId) -> u32 {

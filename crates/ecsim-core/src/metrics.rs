@@ -189,8 +189,56 @@ pub struct Summary {
     pub services: BTreeMap<String, ServiceSummary>,
     pub cluster: ClusterSummary,
     pub cost_usd: CostSummary,
+    pub images: ImageSummary,
     pub objectives: Vec<ObjectiveResult>,
     pub log: LogSummary,
+}
+
+/// What image pulls did over the run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImageSummary {
+    /// Pulls that fetched a manifest (a pull shared by several tasks counts once).
+    pub pulls: u64,
+    /// Tasks that joined a pull of the same image in flight on their host.
+    pub pulls_joined: u64,
+    /// Tasks whose image was used from the host's cache without a pull (`once`,
+    /// `prefer-cached`).
+    pub cache_hits: u64,
+    pub layers_downloaded: u64,
+    pub mib_downloaded: f64,
+    /// Layers a pull found on the host already.
+    pub mib_from_cache: f64,
+    /// ECR auth tokens fetched (one per role per host per 12 h).
+    pub auth_tokens: u64,
+    /// Pull attempts retried after a registry failure.
+    pub retries: u64,
+    /// Pulls that failed after the agent's last attempt.
+    pub failed: u64,
+    /// Failed pulls that used the cached image instead (`default`).
+    pub fell_back_to_cache: u64,
+    /// Images removed by the agent's cleanup.
+    pub images_cleaned: u64,
+}
+
+/// Time from a task being wanted to its first healthy moment (its target healthy behind a load
+/// balancer, else RUNNING), over the service's tasks that got there.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StartupSummary {
+    pub count: u32,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// Where start-up time went, means in seconds: `provisioning` (wanted → placed on an instance or
+/// Fargate host ready), `pull` (images), `start` (containers created and started), `health`
+/// (RUNNING → target healthy).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StartupBreakdown {
+    pub provisioning: Option<f64>,
+    pub pull: Option<f64>,
+    pub start: Option<f64>,
+    pub health: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -204,6 +252,8 @@ pub struct ServiceSummary {
     pub tasks_per_instance: BTreeMap<String, u32>,
     /// When the service first had all its desired tasks RUNNING, if it did.
     pub time_to_steady_state_s: Option<f64>,
+    pub startup_s: StartupSummary,
+    pub startup_breakdown_s: StartupBreakdown,
     pub requests: RequestSummary,
     pub latency_ms: LatencySummary,
 }
@@ -245,6 +295,8 @@ pub struct TaskCounts {
     pub failed: u32,
     /// Tasks stopped (scale-in), all reasons.
     pub stopped: u32,
+    /// Fargate Spot interruptions.
+    pub spot_interrupted: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -264,6 +316,9 @@ pub struct ClusterSummary {
 pub struct CostSummary {
     pub total: f64,
     pub ec2: f64,
+    pub fargate: f64,
+    /// `total` over the run's length, per hour.
+    pub per_hour: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -18,10 +18,28 @@ pub struct ModelSpec {
     /// cached on EC2 starts in 1–3 s. Default uniform 1–3 s.
     #[serde(default = "default_start")]
     pub container_start: DurationDist,
-    /// End-to-end pull throughput from the registry, MB/s, capped by the host's network. ecs-facts
-    /// §7 marks this UNSOURCED: ~10–15 MB/s back-calculated from Fargate anecdotes. Default 15.
+    /// Download rate of one layer from the registry, MB/s; the layers downloading at once on a
+    /// host share its network. ecs-facts §7 "Image pull throughput from ECR" is UNSOURCED:
+    /// ~10–15 MB/s back-calculated from Fargate anecdotes. Default 15.
     #[serde(default = "default_registry_rate")]
     pub registry_mb_per_s: f64,
+    /// Layers one pull downloads at once. ecs-facts §7 "Docker default max-concurrent-downloads":
+    /// 3.
+    #[serde(default = "default_concurrent_layers")]
+    pub concurrent_layer_downloads: u32,
+    /// Layer extraction (decompress and write), MB/s, one layer after another in manifest order.
+    /// Not in ecs-facts (an assumption): 80 MB/s.
+    #[serde(default = "default_extract_rate")]
+    pub extract_mb_per_s: f64,
+    /// The manifest request (BatchGetImage after the auth token, ecs-facts §9 "Pull call
+    /// sequence"), the fixed overhead of every pull. Not measured in ecs-facts (an assumption):
+    /// 0.5 s.
+    #[serde(default = "default_manifest")]
+    pub manifest_fetch: DurationDist,
+    /// Fetching an ECR auth token (GetAuthorizationToken), needed once per principal per host
+    /// every 12 h (ecs-facts §9 "Auth token"). An assumption: 0.2 s.
+    #[serde(default = "default_token_fetch")]
+    pub auth_token_fetch: DurationDist,
     /// Size of an image the scenario does not list in `images`.
     #[serde(default = "default_image_mib")]
     pub default_image_mib: f64,
@@ -37,6 +55,8 @@ pub struct ModelSpec {
     /// The event log keeps at most this many entries (the first ones; later ones are counted).
     #[serde(default = "default_log_cap")]
     pub event_log_capacity: usize,
+    #[serde(default)]
+    pub fargate: crate::fargate::FargateModel,
 }
 
 fn default_boot() -> DurationDist {
@@ -60,6 +80,22 @@ fn default_exit() -> DurationDist {
 fn default_registry_rate() -> f64 {
     15.0
 }
+fn default_concurrent_layers() -> u32 {
+    3
+}
+fn default_extract_rate() -> f64 {
+    80.0
+}
+fn default_manifest() -> DurationDist {
+    DurationDist::Constant {
+        value: SimDuration::from_millis(500),
+    }
+}
+fn default_token_fetch() -> DurationDist {
+    DurationDist::Constant {
+        value: SimDuration::from_millis(200),
+    }
+}
 fn default_image_mib() -> f64 {
     200.0
 }
@@ -77,9 +113,14 @@ impl Default for ModelSpec {
             container_start: default_start(),
             container_exit: default_exit(),
             registry_mb_per_s: default_registry_rate(),
+            concurrent_layer_downloads: default_concurrent_layers(),
+            extract_mb_per_s: default_extract_rate(),
+            manifest_fetch: default_manifest(),
+            auth_token_fetch: default_token_fetch(),
             default_image_mib: default_image_mib(),
             os_memory_overhead_pct: default_os_overhead(),
             event_log_capacity: default_log_cap(),
+            fargate: Default::default(),
         }
     }
 }

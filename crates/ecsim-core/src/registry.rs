@@ -1,10 +1,56 @@
-//! Container registries: which registry an image comes from, and whether pulling from it needs
-//! credentials the agent must hold (`ECS_ENGINE_AUTH_TYPE`/`ECS_ENGINE_AUTH_DATA`, ecs-facts §3).
-//! ECR and IAM-checked pulls are a later step; here a scenario names its private non-ECR
-//! registries, and a host whose agent has no credentials for one cannot pull from it.
+//! Container registries: which registry an image comes from, what pulling from it needs, and
+//! when it is unavailable.
+//!
+//! - ECR (`<account>.dkr.ecr.<region>.amazonaws.com`): the puller's IAM role must allow the pull
+//!   actions (`iam`), through an auth token valid 12 h (ecs-facts §9 "Auth token");
+//! - a private non-ECR registry the scenario names: the agent needs its credentials in
+//!   `ECS_ENGINE_AUTH_TYPE`/`ECS_ENGINE_AUTH_DATA` (ecs-facts §3);
+//! - anything else (Docker Hub, public.ecr.aws) is public.
+//!
+//! A scenario may schedule outages of a registry; a pull that meets one is retried as the agent
+//! retries (ecs-facts §3 "Image pull retries": 5 attempts, backoff 1.1 s → 5 s, ×2, ±20 %).
 
 /// Docker Hub, where an image reference without a registry host comes from.
 pub const DOCKER_HUB: &str = "docker.io";
+
+use crate::time::{SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
+
+/// ecs-facts §9 "Auth token": valid 12 hours.
+pub const ECR_TOKEN_LIFETIME: SimDuration = SimDuration::from_secs(12 * 3600);
+
+/// ecs-facts §3 "Image pull retries": 5 attempts.
+pub const PULL_ATTEMPTS: u32 = 5;
+
+/// The agent's wait before pull attempt `attempt + 1` (after `attempt` failures, from 1): 1.1 s
+/// doubling up to 5 s, times `jitter` in 0.8..1.2 (ecs-facts §3 "Image pull retries").
+pub fn pull_backoff(attempt: u32, jitter: f64) -> SimDuration {
+    let base = (1.1 * 2f64.powi(attempt.saturating_sub(1).min(16) as i32)).min(5.0);
+    SimDuration::from_secs_f64(base * jitter)
+}
+
+/// Whether a registry host is ECR's (`<account>.dkr.ecr.<region>.amazonaws.com`, or `.com.cn`).
+pub fn is_ecr(registry: &str) -> bool {
+    registry.contains(".dkr.ecr.")
+        && (registry.ends_with(".amazonaws.com") || registry.ends_with(".amazonaws.com.cn"))
+}
+
+/// A registry unavailable from `from` until `until`: pulls from it fail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutageSpec {
+    /// The registry host (`docker.io`, `123456789012.dkr.ecr.us-east-1.amazonaws.com`).
+    pub registry: String,
+    pub from: SimDuration,
+    pub until: SimDuration,
+}
+
+impl OutageSpec {
+    pub fn covers(&self, registry: &str, now: SimTime) -> bool {
+        let t = now.since(SimTime::ZERO);
+        self.registry == registry && self.from <= t && t < self.until
+    }
+}
 
 /// The registry host of an image reference: the first path component when it looks like a host
 /// (has a `.` or `:`, or is `localhost`), else Docker Hub.
@@ -48,10 +94,26 @@ mod tests {
             "123456789012.dkr.ecr.us-east-1.amazonaws.com"
         );
         assert_eq!(registry_of("localhost:5000/app"), "localhost:5000");
+        assert!(is_ecr(registry_of(
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v1"
+        )));
+        assert!(!is_ecr("public.ecr.aws"));
         assert_eq!(auth_key_host("https://index.docker.io/v1/"), DOCKER_HUB);
         assert_eq!(
             auth_key_host("registry.example.com"),
             "registry.example.com"
         );
+    }
+}
+
+#[cfg(test)]
+mod backoff_tests {
+    use super::*;
+
+    #[test]
+    fn the_agents_backoff_doubles_to_five_seconds() {
+        let secs = |a| pull_backoff(a, 1.0).as_secs_f64();
+        assert_eq!((secs(1), secs(2), secs(3), secs(4)), (1.1, 2.2, 4.4, 5.0));
+        assert!((pull_backoff(2, 0.8).as_secs_f64() - 1.76).abs() < 1e-9);
     }
 }

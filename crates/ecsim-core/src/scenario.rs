@@ -6,16 +6,19 @@
 //! every reference and range, and reports the first problem with the file, the line when it can be
 //! found, and the path of the field.
 
-use crate::agent_config::AgentConfig;
+use crate::agent_config::{AgentConfig, AgentDefaults};
 use crate::catalog::{self, InstanceType};
 use crate::error::{FieldError, ScenarioError};
 use crate::hash::fnv1a;
+use crate::iam::{RoleSpec, Roles};
+use crate::images::{ImageCatalog, ImageSpec};
 pub use crate::model::ModelSpec;
 use crate::placement::{self, Constraint, ConstraintSpec, Strategy, StrategySpec};
+use crate::registry::OutageSpec;
 use crate::source::{line_col, locate, strip_position};
 use crate::taskdef::{TaskDefinition, TaskDefinitionSpec};
 use crate::time::SimDuration;
-use crate::units::TaskDefId;
+use crate::units::{ImageId, TaskDefId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -62,6 +65,12 @@ pub struct ScenarioSpec {
     /// Private (non-ECR) registries: pulling from one needs the agent's `ECS_ENGINE_AUTH_DATA`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub private_registries: Vec<String>,
+    /// IAM roles and what they allow. None: IAM is not modelled (everything is allowed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleSpec>,
+    /// Times a registry is unavailable: pulls fail, and the agent retries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registry_outages: Vec<OutageSpec>,
     /// Requests sent to services through their load balancer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traffic: Vec<crate::traffic::TrafficSpec>,
@@ -125,20 +134,25 @@ pub struct InstanceGroupSpec {
     /// When the group is launched.
     #[serde(default)]
     pub launch_at: SimDuration,
+    /// Whose defaults `ecs_config` starts from: `ecs-optimized-ami` (ecs-init's) or `agent`.
+    #[serde(default)]
+    pub agent_defaults: AgentDefaults,
+    /// The container instance role (name or ARN): it pulls from ECR for tasks without an
+    /// execution role. When the scenario declares `roles`, it must be one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iam_role: Option<String>,
+    /// Images baked into the AMI: on the host from boot (not pulled by the agent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cached_images: Vec<String>,
+    /// The `awsvpcTrunking` account setting was on when these instances launched.
+    #[serde(default)]
+    pub eni_trunking: bool,
 }
 
 fn default_azs() -> Vec<String> {
     ["us-east-1a", "us-east-1b", "us-east-1c"]
         .map(String::from)
         .to_vec()
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImageSpec {
-    /// The image reference as task definitions name it.
-    pub image: String,
-    pub size_mib: f64,
 }
 
 /// A service in the shape of `aws ecs create-service` input (a subset).
@@ -152,6 +166,9 @@ pub struct ServiceSpec {
     pub desired_count: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<String>,
+    /// `FARGATE` and `FARGATE_SPOT` with weights and a base (instead of `launchType`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_provider_strategy: Vec<ProviderItemSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub placement_strategy: Vec<StrategySpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -165,6 +182,41 @@ pub struct ServiceSpec {
 
 fn one() -> u32 {
     1
+}
+
+/// One item of a service's `capacityProviderStrategy`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProviderItemSpec {
+    pub capacity_provider: String,
+    #[serde(default)]
+    pub weight: u32,
+    #[serde(default)]
+    pub base: u32,
+}
+
+/// Where a task runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Capacity {
+    /// On the cluster's container instances.
+    Ec2,
+    Fargate,
+    FargateSpot,
+}
+
+impl Capacity {
+    pub fn is_fargate(self) -> bool {
+        self != Capacity::Ec2
+    }
+}
+
+/// A capacity with its share of a service's tasks: the first `base` tasks go to it, the rest
+/// split by `weight` (ECS's capacity provider strategy).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProviderShare {
+    pub capacity: Capacity,
+    pub weight: u32,
+    pub base: u32,
 }
 
 /// A condition on the run's summary that a lesson checks: `metric` is a dotted path into the
@@ -187,6 +239,8 @@ pub struct Service {
     pub strategies: Vec<Strategy>,
     pub constraints: Vec<Constraint>,
     pub start_at: SimDuration,
+    /// Where its tasks run: one share for a launch type, or the capacity provider strategy.
+    pub capacity: Vec<ProviderShare>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +252,10 @@ pub struct InstanceGroup {
     pub count: u32,
     pub availability_zones: Vec<String>,
     pub launch_at: SimDuration,
+    /// The instance role's name.
+    pub iam_role: Option<String>,
+    pub cached_images: Vec<ImageId>,
+    pub eni_trunking: bool,
 }
 
 /// A validated scenario, ready to run.
@@ -208,7 +266,10 @@ pub struct Scenario {
     pub taskdefs: Vec<TaskDefinition>,
     pub services: Vec<Service>,
     pub groups: Vec<InstanceGroup>,
-    pub image_sizes: BTreeMap<String, f64>,
+    pub images: ImageCatalog,
+    /// The images of each task definition's containers, in container order.
+    pub taskdef_images: Vec<Vec<ImageId>>,
+    pub roles: Roles,
     pub actions: Vec<Action>,
     pub traffic: Vec<crate::traffic::Traffic>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
@@ -328,9 +389,25 @@ impl Scenario {
         ] {
             d.validate().map_err(|msg| FieldError::new(f, msg))?;
         }
+        for (f, d) in [
+            ("model.manifest_fetch", &m.manifest_fetch),
+            ("model.auth_token_fetch", &m.auth_token_fetch),
+        ] {
+            d.validate().map_err(|msg| FieldError::new(f, msg))?;
+        }
+        m.fargate
+            .validate()
+            .map_err(|(f, msg)| FieldError::new(f, msg))?;
+        if !(1..=64).contains(&m.concurrent_layer_downloads) {
+            return Err(FieldError::new(
+                "model.concurrent_layer_downloads",
+                "must be 1..=64",
+            ));
+        }
         for (f, v) in [
             ("model.registry_mb_per_s", m.registry_mb_per_s),
             ("model.default_image_mib", m.default_image_mib),
+            ("model.extract_mb_per_s", m.extract_mb_per_s),
         ] {
             if !(v.is_finite() && v > 0.0) {
                 return Err(FieldError::new(f, format!("{v} must be a positive number")));
@@ -366,6 +443,7 @@ impl Scenario {
             types.insert(name.clone(), t.clone());
         }
 
+        let roles = Roles::build(&spec.roles)?;
         let mut groups = Vec::new();
         let mut total = 0u32;
         for (i, g) in spec.instance_groups.iter().enumerate() {
@@ -405,12 +483,25 @@ impl Scenario {
                     "needs at least one non-empty zone",
                 ));
             }
-            let agent = AgentConfig::parse(&g.ecs_config).map_err(|e| {
+            let agent = AgentConfig::parse_with(&g.ecs_config, g.agent_defaults).map_err(|e| {
                 FieldError::new(
                     p("ecs_config"),
                     format!("line {} of ecs.config: {}", e.line, e.message),
                 )
             })?;
+            if g.eni_trunking && t.trunk_tasks.is_none() {
+                return Err(FieldError::new(
+                    p("eni_trunking"),
+                    format!(
+                        "{} does not support ENI trunking (ecs-facts §2 \"Trunking task limits\" lists m5, c5 and m6g types, not t3)",
+                        g.instance_type
+                    ),
+                ));
+            }
+            let iam_role = match &g.iam_role {
+                Some(r) => Some(roles.resolve(r, &p("iam_role"))?),
+                None => None,
+            };
             groups.push(InstanceGroup {
                 name: g.name.clone(),
                 type_name: g.instance_type.clone(),
@@ -419,29 +510,24 @@ impl Scenario {
                 count: g.count,
                 availability_zones: g.availability_zones.clone(),
                 launch_at: g.launch_at,
+                iam_role,
+                cached_images: Vec::new(),
+                eni_trunking: g.eni_trunking,
             });
-        }
-
-        let mut image_sizes = BTreeMap::new();
-        for (i, im) in spec.images.iter().enumerate() {
-            if !(im.size_mib.is_finite() && im.size_mib >= 0.0) {
-                return Err(FieldError::new(
-                    format!("images[{i}].size_mib"),
-                    "must be zero or more",
-                ));
-            }
-            if image_sizes.insert(im.image.clone(), im.size_mib).is_some() {
-                return Err(FieldError::new(
-                    format!("images[{i}].image"),
-                    format!("{:?} is listed twice", im.image),
-                ));
-            }
         }
 
         let mut taskdefs = Vec::new();
         for (i, td) in spec.task_definitions.iter().enumerate() {
             let p = format!("task_definitions[{i}]");
             let t = td.validate(&p)?;
+            for (f, r) in [
+                ("executionRoleArn", &td.execution_role_arn),
+                ("taskRoleArn", &td.task_role_arn),
+            ] {
+                if let Some(r) = r.as_deref().filter(|r| !r.is_empty()) {
+                    roles.resolve(r, &format!("{p}.{f}"))?;
+                }
+            }
             if taskdefs
                 .iter()
                 .any(|o: &TaskDefinition| o.family == t.family && o.revision == t.revision)
@@ -452,6 +538,42 @@ impl Scenario {
                 ));
             }
             taskdefs.push(t);
+        }
+
+        let images = ImageCatalog::build(
+            &spec.images,
+            taskdefs
+                .iter()
+                .flat_map(|t| t.containers.iter().map(|c| c.image.as_str())),
+            m.default_image_mib,
+        )?;
+        let taskdef_images: Vec<Vec<ImageId>> = taskdefs
+            .iter()
+            .map(|t| {
+                t.containers
+                    .iter()
+                    .filter_map(|c| images.id(&c.image))
+                    .collect()
+            })
+            .collect();
+        for (i, g) in spec.instance_groups.iter().enumerate() {
+            for (j, im) in g.cached_images.iter().enumerate() {
+                let Some(id) = images.id(im) else {
+                    return Err(FieldError::new(
+                        format!("instance_groups[{i}].cached_images[{j}]"),
+                        format!("{im:?} is neither in `images` nor used by a task definition"),
+                    ));
+                };
+                groups[i].cached_images.push(id);
+            }
+        }
+        for (i, o) in spec.registry_outages.iter().enumerate() {
+            if o.until <= o.from {
+                return Err(FieldError::new(
+                    format!("registry_outages[{i}].until"),
+                    format!("{} must be after from ({})", o.until, o.from),
+                ));
+            }
         }
 
         let mut services = Vec::new();
@@ -469,17 +591,7 @@ impl Scenario {
                     format!("{:?} names two services", s.service_name),
                 ));
             }
-            match s.launch_type.as_deref() {
-                None | Some("EC2") => {}
-                Some(other) => {
-                    return Err(FieldError::new(
-                        p("launchType"),
-                        format!(
-                            "{other:?} is not modelled yet; only EC2 capacity runs in this version"
-                        ),
-                    ))
-                }
-            }
+            let capacity = capacity_of(s, &p)?;
             let (family, revision) = match s.task_definition.rsplit_once(':') {
                 Some((f, r)) => match r.parse::<u32>() {
                     Ok(r) => (f, Some(r)),
@@ -507,6 +619,15 @@ impl Scenario {
                     ),
                 ));
             };
+            if capacity.iter().any(|c| c.capacity.is_fargate()) && !td.fargate {
+                return Err(FieldError::new(
+                    p("taskDefinition"),
+                    format!(
+                        "task definition {}:{} does not support launch type FARGATE; add \"FARGATE\" to its requiresCompatibilities (with networkMode awsvpc and a Fargate cpu/memory pair)",
+                        td.family, td.revision
+                    ),
+                ));
+            }
             if s.desired_count > MAX_DESIRED {
                 return Err(FieldError::new(
                     p("desiredCount"),
@@ -549,6 +670,7 @@ impl Scenario {
                 strategies,
                 constraints,
                 start_at: s.start_at,
+                capacity,
             });
         }
 
@@ -636,7 +758,9 @@ impl Scenario {
             taskdefs,
             services,
             groups,
-            image_sizes,
+            images,
+            taskdef_images,
+            roles,
             actions,
             traffic,
         };
@@ -688,11 +812,77 @@ impl Scenario {
         }
         Ok(())
     }
+}
 
-    pub fn image_size_mib(&self, image: &str) -> f64 {
-        self.image_sizes
-            .get(image)
-            .copied()
-            .unwrap_or(self.spec.model.default_image_mib)
+/// A service's capacity: `launchType` (EC2 or FARGATE), or a `capacityProviderStrategy` of
+/// FARGATE and FARGATE_SPOT. EC2 capacity providers (Auto Scaling groups) are not modelled yet.
+fn capacity_of(
+    s: &ServiceSpec,
+    p: &dyn Fn(&str) -> String,
+) -> Result<Vec<ProviderShare>, FieldError> {
+    let one = |capacity| {
+        vec![ProviderShare {
+            capacity,
+            weight: 1,
+            base: 0,
+        }]
+    };
+    if !s.capacity_provider_strategy.is_empty() {
+        if s.launch_type.is_some() {
+            return Err(FieldError::new(
+                p("launchType"),
+                "give launchType or capacityProviderStrategy, not both (ECS refuses both)",
+            ));
+        }
+        let mut shares: Vec<ProviderShare> = Vec::new();
+        for (j, it) in s.capacity_provider_strategy.iter().enumerate() {
+            let at = p(&format!("capacityProviderStrategy[{j}]"));
+            let capacity = match it.capacity_provider.as_str() {
+                "FARGATE" => Capacity::Fargate,
+                "FARGATE_SPOT" => Capacity::FargateSpot,
+                other => {
+                    return Err(FieldError::new(
+                        format!("{at}.capacityProvider"),
+                        format!("{other:?}: only FARGATE and FARGATE_SPOT are modelled as capacity providers (Auto Scaling group providers are not yet)"),
+                    ))
+                }
+            };
+            if shares.iter().any(|x| x.capacity == capacity) {
+                return Err(FieldError::new(
+                    format!("{at}.capacityProvider"),
+                    format!("{} is listed twice", it.capacity_provider),
+                ));
+            }
+            // ECS: weight 0..=1000, base 0..=100000, and only one item may have a base.
+            if it.weight > 1000 {
+                return Err(FieldError::new(format!("{at}.weight"), "must be 0..=1000"));
+            }
+            if it.base > 0 && shares.iter().any(|x| x.base > 0) {
+                return Err(FieldError::new(
+                    format!("{at}.base"),
+                    "only one capacity provider of a strategy may have a base",
+                ));
+            }
+            shares.push(ProviderShare {
+                capacity,
+                weight: it.weight,
+                base: it.base,
+            });
+        }
+        if shares.iter().all(|x| x.weight == 0) {
+            return Err(FieldError::new(
+                p("capacityProviderStrategy"),
+                "at least one capacity provider needs a weight above 0",
+            ));
+        }
+        return Ok(shares);
+    }
+    match s.launch_type.as_deref() {
+        None | Some("EC2") => Ok(one(Capacity::Ec2)),
+        Some("FARGATE") => Ok(one(Capacity::Fargate)),
+        Some(other) => Err(FieldError::new(
+            p("launchType"),
+            format!("{other:?} is not a launch type ecsim runs; use EC2 or FARGATE"),
+        )),
     }
 }

@@ -97,6 +97,19 @@ pub struct Task {
     pub pending_reason: Option<Reason>,
     /// Why the task failed to start, in ECS's words (`CannotPullContainerError: …`).
     pub stopped_reason: Option<String>,
+    /// Where it runs (EC2 instances, Fargate, Fargate Spot).
+    pub capacity: crate::scenario::Capacity,
+    /// The network its images are pulled over: its instance's, or its own Fargate host's.
+    pub net: Option<u32>,
+    /// Image pulls not yet finished.
+    pub pulls_left: u32,
+    /// Its timeline from wanted to healthy, beside `created_at` and `running_at`: placed on an
+    /// instance (or its Fargate host ready), images pulled, target healthy.
+    pub placed_at: Option<SimTime>,
+    pub pull_done_at: Option<SimTime>,
+    pub healthy_at: Option<SimTime>,
+    /// Fargate billing runs from the start of the pull to the task's end.
+    pub billed_from: Option<SimTime>,
 }
 
 impl Task {

@@ -4,7 +4,9 @@
 //!
 //! What a task reserves on an instance follows ECS (ecs-facts §4): task-level `cpu`/`memory` when
 //! given, otherwise the sum over containers, where a container's memory is its `memoryReservation`
-//! (soft limit) if set, else its `memory` (hard limit).
+//! (soft limit) if set, else its `memory` (hard limit). A definition that requires `FARGATE`
+//! compatibility is checked as RegisterTaskDefinition checks it: `awsvpc`, and a task size from
+//! Fargate's table (`fargate::check_size`).
 
 use crate::error::FieldError;
 use crate::units::{CpuUnits, MiB, Port};
@@ -33,6 +35,18 @@ pub struct TaskDefinitionSpec {
     pub execution_role_arn: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub placement_constraints: Vec<crate::placement::ConstraintSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_platform: Option<RuntimePlatform>,
+}
+
+/// `runtimePlatform`: the CPU architecture decides Fargate's price (x86 or ARM).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimePlatform {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_architecture: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating_system_family: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,6 +90,10 @@ pub fn log_driver_capability(driver: &str) -> String {
 /// The capability an agent with `ECS_ENABLE_TASK_IAM_ROLE=true` advertises, and that a task
 /// definition with a `taskRoleArn` requires.
 pub const TASK_IAM_ROLE_CAPABILITY: &str = "com.amazonaws.ecs.capability.task-iam-role";
+
+/// The capability an agent with `ECS_ENABLE_TASK_ENI=true` advertises, and that an `awsvpc` task
+/// definition requires.
+pub const TASK_ENI_CAPABILITY: &str = "ecs.capability.task-eni";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -123,8 +141,17 @@ pub struct TaskDefinition {
     pub container_ports: Vec<Port>,
     pub constraints: Vec<crate::placement::Constraint>,
     /// Instance attributes the task needs, as ECS derives `requiresAttributes`: a capability per
-    /// log driver used, and task IAM roles when a `taskRoleArn` is set.
+    /// log driver used, task IAM roles when a `taskRoleArn` is set, task ENIs for `awsvpc`.
     pub requires: Vec<String>,
+    /// `requiresCompatibilities` includes `FARGATE` (and the definition passed Fargate's checks).
+    pub fargate: bool,
+    /// `runtimePlatform.cpuArchitecture` is `ARM64`.
+    pub arm64: bool,
+    /// The role names of `executionRoleArn` and `taskRoleArn`.
+    pub execution_role: Option<String>,
+    pub task_role: Option<String>,
+    /// Whether a container logs with `awslogs` (its role must allow the log actions).
+    pub uses_awslogs: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -212,11 +239,13 @@ impl TaskDefinitionSpec {
         let task_cpu = match &self.cpu {
             Some(v) => {
                 let u = parse_cpu(v).map_err(|m| FieldError::new(at("cpu"), m))?;
-                // ecs-facts §4 "Task-level CPU on EC2": 128 to 10240 units.
-                if !(128..=10240).contains(&u) {
+                // ecs-facts §4 "Task-level CPU on EC2": 128 to 10240 units; Fargate goes to
+                // 16 vCPU (§8).
+                let max = if self.wants_fargate() { 16384 } else { 10240 };
+                if !(128..=max).contains(&u) {
                     return Err(FieldError::new(
                         at("cpu"),
-                        format!("{u} CPU units is outside ECS's 128..=10240 for a task"),
+                        format!("{u} CPU units is outside ECS's 128..={max} for a task"),
                     ));
                 }
                 Some(u)
@@ -353,6 +382,56 @@ impl TaskDefinitionSpec {
         if self.task_role_arn.as_deref().is_some_and(|r| !r.is_empty()) {
             requires.push(TASK_IAM_ROLE_CAPABILITY.to_string());
         }
+        if network_mode == NetworkMode::Awsvpc {
+            requires.push(TASK_ENI_CAPABILITY.to_string());
+        }
+        for (i, c) in self.requires_compatibilities.iter().enumerate() {
+            if !matches!(
+                c.as_str(),
+                "EC2" | "FARGATE" | "EXTERNAL" | "MANAGED_INSTANCES"
+            ) {
+                return Err(FieldError::new(
+                    at(&format!("requiresCompatibilities[{i}]")),
+                    format!("{c:?} is not a launch type; use EC2, FARGATE or EXTERNAL"),
+                ));
+            }
+        }
+        let fargate = self.wants_fargate();
+        if fargate {
+            // ecs-facts §2 "Network modes": Fargate supports awsvpc only.
+            if network_mode != NetworkMode::Awsvpc {
+                return Err(FieldError::new(
+                    at("networkMode"),
+                    "a FARGATE-compatible task definition must use networkMode \"awsvpc\" (Fargate supports awsvpc only)",
+                ));
+            }
+            crate::fargate::check_size(task_cpu, task_mem)
+                .map_err(|e| FieldError::new(at(e.field), e.message))?;
+        }
+        let arm64 = match self
+            .runtime_platform
+            .as_ref()
+            .and_then(|r| r.cpu_architecture.as_deref())
+        {
+            None | Some("X86_64") => false,
+            Some("ARM64") => true,
+            Some(other) => {
+                return Err(FieldError::new(
+                    at("runtimePlatform.cpuArchitecture"),
+                    format!("{other:?} is not an architecture; use X86_64 or ARM64"),
+                ))
+            }
+        };
+        let role = |r: &Option<String>| {
+            r.as_deref()
+                .filter(|r| !r.is_empty())
+                .map(|r| crate::iam::role_name(r).to_string())
+        };
+        let uses_awslogs = self.container_definitions.iter().any(|c| {
+            c.log_configuration
+                .as_ref()
+                .is_some_and(|l| l.log_driver == "awslogs")
+        });
         let mut constraints = Vec::new();
         for (i, c) in self.placement_constraints.iter().enumerate() {
             constraints.push(c.validate(&format!("{path}.placementConstraints[{i}]"))?);
@@ -369,7 +448,16 @@ impl TaskDefinitionSpec {
             container_ports,
             constraints,
             requires,
+            fargate,
+            arm64,
+            execution_role: role(&self.execution_role_arn),
+            task_role: role(&self.task_role_arn),
+            uses_awslogs,
         })
+    }
+
+    fn wants_fargate(&self) -> bool {
+        self.requires_compatibilities.iter().any(|c| c == "FARGATE")
     }
 }
 

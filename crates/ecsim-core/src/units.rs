@@ -98,6 +98,14 @@ id!(
     /// A task definition, by its position in the scenario.
     TaskDefId
 );
+id!(
+    /// An image of the scenario's catalogue (`ecr::ImageCatalog`).
+    ImageId
+);
+id!(
+    /// An image layer; images that share a base share its layers.
+    LayerId
+);
 
 impl fmt::Display for HostId {
     /// Instance ids as the event log shows them: `i-01`, `i-02`, …

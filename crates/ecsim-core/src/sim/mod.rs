@@ -1,16 +1,20 @@
 //! The simulation: the world's state, the event loop, and what each event does.
 //!
 //! One task's path: the service scheduler creates it (PROVISIONING) and places it at once
-//! (`placement`); placed, it is PENDING on an instance while its images are pulled (`pull_time`),
-//! then the container starts (a drawn start latency), and it goes ACTIVATING → RUNNING. A task
-//! that fits nowhere stays PENDING with ECS's reason and is retried whenever capacity changes
-//! (an instance registers). Instances boot for a drawn time, then their agent registers into the
-//! cluster named by `ECS_CLUSTER`, or never joins.
+//! (`placement`), or on Fargate launches it through the token bucket and provisions its host
+//! (`fargate`); placed, it is PENDING while its images are pulled (`pulls`: authorisation,
+//! manifest, layers over the host's shared network, extraction), then the container starts (a
+//! drawn start latency), and it goes ACTIVATING → RUNNING, then healthy once its target passes
+//! the health checks. A task that fits nowhere stays PENDING with ECS's reason and is retried
+//! whenever capacity changes (an instance registers). Instances boot for a drawn time, then their
+//! agent registers into the cluster named by `ECS_CLUSTER`, or never joins.
 //!
 //! Every processed event is folded into `trace_hash`, with the decisions it led to (which host,
 //! which ports), so two runs with the same hash did the same things in the same order.
 
+mod fargate;
 mod observe;
+mod pulls;
 mod requests;
 mod scheduler;
 
@@ -35,7 +39,30 @@ enum Event {
         service: ServiceId,
     },
     RetryPlacement,
-    PullDone {
+    /// The manifest request of `pulls[pull]` is answered (or fails: the registry is down).
+    ManifestFetched {
+        pull: u32,
+    },
+    /// The next layer download on `nets[net]` finishes.
+    NetTick {
+        net: u32,
+        generation: u32,
+    },
+    /// `pulls[pull]` has extracted its last layer.
+    PullExtracted {
+        pull: u32,
+    },
+    /// The agent's image cleanup cycle on an instance.
+    ImageCleanup {
+        host: u32,
+    },
+    /// A Fargate task's capacity and ENI are ready.
+    FargateReady {
+        task: TaskId,
+        generation: u32,
+    },
+    /// Fargate Spot reclaims a task's capacity (two-minute warning).
+    SpotInterruption {
         task: TaskId,
         generation: u32,
     },
@@ -68,8 +95,8 @@ enum Event {
         task: TaskId,
         generation: u32,
     },
-    /// A pull was refused; the task fails to start.
-    PullFailed {
+    /// The task cannot start (pull refused, logging denied, start timeout).
+    StartFailed {
         task: TaskId,
         generation: u32,
     },
@@ -92,7 +119,12 @@ impl Event {
             Event::InstanceRegisters { host } => (1, host.0 as u64, 0),
             Event::ServiceStarts { service } => (2, service.0 as u64, 0),
             Event::RetryPlacement => (3, 0, 0),
-            Event::PullDone { task, generation } => (4, task.0 as u64, generation as u64),
+            Event::ManifestFetched { pull } => (4, pull as u64, 0),
+            Event::NetTick { net, generation } => (15, net as u64, generation as u64),
+            Event::PullExtracted { pull } => (16, pull as u64, 0),
+            Event::ImageCleanup { host } => (17, host as u64, 0),
+            Event::FargateReady { task, generation } => (18, task.0 as u64, generation as u64),
+            Event::SpotInterruption { task, generation } => (19, task.0 as u64, generation as u64),
             Event::ContainerStarted { task, generation } => (5, task.0 as u64, generation as u64),
             Event::Sample => (6, 0, 0),
             Event::UpdateService { action } => (7, action as u64, 0),
@@ -101,7 +133,7 @@ impl Event {
             Event::RequestDone { task, arrived, .. } => (10, task.0 as u64, arrived.0),
             Event::TargetHealthy { task, generation } => (11, task.0 as u64, generation as u64),
             Event::DrainDone { task, generation } => (12, task.0 as u64, generation as u64),
-            Event::PullFailed { task, generation } => (13, task.0 as u64, generation as u64),
+            Event::StartFailed { task, generation } => (13, task.0 as u64, generation as u64),
             Event::ServiceRetry { service } => (14, service.0 as u64, 0),
         }
     }
@@ -153,6 +185,9 @@ struct ServiceState {
     steady_at: Option<SimTime>,
     placement_rng: Stream,
     start_rng: Stream,
+    /// Fargate provisioning and Spot interruption draws.
+    fargate_rng: Stream,
+    spot_interrupted: u32,
 }
 
 pub struct Simulation {
@@ -176,6 +211,16 @@ pub struct Simulation {
     /// Request slots and queue of each task, by task id.
     loads: Vec<requests::TaskLoad>,
     host_cpu: Vec<requests::HostCpu>,
+    /// Networks images are pulled over: one per instance (same index), then one per Fargate
+    /// task.
+    nets: Vec<pulls::Net>,
+    pulls: Vec<pulls::Pull>,
+    pull_rng: Stream,
+    pull_stats: pulls::PullStats,
+    fargate_bucket: crate::fargate::TokenBucket,
+    /// Fargate tasks being billed, and the final bills of those that stopped.
+    fargate_live: Vec<TaskId>,
+    fargate_cost_closed: f64,
 }
 
 impl Simulation {
@@ -204,6 +249,7 @@ impl Simulation {
                     az,
                     nservices,
                     launched,
+                    g.eni_trunking,
                 ));
                 queue.push(
                     launched + sc.spec.model.boot_time.sample(&mut boot),
@@ -228,6 +274,8 @@ impl Simulation {
                 steady_at: None,
                 placement_rng: Stream::new(seed, &format!("placement/{}", s.name)),
                 start_rng: Stream::new(seed, &format!("container_start/{}", s.name)),
+                fargate_rng: Stream::new(seed, &format!("fargate/{}", s.name)),
+                spot_interrupted: 0,
             })
             .collect();
         for (i, a) in sc.actions.iter().enumerate() {
@@ -237,6 +285,19 @@ impl Simulation {
             );
         }
         let nhosts = instances.len();
+        let m = &sc.spec.model;
+        let nets = instances
+            .iter()
+            .map(|i| {
+                let mut cache = crate::image_cache::ImageCache::new(&sc.images);
+                for &im in &sc.groups[i.group].cached_images {
+                    cache.preload(&sc.images, im);
+                }
+                pulls::Net::new(cache, i.spec.network_gbps * 125.0, m.registry_mb_per_s)
+            })
+            .collect();
+        let fargate_bucket =
+            crate::fargate::TokenBucket::new(m.fargate.launch_burst, m.fargate.launch_per_s);
         let mut traffic = Vec::new();
         for (i, t) in sc.traffic.iter().enumerate() {
             let mut st = requests::TrafficState::new(t, seed, &sc.services[t.service].name);
@@ -292,6 +353,13 @@ impl Simulation {
             host_cpu: vec![requests::HostCpu::default(); nhosts],
             traffic,
             loads: Vec::new(),
+            nets,
+            pulls: Vec::new(),
+            pull_rng: Stream::new(seed, "pulls"),
+            pull_stats: Default::default(),
+            fargate_bucket,
+            fargate_live: Vec::new(),
+            fargate_cost_closed: 0.0,
             sc,
         }
     }
@@ -399,9 +467,24 @@ impl Simulation {
                     self.target_healthy(task);
                 }
             }
-            Event::PullFailed { task, generation } => {
+            Event::StartFailed { task, generation } => {
                 if self.tasks[task.index()].generation == generation {
                     self.task_failed_to_start(task);
+                }
+            }
+            Event::ManifestFetched { pull } => self.manifest_fetched(pull),
+            Event::NetTick { net, generation } => self.net_tick(net, generation),
+            Event::PullExtracted { pull } => self.pull_finished(pull, true),
+            Event::ImageCleanup { host } => self.image_cleanup(host),
+            Event::FargateReady { task, generation } => {
+                if self.tasks[task.index()].generation == generation {
+                    self.fargate_ready(task);
+                }
+            }
+            Event::SpotInterruption { task, generation } => {
+                let t = &self.tasks[task.index()];
+                if t.generation == generation && t.state <= TaskState::Running {
+                    self.spot_interruption(task);
                 }
             }
             Event::ServiceRetry { service } => self.service_retry(service),
@@ -419,20 +502,6 @@ impl Simulation {
             Event::RetryPlacement => {
                 self.retry_scheduled = false;
                 self.retry_waiting();
-            }
-            Event::PullDone { task, generation } => {
-                if self.tasks[task.index()].generation != generation {
-                    return;
-                }
-                let s = self.tasks[task.index()].service;
-                let d = self
-                    .sc
-                    .spec
-                    .model
-                    .container_start
-                    .sample(&mut self.services[s.index()].start_rng);
-                self.queue
-                    .push(self.now + d, Event::ContainerStarted { task, generation });
             }
             Event::ContainerStarted { task, generation } => {
                 if self.tasks[task.index()].generation != generation {
@@ -466,6 +535,13 @@ impl Simulation {
             self.now.since(inst.launched_at).as_secs_f64()
         );
         self.push_log("instance_registered", None, None, Some(host), msg);
+        let cleanup = self.instances[host.index()].agent.image_cleanup;
+        if !cleanup.disabled {
+            self.queue.push(
+                self.now + cleanup.interval,
+                Event::ImageCleanup { host: host.0 },
+            );
+        }
         self.schedule_retry();
     }
 

@@ -4,11 +4,12 @@ use super::{InvariantViolation, RunOutput, Simulation};
 use crate::cost;
 use crate::instance::InstanceState;
 use crate::metrics::{
-    self, ClusterSummary, CostSummary, LatencySummary, LogSummary, ObjectiveResult, RequestSummary,
-    ServiceSummary, Stat, Summary, TaskCounts,
+    self, ClusterSummary, CostSummary, ImageSummary, LatencySummary, LogSummary, ObjectiveResult,
+    RequestSummary, ServiceSummary, StartupBreakdown, StartupSummary, Stat, Summary, TaskCounts,
 };
 use crate::scenario::Scenario;
 use crate::task::TaskState;
+use crate::time::SimTime;
 use crate::units::Port;
 use std::collections::BTreeMap;
 
@@ -109,6 +110,8 @@ impl Simulation {
         s.cpu_reserved_pct.push(pct(res_cpu, reg_cpu));
         s.mem_reserved_pct.push(pct(res_mem, reg_mem));
         s.dynamic_ports_in_use.push(ports);
+        let cost = cost + self.fargate_cost(self.now);
+        let s = &mut self.series;
         s.cost_usd.push(cost);
         // CPU used over the window that ends now.
         let n = s.t_s.len();
@@ -203,10 +206,10 @@ impl Simulation {
                     inst.registered_memory.0
                 ));
             }
-            if inst.enis_used > inst.spec.enis.saturating_sub(1) {
+            if inst.enis_used > inst.eni_budget {
                 return fail(format!(
                     "{} uses {} task ENIs of {}",
-                    inst.id, inst.enis_used, inst.spec.enis
+                    inst.id, inst.enis_used, inst.eni_budget
                 ));
             }
             let (mut cpu, mut mem) = (0u32, 0u32);
@@ -255,6 +258,48 @@ impl Simulation {
     }
 
     /// The summary, time series and log of the run so far (normally called at the end).
+    /// Time to first healthy of the service's tasks, wanted → healthy.
+    fn startup_summary(&self, si: usize) -> StartupSummary {
+        let mut v: Vec<f64> = self
+            .tasks
+            .iter()
+            .filter(|t| t.service.index() == si)
+            .filter_map(|t| t.healthy_at.map(|h| h.since(t.created_at).as_secs_f64()))
+            .collect();
+        v.sort_by(|a, b| a.total_cmp(b));
+        // Nearest-rank percentiles.
+        let q = |p: f64| {
+            let k = ((p * v.len() as f64).ceil() as usize).clamp(1, v.len().max(1));
+            v.get(k - 1).copied()
+        };
+        StartupSummary {
+            count: v.len() as u32,
+            p50: q(0.5),
+            p90: q(0.9),
+            max: v.last().copied(),
+        }
+    }
+
+    /// Mean seconds per start-up phase over the service's tasks that reached each phase's end.
+    fn startup_breakdown(&self, si: usize) -> StartupBreakdown {
+        let mean = |f: &dyn Fn(&crate::task::Task) -> Option<f64>| {
+            let (n, sum) = self
+                .tasks
+                .iter()
+                .filter(|t| t.service.index() == si)
+                .filter_map(f)
+                .fold((0u32, 0.0), |(n, s), x| (n + 1, s + x));
+            (n > 0).then(|| sum / n as f64)
+        };
+        let gap = |a: Option<SimTime>, b: Option<SimTime>| Some(b?.since(a?).as_secs_f64());
+        StartupBreakdown {
+            provisioning: mean(&|t| gap(Some(t.created_at), t.placed_at)),
+            pull: mean(&|t| gap(t.placed_at, t.pull_done_at)),
+            start: mean(&|t| gap(t.pull_done_at, t.running_at)),
+            health: mean(&|t| gap(t.running_at, t.healthy_at)),
+        }
+    }
+
     pub fn finish(mut self) -> RunOutput {
         // A last sample at the end of the run, if the step did not land on it.
         if self.series.t_s.last().copied() != Some(self.end.as_secs_f64()) {
@@ -303,11 +348,14 @@ impl Simulation {
                         started: st.started,
                         failed: st.failed,
                         stopped: st.stopped,
+                        spot_interrupted: st.spot_interrupted,
                     },
                     pending_reasons,
                     failed_reasons: st.failed_reasons.clone(),
                     tasks_per_instance: per_instance,
                     time_to_steady_state_s: st.steady_at.map(|t| t.as_secs_f64()),
+                    startup_s: self.startup_summary(si),
+                    startup_breakdown_s: self.startup_breakdown(si),
                     requests: self.request_summary(si),
                     latency_ms: self.latency_summary(si),
                 },
@@ -353,7 +401,36 @@ impl Simulation {
                     .map(|i| i.ports.dynamic_in_use())
                     .sum(),
             },
-            cost_usd: CostSummary { total: ec2, ec2 },
+            cost_usd: {
+                let fargate = self.fargate_cost(self.end);
+                let hours = self.end.as_secs_f64() / 3600.0;
+                CostSummary {
+                    total: ec2 + fargate,
+                    ec2,
+                    fargate,
+                    per_hour: if hours > 0.0 {
+                        (ec2 + fargate) / hours
+                    } else {
+                        0.0
+                    },
+                }
+            },
+            images: {
+                let p = &self.pull_stats;
+                ImageSummary {
+                    pulls: p.pulls,
+                    pulls_joined: p.joined,
+                    cache_hits: p.cache_hits,
+                    layers_downloaded: p.layers_downloaded,
+                    mib_downloaded: p.mib_downloaded,
+                    mib_from_cache: p.mib_from_cache,
+                    auth_tokens: p.auth_tokens,
+                    retries: p.retries,
+                    failed: p.failed,
+                    fell_back_to_cache: p.fell_back_to_cache,
+                    images_cleaned: p.images_cleaned,
+                }
+            },
             objectives: Vec::new(),
             log: LogSummary {
                 entries: self.log.entries.len(),

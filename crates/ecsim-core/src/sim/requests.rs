@@ -170,41 +170,42 @@ impl Simulation {
     }
 
     fn start_request(&mut self, t: TaskId, arrived: SimTime, work: f64) {
-        let Some(h) = self.tasks[t.index()].host else {
-            return;
-        };
-        let inst = &self.instances[h.index()];
-        let vcpus = inst.spec.vcpu as f64;
         self.loads[t.index()].busy += 1;
         let in_task = self.loads[t.index()].busy as f64;
-        let cpu = &mut self.host_cpu[h.index()];
-        cpu.account(self.now);
-        cpu.in_service += 1;
         let mut rate = 1.0;
-        if cpu.in_service as f64 > vcpus {
-            // Contended: the task's share of the host is in proportion to its CPU units among
-            // the tasks with requests in service, split among its own requests.
-            let weight = |x: TaskId| {
-                cpu_shares(
-                    self.sc.taskdefs[self.tasks[x.index()].taskdef.index()]
-                        .cpu
-                        .0,
-                )
-            };
-            let total: f64 = inst
-                .tasks
-                .iter()
-                .filter(|&&x| self.loads[x.index()].busy > 0)
-                .map(|&x| weight(x))
-                .sum();
-            rate = (vcpus * weight(t) / total / in_task).min(1.0);
+        // A Fargate task has no instance: its host is its own, of its own size (the cap below).
+        if let Some(h) = self.tasks[t.index()].host {
+            let inst = &self.instances[h.index()];
+            let vcpus = inst.spec.vcpu as f64;
+            let cpu = &mut self.host_cpu[h.index()];
+            cpu.account(self.now);
+            cpu.in_service += 1;
+            if cpu.in_service as f64 > vcpus {
+                // Contended: the task's share of the host is in proportion to its CPU units among
+                // the tasks with requests in service, split among its own requests.
+                let weight = |x: TaskId| {
+                    cpu_shares(
+                        self.sc.taskdefs[self.tasks[x.index()].taskdef.index()]
+                            .cpu
+                            .0,
+                    )
+                };
+                let total: f64 = inst
+                    .tasks
+                    .iter()
+                    .filter(|&&x| self.loads[x.index()].busy > 0)
+                    .map(|&x| weight(x))
+                    .sum();
+                rate = (vcpus * weight(t) / total / in_task).min(1.0);
+            }
         }
         if let Some(cap) = self.sc.taskdefs[self.tasks[t.index()].taskdef.index()].cpu_limit {
             // A task-level cpu caps the task (Fargate-like), shared by its requests in service.
             rate = rate.min(cap.0 as f64 / 1024.0 / in_task);
         }
-        let cpu = &mut self.host_cpu[h.index()];
-        cpu.busy += rate;
+        if let Some(h) = self.tasks[t.index()].host {
+            self.host_cpu[h.index()].busy += rate;
+        }
         let generation = self.tasks[t.index()].generation;
         let done = self.now + SimDuration::from_secs_f64(work / rate);
         self.queue.push(
@@ -269,6 +270,7 @@ impl Simulation {
         if self.tasks[t.index()].state != TaskState::Running {
             return;
         }
+        self.tasks[t.index()].healthy_at.get_or_insert(self.now);
         if let Some(ti) = self.loads[t.index()].traffic {
             // A target group with no healthy target does not slow-start its first one: it takes
             // the whole share at once, as there is nobody else to take it.

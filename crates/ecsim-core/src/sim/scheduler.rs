@@ -16,9 +16,47 @@ impl Simulation {
         }
     }
 
-    /// Creates `n` more tasks of the service and tries to place them.
+    /// Creates `n` more tasks of the service and tries to place them (EC2) or launches them
+    /// (Fargate).
     pub(super) fn create_tasks(&mut self, s: ServiceId, n: u32) {
+        let shares = self.sc.services[s.index()].capacity.clone();
+        let mut live: Vec<u32> = shares
+            .iter()
+            .map(|sh| {
+                self.tasks
+                    .iter()
+                    .filter(|t| {
+                        t.service == s
+                            && t.capacity == sh.capacity
+                            && t.state < TaskState::Deactivating
+                    })
+                    .count() as u32
+            })
+            .collect();
+        let mut ec2 = false;
         for _ in 0..n {
+            // ECS's capacity provider strategy: bases first, then the weights' proportions.
+            let k = if shares.len() == 1 {
+                0
+            } else {
+                let base =
+                    (0..shares.len()).find(|&k| shares[k].base > 0 && live[k] < shares[k].base);
+                match base {
+                    Some(k) => k,
+                    None => (0..shares.len())
+                        .filter(|&k| shares[k].weight > 0)
+                        .min_by(|&a, &b| {
+                            let share = |k: usize| {
+                                live[k].saturating_sub(shares[k].base) as f64
+                                    / shares[k].weight as f64
+                            };
+                            share(a).total_cmp(&share(b)).then(a.cmp(&b))
+                        })
+                        .unwrap_or(0),
+                }
+            };
+            live[k] += 1;
+            let capacity = shares[k].capacity;
             let ordinal = {
                 let st = &mut self.services[s.index()];
                 st.created += 1;
@@ -39,15 +77,29 @@ impl Simulation {
                 running_at: None,
                 pending_reason: None,
                 stopped_reason: None,
+                capacity,
+                net: None,
+                pulls_left: 0,
+                placed_at: None,
+                pull_done_at: None,
+                healthy_at: None,
+                billed_from: None,
             });
-            self.services[s.index()].waiting.push(id);
             let cpu = self.sc.taskdefs[self.sc.services[s.index()].taskdef.index()]
                 .cpu
                 .0;
             let load = self.new_task_load(s.index(), cpu);
             self.loads.push(load);
+            if capacity.is_fargate() {
+                self.fargate_launch(id);
+            } else {
+                self.services[s.index()].waiting.push(id);
+                ec2 = true;
+            }
         }
-        self.retry_waiting();
+        if ec2 {
+            self.retry_waiting();
+        }
     }
 
     /// `aws ecs update-service --desired-count`: start more tasks, or stop the surplus. ECS stops
@@ -161,6 +213,7 @@ impl Simulation {
             self.release(t);
             self.tasks[t.index()].pending_reason = None;
             self.move_task(t, TaskState::Stopped);
+            self.fargate_stopped(t);
             self.services[si].stopped += 1;
             self.push_log(
                 "task_stopped",
@@ -223,6 +276,7 @@ impl Simulation {
         self.tasks[t.index()].generation += 1;
         self.release(t);
         self.move_task(t, TaskState::Stopped);
+        self.fargate_stopped(t);
         let st = &mut self.services[si];
         st.failed += 1;
         st.consecutive_failures += 1;
@@ -261,6 +315,7 @@ impl Simulation {
         self.move_task(t, TaskState::Stopped);
         let host = self.tasks[t.index()].host;
         self.release(t);
+        self.fargate_stopped(t);
         let si = self.tasks[t.index()].service.index();
         self.services[si].stopped += 1;
         let name = self.task_name(t);
@@ -294,6 +349,13 @@ impl Simulation {
             task.uses_eni = false;
         }
         inst.remove_task(t, task.service);
+        // Its containers keep their images in use until the agent cleans the task up.
+        let images = &self.sc.taskdef_images[task.taskdef.index()];
+        for (k, &im) in images.iter().enumerate() {
+            if !images[..k].contains(&im) {
+                self.nets[h.index()].cache.release_user(im, self.now);
+            }
+        }
     }
 
     /// Tries to place every waiting task, service by service, oldest first. Tasks of one service
@@ -419,43 +481,11 @@ impl Simulation {
         }
         inst.add_task(t, ServiceId(si as u32));
 
-        // Pull what the host lacks; a pull of the same image already in flight is shared.
-        let rate_mb_s = self
-            .sc
-            .spec
-            .model
-            .registry_mb_per_s
-            .min(inst.spec.network_gbps * 125.0);
-        let mut ready = self.now;
-        let mut pulls = Vec::new();
-        let mut denied = None;
-        for c in &td.containers {
-            let reg = crate::registry::registry_of(&c.image);
-            if self.sc.spec.private_registries.iter().any(|r| r == reg)
-                && !inst
-                    .agent
-                    .engine_auth_registries
-                    .iter()
-                    .any(|k| crate::registry::auth_key_host(k) == reg)
-            {
-                denied = Some(format!(
-                    "CannotPullContainerError: pull access denied for {}: the agent has no credentials for registry {reg} (ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA)",
-                    c.image
-                ));
-                break;
+        let images = &self.sc.taskdef_images[tdi];
+        for (k, &im) in images.iter().enumerate() {
+            if !images[..k].contains(&im) {
+                self.nets[host.index()].cache.add_user(im);
             }
-            let done = match inst.images.iter().find(|(im, _)| im == &c.image) {
-                Some((_, done)) => *done,
-                None => {
-                    let mib = self.sc.image_size_mib(&c.image);
-                    let d = SimDuration::from_secs_f64(mib * 1.048_576 / rate_mb_s);
-                    let done = self.now + d;
-                    inst.images.push((c.image.clone(), done));
-                    pulls.push((c.image.clone(), mib, d));
-                    done
-                }
-            };
-            ready = ready.max(done);
         }
 
         self.trace.write_u64(t.0 as u64);
@@ -469,31 +499,11 @@ impl Simulation {
         task.ports = held;
         task.uses_eni = uses_eni;
         task.pending_reason = None;
+        task.net = Some(host.0);
+        task.placed_at = Some(self.now);
         if task.state == TaskState::Provisioning {
             self.move_task(t, TaskState::Pending);
         }
-        let generation = self.tasks[t.index()].generation;
-        if let Some(reason) = denied {
-            // The registry refuses the manifest request: the pull fails at once (an assumption:
-            // one second for the round trip; the agent does not retry an authorisation error).
-            self.tasks[t.index()].stopped_reason = Some(reason);
-            self.queue.push(
-                self.now + SimDuration::from_secs(1),
-                Event::PullFailed {
-                    task: t,
-                    generation,
-                },
-            );
-        } else {
-            self.queue.push(
-                ready,
-                Event::PullDone {
-                    task: t,
-                    generation,
-                },
-            );
-        }
-
         if self.log.has_room() {
             let name = self.task_name(t);
             let ports: Vec<String> = self.tasks[t.index()]
@@ -514,16 +524,8 @@ impl Simulation {
                 Some(host),
                 format!("task {name} placed on {host}{where_}"),
             );
-            for (image, mib, d) in pulls {
-                self.push_log(
-                    "image_pull",
-                    Some(svc.clone()),
-                    Some(t),
-                    Some(host),
-                    format!("pull of {image} on {host}: {mib:.0} MiB at {rate_mb_s:.1} MB/s takes {:.1} s", d.as_secs_f64()),
-                );
-            }
         }
+        self.start_task_pulls(t);
         Ok(())
     }
 
@@ -531,8 +533,17 @@ impl Simulation {
         self.move_task(t, TaskState::Activating);
         self.move_task(t, TaskState::Running);
         self.register_target(t);
+        let no_target = self
+            .sc
+            .traffic
+            .iter()
+            .all(|tr| tr.service != self.tasks[t.index()].service.index());
         let task = &mut self.tasks[t.index()];
         task.running_at = Some(self.now);
+        if no_target {
+            // Without a load balancer, RUNNING is as healthy as it gets.
+            task.healthy_at = Some(self.now);
+        }
         let since = self.now.since(task.created_at).as_secs_f64();
         let (si, host) = (task.service.index(), task.host);
         let st = &mut self.services[si];

@@ -1,0 +1,139 @@
+//! Fargate tasks in the run: launch through the token bucket, provisioning, a host of their own
+//! for the pull, Spot interruptions, and billing (the rules and numbers are in `crate::fargate`).
+
+use super::pulls::Net;
+use super::{Event, Simulation};
+use crate::image_cache::ImageCache;
+use crate::scenario::Capacity;
+use crate::task::TaskState;
+use crate::time::{SimDuration, SimTime};
+use crate::units::TaskId;
+
+impl Simulation {
+    /// A Fargate task is wanted: its launch passes the token bucket, then its capacity and ENI
+    /// are provisioned (PROVISIONING).
+    pub(super) fn fargate_launch(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        let admitted = self.fargate_bucket.admit(self.now);
+        let d = self
+            .sc
+            .spec
+            .model
+            .fargate
+            .provisioning
+            .sample(&mut self.services[si].fargate_rng);
+        let generation = self.tasks[t.index()].generation;
+        self.queue.push(
+            admitted + d,
+            Event::FargateReady {
+                task: t,
+                generation,
+            },
+        );
+        if self.log.has_room() {
+            let name = self.task_name(t);
+            let svc = self.sc.services[si].name.clone();
+            let throttled = admitted.since(self.now);
+            let wait = if throttled.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    " after {:.2} s in the launch throttle",
+                    throttled.as_secs_f64()
+                )
+            };
+            let kind = match self.tasks[t.index()].capacity {
+                Capacity::FargateSpot => "Fargate Spot",
+                _ => "Fargate",
+            };
+            let msg = format!(
+                "task {name} PROVISIONING on {kind}{wait}: capacity and ENI ready in {:.1} s",
+                d.as_secs_f64()
+            );
+            self.push_log("fargate_provisioning", Some(svc), Some(t), None, msg);
+        }
+    }
+
+    /// The task's Fargate host is ready: PENDING while it pulls its whole image (no cache), billed
+    /// from now.
+    pub(super) fn fargate_ready(&mut self, t: TaskId) {
+        let net = self.nets.len() as u32;
+        let m = &self.sc.spec.model.fargate;
+        self.nets.push(Net::new(
+            ImageCache::new(&self.sc.images),
+            m.pull_mb_per_s,
+            f64::INFINITY,
+        ));
+        self.move_task(t, TaskState::Pending);
+        let task = &mut self.tasks[t.index()];
+        task.net = Some(net);
+        task.placed_at = Some(self.now);
+        task.billed_from = Some(self.now);
+        self.fargate_live.push(t);
+        if task.capacity == Capacity::FargateSpot {
+            let rate = self.sc.spec.model.fargate.spot_interruptions_per_hour;
+            if rate > 0.0 {
+                let si = task.service.index();
+                let hours = self.services[si].fargate_rng.exponential(1.0 / rate);
+                let generation = task.generation;
+                self.queue.push(
+                    self.now + SimDuration::from_secs_f64(hours * 3600.0),
+                    Event::SpotInterruption {
+                        task: t,
+                        generation,
+                    },
+                );
+            }
+        }
+        self.start_task_pulls(t);
+    }
+
+    /// Fargate Spot reclaims the task's capacity: a two-minute warning (SIGTERM now, ecs-facts §7
+    /// "Fargate Spot"); the task stops within its stop timeout and the service replaces it.
+    pub(super) fn spot_interruption(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        self.services[si].spot_interrupted += 1;
+        let name = self.task_name(t);
+        let svc = self.sc.services[si].name.clone();
+        let msg = format!(
+            "task {name}: Fargate Spot interruption, two-minute warning; stopping (SpotInterruption)"
+        );
+        self.push_log("spot_interruption", Some(svc), Some(t), None, msg);
+        self.stop_task(t);
+        self.service_retry(self.tasks[t.index()].service);
+    }
+
+    /// A Fargate task stopped at `now`: its bill is final.
+    pub(super) fn fargate_stopped(&mut self, t: TaskId) {
+        if let Some(i) = self.fargate_live.iter().position(|&x| x == t) {
+            self.fargate_live.swap_remove(i);
+            self.fargate_cost_closed += self.fargate_task_cost(t, self.now);
+        }
+    }
+
+    /// The cost of a Fargate task billed from its pull's start to `until`.
+    pub(super) fn fargate_task_cost(&self, t: TaskId, until: SimTime) -> f64 {
+        let task = &self.tasks[t.index()];
+        let Some(from) = task.billed_from else {
+            return 0.0;
+        };
+        let td = &self.sc.taskdefs[task.taskdef.index()];
+        self.sc.spec.model.fargate.task_cost(
+            td.cpu.0,
+            td.memory.0,
+            td.arm64,
+            task.capacity == Capacity::FargateSpot,
+            until.since(from),
+        )
+    }
+
+    /// Fargate's cost so far: stopped tasks' final bills and running tasks' bills to `now`.
+    pub(super) fn fargate_cost(&self, now: SimTime) -> f64 {
+        self.fargate_cost_closed
+            + self
+                .fargate_live
+                .iter()
+                .map(|&t| self.fargate_task_cost(t, now))
+                .sum::<f64>()
+    }
+}

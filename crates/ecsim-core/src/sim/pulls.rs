@@ -1,0 +1,634 @@
+//! Image pulls: authorisation, the manifest, layer downloads sharing a network, extraction, and
+//! the agent's retries.
+//!
+//! A pull of an image onto a network (an instance's, or a Fargate task's own) first checks that
+//! the puller may pull (a private registry's credentials in the agent's `ECS_ENGINE_AUTH_DATA`;
+//! for ECR, the execution role's or instance role's IAM actions, through an auth token kept 12 h
+//! per role and host), then fetches the manifest, then downloads the layers the network's cache
+//! lacks, `model.concurrent_layer_downloads` at a time. Downloads in flight on one network share
+//! its bandwidth equally, each at most `model.registry_mb_per_s` (processor sharing, recomputed
+//! whenever a download starts or ends). A layer another pull on the same host is fetching is not
+//! fetched twice: the second pull waits for the first. Layers extract one after another in
+//! manifest order once downloaded. A registry outage fails the manifest request; the agent
+//! retries with backoff (`registry::pull_backoff`), and after the last attempt `default` falls
+//! back to a cached image while the others fail the task with `CannotPullContainerError`.
+
+use super::{Event, Simulation};
+use crate::iam::{ECR_PULL_ACTIONS, LOGS_ACTIONS};
+use crate::image_cache::{ImageCache, LayerState, PullBehavior};
+use crate::registry::{self, is_ecr, ECR_TOKEN_LIFETIME, PULL_ATTEMPTS};
+use crate::time::{SimDuration, SimTime};
+use crate::units::{ImageId, LayerId, TaskId};
+
+/// MiB to MB (registry and network rates are in MB/s).
+const MB_PER_MIB: f64 = 1.048_576;
+/// A download with less than this left (MB) is done: rounding of nanosecond times.
+const DONE_EPS_MB: f64 = 1e-6;
+
+#[derive(Debug, Clone, Copy)]
+struct Download {
+    pull: u32,
+    layer: LayerId,
+    left_mb: f64,
+}
+
+/// A network images are pulled over, with the cache of what is on its host.
+#[derive(Debug, Clone)]
+pub(super) struct Net {
+    pub(super) cache: ImageCache,
+    bandwidth_mb_s: f64,
+    stream_cap_mb_s: f64,
+    downloads: Vec<Download>,
+    last: SimTime,
+    generation: u32,
+    /// Pulls in flight, by image: a second task of the image joins the first's pull.
+    inflight: Vec<(ImageId, u32)>,
+    /// ECR auth tokens held, by role, with their expiry.
+    tokens: Vec<(Option<String>, SimTime)>,
+}
+
+impl Net {
+    pub(super) fn new(cache: ImageCache, bandwidth_mb_s: f64, stream_cap_mb_s: f64) -> Self {
+        Net {
+            cache,
+            bandwidth_mb_s,
+            stream_cap_mb_s,
+            downloads: Vec::new(),
+            last: SimTime::ZERO,
+            generation: 0,
+            inflight: Vec::new(),
+            tokens: Vec::new(),
+        }
+    }
+
+    fn rate(&self) -> f64 {
+        let n = self.downloads.len().max(1) as f64;
+        (self.bandwidth_mb_s / n).min(self.stream_cap_mb_s)
+    }
+
+    /// Moves every download on by the time since the last change.
+    fn advance(&mut self, now: SimTime) {
+        let dt = now.since(self.last).as_secs_f64();
+        if dt > 0.0 && !self.downloads.is_empty() {
+            let r = self.rate();
+            for d in &mut self.downloads {
+                d.left_mb -= r * dt;
+            }
+        }
+        self.last = now;
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Pull {
+    net: u32,
+    image: ImageId,
+    behavior: PullBehavior,
+    /// Tasks waiting for it, with their generation when they asked.
+    tasks: Vec<(TaskId, u32)>,
+    /// Layers this pull downloads, in manifest order, and how many have started.
+    own: Vec<LayerId>,
+    started_layers: usize,
+    active: u32,
+    downloads_left: u32,
+    /// Other pulls fetching layers this one needs, and the pulls waiting on this one.
+    deps: u32,
+    dependents: Vec<u32>,
+    started: SimTime,
+    manifest_at: SimTime,
+    /// When each of `own` finished downloading.
+    downloaded: Vec<(LayerId, SimTime)>,
+    /// Its extraction is planned: it ends once.
+    extracting: bool,
+    attempts: u32,
+    cached_mib: f64,
+}
+
+/// What the pulls of a run did, for the summary.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PullStats {
+    pub(super) pulls: u64,
+    pub(super) joined: u64,
+    pub(super) cache_hits: u64,
+    pub(super) layers_downloaded: u64,
+    pub(super) mib_downloaded: f64,
+    pub(super) mib_from_cache: f64,
+    pub(super) auth_tokens: u64,
+    pub(super) retries: u64,
+    pub(super) failed: u64,
+    pub(super) fell_back_to_cache: u64,
+    pub(super) images_cleaned: u64,
+}
+
+impl Simulation {
+    /// The task's image pulls begin (it is placed, or its Fargate host is ready). Images the
+    /// pull behaviour lets it use from the cache need nothing; the others are pulled, or join a
+    /// pull of the same image in flight on the same network.
+    pub(super) fn start_task_pulls(&mut self, t: TaskId) {
+        let Some(net) = self.tasks[t.index()].net else {
+            return;
+        };
+        let tdi = self.tasks[t.index()].taskdef.index();
+        let behavior = match self.tasks[t.index()].host {
+            Some(h) => self.instances[h.index()].agent.image_pull_behavior,
+            // Fargate pulls the whole image every time (ecs-facts §7 "Fargate caching").
+            None => PullBehavior::Always,
+        };
+        let generation = self.tasks[t.index()].generation;
+        self.tasks[t.index()].pulls_left = 0;
+        let images = self.sc.taskdef_images[tdi].clone();
+        for (k, &im) in images.iter().enumerate() {
+            if images[..k].contains(&im) {
+                continue;
+            }
+            if let Some(reason) = self.pull_denied(t, im) {
+                // The registry refuses the request: the pull fails at once (an assumption: one
+                // second for the round trip; the agent does not retry an authorisation error).
+                self.tasks[t.index()].stopped_reason = Some(reason);
+                self.tasks[t.index()].pulls_left = 0;
+                self.queue.push(
+                    self.now + SimDuration::from_secs(1),
+                    Event::StartFailed {
+                        task: t,
+                        generation,
+                    },
+                );
+                return;
+            }
+            let n = &mut self.nets[net as usize];
+            if !n.cache.needs_pull(behavior, im) {
+                self.pull_stats.cache_hits += 1;
+                let msg = format!(
+                    "{} is cached on {}: no pull (ECS_IMAGE_PULL_BEHAVIOR={})",
+                    self.sc.images.image(im).reference,
+                    self.net_name(net),
+                    behavior.name()
+                );
+                self.push_log(
+                    "image_cached",
+                    None,
+                    Some(t),
+                    self.tasks[t.index()].host,
+                    msg,
+                );
+                continue;
+            }
+            self.tasks[t.index()].pulls_left += 1;
+            if let Some(&(_, p)) = n.inflight.iter().find(|(i, _)| *i == im) {
+                self.pulls[p as usize].tasks.push((t, generation));
+                self.pull_stats.joined += 1;
+                continue;
+            }
+            let p = self.pulls.len() as u32;
+            n.inflight.push((im, p));
+            let mut delay = self.sc.spec.model.manifest_fetch.sample(&mut self.pull_rng);
+            if is_ecr(&self.sc.images.image(im).registry) {
+                delay = delay + self.ecr_token(net, t);
+            }
+            self.pulls.push(Pull {
+                net,
+                image: im,
+                behavior,
+                tasks: vec![(t, generation)],
+                own: Vec::new(),
+                started_layers: 0,
+                active: 0,
+                downloads_left: 0,
+                deps: 0,
+                dependents: Vec::new(),
+                started: self.now,
+                manifest_at: self.now,
+                downloaded: Vec::new(),
+                extracting: false,
+                attempts: 0,
+                cached_mib: 0.0,
+            });
+            self.queue
+                .push(self.now + delay, Event::ManifestFetched { pull: p });
+        }
+        if self.tasks[t.index()].pulls_left == 0 {
+            self.task_pulled(t);
+        }
+    }
+
+    fn net_name(&self, net: u32) -> String {
+        match self.instances.get(net as usize) {
+            Some(i) => i.id.to_string(),
+            None => "its Fargate host".to_string(),
+        }
+    }
+
+    /// The role that pulls for a task: its execution role, else on EC2 its instance's role.
+    fn puller_role(&self, t: TaskId) -> Option<String> {
+        let task = &self.tasks[t.index()];
+        let td = &self.sc.taskdefs[task.taskdef.index()];
+        td.execution_role.clone().or_else(|| {
+            task.host.and_then(|h| {
+                self.sc.groups[self.instances[h.index()].group]
+                    .iam_role
+                    .clone()
+            })
+        })
+    }
+
+    /// Why the task may not pull `image`, in ECS's words, or `None`.
+    fn pull_denied(&self, t: TaskId, im: ImageId) -> Option<String> {
+        let image = self.sc.images.image(im);
+        let reg = image.registry.as_str();
+        let host = self.tasks[t.index()].host;
+        if self.sc.spec.private_registries.iter().any(|r| r == reg) {
+            let has_creds = host.is_some_and(|h| {
+                self.instances[h.index()]
+                    .agent
+                    .engine_auth_registries
+                    .iter()
+                    .any(|k| registry::auth_key_host(k) == reg)
+            });
+            if !has_creds {
+                let why = if host.is_some() {
+                    "the agent has no credentials for registry {reg} (ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA)"
+                } else {
+                    "Fargate has no credentials for registry {reg} (repositoryCredentials are not modelled)"
+                };
+                return Some(format!(
+                    "CannotPullContainerError: pull access denied for {}: {}",
+                    image.reference,
+                    why.replace("{reg}", reg)
+                ));
+            }
+        }
+        if is_ecr(reg) {
+            let role = self.puller_role(t);
+            let denied = self.sc.roles.denied(role.as_deref(), &ECR_PULL_ACTIONS)?;
+            return Some(match role {
+                Some(r) => format!(
+                    "CannotPullContainerError: pull access denied for {}: AccessDeniedException: role {r} is not authorized to perform: {denied}",
+                    image.reference
+                ),
+                None if host.is_none() => format!(
+                    "CannotPullContainerError: pull access denied for {}: no basic auth credentials (Fargate pulls from ECR with the task execution role, and the task definition has none)",
+                    image.reference
+                ),
+                None => format!(
+                    "CannotPullContainerError: pull access denied for {}: no basic auth credentials (no execution role, and the instance has no IAM role)",
+                    image.reference
+                ),
+            });
+        }
+        None
+    }
+
+    /// The time to get an ECR auth token for the task's puller on `net`, if none is held: one
+    /// per role per host, valid 12 h (ecs-facts §9); a Fargate host is new for every task.
+    fn ecr_token(&mut self, net: u32, t: TaskId) -> SimDuration {
+        let role = self.puller_role(t);
+        let now = self.now;
+        let n = &mut self.nets[net as usize];
+        match n.tokens.iter_mut().find(|(r, _)| *r == role) {
+            Some((_, expiry)) if *expiry > now => return SimDuration::ZERO,
+            Some((_, expiry)) => *expiry = now + ECR_TOKEN_LIFETIME,
+            None => n.tokens.push((role.clone(), now + ECR_TOKEN_LIFETIME)),
+        }
+        self.pull_stats.auth_tokens += 1;
+        let d = self
+            .sc
+            .spec
+            .model
+            .auth_token_fetch
+            .sample(&mut self.pull_rng);
+        if self.log.has_room() {
+            let who = role.as_deref().unwrap_or("(no role)");
+            let msg = format!(
+                "ECR auth token for {who} on {} fetched, valid 12 h",
+                self.net_name(net)
+            );
+            let host = self.tasks[t.index()].host;
+            self.push_log("ecr_auth_token", None, Some(t), host, msg);
+        }
+        d
+    }
+
+    /// The manifest answer arrives, or the registry is down.
+    pub(super) fn manifest_fetched(&mut self, p: u32) {
+        let im = self.pulls[p as usize].image;
+        let net = self.pulls[p as usize].net;
+        let reg = self.sc.images.image(im).registry.clone();
+        if self
+            .sc
+            .spec
+            .registry_outages
+            .iter()
+            .any(|o| o.covers(&reg, self.now))
+        {
+            let pull = &mut self.pulls[p as usize];
+            pull.attempts += 1;
+            if pull.attempts < PULL_ATTEMPTS {
+                let attempts = pull.attempts;
+                self.pull_stats.retries += 1;
+                let jitter = 0.8 + 0.4 * self.pull_rng.uniform();
+                let wait = registry::pull_backoff(attempts, jitter);
+                let again = wait + self.sc.spec.model.manifest_fetch.sample(&mut self.pull_rng);
+                self.queue
+                    .push(self.now + again, Event::ManifestFetched { pull: p });
+                let msg = format!(
+                    "pull of {} on {}: registry {reg} unavailable (attempt {attempts} of {PULL_ATTEMPTS}); retrying in {:.1} s",
+                    self.sc.images.image(im).reference,
+                    self.net_name(net),
+                    wait.as_secs_f64()
+                );
+                self.push_log("image_pull_retry", None, None, None, msg);
+                return;
+            }
+            self.pull_gave_up(p, &reg);
+            return;
+        }
+        self.pulls[p as usize].manifest_at = self.now;
+        for &l in &self.sc.images.image(im).layers {
+            match self.nets[net as usize].cache.layer(l) {
+                LayerState::Present => {
+                    self.pulls[p as usize].cached_mib += self.sc.images.layer(l).size_mib
+                }
+                LayerState::Fetching(q) if q != p => {
+                    let other = &mut self.pulls[q as usize];
+                    if !other.dependents.contains(&p) {
+                        other.dependents.push(p);
+                        self.pulls[p as usize].deps += 1;
+                    }
+                }
+                LayerState::Fetching(_) => {}
+                LayerState::Absent => {
+                    self.nets[net as usize]
+                        .cache
+                        .set_layer(l, LayerState::Fetching(p));
+                    self.pulls[p as usize].own.push(l);
+                }
+            }
+        }
+        let pull = &mut self.pulls[p as usize];
+        pull.downloads_left = pull.own.len() as u32;
+        self.start_downloads(p);
+        self.maybe_extract(p);
+    }
+
+    /// The last attempt failed: `default` uses the cached image if there is one; otherwise the
+    /// tasks waiting fail to start.
+    fn pull_gave_up(&mut self, p: u32, reg: &str) {
+        let (im, net, behavior) = {
+            let pull = &self.pulls[p as usize];
+            (pull.image, pull.net, pull.behavior)
+        };
+        let reference = self.sc.images.image(im).reference.clone();
+        let n = &mut self.nets[net as usize];
+        n.inflight.retain(|&(_, q)| q != p);
+        if behavior == PullBehavior::Default && n.cache.is_present(im) {
+            self.pull_stats.fell_back_to_cache += 1;
+            let msg = format!(
+                "pull of {reference} on {} failed after {PULL_ATTEMPTS} attempts; using the cached image (ECS_IMAGE_PULL_BEHAVIOR=default)",
+                self.net_name(net)
+            );
+            self.push_log("image_pull_fallback", None, None, None, msg);
+            self.pull_finished(p, false);
+            return;
+        }
+        self.pull_stats.failed += 1;
+        let reason = format!(
+            "CannotPullContainerError: pull of {reference} failed after {PULL_ATTEMPTS} attempts: registry {reg} is unavailable"
+        );
+        let waiting = std::mem::take(&mut self.pulls[p as usize].tasks);
+        for (t, generation) in waiting {
+            if self.tasks[t.index()].generation == generation {
+                self.tasks[t.index()].stopped_reason = Some(reason.clone());
+                self.task_failed_to_start(t);
+            }
+        }
+    }
+
+    /// Starts the pull's next layers, up to the concurrency limit.
+    fn start_downloads(&mut self, p: u32) {
+        let limit = self.sc.spec.model.concurrent_layer_downloads;
+        let net = self.pulls[p as usize].net as usize;
+        let mut started = false;
+        while self.pulls[p as usize].active < limit
+            && self.pulls[p as usize].started_layers < self.pulls[p as usize].own.len()
+        {
+            let pull = &mut self.pulls[p as usize];
+            let l = pull.own[pull.started_layers];
+            pull.started_layers += 1;
+            pull.active += 1;
+            if !started {
+                self.nets[net].advance(self.now);
+                started = true;
+            }
+            let left_mb = self.sc.images.layer(l).size_mib * MB_PER_MIB;
+            self.nets[net].downloads.push(Download {
+                pull: p,
+                layer: l,
+                left_mb,
+            });
+        }
+        if started {
+            self.reschedule_net(net as u32);
+        }
+    }
+
+    /// Plans the network's next download completion (an earlier plan is void).
+    fn reschedule_net(&mut self, net: u32) {
+        let n = &mut self.nets[net as usize];
+        n.generation = n.generation.wrapping_add(1);
+        let Some(min) = n
+            .downloads
+            .iter()
+            .map(|d| d.left_mb)
+            .min_by(|a, b| a.total_cmp(b))
+        else {
+            return;
+        };
+        let secs = (min.max(0.0) / n.rate()).max(0.0);
+        // Round up to the next nanosecond so the download is done when the event comes.
+        let at = self.now + SimDuration((secs * 1e9).ceil() as u64);
+        let generation = n.generation;
+        self.queue.push(at, Event::NetTick { net, generation });
+    }
+
+    /// Downloads on the network finish.
+    pub(super) fn net_tick(&mut self, net: u32, generation: u32) {
+        if self.nets[net as usize].generation != generation {
+            return;
+        }
+        self.nets[net as usize].advance(self.now);
+        let mut finished: Vec<Download> = Vec::new();
+        self.nets[net as usize].downloads.retain(|d| {
+            if d.left_mb <= DONE_EPS_MB {
+                finished.push(*d);
+                false
+            } else {
+                true
+            }
+        });
+        for d in &finished {
+            self.nets[net as usize]
+                .cache
+                .set_layer(d.layer, LayerState::Present);
+            self.pull_stats.layers_downloaded += 1;
+            self.pull_stats.mib_downloaded += self.sc.images.layer(d.layer).size_mib;
+            let pull = &mut self.pulls[d.pull as usize];
+            pull.active -= 1;
+            pull.downloads_left -= 1;
+            pull.downloaded.push((d.layer, self.now));
+        }
+        for d in &finished {
+            self.start_downloads(d.pull);
+        }
+        for d in &finished {
+            self.maybe_extract(d.pull);
+        }
+        self.reschedule_net(net);
+    }
+
+    /// Once its downloads are done and the pulls it waits on have finished, the pull's layers
+    /// extract one after another; the pull ends when the last is extracted.
+    fn maybe_extract(&mut self, p: u32) {
+        let pull = &self.pulls[p as usize];
+        if pull.extracting
+            || pull.downloads_left > 0
+            || pull.deps > 0
+            || pull.started_layers < pull.own.len()
+        {
+            return;
+        }
+        let rate = self.sc.spec.model.extract_mb_per_s;
+        let mut t = pull.manifest_at;
+        for &l in &pull.own {
+            let got = pull
+                .downloaded
+                .iter()
+                .find(|(x, _)| *x == l)
+                .map_or(self.now, |x| x.1);
+            t = t.max(got)
+                + SimDuration::from_secs_f64(self.sc.images.layer(l).size_mib * MB_PER_MIB / rate);
+        }
+        let end = t.max(self.now);
+        self.pulls[p as usize].extracting = true;
+        self.queue.push(end, Event::PullExtracted { pull: p });
+    }
+
+    /// The pull's image is on the host (or, with `from_registry` false, the cached copy is used).
+    pub(super) fn pull_finished(&mut self, p: u32, from_registry: bool) {
+        let (im, net) = (self.pulls[p as usize].image, self.pulls[p as usize].net);
+        let n = &mut self.nets[net as usize];
+        n.inflight.retain(|&(_, q)| q != p);
+        if from_registry {
+            n.cache.pulled(im, self.now);
+            self.pull_stats.pulls += 1;
+            let pull = &self.pulls[p as usize];
+            self.pull_stats.mib_from_cache += pull.cached_mib;
+            if self.log.has_room() {
+                let image = self.sc.images.image(im);
+                let took = self.now.since(pull.started).as_secs_f64();
+                let msg = format!(
+                    "pull of {} on {} took {took:.1} s, {:.0} MB of {:.0} MB from cache",
+                    image.reference,
+                    self.net_name(net),
+                    pull.cached_mib * MB_PER_MIB,
+                    image.size_mib * MB_PER_MIB
+                );
+                let first = pull.tasks.first().map(|x| x.0);
+                let host = self.instances.get(net as usize).map(|i| i.id);
+                self.push_log("image_pull", None, first, host, msg);
+            }
+        }
+        let dependents = std::mem::take(&mut self.pulls[p as usize].dependents);
+        for d in dependents {
+            self.pulls[d as usize].deps -= 1;
+            self.maybe_extract(d);
+        }
+        let waiting = std::mem::take(&mut self.pulls[p as usize].tasks);
+        for (t, generation) in waiting {
+            let task = &mut self.tasks[t.index()];
+            if task.generation != generation {
+                continue;
+            }
+            task.pulls_left = task.pulls_left.saturating_sub(1);
+            if task.pulls_left == 0 {
+                self.task_pulled(t);
+            }
+        }
+    }
+
+    /// All the task's images are on its host: the agent creates the containers (the log driver
+    /// must be allowed to write, ecs-facts §10) and starts them, within the agent's
+    /// `ECS_CONTAINER_START_TIMEOUT`.
+    pub(super) fn task_pulled(&mut self, t: TaskId) {
+        self.tasks[t.index()].pull_done_at = Some(self.now);
+        let generation = self.tasks[t.index()].generation;
+        let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
+        if td.uses_awslogs {
+            let role = self.puller_role(t);
+            if let Some(a) = self.sc.roles.denied(role.as_deref(), &LOGS_ACTIONS) {
+                let who = role.unwrap_or_else(|| "the task (no execution role)".into());
+                self.tasks[t.index()].stopped_reason = Some(format!(
+                    "CannotStartContainerError: failed to initialize logging driver: AccessDeniedException: {who} is not authorized to perform: {a}"
+                ));
+                self.queue.push(
+                    self.now,
+                    Event::StartFailed {
+                        task: t,
+                        generation,
+                    },
+                );
+                return;
+            }
+        }
+        let si = self.tasks[t.index()].service.index();
+        let d = self
+            .sc
+            .spec
+            .model
+            .container_start
+            .sample(&mut self.services[si].start_rng);
+        let timeout = self.tasks[t.index()]
+            .host
+            .map(|h| self.instances[h.index()].agent.container_start_timeout);
+        match timeout {
+            Some(limit) if d > limit => {
+                self.tasks[t.index()].stopped_reason = Some(format!(
+                    "DockerTimeoutError: Could not transition to started; timed out after waiting {limit} (ECS_CONTAINER_START_TIMEOUT)"
+                ));
+                self.queue.push(
+                    self.now + limit,
+                    Event::StartFailed {
+                        task: t,
+                        generation,
+                    },
+                );
+            }
+            _ => self.queue.push(
+                self.now + d,
+                Event::ContainerStarted {
+                    task: t,
+                    generation,
+                },
+            ),
+        }
+    }
+
+    /// The agent's periodic image cleanup on an instance.
+    pub(super) fn image_cleanup(&mut self, host: u32) {
+        let settings = self.instances[host as usize].agent.image_cleanup;
+        let removed = self.nets[host as usize]
+            .cache
+            .cleanup(&self.sc.images, &settings, self.now);
+        if !removed.is_empty() {
+            self.pull_stats.images_cleaned += removed.len() as u64;
+            let names: Vec<&str> = removed
+                .iter()
+                .map(|&i| self.sc.images.image(i).reference.as_str())
+                .collect();
+            let id = self.instances[host as usize].id;
+            let msg = format!("image cleanup on {id} removed {}", names.join(", "));
+            self.push_log("image_cleanup", None, None, Some(id), msg);
+        }
+        self.queue
+            .push(self.now + settings.interval, Event::ImageCleanup { host });
+    }
+}
