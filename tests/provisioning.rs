@@ -671,3 +671,39 @@ fn the_same_run_twice_is_identical_with_fargate_and_pulls() {
     let b = run(&sc, &Default::default()).unwrap().summary;
     assert_eq!(a.trace_hash, b.trace_hash);
 }
+
+fn lesson(name: &str) -> RunOutput {
+    let lib = ecsim_tests::library();
+    let sc = lib
+        .iter()
+        .find(|s| s.spec.name == name)
+        .unwrap_or_else(|| panic!("{name} is in the library"));
+    run(sc, &Default::default()).unwrap()
+}
+
+#[test]
+fn the_ecr_pulls_lesson_shows_cold_warm_and_fargate_starts() {
+    let out = lesson("ecr-pulls");
+    let s = &out.summary;
+    assert!(s.objectives.iter().all(|o| o.held), "{:#?}", s.objectives);
+    let pull = |svc: &str| s.services[svc].startup_breakdown_s.pull.unwrap();
+    assert!(pull("infer-fargate") > pull("infer-cold") && pull("infer-cold") > pull("infer-warm"));
+    // The first cold tasks spend most of their start-up pulling.
+    let cold = &s.services["infer-cold"].startup_s;
+    assert!(cold.max.unwrap() > 10.0 * cold.min.unwrap(), "{cold:?}");
+}
+
+#[test]
+fn the_fargate_vs_ec2_lesson_gives_start_up_and_dollars_for_both() {
+    let out = lesson("fargate-vs-ec2");
+    let s = &out.summary;
+    assert!(s.objectives.iter().all(|o| o.held), "{:#?}", s.objectives);
+    // Two m5.large for an hour, and 8 × (0.5 vCPU, 1 GB) billed from their pulls.
+    assert!((s.cost_usd.ec2 - 2.0 * 0.096).abs() < 1e-9);
+    let fargate_hour = 8.0 * (0.5 * 0.04048 + 0.004445);
+    assert!(s.cost_usd.fargate < fargate_hour && s.cost_usd.fargate > 0.95 * fargate_hour);
+    let (ec2, fg) = (&s.services["web-ec2"], &s.services["web-fargate"]);
+    assert!(fg.startup_s.p50.unwrap() > ec2.startup_s.p50.unwrap());
+    assert!(fg.startup_breakdown_s.provisioning.unwrap() >= 10.0);
+    assert_eq!(ec2.startup_breakdown_s.provisioning, Some(0.0));
+}

@@ -125,6 +125,19 @@ await check('the lesson shows its objectives held', async () => {
   await page.screenshot({ path: path.join(outDir, 'lesson-static-vs-dynamic-ports.png'), fullPage: true });
 });
 
+await check('fargate-vs-ec2 shows both start-ups and both costs', async () => {
+  await page.selectOption('#scenario', { label: 'scenarios/lessons/fargate-vs-ec2.toml' });
+  await page.click('#run');
+  await page.waitForFunction(() => document.getElementById('report')?.textContent.includes('web-fargate'), null, { timeout: 60000 });
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(/startup\s+web-ec2: wanted to healthy p50 [\d.]+ s/.test(report), `no EC2 start-up: ${report}`);
+  assert(/startup\s+web-fargate: wanted to healthy p50 [\d.]+ s/.test(report), `no Fargate start-up: ${report}`);
+  assert(/cost\s+\$[\d.]+ \(EC2 \$0\.1\d+, Fargate \$0\.\d+\)/.test(report), `no cost split: ${report}`);
+  const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
+  assert(notHeld === 0, `${notHeld} objectives failed`);
+  await page.screenshot({ path: path.join(outDir, 'lesson-fargate-vs-ec2.png'), fullPage: true });
+});
+
 await check('a broken scenario shows an error naming the field', async () => {
   await page.click('#editor > summary');
   const text = await page.$eval('#scenario-text', (t) => t.value);

@@ -35,6 +35,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "scenarios/lessons/ecs-config-fixed.toml",
         include_str!("../../scenarios/lessons/ecs-config-fixed.toml"),
     ),
+    (
+        "scenarios/lessons/ecr-pulls.toml",
+        include_str!("../../scenarios/lessons/ecr-pulls.toml"),
+    ),
+    (
+        "scenarios/lessons/fargate-vs-ec2.toml",
+        include_str!("../../scenarios/lessons/fargate-vs-ec2.toml"),
+    ),
 ];
 
 #[derive(Clone, PartialEq)]

@@ -153,3 +153,50 @@ fn help_is_there_for_every_command() {
         );
     }
 }
+
+#[test]
+fn an_invalid_fargate_size_exits_2_listing_the_valid_memory_values() {
+    let dir = std::env::temp_dir().join(format!("ecsim-cli-fargate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("fargate.toml");
+    let lesson =
+        std::fs::read_to_string(root().join("scenarios/lessons/fargate-vs-ec2.toml")).unwrap();
+    assert!(lesson.contains("memory = \"1024\""));
+    std::fs::write(
+        &bad,
+        lesson.replace("memory = \"1024\"", "memory = \"5000\""),
+    )
+    .unwrap();
+    let o = ecsim(&["run", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("task_definitions[0].memory"), "{err}");
+    assert!(
+        err.contains("the valid memory values are 1024, 2048, 3072, 4096 MiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn fargate_vs_ec2_prints_both_costs_and_start_ups() {
+    let o = ecsim(&["run", "scenarios/lessons/fargate-vs-ec2.toml"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for service in ["web-ec2", "web-fargate"] {
+        assert!(
+            out.contains(&format!("startup    {service}: wanted to healthy p50")),
+            "{out}"
+        );
+    }
+    assert!(out.contains("(EC2 $0.1920, Fargate $0.19"), "{out}");
+    let o = ecsim(&["run", "scenarios/lessons/fargate-vs-ec2.toml", "--json"]);
+    let s = json(&o);
+    assert!(s["cost_usd"]["fargate"].as_f64().unwrap() > 0.0);
+    for service in ["web-ec2", "web-fargate"] {
+        let b = &s["services"][service]["startup_breakdown_s"];
+        for part in ["provisioning", "pull", "start", "health"] {
+            assert!(b[part].is_number(), "{service}.{part}: {b}");
+        }
+        assert!(s["services"][service]["startup_s"]["p90"].is_number());
+    }
+}

@@ -225,9 +225,19 @@ pub struct ImageSummary {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StartupSummary {
     pub count: u32,
+    pub min: Option<f64>,
     pub p50: Option<f64>,
     pub p90: Option<f64>,
     pub max: Option<f64>,
+}
+
+/// The CPU a service's tasks reserved while RUNNING and what its requests used of it: on EC2
+/// the instances' unreserved CPU is paid for too (see `cluster`), on Fargate only this.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ServiceCpu {
+    pub reserved_vcpu_hours: f64,
+    pub used_vcpu_hours: f64,
+    pub used_pct: Option<f64>,
 }
 
 /// Where start-up time went, means in seconds: `provisioning` (wanted → placed on an instance or
@@ -254,6 +264,7 @@ pub struct ServiceSummary {
     pub time_to_steady_state_s: Option<f64>,
     pub startup_s: StartupSummary,
     pub startup_breakdown_s: StartupBreakdown,
+    pub cpu: ServiceCpu,
     pub requests: RequestSummary,
     pub latency_ms: LatencySummary,
 }

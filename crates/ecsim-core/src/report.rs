@@ -53,6 +53,13 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         if let Some(ts) = svc.time_to_steady_state_s {
             let _ = writeln!(t, "           all desired tasks running after {ts:.1} s");
         }
+        if k.spot_interrupted > 0 {
+            let _ = writeln!(
+                t,
+                "           {} Fargate Spot interruptions",
+                k.spot_interrupted
+            );
+        }
         if !svc.tasks_per_instance.is_empty() {
             let per: Vec<String> = svc
                 .tasks_per_instance
@@ -66,6 +73,37 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         }
         for (reason, n) in &svc.failed_reasons {
             let _ = writeln!(t, "           {n} failed to start: {reason}");
+        }
+        let st = &svc.startup_s;
+        if let (Some(p50), Some(p90), Some(max)) = (st.p50, st.p90, st.max) {
+            let b = &svc.startup_breakdown_s;
+            let part = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.1} s"));
+            let pull_share = match (b.pull, b.provisioning, b.start, b.health) {
+                (Some(p), Some(a), Some(c), Some(d)) if p + a + c + d > 0.0 => {
+                    format!(" (pull {:.0} %)", 100.0 * p / (p + a + c + d))
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                t,
+                "startup    {name}: wanted to healthy p50 {p50:.1} s, p90 {p90:.1} s, max {max:.1} s over {} tasks",
+                st.count
+            );
+            let _ = writeln!(
+                t,
+                "           mean provisioning {}, pull {}, start {}, health {}{pull_share}",
+                part(b.provisioning),
+                part(b.pull),
+                part(b.start),
+                part(b.health)
+            );
+        }
+        if let Some(u) = svc.cpu.used_pct {
+            let _ = writeln!(
+                t,
+                "cpu        {name}: requests used {u:.1} % of the {:.2} vCPU-hours its running tasks reserved",
+                svc.cpu.reserved_vcpu_hours
+            );
         }
         let r = &svc.requests;
         if r.arrived > 0 {
@@ -95,10 +133,30 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
             );
         }
     }
+    let im = &s.images;
+    if im.pulls + im.cache_hits + im.failed > 0 {
+        let _ = writeln!(
+            t,
+            "images     {} pulls ({} MiB downloaded, {} MiB already on the host), {} tasks used the cache without a pull, {} joined a pull in flight",
+            im.pulls,
+            im.mib_downloaded.round(),
+            im.mib_from_cache.round(),
+            im.cache_hits,
+            im.pulls_joined
+        );
+        if im.retries + im.failed + im.images_cleaned > 0 {
+            let _ = writeln!(
+                t,
+                "           {} retries, {} failed ({} used the cached image), {} images cleaned up",
+                im.retries, im.failed, im.fell_back_to_cache, im.images_cleaned
+            );
+        }
+    }
+    let c = &s.cost_usd;
     let _ = writeln!(
         t,
-        "cost       ${:.4} (EC2 ${:.4})",
-        s.cost_usd.total, s.cost_usd.ec2
+        "cost       ${:.4} (EC2 ${:.4}, Fargate ${:.4}), ${:.4} per hour",
+        c.total, c.ec2, c.fargate, c.per_hour
     );
     for o in &s.objectives {
         let measured = o

@@ -628,6 +628,19 @@ impl Scenario {
                     ),
                 ));
             }
+            if capacity.iter().any(|c| c.capacity.is_fargate())
+                && !(s.placement_strategy.is_empty() && s.placement_constraints.is_empty())
+            {
+                let f = if s.placement_strategy.is_empty() {
+                    "placementConstraints"
+                } else {
+                    "placementStrategy"
+                };
+                return Err(FieldError::new(
+                    p(f),
+                    "task placement constraints and strategies are not supported for tasks launched on FARGATE",
+                ));
+            }
             if s.desired_count > MAX_DESIRED {
                 return Err(FieldError::new(
                     p("desiredCount"),

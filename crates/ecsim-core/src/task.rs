@@ -110,6 +110,7 @@ pub struct Task {
     pub healthy_at: Option<SimTime>,
     /// Fargate billing runs from the start of the pull to the task's end.
     pub billed_from: Option<SimTime>,
+    pub stopped_at: Option<SimTime>,
 }
 
 impl Task {

@@ -558,6 +558,9 @@ impl Simulation {
         if let Err(e) = self.tasks[t.index()].move_to(next) {
             self.violation.get_or_insert(e.to_string());
         }
+        if next == TaskState::Stopped {
+            self.tasks[t.index()].stopped_at = Some(self.now);
+        }
     }
 
     fn push_log(

@@ -5,7 +5,8 @@ use crate::cost;
 use crate::instance::InstanceState;
 use crate::metrics::{
     self, ClusterSummary, CostSummary, ImageSummary, LatencySummary, LogSummary, ObjectiveResult,
-    RequestSummary, ServiceSummary, StartupBreakdown, StartupSummary, Stat, Summary, TaskCounts,
+    RequestSummary, ServiceCpu, ServiceSummary, StartupBreakdown, StartupSummary, Stat, Summary,
+    TaskCounts,
 };
 use crate::scenario::Scenario;
 use crate::task::TaskState;
@@ -258,6 +259,30 @@ impl Simulation {
     }
 
     /// The summary, time series and log of the run so far (normally called at the end).
+    /// vCPU-hours the service's tasks held while RUNNING (to their stop or the end), and what
+    /// its requests used.
+    fn service_cpu(&self, si: usize) -> ServiceCpu {
+        let reserved: f64 = self
+            .tasks
+            .iter()
+            .filter(|t| t.service.index() == si)
+            .filter_map(|t| {
+                let from = t.running_at?;
+                let to = t.stopped_at.unwrap_or(self.end).min(self.end);
+                let cpu = self.sc.taskdefs[t.taskdef.index()].cpu.0 as f64 / 1024.0;
+                Some(cpu * to.since(from).as_secs_f64() / 3600.0)
+            })
+            .sum();
+        let traffic = self.traffic_of(si);
+        let used = traffic.map_or(0.0, |ti| self.traffic[ti].work_started_s / 3600.0);
+        ServiceCpu {
+            reserved_vcpu_hours: reserved,
+            used_vcpu_hours: used,
+            // Without traffic the model knows nothing of the tasks' own CPU use.
+            used_pct: (reserved > 0.0 && traffic.is_some()).then(|| 100.0 * used / reserved),
+        }
+    }
+
     /// Time to first healthy of the service's tasks, wanted → healthy.
     fn startup_summary(&self, si: usize) -> StartupSummary {
         let mut v: Vec<f64> = self
@@ -274,6 +299,7 @@ impl Simulation {
         };
         StartupSummary {
             count: v.len() as u32,
+            min: v.first().copied(),
             p50: q(0.5),
             p90: q(0.9),
             max: v.last().copied(),
@@ -356,6 +382,7 @@ impl Simulation {
                     time_to_steady_state_s: st.steady_at.map(|t| t.as_secs_f64()),
                     startup_s: self.startup_summary(si),
                     startup_breakdown_s: self.startup_breakdown(si),
+                    cpu: self.service_cpu(si),
                     requests: self.request_summary(si),
                     latency_ms: self.latency_summary(si),
                 },

@@ -48,6 +48,8 @@ pub(super) struct TrafficState {
     pub served_at_sample: u64,
     /// Position in a replayed trace.
     pub cursor: usize,
+    /// CPU work of the requests that started service, in vCPU-seconds.
+    pub work_started_s: f64,
 }
 
 impl TrafficState {
@@ -71,6 +73,7 @@ impl TrafficState {
             last_change: SimTime::ZERO,
             served_at_sample: 0,
             cursor: 0,
+            work_started_s: 0.0,
         }
     }
 
@@ -170,6 +173,9 @@ impl Simulation {
     }
 
     fn start_request(&mut self, t: TaskId, arrived: SimTime, work: f64) {
+        if let Some(ti) = self.loads[t.index()].traffic {
+            self.traffic[ti].work_started_s += work;
+        }
         self.loads[t.index()].busy += 1;
         let in_task = self.loads[t.index()].busy as f64;
         let mut rate = 1.0;

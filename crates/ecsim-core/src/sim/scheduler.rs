@@ -84,6 +84,7 @@ impl Simulation {
                 pull_done_at: None,
                 healthy_at: None,
                 billed_from: None,
+                stopped_at: None,
             });
             let cpu = self.sc.taskdefs[self.sc.services[s.index()].taskdef.index()]
                 .cpu
