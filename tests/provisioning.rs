@@ -707,3 +707,92 @@ fn the_fargate_vs_ec2_lesson_gives_start_up_and_dollars_for_both() {
     assert!(fg.startup_breakdown_s.provisioning.unwrap() >= 10.0);
     assert_eq!(ec2.startup_breakdown_s.provisioning, Some(0.0));
 }
+
+#[test]
+fn spot_draining_replaces_tasks_before_the_instance_goes() {
+    // Two Spot hosts; the first gets its notice at 5 min and is terminated at 7 min. With
+    // draining, its tasks are replaced on the other host before then; without, they die with it
+    // at 7 min and only then are replaced.
+    let run_with = |cfg: &str| {
+        let group = "spot_interruptions = [\"5m\"]";
+        let sim = run_checked(
+            &Sc {
+                hosts: 2,
+                ecs_config: cfg,
+                group,
+                desired: 4,
+                rest: "",
+                ..Default::default()
+            }
+            .parse(),
+            None,
+        );
+        let out = sim.finish();
+        (out.summary, out.log)
+    };
+    let (drained, log) = run_with("ECS_ENABLE_SPOT_INSTANCE_DRAINING=true");
+    let s = &drained.services["app"];
+    assert_eq!(s.tasks.running_end, 4);
+    assert_eq!(s.tasks.lost_with_instance, 0, "{:?}", s.tasks);
+    assert_eq!(s.tasks_per_instance.get("i-02"), Some(&4));
+    assert!(log.entries.iter().any(|e| e.kind == "instance_draining"));
+    assert_eq!(drained.cluster.instances_end, 1);
+
+    let (lost, log) = run_with("");
+    let s = &lost.services["app"];
+    assert_eq!(s.tasks.lost_with_instance, 2, "{:?}", s.tasks);
+    assert_eq!(s.tasks.running_end, 4, "replaced after the termination");
+    let msg = &log
+        .entries
+        .iter()
+        .find(|e| e.kind == "task_lost")
+        .expect("a lost task is logged")
+        .message;
+    assert!(msg.contains("terminated"), "{msg}");
+    // The terminated host is billed to its termination only.
+    assert!(lost.cost_usd.ec2 < 2.0 * 0.096 * 10.0 / 60.0);
+}
+
+#[test]
+fn reserved_ports_are_never_given_out() {
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64, portMappings = [{ containerPort = 80, hostPort = 0 }] }"#;
+    let sim = run_checked(
+        &Sc {
+            ecs_config: "ECS_RESERVED_PORTS=[22, 32768, 32769]",
+            container: c,
+            desired: 2,
+            rest: "",
+            ..Default::default()
+        }
+        .parse(),
+        None,
+    );
+    let mut ports: Vec<u16> = sim.tasks().iter().map(|t| t.ports[0].port).collect();
+    ports.sort();
+    assert_eq!(ports, vec![32770, 32771]);
+}
+
+#[test]
+fn the_stop_timeout_caps_the_wait_for_sigterm() {
+    // Containers take 20 s to exit after SIGTERM; the agent kills them after
+    // ECS_CONTAINER_STOP_TIMEOUT. The service scales to 0 at 5 min (no load balancer, so no
+    // draining): the task is STOPPED 5 s later with a 5 s timeout, 20 s later with the 30 s default.
+    let rest = format!(
+        "[model]\ncontainer_exit = {{ dist = \"constant\", value = \"20s\" }}\n{}",
+        scale_to(0, "5m")
+    );
+    let stopped_after = |cfg: &str| {
+        let sim = run_checked(
+            &Sc {
+                ecs_config: cfg,
+                rest: &rest,
+                ..Default::default()
+            }
+            .parse(),
+            None,
+        );
+        secs(sim.tasks()[0].stopped_at) - 300.0
+    };
+    assert_eq!(stopped_after("ECS_CONTAINER_STOP_TIMEOUT=5s"), 5.0);
+    assert_eq!(stopped_after(""), 20.0);
+}

@@ -23,6 +23,11 @@ pub enum InstanceState {
     Active,
     /// Booted, but its agent joined another cluster (`ECS_CLUSTER` mismatch).
     NeverJoined,
+    /// No new placements; its service tasks are being replaced (ecs-facts §1 "DRAINING
+    /// behaviour").
+    Draining,
+    /// Gone (a Spot interruption took it): no tasks, no bill.
+    Terminated,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +40,7 @@ pub struct Instance {
     pub state: InstanceState,
     pub launched_at: SimTime,
     pub registered_at: Option<SimTime>,
+    pub terminated_at: Option<SimTime>,
     pub registered_cpu: CpuUnits,
     pub registered_memory: MiB,
     pub reserved_cpu: CpuUnits,
@@ -108,6 +114,7 @@ impl Instance {
             state: InstanceState::Pending,
             launched_at,
             registered_at: None,
+            terminated_at: None,
             reserved_cpu: CpuUnits(0),
             reserved_memory: MiB(0),
             enis_used: 0,
@@ -119,6 +126,11 @@ impl Instance {
 
     pub fn is_active(&self) -> bool {
         self.state == InstanceState::Active
+    }
+
+    /// The end of its bill: its termination, or `now`.
+    pub fn billed_until(&self, now: SimTime) -> SimTime {
+        self.terminated_at.map_or(now, |t| t.min(now))
     }
 
     pub fn cpu_free(&self) -> CpuUnits {

@@ -308,6 +308,8 @@ pub struct TaskCounts {
     pub stopped: u32,
     /// Fargate Spot interruptions.
     pub spot_interrupted: u32,
+    /// Tasks that died with their instance (EC2 Spot termination).
+    pub lost_with_instance: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]

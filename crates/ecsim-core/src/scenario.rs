@@ -147,6 +147,10 @@ pub struct InstanceGroupSpec {
     /// The `awsvpcTrunking` account setting was on when these instances launched.
     #[serde(default)]
     pub eni_trunking: bool,
+    /// Spot instances: at each of these times, the group's lowest-numbered running instance gets
+    /// EC2's two-minute interruption notice (ecs-facts §7 "Spot interruption notice").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spot_interruptions: Vec<SimDuration>,
 }
 
 fn default_azs() -> Vec<String> {
@@ -256,6 +260,7 @@ pub struct InstanceGroup {
     pub iam_role: Option<String>,
     pub cached_images: Vec<ImageId>,
     pub eni_trunking: bool,
+    pub spot_interruptions: Vec<SimDuration>,
 }
 
 /// A validated scenario, ready to run.
@@ -513,6 +518,7 @@ impl Scenario {
                 iam_role,
                 cached_images: Vec::new(),
                 eni_trunking: g.eni_trunking,
+                spot_interruptions: g.spot_interruptions.clone(),
             });
         }
 

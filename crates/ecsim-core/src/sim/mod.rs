@@ -17,6 +17,7 @@ mod observe;
 mod pulls;
 mod requests;
 mod scheduler;
+mod spot;
 
 use crate::hash::Fnv;
 use crate::instance::{Instance, InstanceState};
@@ -60,6 +61,19 @@ enum Event {
     FargateReady {
         task: TaskId,
         generation: u32,
+    },
+    /// `spot_interruptions[index]` of an instance group: EC2's two-minute notice.
+    SpotNotice {
+        group: u32,
+        index: u32,
+    },
+    /// The agent saw the notice (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`): the instance drains.
+    InstanceDrains {
+        host: HostId,
+    },
+    /// The Spot instance is terminated.
+    InstanceTerminated {
+        host: HostId,
     },
     /// Fargate Spot reclaims a task's capacity (two-minute warning).
     SpotInterruption {
@@ -125,6 +139,9 @@ impl Event {
             Event::ImageCleanup { host } => (17, host as u64, 0),
             Event::FargateReady { task, generation } => (18, task.0 as u64, generation as u64),
             Event::SpotInterruption { task, generation } => (19, task.0 as u64, generation as u64),
+            Event::SpotNotice { group, index } => (20, group as u64, index as u64),
+            Event::InstanceDrains { host } => (21, host.0 as u64, 0),
+            Event::InstanceTerminated { host } => (22, host.0 as u64, 0),
             Event::ContainerStarted { task, generation } => (5, task.0 as u64, generation as u64),
             Event::Sample => (6, 0, 0),
             Event::UpdateService { action } => (7, action as u64, 0),
@@ -188,6 +205,8 @@ struct ServiceState {
     /// Fargate provisioning and Spot interruption draws.
     fargate_rng: Stream,
     spot_interrupted: u32,
+    /// Tasks lost with their instance.
+    lost: u32,
 }
 
 pub struct Simulation {
@@ -276,8 +295,20 @@ impl Simulation {
                 start_rng: Stream::new(seed, &format!("container_start/{}", s.name)),
                 fargate_rng: Stream::new(seed, &format!("fargate/{}", s.name)),
                 spot_interrupted: 0,
+                lost: 0,
             })
             .collect();
+        for (gi, g) in sc.groups.iter().enumerate() {
+            for (k, at) in g.spot_interruptions.iter().enumerate() {
+                queue.push(
+                    SimTime::ZERO + *at,
+                    Event::SpotNotice {
+                        group: gi as u32,
+                        index: k as u32,
+                    },
+                );
+            }
+        }
         for (i, a) in sc.actions.iter().enumerate() {
             queue.push(
                 SimTime::ZERO + a.at,
@@ -473,6 +504,9 @@ impl Simulation {
                 }
             }
             Event::ManifestFetched { pull } => self.manifest_fetched(pull),
+            Event::SpotNotice { group, index } => self.spot_notice(group as usize, index),
+            Event::InstanceDrains { host } => self.instance_drains(host),
+            Event::InstanceTerminated { host } => self.instance_terminated(host),
             Event::NetTick { net, generation } => self.net_tick(net, generation),
             Event::PullExtracted { pull } => self.pull_finished(pull, true),
             Event::ImageCleanup { host } => self.image_cleanup(host),

@@ -75,7 +75,11 @@ impl Simulation {
         let (mut active, mut ports) = (0u32, 0u32);
         let mut cost = 0.0;
         for (inst, hs) in self.instances.iter().zip(s.hosts.iter_mut()) {
-            cost += cost::ec2_instance_cost(inst.spec.price_per_hour, inst.launched_at, self.now);
+            cost += cost::ec2_instance_cost(
+                inst.spec.price_per_hour,
+                inst.launched_at,
+                inst.billed_until(self.now),
+            );
             let pct = |a: u32, b: u32| {
                 if b == 0 {
                     0.0
@@ -375,6 +379,7 @@ impl Simulation {
                         failed: st.failed,
                         stopped: st.stopped,
                         spot_interrupted: st.spot_interrupted,
+                        lost_with_instance: st.lost,
                     },
                     pending_reasons,
                     failed_reasons: st.failed_reasons.clone(),
@@ -402,7 +407,13 @@ impl Simulation {
         let ec2: f64 = self
             .instances
             .iter()
-            .map(|i| cost::ec2_instance_cost(i.spec.price_per_hour, i.launched_at, self.end))
+            .map(|i| {
+                cost::ec2_instance_cost(
+                    i.spec.price_per_hour,
+                    i.launched_at,
+                    i.billed_until(self.end),
+                )
+            })
             .sum();
         let mut summary = Summary {
             scenario: self.sc.spec.name.clone(),

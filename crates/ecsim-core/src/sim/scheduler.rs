@@ -332,7 +332,7 @@ impl Simulation {
     }
 
     /// Gives back what a placed task holds on its instance: CPU, memory, ports, ENI.
-    fn release(&mut self, t: TaskId) {
+    pub(super) fn release(&mut self, t: TaskId) {
         let task = &mut self.tasks[t.index()];
         let Some(h) = task.host else { return };
         let inst = &mut self.instances[h.index()];
