@@ -34,8 +34,15 @@ fn random_scenario(r: &mut Stream) -> String {
         } else {
             ""
         };
+        let pull = ["default", "always", "once", "prefer-cached"][r.below(4) as usize];
+        let drain = ["true", "false"][r.below(2) as usize];
+        let spot = if r.below(4) == 0 {
+            format!("spot_interruptions = [\"{}s\"]\n", 30 + r.below(300))
+        } else {
+            String::new()
+        };
         s += &format!(
-            "[[instance_groups]]\nname = \"g{g}\"\ninstance_type = \"{}\"\ncount = {}\nlaunch_at = \"{}s\"\necs_config = \"\"\"\n{range}{cluster}ECS_RESERVED_MEMORY={}\n\"\"\"\n",
+            "[[instance_groups]]\nname = \"g{g}\"\ninstance_type = \"{}\"\ncount = {}\nlaunch_at = \"{}s\"\n{spot}ecs_config = \"\"\"\n{range}{cluster}ECS_IMAGE_PULL_BEHAVIOR={pull}\nECS_ENABLE_SPOT_INSTANCE_DRAINING={drain}\nECS_RESERVED_MEMORY={}\n\"\"\"\n",
             types[r.below(5) as usize],
             r.below(5),
             r.below(120),
@@ -49,7 +56,45 @@ fn random_scenario(r: &mut Stream) -> String {
         r#"placementStrategy = [{ type = "random" }]"#,
         r#"placementStrategy = [{ type = "spread", field = "attribute:ecs.instance-type" }]"#,
     ];
+    // Images sharing a base layer, and now and then the registry down for a while.
+    for k in 0..3 {
+        s += &format!(
+            "[[images]]\nimage = \"img{k}\"\nlayers = [{{ id = \"base\", size_mib = 80 }}, {{ id = \"app{k}\", size_mib = {} }}]\n",
+            1 + r.below(300)
+        );
+    }
+    if r.below(4) == 0 {
+        let from = r.below(200);
+        s += &format!(
+            "[[registry_outages]]\nregistry = \"docker.io\"\nfrom = \"{from}s\"\nuntil = \"{}s\"\n",
+            from + 1 + r.below(60)
+        );
+    }
     for sv in 0..1 + r.below(3) {
+        if r.below(4) == 0 {
+            // A Fargate service, on demand or Spot.
+            let capacity = [
+                "launchType = \"FARGATE\"",
+                r#"capacityProviderStrategy = [{ capacityProvider = "FARGATE", base = 1, weight = 1 }, { capacityProvider = "FARGATE_SPOT", weight = 2 }]"#,
+            ][r.below(2) as usize];
+            s += &format!(
+                "[[task_definitions]]\nfamily = \"td{sv}\"\nnetworkMode = \"awsvpc\"\nrequiresCompatibilities = [\"FARGATE\"]\ncpu = \"256\"\nmemory = \"512\"\n\
+                 containerDefinitions = [ {{ name = \"c\", image = \"img{}\", portMappings = [{{ containerPort = 80 }}] }} ]\n\
+                 [[services]]\nserviceName = \"s{sv}\"\ntaskDefinition = \"td{sv}\"\ndesiredCount = {}\nstartAt = \"{}s\"\n{capacity}\n\
+                 [[actions]]\nat = \"{}s\"\nservice = \"s{sv}\"\ndesired_count = {}\n\
+                 [[traffic]]\nservice = \"s{sv}\"\nstart = \"{}s\"\nrate = {{ profile = \"constant\", rps = {} }}\n\
+                 work = {{ dist = \"exponential\", mean = \"{}ms\" }}\n",
+                r.below(3),
+                r.below(20),
+                r.below(60),
+                r.below(200),
+                r.below(20),
+                r.below(200),
+                r.below(12),
+                1 + r.below(100),
+            );
+            continue;
+        }
         let mode = ["bridge", "host", "awsvpc"][r.below(3) as usize];
         let port = match (mode, r.below(3)) {
             ("bridge", 0) => {
@@ -98,7 +143,8 @@ fn random_scenario(r: &mut Stream) -> String {
 #[test]
 fn random_scenarios_keep_every_invariant() {
     let mut r = Stream::new(42, "random-scenarios");
-    let (mut placed, mut waited, mut stopped) = (0, 0, 0);
+    let (mut placed, mut waited, mut stopped, mut fargate) = (0, 0, 0, 0);
+    let (mut pulls, mut cache_hits, mut retries) = (0, 0, 0);
     let (mut served, mut failed) = (0, 0);
     for i in 0..300 {
         let text = random_scenario(&mut r);
@@ -110,6 +156,8 @@ fn random_scenarios_keep_every_invariant() {
                 stopped += 1;
             } else if t.host.is_some() {
                 placed += 1;
+            } else if t.capacity.is_fargate() {
+                fargate += 1;
             } else {
                 assert!(
                     t.pending_reason.is_some(),
@@ -128,6 +176,10 @@ fn random_scenarios_keep_every_invariant() {
             live[t.service.index()] += 1;
         }
         let out = sim.finish();
+        let im = &out.summary.images;
+        pulls += im.pulls;
+        cache_hits += im.cache_hits;
+        retries += im.retries;
         for s in out.summary.services.values() {
             served += s.requests.served;
             failed += s.requests.failed;
@@ -152,7 +204,11 @@ fn random_scenarios_keep_every_invariant() {
         "served {served}, failed {failed}"
     );
     assert!(
-        placed > 500 && waited > 500 && stopped > 100,
-        "placed {placed}, waited {waited}, stopped {stopped}"
+        placed > 500 && waited > 500 && stopped > 100 && fargate > 100,
+        "placed {placed}, waited {waited}, stopped {stopped}, on Fargate {fargate}"
+    );
+    assert!(
+        pulls > 300 && cache_hits > 5 && retries > 10,
+        "pulls {pulls}, cache hits {cache_hits}, retries {retries}"
     );
 }

@@ -157,6 +157,11 @@ impl ImageCache {
         e.pulled_at = Some(now);
     }
 
+    /// Live tasks on the host using the image.
+    pub fn users(&self, image: ImageId) -> u32 {
+        self.images[image.index()].users
+    }
+
     pub fn add_user(&mut self, image: ImageId) {
         self.images[image.index()].users += 1;
     }

@@ -197,6 +197,36 @@ impl Simulation {
                 ));
             }
         }
+        // An image is in use on a host by exactly the live tasks there that run it.
+        for inst in &self.instances {
+            let cache = &self.nets[inst.id.index()].cache;
+            for i in 0..self.sc.images.image_count() {
+                let im = crate::units::ImageId(i as u32);
+                let users = inst
+                    .tasks
+                    .iter()
+                    .filter(|t| {
+                        self.sc.taskdef_images[self.tasks[t.index()].taskdef.index()].contains(&im)
+                    })
+                    .count() as u32;
+                if cache.users(im) != users {
+                    return fail(format!(
+                        "{}: image {} has {} users, {users} tasks run it",
+                        inst.id,
+                        self.sc.images.image(im).reference,
+                        cache.users(im)
+                    ));
+                }
+            }
+            if inst.state == crate::instance::InstanceState::Terminated && !inst.tasks.is_empty() {
+                return fail(format!("{} is terminated but holds tasks", inst.id));
+            }
+        }
+        for &t in &self.fargate_live {
+            if self.tasks[t.index()].state == TaskState::Stopped {
+                return fail(format!("Fargate task {} is stopped but still billed", t.0));
+            }
+        }
         let mut ports: Vec<Port> = Vec::new();
         for inst in &self.instances {
             if inst.reserved_cpu > inst.registered_cpu
