@@ -705,7 +705,10 @@ fn the_fargate_vs_ec2_lesson_gives_start_up_and_dollars_for_both() {
     let (ec2, fg) = (&s.services["web-ec2"], &s.services["web-fargate"]);
     assert!(fg.startup_s.p50.unwrap() > ec2.startup_s.p50.unwrap());
     assert!(fg.startup_breakdown_s.provisioning.unwrap() >= 10.0);
-    assert_eq!(ec2.startup_breakdown_s.provisioning, Some(0.0));
+    // On EC2 an awsvpc task waits only for its ENI (3–7 s).
+    let eni = ec2.startup_breakdown_s.provisioning.unwrap();
+    assert!((3.0..=7.0).contains(&eni), "{eni}");
+    assert_eq!(ec2.stop_codes.len(), 0);
 }
 
 #[test]
@@ -795,4 +798,49 @@ fn the_stop_timeout_caps_the_wait_for_sigterm() {
     };
     assert_eq!(stopped_after("ECS_CONTAINER_STOP_TIMEOUT=5s"), 5.0);
     assert_eq!(stopped_after(""), 20.0);
+}
+
+#[test]
+fn stopped_tasks_carry_ecs_stop_codes() {
+    // Scale-in, a failed start, and a task lost with its Spot instance.
+    let rest = format!("{}{}", scale_to(1, "3m"), scale_to(3, "4m"));
+    let out = Sc {
+        hosts: 2,
+        group: "spot_interruptions = [\"5m\"]",
+        desired: 3,
+        rest: &rest,
+        ..Default::default()
+    }
+    .run();
+    let codes = &out.summary.services["app"].stop_codes;
+    assert_eq!(
+        codes.get("ServiceSchedulerInitiated"),
+        Some(&2),
+        "{codes:?}"
+    );
+    assert!(
+        codes.get("TerminationNotice").is_some_and(|&n| n >= 1),
+        "{codes:?}"
+    );
+    let denied = ecr_scenario(ROLES, "", "executionRoleArn = \"logsOnly\"", "");
+    let codes = &denied.summary.services["app"].stop_codes;
+    assert!(
+        codes.get("TaskFailedToStart").is_some_and(|&n| n >= 1),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn an_awsvpc_task_on_ec2_waits_for_its_eni_before_pulling() {
+    let sim = run_checked(
+        &Sc {
+            taskdef: "networkMode = \"awsvpc\"",
+            ..Default::default()
+        }
+        .parse(),
+        None,
+    );
+    let t = &sim.tasks()[0];
+    let attach = secs(t.placed_at) - t.created_at.as_secs_f64();
+    assert!((3.0..=7.0).contains(&attach), "{attach}");
 }

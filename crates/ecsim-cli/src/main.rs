@@ -55,7 +55,8 @@ struct RunArgs {
     /// Print the summary as JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
-    /// Write summary.json, timeseries.csv, timeseries.json and events.jsonl into this folder.
+    /// Write summary.json, timeseries.csv, timeseries.json, events.jsonl and tasks.csv (each
+    /// task's timeline) into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Check the engine's invariants after every event (slower; always on in debug builds).
@@ -142,6 +143,7 @@ fn write_outputs(dir: &Path, out: &RunOutput) -> Result<(), String> {
             serde_json::to_string(&out.timeseries).unwrap_or_default(),
         ),
         ("events.jsonl", out.log.to_jsonl()),
+        ("tasks.csv", ecsim_core::metrics::tasks_to_csv(&out.tasks)),
     ];
     for (name, body) in files {
         let p = dir.join(name);

@@ -140,6 +140,16 @@ fn out_writes_summary_timeseries_and_events() {
     for l in events.lines() {
         serde_json::from_str::<serde_json::Value>(l).expect("each line is JSON");
     }
+    // One row per task: 8 web-static tasks (3 run, 5 wait for a port) and 8 web-dynamic.
+    let tasks = std::fs::read_to_string(dir.join("tasks.csv")).unwrap();
+    let rows: Vec<&str> = tasks.lines().collect();
+    assert!(rows[0].starts_with("task,service,capacity,host,last_status,wanted_s"));
+    assert_eq!(rows.len(), 1 + 16, "{tasks}");
+    let running = rows
+        .iter()
+        .filter(|r| r.starts_with("web-static:") && r.contains(",RUNNING,"))
+        .count();
+    assert_eq!(running, 3, "{tasks}");
 }
 
 #[test]

@@ -240,8 +240,8 @@ pub struct ServiceCpu {
     pub used_pct: Option<f64>,
 }
 
-/// Where start-up time went, means in seconds: `provisioning` (wanted → placed on an instance or
-/// Fargate host ready), `pull` (images), `start` (containers created and started), `health`
+/// Where start-up time went, means in seconds: `provisioning` (wanted → placed on an instance,
+/// with its ENI for `awsvpc`, or Fargate host ready), `pull` (images), `start` (containers created and started), `health`
 /// (RUNNING → target healthy).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StartupBreakdown {
@@ -258,6 +258,9 @@ pub struct ServiceSummary {
     pub pending_reasons: BTreeMap<String, u32>,
     /// Tasks that failed to start, by the error ECS reports (`CannotPullContainerError`).
     pub failed_reasons: BTreeMap<String, u32>,
+    /// Stopped tasks by ECS stop code (`ServiceSchedulerInitiated`, `TaskFailedToStart`,
+    /// `SpotInterruption`, `TerminationNotice`).
+    pub stop_codes: BTreeMap<String, u32>,
     /// Running tasks per instance at the end.
     pub tasks_per_instance: BTreeMap<String, u32>,
     /// When the service first had all its desired tasks RUNNING, if it did.
@@ -367,4 +370,57 @@ pub fn compare(measured: f64, op: &str, target: f64) -> bool {
         ">" => measured > target,
         _ => false,
     }
+}
+
+/// One task's timeline, for `tasks.csv`: when it was wanted, placed (with its ENI; or its Fargate
+/// host ready), pulled, running, healthy and stopped, in seconds from the start.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRecord {
+    pub task: String,
+    pub service: String,
+    pub capacity: &'static str,
+    pub host: Option<String>,
+    pub last_status: &'static str,
+    pub wanted_s: f64,
+    pub placed_s: Option<f64>,
+    pub pulled_s: Option<f64>,
+    pub running_s: Option<f64>,
+    pub healthy_s: Option<f64>,
+    pub stopped_s: Option<f64>,
+    pub stop_code: Option<&'static str>,
+    pub stopped_reason: Option<String>,
+}
+
+/// The task timelines as CSV (a field with a comma or quote is quoted).
+pub fn tasks_to_csv(tasks: &[TaskRecord]) -> String {
+    let mut out = String::from(
+        "task,service,capacity,host,last_status,wanted_s,placed_s,pulled_s,running_s,healthy_s,stopped_s,stop_code,stopped_reason\n",
+    );
+    let num = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
+    let text = |v: &str| {
+        if v.contains([',', '"', '\n']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    };
+    for t in tasks {
+        out.push_str(&format!(
+            "{},{},{},{},{},{:.3},{},{},{},{},{},{},{}\n",
+            text(&t.task),
+            text(&t.service),
+            t.capacity,
+            text(t.host.as_deref().unwrap_or("")),
+            t.last_status,
+            t.wanted_s,
+            num(t.placed_s),
+            num(t.pulled_s),
+            num(t.running_s),
+            num(t.healthy_s),
+            num(t.stopped_s),
+            t.stop_code.unwrap_or(""),
+            text(t.stopped_reason.as_deref().unwrap_or("")),
+        ));
+    }
+    out
 }

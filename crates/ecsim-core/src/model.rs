@@ -47,6 +47,11 @@ pub struct ModelSpec {
     /// registers 7985 of 8192 MiB (2.5 %).
     #[serde(default = "default_os_overhead")]
     pub os_memory_overhead_pct: f64,
+    /// Creating and attaching an `awsvpc` task's ENI on an EC2 instance, before the pull: ecs-facts
+    /// §2 "awsvpc" and §7 "awsvpc ENI attach" ("adds several seconds"). Default uniform 3–7 s (the
+    /// spread is an assumption). Fargate's ENI is part of `fargate.provisioning`.
+    #[serde(default = "default_eni_attach")]
+    pub eni_attach: DurationDist,
     /// From SIGTERM to a container's exit when a task is stopped; capped by the agent's
     /// `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL). An assumption, not in ecs-facts: a server that
     /// handles SIGTERM exits within a second or two. Default uniform 0.5–2 s.
@@ -75,6 +80,12 @@ fn default_exit() -> DurationDist {
     DurationDist::Uniform {
         min: SimDuration::from_millis(500),
         max: SimDuration::from_secs(2),
+    }
+}
+fn default_eni_attach() -> DurationDist {
+    DurationDist::Uniform {
+        min: SimDuration::from_secs(3),
+        max: SimDuration::from_secs(7),
     }
 }
 fn default_registry_rate() -> f64 {
@@ -112,6 +123,7 @@ impl Default for ModelSpec {
             boot_time: default_boot(),
             container_start: default_start(),
             container_exit: default_exit(),
+            eni_attach: default_eni_attach(),
             registry_mb_per_s: default_registry_rate(),
             concurrent_layer_downloads: default_concurrent_layers(),
             extract_mb_per_s: default_extract_rate(),

@@ -74,6 +74,14 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         for (reason, n) in &svc.failed_reasons {
             let _ = writeln!(t, "           {n} failed to start: {reason}");
         }
+        if !svc.stop_codes.is_empty() {
+            let codes: Vec<String> = svc
+                .stop_codes
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect();
+            let _ = writeln!(t, "           stopped: {}", codes.join(", "));
+        }
         let st = &svc.startup_s;
         if let (Some(p50), Some(p90), Some(max)) = (st.p50, st.p90, st.max) {
             let b = &svc.startup_breakdown_s;

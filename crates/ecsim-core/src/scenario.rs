@@ -391,6 +391,7 @@ impl Scenario {
             ("model.boot_time", &m.boot_time),
             ("model.container_start", &m.container_start),
             ("model.container_exit", &m.container_exit),
+            ("model.eni_attach", &m.eni_attach),
         ] {
             d.validate().map_err(|msg| FieldError::new(f, msg))?;
         }
@@ -789,7 +790,8 @@ impl Scenario {
 
     /// Every objective's metric must name a number of the summary. The summary's shape is known
     /// before the run: it is the summary of the scenario at time zero, plus any key under the maps
-    /// that fill as the run goes (`pending_reasons`, `tasks_per_instance`).
+    /// that fill as the run goes (`pending_reasons`, `tasks_per_instance`, `failed_reasons`,
+    /// `stop_codes`).
     fn check_objective_metrics(&self) -> Result<(), FieldError> {
         if self.spec.objectives.is_empty() {
             return Ok(());
@@ -803,8 +805,14 @@ impl Scenario {
             let ok = match found {
                 Some(v) => v.is_number() || v.is_null(),
                 None => o.metric.rsplit_once('.').is_some_and(|(parent, _)| {
-                    (parent.ends_with(".pending_reasons")
-                        || parent.ends_with(".tasks_per_instance"))
+                    [
+                        ".pending_reasons",
+                        ".tasks_per_instance",
+                        ".failed_reasons",
+                        ".stop_codes",
+                    ]
+                    .iter()
+                    .any(|m| parent.ends_with(m))
                         && crate::metrics::lookup(&value, parent).is_some_and(|p| p.is_object())
                 }),
             };

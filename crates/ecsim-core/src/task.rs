@@ -104,13 +104,17 @@ pub struct Task {
     /// Image pulls not yet finished.
     pub pulls_left: u32,
     /// Its timeline from wanted to healthy, beside `created_at` and `running_at`: placed on an
-    /// instance (or its Fargate host ready), images pulled, target healthy.
+    /// instance (for `awsvpc`, with its ENI attached; on Fargate, its host ready), images pulled,
+    /// target healthy.
     pub placed_at: Option<SimTime>,
     pub pull_done_at: Option<SimTime>,
     pub healthy_at: Option<SimTime>,
     /// Fargate billing runs from the start of the pull to the task's end.
     pub billed_from: Option<SimTime>,
     pub stopped_at: Option<SimTime>,
+    /// ECS's stop code once it is stopping: `ServiceSchedulerInitiated`, `TaskFailedToStart`,
+    /// `SpotInterruption`, `TerminationNotice` (ecs-facts §1 "Stop codes").
+    pub stop_code: Option<&'static str>,
 }
 
 impl Task {

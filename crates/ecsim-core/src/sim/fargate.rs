@@ -93,6 +93,7 @@ impl Simulation {
     pub(super) fn spot_interruption(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
         self.services[si].spot_interrupted += 1;
+        self.tasks[t.index()].stop_code = Some("SpotInterruption");
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
         let msg = format!(

@@ -57,6 +57,11 @@ enum Event {
     ImageCleanup {
         host: u32,
     },
+    /// An EC2 `awsvpc` task's ENI is attached: its pulls begin.
+    EniAttached {
+        task: TaskId,
+        generation: u32,
+    },
     /// A Fargate task's capacity and ENI are ready.
     FargateReady {
         task: TaskId,
@@ -142,6 +147,7 @@ impl Event {
             Event::SpotNotice { group, index } => (20, group as u64, index as u64),
             Event::InstanceDrains { host } => (21, host.0 as u64, 0),
             Event::InstanceTerminated { host } => (22, host.0 as u64, 0),
+            Event::EniAttached { task, generation } => (23, task.0 as u64, generation as u64),
             Event::ContainerStarted { task, generation } => (5, task.0 as u64, generation as u64),
             Event::Sample => (6, 0, 0),
             Event::UpdateService { action } => (7, action as u64, 0),
@@ -181,6 +187,8 @@ pub struct RunOutput {
     pub summary: Summary,
     pub timeseries: TimeSeries,
     pub log: EventLog,
+    /// Every task's timeline.
+    pub tasks: Vec<crate::metrics::TaskRecord>,
 }
 
 struct ServiceState {
@@ -204,9 +212,13 @@ struct ServiceState {
     start_rng: Stream,
     /// Fargate provisioning and Spot interruption draws.
     fargate_rng: Stream,
+    /// ENI attachment times of its awsvpc tasks on EC2.
+    eni_rng: Stream,
     spot_interrupted: u32,
     /// Tasks lost with their instance.
     lost: u32,
+    /// Stopped tasks by ECS stop code.
+    stop_codes: std::collections::BTreeMap<&'static str, u32>,
 }
 
 pub struct Simulation {
@@ -294,8 +306,10 @@ impl Simulation {
                 placement_rng: Stream::new(seed, &format!("placement/{}", s.name)),
                 start_rng: Stream::new(seed, &format!("container_start/{}", s.name)),
                 fargate_rng: Stream::new(seed, &format!("fargate/{}", s.name)),
+                eni_rng: Stream::new(seed, &format!("eni/{}", s.name)),
                 spot_interrupted: 0,
                 lost: 0,
+                stop_codes: Default::default(),
             })
             .collect();
         for (gi, g) in sc.groups.iter().enumerate() {
@@ -507,6 +521,11 @@ impl Simulation {
             Event::SpotNotice { group, index } => self.spot_notice(group as usize, index),
             Event::InstanceDrains { host } => self.instance_drains(host),
             Event::InstanceTerminated { host } => self.instance_terminated(host),
+            Event::EniAttached { task, generation } => {
+                if self.tasks[task.index()].generation == generation {
+                    self.eni_attached(task);
+                }
+            }
             Event::NetTick { net, generation } => self.net_tick(net, generation),
             Event::PullExtracted { pull } => self.pull_finished(pull, true),
             Event::ImageCleanup { host } => self.image_cleanup(host),
@@ -593,7 +612,13 @@ impl Simulation {
             self.violation.get_or_insert(e.to_string());
         }
         if next == TaskState::Stopped {
-            self.tasks[t.index()].stopped_at = Some(self.now);
+            let task = &mut self.tasks[t.index()];
+            task.stopped_at = Some(self.now);
+            let code = *task.stop_code.get_or_insert("ServiceSchedulerInitiated");
+            *self.services[task.service.index()]
+                .stop_codes
+                .entry(code)
+                .or_insert(0) += 1;
         }
     }
 

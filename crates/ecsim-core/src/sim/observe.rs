@@ -6,9 +6,9 @@ use crate::instance::InstanceState;
 use crate::metrics::{
     self, ClusterSummary, CostSummary, ImageSummary, LatencySummary, LogSummary, ObjectiveResult,
     RequestSummary, ServiceCpu, ServiceSummary, StartupBreakdown, StartupSummary, Stat, Summary,
-    TaskCounts,
+    TaskCounts, TaskRecord,
 };
-use crate::scenario::Scenario;
+use crate::scenario::{Capacity, Scenario};
 use crate::task::TaskState;
 use crate::time::SimTime;
 use crate::units::Port;
@@ -367,11 +367,40 @@ impl Simulation {
             self.sample();
         }
         let summary = self.summary();
+        let tasks = self.task_records();
         RunOutput {
             summary,
             timeseries: self.series,
             log: self.log,
+            tasks,
         }
+    }
+
+    /// Every task's timeline, in creation order.
+    pub fn task_records(&self) -> Vec<TaskRecord> {
+        let s = |t: Option<SimTime>| t.map(SimTime::as_secs_f64);
+        self.tasks
+            .iter()
+            .map(|t| TaskRecord {
+                task: self.task_name(t.id),
+                service: self.sc.services[t.service.index()].name.clone(),
+                capacity: match t.capacity {
+                    Capacity::Ec2 => "EC2",
+                    Capacity::Fargate => "FARGATE",
+                    Capacity::FargateSpot => "FARGATE_SPOT",
+                },
+                host: t.host.map(|h| h.to_string()),
+                last_status: t.state.name(),
+                wanted_s: t.created_at.as_secs_f64(),
+                placed_s: s(t.placed_at),
+                pulled_s: s(t.pull_done_at),
+                running_s: s(t.running_at),
+                healthy_s: s(t.healthy_at),
+                stopped_s: s(t.stopped_at),
+                stop_code: t.stop_code,
+                stopped_reason: t.stopped_reason.clone(),
+            })
+            .collect()
     }
 
     pub(super) fn summary(&self) -> Summary {
@@ -413,6 +442,11 @@ impl Simulation {
                     },
                     pending_reasons,
                     failed_reasons: st.failed_reasons.clone(),
+                    stop_codes: st
+                        .stop_codes
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), *v))
+                        .collect(),
                     tasks_per_instance: per_instance,
                     time_to_steady_state_s: st.steady_at.map(|t| t.as_secs_f64()),
                     startup_s: self.startup_summary(si),

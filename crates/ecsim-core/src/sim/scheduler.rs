@@ -85,6 +85,7 @@ impl Simulation {
                 healthy_at: None,
                 billed_from: None,
                 stopped_at: None,
+                stop_code: None,
             });
             let cpu = self.sc.taskdefs[self.sc.services[s.index()].taskdef.index()]
                 .cpu
@@ -183,6 +184,9 @@ impl Simulation {
     /// moves on); a running one is deactivated and signalled, and stops when its containers exit,
     /// at the latest after the agent's `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL).
     pub(super) fn stop_task(&mut self, t: TaskId) {
+        self.tasks[t.index()]
+            .stop_code
+            .get_or_insert("ServiceSchedulerInitiated");
         let si = self.tasks[t.index()].service.index();
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
@@ -273,6 +277,7 @@ impl Simulation {
     /// (ecs-facts §1 "Service retry throttling": incrementally longer, up to 15 minutes; the
     /// steps are an assumption: 10 s, doubling).
     pub(super) fn task_failed_to_start(&mut self, t: TaskId) {
+        self.tasks[t.index()].stop_code = Some("TaskFailedToStart");
         let si = self.tasks[t.index()].service.index();
         self.tasks[t.index()].generation += 1;
         self.release(t);
@@ -501,10 +506,30 @@ impl Simulation {
         task.uses_eni = uses_eni;
         task.pending_reason = None;
         task.net = Some(host.0);
-        task.placed_at = Some(self.now);
-        if task.state == TaskState::Provisioning {
-            self.move_task(t, TaskState::Pending);
-        }
+        let eni = if uses_eni {
+            // PROVISIONING while its ENI is created and attached; the pull waits for it.
+            let d = self
+                .sc
+                .spec
+                .model
+                .eni_attach
+                .sample(&mut self.services[si].eni_rng);
+            let generation = self.tasks[t.index()].generation;
+            self.queue.push(
+                self.now + d,
+                Event::EniAttached {
+                    task: t,
+                    generation,
+                },
+            );
+            Some(d)
+        } else {
+            self.tasks[t.index()].placed_at = Some(self.now);
+            if self.tasks[t.index()].state == TaskState::Provisioning {
+                self.move_task(t, TaskState::Pending);
+            }
+            None
+        };
         if self.log.has_room() {
             let name = self.task_name(t);
             let ports: Vec<String> = self.tasks[t.index()]
@@ -526,8 +551,19 @@ impl Simulation {
                 format!("task {name} placed on {host}{where_}"),
             );
         }
-        self.start_task_pulls(t);
+        if eni.is_none() {
+            self.start_task_pulls(t);
+        }
         Ok(())
+    }
+
+    /// The task's ENI is attached: PENDING, and its pulls begin.
+    pub(super) fn eni_attached(&mut self, t: TaskId) {
+        self.tasks[t.index()].placed_at = Some(self.now);
+        if self.tasks[t.index()].state == TaskState::Provisioning {
+            self.move_task(t, TaskState::Pending);
+        }
+        self.start_task_pulls(t);
     }
 
     pub(super) fn task_running(&mut self, t: TaskId) {

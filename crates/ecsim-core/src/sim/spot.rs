@@ -117,6 +117,7 @@ impl Simulation {
         }
         self.services[si].waiting.retain(|&w| w != t);
         self.tasks[t.index()].generation += 1;
+        self.tasks[t.index()].stop_code = Some("TerminationNotice");
         self.drop_queued_requests(t);
         self.release(t);
         self.tasks[t.index()].stopped_reason = Some(format!(
