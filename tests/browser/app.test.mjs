@@ -135,6 +135,9 @@ await check('fargate-vs-ec2 shows both start-ups and both costs', async () => {
   assert(/cost\s+\$[\d.]+ \(EC2 \$0\.1\d+, Fargate \$0\.\d+\)/.test(report), `no cost split: ${report}`);
   const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
   assert(notHeld === 0, `${notHeld} objectives failed`);
+  // The start-up bars: the pull (red) and provisioning (grey) segments are there.
+  const bars = await canvasPixels('startup-chart');
+  assert(bars.drawn > 4000 && bars.red > 500, `start-up chart not drawn: ${JSON.stringify(bars)}`);
   await page.screenshot({ path: path.join(outDir, 'lesson-fargate-vs-ec2.png'), fullPage: true });
 });
 

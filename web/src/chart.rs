@@ -1,6 +1,6 @@
-//! Charts drawn with plotters on a <canvas>: each is a set of lines over simulated time.
+//! Charts drawn with plotters on a <canvas>: lines over simulated time, and the start-up bars.
 
-use ecsim_core::metrics::TimeSeries;
+use ecsim_core::metrics::{Summary, TimeSeries};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -172,4 +172,90 @@ pub fn draw_requests(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), S
         SeriesLabelPosition::UpperLeft,
         lines,
     )
+}
+
+/// Where each service's start-up went (means over its tasks that became healthy): one bar per
+/// service, split into provisioning, pull, start and health, in seconds.
+pub fn draw_startup(canvas: HtmlCanvasElement, s: &Summary) -> Result<(), String> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context on the canvas")?;
+    let root = backend.into_drawing_area();
+    let e = |e: DrawingAreaErrorKind<_>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let phases = ["provisioning", "pull", "start", "health"];
+    let colors = [
+        RGBColor(0x7f, 0x7f, 0x7f),
+        RGBColor(0xd6, 0x27, 0x28),
+        RGBColor(0x1f, 0x77, 0xb4),
+        RGBColor(0x2c, 0xa0, 0x2c),
+    ];
+    let bars: Vec<(&str, [f64; 4])> = s
+        .services
+        .iter()
+        .map(|(name, v)| {
+            let b = &v.startup_breakdown_s;
+            let p = |x: Option<f64>| x.unwrap_or(0.0);
+            (
+                name.as_str(),
+                [p(b.provisioning), p(b.pull), p(b.start), p(b.health)],
+            )
+        })
+        .collect();
+    let n = bars.len().max(1);
+    let x_max = bars
+        .iter()
+        .map(|(_, v)| v.iter().sum::<f64>())
+        .fold(1.0, f64::max)
+        // Room on the right for the legend.
+        * 1.6;
+    let names: Vec<String> = bars.iter().map(|(n, _)| n.to_string()).collect();
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "Start-up: wanted to healthy, mean per task",
+            ("sans-serif", 16),
+        )
+        .margin(12)
+        .x_label_area_size(32)
+        .y_label_area_size(90)
+        .build_cartesian_2d(0f64..x_max, 0f64..n as f64)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&|y| {
+            // Label the middle of each bar with its service.
+            let k = (y - 0.5).round();
+            if (y - 0.5 - k).abs() < 1e-6 && k >= 0.0 {
+                names.get(k as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .x_desc("seconds")
+        .draw()
+        .map_err(e)?;
+    for (k, (phase, color)) in phases.iter().zip(colors).enumerate() {
+        let rects: Vec<Rectangle<(f64, f64)>> = bars
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| {
+                let x0: f64 = v[..k].iter().sum();
+                let y = i as f64;
+                Rectangle::new([(x0, y + 0.2), (x0 + v[k], y + 0.8)], color.filled())
+            })
+            .collect();
+        chart
+            .draw_series(rects)
+            .map_err(e)?
+            .label(*phase)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(e)?;
+    root.present().map_err(e)
 }

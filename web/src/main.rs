@@ -65,6 +65,7 @@ fn app() -> Html {
     let canvas = use_node_ref();
     let tasks_canvas = use_node_ref();
     let requests_canvas = use_node_ref();
+    let startup_canvas = use_node_ref();
     let text_ref = use_node_ref();
     let seed_ref = use_node_ref();
 
@@ -81,14 +82,17 @@ fn app() -> Html {
     };
 
     let on_run = {
-        let (choice, outcome, canvas, tasks_canvas, requests_canvas, text_ref, seed_ref) = (
+        let (choice, outcome, text_ref, seed_ref) = (
             choice.clone(),
             outcome.clone(),
+            text_ref.clone(),
+            seed_ref.clone(),
+        );
+        let (canvas, tasks_canvas, requests_canvas, startup_canvas) = (
             canvas.clone(),
             tasks_canvas.clone(),
             requests_canvas.clone(),
-            text_ref.clone(),
-            seed_ref.clone(),
+            startup_canvas.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let source = text_ref
@@ -145,6 +149,11 @@ fn app() -> Html {
                     requests_canvas
                         .cast::<HtmlCanvasElement>()
                         .map(|c| chart::draw_requests(c, &out.timeseries)),
+                )
+                .chain(
+                    startup_canvas
+                        .cast::<HtmlCanvasElement>()
+                        .map(|c| chart::draw_startup(c, &out.summary)),
                 )
                 .collect::<Result<Vec<()>, String>>();
             if let Err(e) = drawn {
@@ -208,6 +217,7 @@ fn app() -> Html {
                     <canvas id="chart" ref={canvas} width="540" height="340"></canvas>
                     <canvas id="tasks-chart" ref={tasks_canvas} width="540" height="340"></canvas>
                     <canvas id="requests-chart" ref={requests_canvas} width="540" height="340"></canvas>
+                    <canvas id="startup-chart" ref={startup_canvas} width="540" height="340"></canvas>
                 </div>
                 { render_outcome(&outcome) }
             </section>
