@@ -844,3 +844,94 @@ fn an_awsvpc_task_on_ec2_waits_for_its_eni_before_pulling() {
     let attach = secs(t.placed_at) - t.created_at.as_secs_f64();
     assert!((3.0..=7.0).contains(&attach), "{attach}");
 }
+
+#[test]
+fn failed_starts_are_retried_in_rounds_that_back_off_to_fifteen_minutes() {
+    // 20 tasks whose image is in a private registry the agent has no credentials for: each
+    // round of 20 fails, and the next round comes 10 s, 20 s, 40 s, … up to 15 min later — one
+    // round at a time, not one chain per failed task.
+    let c = r#"{ name = "w", image = "registry.example.com/team/app:1", cpu = 64, memory = 64 }"#;
+    let out = Sc {
+        duration: "2h",
+        hosts: 2,
+        container: c,
+        desired: 20,
+        rest: "private_registries = [\"registry.example.com\"]\n",
+        ..Default::default()
+    }
+    .run();
+    let delays: Vec<&str> = out
+        .log
+        .entries
+        .iter()
+        .filter_map(|e| e.message.split("the service retries in ").nth(1))
+        .collect();
+    assert_eq!(
+        delays,
+        [
+            "10s", "20s", "40s", "80s", "160s", "320s", "640s", "15m", "15m", "15m", "15m", "15m",
+            "15m", "15m"
+        ]
+    );
+    assert_eq!(out.summary.services["app"].tasks.failed, 20 * 14);
+}
+
+#[test]
+fn spot_notices_hit_registered_instances_one_each() {
+    // Two notices 30 s apart: each takes a different instance. A notice before any instance has
+    // registered finds none.
+    let out = Sc {
+        hosts: 2,
+        group: "spot_interruptions = [\"10s\", \"5m\", \"5m30s\"]",
+        desired: 2,
+        rest: "",
+        ..Default::default()
+    }
+    .run();
+    let notices: Vec<&str> = out
+        .log
+        .entries
+        .iter()
+        .filter(|e| e.kind == "spot_notice")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(
+        notices[0].contains("no registered instance left"),
+        "{notices:?}"
+    );
+    assert!(
+        notices[1].starts_with("instance i-01") && notices[2].starts_with("instance i-02"),
+        "{notices:?}"
+    );
+    assert_eq!(out.summary.cluster.instances_end, 0);
+    assert_eq!(
+        out.summary.services["app"]
+            .pending_reasons
+            .get("NO_ACTIVE_INSTANCES"),
+        Some(&2)
+    );
+}
+
+#[test]
+fn a_refused_image_fails_the_task_before_any_other_pull_starts() {
+    // The first image is public and tiny, the second from a private registry without
+    // credentials: the task must never run.
+    let c = r#"{ name = "a", image = "tiny:1", cpu = 64, memory = 64 }, { name = "b", image = "registry.example.com/app:1", cpu = 64, memory = 64 }"#;
+    let rest = "private_registries = [\"registry.example.com\"]\n[[images]]\nimage = \"tiny:1\"\nsize_mib = 1\n[model]\ncontainer_start = { dist = \"constant\", value = \"100ms\" }\n";
+    let sim = run_checked(
+        &Sc {
+            container: c,
+            rest,
+            ..Default::default()
+        }
+        .parse(),
+        None,
+    );
+    assert!(sim
+        .tasks()
+        .iter()
+        .all(|t| t.running_at.is_none() && t.pull_done_at.is_none()));
+    let out = sim.finish();
+    assert_eq!(out.summary.services["app"].tasks.started, 0);
+    assert_eq!(out.summary.images.pulls, 0);
+}

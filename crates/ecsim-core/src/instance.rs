@@ -41,6 +41,8 @@ pub struct Instance {
     pub launched_at: SimTime,
     pub registered_at: Option<SimTime>,
     pub terminated_at: Option<SimTime>,
+    /// When EC2 gave its Spot interruption notice.
+    pub noticed_at: Option<SimTime>,
     pub registered_cpu: CpuUnits,
     pub registered_memory: MiB,
     pub reserved_cpu: CpuUnits,
@@ -115,6 +117,7 @@ impl Instance {
             launched_at,
             registered_at: None,
             terminated_at: None,
+            noticed_at: None,
             reserved_cpu: CpuUnits(0),
             reserved_memory: MiB(0),
             enis_used: 0,

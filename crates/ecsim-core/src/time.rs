@@ -120,35 +120,46 @@ impl fmt::Display for SimDuration {
 }
 
 /// Parses a duration as a scenario writes it: `"90s"`, `"1.5s"`, `"250ms"`, `"30m"`, `"2h"`, `"1d"`,
-/// `"500us"`, `"10ns"`, or a bare number of seconds.
+/// `"500us"`, `"10ns"`, compounds such as `"1h30m"` or `"5m30s"`, or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty duration; write e.g. \"30s\", \"10m\" or \"250ms\"".into());
     }
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let unit = unit.trim();
-    let scale_ns: f64 = match unit {
-        "" | "s" | "sec" | "secs" => 1e9,
-        "ms" => 1e6,
-        "us" | "µs" => 1e3,
-        "ns" => 1.0,
-        "m" | "min" | "mins" => 60e9,
-        "h" | "hr" | "hours" => 3600e9,
-        "d" | "days" => 86400e9,
-        other => {
-            return Err(format!(
-                "unknown unit {other:?} in duration {text:?}; use ns, us, ms, s, m, h or d"
-            ))
-        }
-    };
-    let value: f64 = num.parse().map_err(|_| {
-        format!("{text:?} is not a duration; write e.g. \"30s\", \"10m\" or \"250ms\"")
-    })?;
-    let ns = value * scale_ns;
+    let not_a_duration =
+        || format!("{text:?} is not a duration; write e.g. \"30s\", \"10m\" or \"250ms\"");
+    let mut rest = t;
+    let mut ns = 0.0;
+    while !rest.is_empty() {
+        let split = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (num, after) = rest.split_at(split);
+        let unit_len = after
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(after.len());
+        let (unit, next) = after.split_at(unit_len);
+        let unit = unit.trim();
+        let scale_ns: f64 = match unit {
+            "" if next.is_empty() && rest.len() == t.len() => 1e9,
+            "s" | "sec" | "secs" => 1e9,
+            "ms" => 1e6,
+            "us" | "µs" => 1e3,
+            "ns" => 1.0,
+            "m" | "min" | "mins" => 60e9,
+            "h" | "hr" | "hours" => 3600e9,
+            "d" | "days" => 86400e9,
+            "" => return Err(not_a_duration()),
+            other => {
+                return Err(format!(
+                    "unknown unit {other:?} in duration {text:?}; use ns, us, ms, s, m, h or d"
+                ))
+            }
+        };
+        let value: f64 = num.parse().map_err(|_| not_a_duration())?;
+        ns += value * scale_ns;
+        rest = next.trim_start();
+    }
     if !ns.is_finite() || !(0.0..=1e19).contains(&ns) {
         return Err(format!("duration {text:?} is out of range"));
     }
@@ -200,6 +211,17 @@ mod tests {
         assert!(parse_duration("12 parsecs").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("-3s").is_err());
+        assert_eq!(
+            parse_duration("5m30s").unwrap(),
+            SimDuration::from_secs(330)
+        );
+        assert_eq!(
+            parse_duration("1h 30m").unwrap(),
+            SimDuration::from_secs(5400)
+        );
+        assert!(parse_duration("5m30").is_err(), "a bare number only alone");
+        assert!(parse_duration("s").is_err());
+        assert!(parse_duration("1h-5m").is_err());
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl Simulation {
         task.net = Some(net);
         task.placed_at = Some(self.now);
         task.billed_from = Some(self.now);
-        self.fargate_live.push(t);
+        self.fargate_live.insert(t);
         if task.capacity == Capacity::FargateSpot {
             let rate = self.sc.spec.model.fargate.spot_interruptions_per_hour;
             if rate > 0.0 {
@@ -106,9 +106,12 @@ impl Simulation {
 
     /// A Fargate task stopped at `now`: its bill is final.
     pub(super) fn fargate_stopped(&mut self, t: TaskId) {
-        if let Some(i) = self.fargate_live.iter().position(|&x| x == t) {
-            self.fargate_live.swap_remove(i);
+        if self.fargate_live.remove(&t) {
             self.fargate_cost_closed += self.fargate_task_cost(t, self.now);
+            // Its host is gone, and with it any download still running there.
+            if let Some(net) = self.tasks[t.index()].net {
+                self.nets[net as usize].drop_downloads();
+            }
         }
     }
 

@@ -197,7 +197,11 @@ struct ServiceState {
     /// Created (at its `startAt`): before, actions only change `desired`.
     active: bool,
     /// Tasks that failed to start since the last one reached RUNNING (for retry throttling).
-    consecutive_failures: u32,
+    failed_rounds: u32,
+    /// A retry after failed starts is planned.
+    retry_pending: bool,
+    /// Its tasks not yet stopping (placed, waiting, starting or running), oldest first.
+    live: Vec<TaskId>,
     /// Failed starts by error (`CannotPullContainerError`).
     failed_reasons: std::collections::BTreeMap<String, u32>,
     stopped: u32,
@@ -250,7 +254,7 @@ pub struct Simulation {
     pull_stats: pulls::PullStats,
     fargate_bucket: crate::fargate::TokenBucket,
     /// Fargate tasks being billed, and the final bills of those that stopped.
-    fargate_live: Vec<TaskId>,
+    fargate_live: std::collections::BTreeSet<TaskId>,
     fargate_cost_closed: f64,
 }
 
@@ -294,7 +298,9 @@ impl Simulation {
             .map(|s| ServiceState {
                 desired: s.desired,
                 active: false,
-                consecutive_failures: 0,
+                failed_rounds: 0,
+                retry_pending: false,
+                live: Vec::new(),
                 failed_reasons: Default::default(),
                 stopped: 0,
                 waiting: Vec::new(),
@@ -403,7 +409,7 @@ impl Simulation {
             pull_rng: Stream::new(seed, "pulls"),
             pull_stats: Default::default(),
             fargate_bucket,
-            fargate_live: Vec::new(),
+            fargate_live: Default::default(),
             fargate_cost_closed: 0.0,
             sc,
         }
@@ -540,7 +546,10 @@ impl Simulation {
                     self.spot_interruption(task);
                 }
             }
-            Event::ServiceRetry { service } => self.service_retry(service),
+            Event::ServiceRetry { service } => {
+                self.services[service.index()].retry_pending = false;
+                self.service_retry(service);
+            }
             Event::DrainDone { task, generation } => {
                 let t = &self.tasks[task.index()];
                 if t.generation == generation && t.state == TaskState::Deactivating {
@@ -608,6 +617,11 @@ impl Simulation {
     }
 
     fn move_task(&mut self, t: TaskId, next: TaskState) {
+        let before = self.tasks[t.index()].state;
+        if before < TaskState::Deactivating && next >= TaskState::Deactivating {
+            let si = self.tasks[t.index()].service.index();
+            self.services[si].live.retain(|&x| x != t);
+        }
         if let Err(e) = self.tasks[t.index()].move_to(next) {
             self.violation.get_or_insert(e.to_string());
         }

@@ -43,8 +43,8 @@ pub(super) struct Net {
     generation: u32,
     /// Pulls in flight, by image: a second task of the image joins the first's pull.
     inflight: Vec<(ImageId, u32)>,
-    /// ECR auth tokens held, by role, with their expiry.
-    tokens: Vec<(Option<String>, SimTime)>,
+    /// ECR auth tokens held, by role: when the token arrives and when it expires.
+    tokens: Vec<(Option<String>, SimTime, SimTime)>,
 }
 
 impl Net {
@@ -59,6 +59,13 @@ impl Net {
             inflight: Vec::new(),
             tokens: Vec::new(),
         }
+    }
+
+    /// Its host is gone: downloads stop, and the planned tick is void.
+    pub(super) fn drop_downloads(&mut self) {
+        self.downloads.clear();
+        self.inflight.clear();
+        self.generation = self.generation.wrapping_add(1);
     }
 
     fn rate(&self) -> f64 {
@@ -96,6 +103,8 @@ pub(super) struct Pull {
     dependents: Vec<u32>,
     started: SimTime,
     manifest_at: SimTime,
+    /// When the last pull it waited on finished (its shared layers extracted).
+    deps_done_at: SimTime,
     /// When each of `own` finished downloading.
     downloaded: Vec<(LayerId, SimTime)>,
     /// Its extraction is planned: it ends once.
@@ -137,40 +146,37 @@ impl Simulation {
         let generation = self.tasks[t.index()].generation;
         self.tasks[t.index()].pulls_left = 0;
         let images = self.sc.taskdef_images[tdi].clone();
+        // A refusal for any image fails the task before any of its pulls begins.
+        if let Some(reason) = images.iter().find_map(|&im| self.pull_denied(t, im)) {
+            // The registry refuses the request: the pull fails at once (an assumption: one
+            // second for the round trip; the agent does not retry an authorisation error).
+            self.tasks[t.index()].stopped_reason = Some(reason);
+            self.queue.push(
+                self.now + SimDuration::from_secs(1),
+                Event::StartFailed {
+                    task: t,
+                    generation,
+                },
+            );
+            return;
+        }
         for (k, &im) in images.iter().enumerate() {
             if images[..k].contains(&im) {
                 continue;
             }
-            if let Some(reason) = self.pull_denied(t, im) {
-                // The registry refuses the request: the pull fails at once (an assumption: one
-                // second for the round trip; the agent does not retry an authorisation error).
-                self.tasks[t.index()].stopped_reason = Some(reason);
-                self.tasks[t.index()].pulls_left = 0;
-                self.queue.push(
-                    self.now + SimDuration::from_secs(1),
-                    Event::StartFailed {
-                        task: t,
-                        generation,
-                    },
-                );
-                return;
-            }
             let n = &mut self.nets[net as usize];
             if !n.cache.needs_pull(behavior, im) {
                 self.pull_stats.cache_hits += 1;
-                let msg = format!(
-                    "{} is cached on {}: no pull (ECS_IMAGE_PULL_BEHAVIOR={})",
-                    self.sc.images.image(im).reference,
-                    self.net_name(net),
-                    behavior.name()
-                );
-                self.push_log(
-                    "image_cached",
-                    None,
-                    Some(t),
-                    self.tasks[t.index()].host,
-                    msg,
-                );
+                if self.log.has_room() {
+                    let msg = format!(
+                        "{} is cached on {}: no pull (ECS_IMAGE_PULL_BEHAVIOR={})",
+                        self.sc.images.image(im).reference,
+                        self.net_name(net),
+                        behavior.name()
+                    );
+                    let host = self.tasks[t.index()].host;
+                    self.push_log("image_cached", None, Some(t), host, msg);
+                }
                 continue;
             }
             self.tasks[t.index()].pulls_left += 1;
@@ -198,6 +204,7 @@ impl Simulation {
                 dependents: Vec::new(),
                 started: self.now,
                 manifest_at: self.now,
+                deps_done_at: SimTime::ZERO,
                 downloaded: Vec::new(),
                 extracting: false,
                 attempts: 0,
@@ -283,19 +290,27 @@ impl Simulation {
     fn ecr_token(&mut self, net: u32, t: TaskId) -> SimDuration {
         let role = self.puller_role(t);
         let now = self.now;
-        let n = &mut self.nets[net as usize];
-        match n.tokens.iter_mut().find(|(r, _)| *r == role) {
-            Some((_, expiry)) if *expiry > now => return SimDuration::ZERO,
-            Some((_, expiry)) => *expiry = now + ECR_TOKEN_LIFETIME,
-            None => n.tokens.push((role.clone(), now + ECR_TOKEN_LIFETIME)),
+        if let Some((_, ready, expiry)) = self.nets[net as usize]
+            .tokens
+            .iter()
+            .find(|(r, _, _)| *r == role)
+        {
+            if *expiry > now {
+                // Held, or on its way for an earlier pull.
+                return ready.since(now);
+            }
         }
-        self.pull_stats.auth_tokens += 1;
         let d = self
             .sc
             .spec
             .model
             .auth_token_fetch
             .sample(&mut self.pull_rng);
+        let n = &mut self.nets[net as usize];
+        n.tokens.retain(|(r, _, _)| *r != role);
+        n.tokens
+            .push((role.clone(), now + d, now + d + ECR_TOKEN_LIFETIME));
+        self.pull_stats.auth_tokens += 1;
         if self.log.has_room() {
             let who = role.as_deref().unwrap_or("(no role)");
             let msg = format!(
@@ -312,6 +327,16 @@ impl Simulation {
     pub(super) fn manifest_fetched(&mut self, p: u32) {
         let im = self.pulls[p as usize].image;
         let net = self.pulls[p as usize].net;
+        // Every task that wanted it has stopped: the agent drops the pull before fetching
+        // layers (no other pull waits on it yet).
+        let wanted = self.pulls[p as usize]
+            .tasks
+            .iter()
+            .any(|&(t, g)| self.tasks[t.index()].generation == g);
+        if !wanted {
+            self.nets[net as usize].inflight.retain(|&(_, q)| q != p);
+            return;
+        }
         let reg = self.sc.images.image(im).registry.clone();
         if self
             .sc
@@ -497,7 +522,8 @@ impl Simulation {
             return;
         }
         let rate = self.sc.spec.model.extract_mb_per_s;
-        let mut t = pull.manifest_at;
+        // Its own layers go on top of the shared ones other pulls extract.
+        let mut t = pull.manifest_at.max(pull.deps_done_at);
         for &l in &pull.own {
             let got = pull
                 .downloaded
@@ -539,7 +565,9 @@ impl Simulation {
         }
         let dependents = std::mem::take(&mut self.pulls[p as usize].dependents);
         for d in dependents {
-            self.pulls[d as usize].deps -= 1;
+            let dep = &mut self.pulls[d as usize];
+            dep.deps -= 1;
+            dep.deps_done_at = self.now;
             self.maybe_extract(d);
         }
         let waiting = std::mem::take(&mut self.pulls[p as usize].tasks);
@@ -612,12 +640,20 @@ impl Simulation {
         }
     }
 
-    /// The agent's periodic image cleanup on an instance.
+    /// The agent's periodic image cleanup on an instance. Pulls and deletes exclude each other
+    /// (ecs-facts §3 "Concurrent pulls"): a cycle that finds a pull in flight is skipped.
     pub(super) fn image_cleanup(&mut self, host: u32) {
         let settings = self.instances[host as usize].agent.image_cleanup;
-        let removed = self.nets[host as usize]
-            .cache
-            .cleanup(&self.sc.images, &settings, self.now);
+        if self.instances[host as usize].state == crate::instance::InstanceState::Terminated {
+            return;
+        }
+        let removed = if self.nets[host as usize].inflight.is_empty() {
+            self.nets[host as usize]
+                .cache
+                .cleanup(&self.sc.images, &settings, self.now)
+        } else {
+            Vec::new()
+        };
         if !removed.is_empty() {
             self.pull_stats.images_cleaned += removed.len() as u64;
             let names: Vec<&str> = removed

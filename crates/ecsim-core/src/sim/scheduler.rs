@@ -23,13 +23,10 @@ impl Simulation {
         let mut live: Vec<u32> = shares
             .iter()
             .map(|sh| {
-                self.tasks
+                self.services[s.index()]
+                    .live
                     .iter()
-                    .filter(|t| {
-                        t.service == s
-                            && t.capacity == sh.capacity
-                            && t.state < TaskState::Deactivating
-                    })
+                    .filter(|t| self.tasks[t.index()].capacity == sh.capacity)
                     .count() as u32
             })
             .collect();
@@ -92,6 +89,7 @@ impl Simulation {
                 .0;
             let load = self.new_task_load(s.index(), cpu);
             self.loads.push(load);
+            self.services[s.index()].live.push(id);
             if capacity.is_fargate() {
                 self.fargate_launch(id);
             } else {
@@ -141,12 +139,7 @@ impl Simulation {
     /// Brings the service's live tasks (placed or waiting, not stopping) to its desired count.
     fn reconcile(&mut self, s: ServiceId) {
         let desired = self.services[s.index()].desired;
-        let live: Vec<TaskId> = self
-            .tasks
-            .iter()
-            .filter(|t| t.service == s && t.state < TaskState::Deactivating)
-            .map(|t| t.id)
-            .collect();
+        let live = self.services[s.index()].live.clone();
         let n = live.len() as u32;
         if n < desired {
             self.create_tasks(s, desired - n);
@@ -273,9 +266,10 @@ impl Simulation {
     }
 
     /// The task could not start (stop code `TaskFailedToStart`): it stops, gives back what it
-    /// held, and the service replaces it after a delay that grows with consecutive failures
-    /// (ecs-facts §1 "Service retry throttling": incrementally longer, up to 15 minutes; the
-    /// steps are an assumption: 10 s, doubling).
+    /// held, and the service replaces it after a delay that grows with each round of failed
+    /// starts (ecs-facts §1 "Service retry throttling": incrementally longer, up to 15 minutes;
+    /// the steps are an assumption: 10 s, doubling). Failures while a retry is already planned
+    /// wait for that one: one retry round per service at a time.
     pub(super) fn task_failed_to_start(&mut self, t: TaskId) {
         self.tasks[t.index()].stop_code = Some("TaskFailedToStart");
         let si = self.tasks[t.index()].service.index();
@@ -285,27 +279,37 @@ impl Simulation {
         self.fargate_stopped(t);
         let st = &mut self.services[si];
         st.failed += 1;
-        st.consecutive_failures += 1;
+        let plan = !st.retry_pending;
+        if plan {
+            st.retry_pending = true;
+            st.failed_rounds += 1;
+        }
         let reason = self.tasks[t.index()]
             .stopped_reason
             .clone()
             .unwrap_or_default();
         let code = reason.split(':').next().unwrap_or("").to_string();
         *self.services[si].failed_reasons.entry(code).or_insert(0) += 1;
-        let k = self.services[si].consecutive_failures.min(8);
+        let k = self.services[si].failed_rounds.clamp(1, 8);
         let delay = SimDuration::from_secs((10u64 << (k - 1)).min(900));
-        self.queue.push(
-            self.now + delay,
-            Event::ServiceRetry {
-                service: ServiceId(si as u32),
-            },
-        );
+        if plan {
+            self.queue.push(
+                self.now + delay,
+                Event::ServiceRetry {
+                    service: ServiceId(si as u32),
+                },
+            );
+        }
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
         let host = self.tasks[t.index()].host;
-        let msg = format!(
-            "task {name} STOPPED (TaskFailedToStart): {reason}; the service retries in {delay}"
-        );
+        let msg = if plan {
+            format!(
+                "task {name} STOPPED (TaskFailedToStart): {reason}; the service retries in {delay}"
+            )
+        } else {
+            format!("task {name} STOPPED (TaskFailedToStart): {reason}; the service's next retry is already planned")
+        };
         self.push_log("task_failed", Some(svc), Some(t), host, msg);
     }
 
@@ -586,7 +590,7 @@ impl Simulation {
         let st = &mut self.services[si];
         st.started += 1;
         st.running += 1;
-        st.consecutive_failures = 0;
+        st.failed_rounds = 0;
         if st.steady_at.is_none() && st.running >= st.desired {
             st.steady_at = Some(self.now);
         }

@@ -21,25 +21,24 @@ const NOTICE: SimDuration = SimDuration::from_secs(120);
 const AGENT_POLL: SimDuration = SimDuration::from_secs(1);
 
 impl Simulation {
-    /// The group's next Spot instance gets its notice.
+    /// The group's next registered Spot instance without a notice gets one.
     pub(super) fn spot_notice(&mut self, group: usize, index: u32) {
         let Some(host) = self
             .instances
             .iter()
             .find(|i| {
-                i.group == group
-                    && matches!(i.state, InstanceState::Active | InstanceState::Pending)
-                    && i.terminated_at.is_none()
+                i.group == group && i.state == InstanceState::Active && i.noticed_at.is_none()
             })
             .map(|i| i.id)
         else {
             let msg = format!(
-                "spot interruption {index} of group {}: no running instance left to interrupt",
+                "spot interruption {index} of group {}: no registered instance left to interrupt",
                 self.sc.groups[group].name
             );
             self.push_log("spot_notice", None, None, None, msg);
             return;
         };
+        self.instances[host.index()].noticed_at = Some(self.now);
         let draining = self.instances[host.index()]
             .agent
             .enable_spot_instance_draining;
