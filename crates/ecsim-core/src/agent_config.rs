@@ -330,6 +330,54 @@ mod tests {
     }
 
     #[test]
+    fn cleanup_and_timeout_keys_have_the_agents_minimums() {
+        let c = AgentConfig::parse(
+            "ECS_IMAGE_CLEANUP_INTERVAL=15m\nECS_IMAGE_MINIMUM_CLEANUP_AGE=2h\nECS_NUM_IMAGES_DELETE_PER_CYCLE=2\nECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=1h\nECS_DISABLE_IMAGE_CLEANUP=true\nECS_CONTAINER_START_TIMEOUT=1m",
+        )
+        .unwrap();
+        let s = c.image_cleanup;
+        assert!(s.disabled);
+        assert_eq!(s.interval, SimDuration::from_secs(900));
+        assert_eq!(s.minimum_age, SimDuration::from_secs(7200));
+        assert_eq!(s.per_cycle, 2);
+        assert_eq!(s.task_cleanup_wait, SimDuration::from_secs(3600));
+        assert_eq!(c.container_start_timeout, SimDuration::from_secs(60));
+        for bad in [
+            "ECS_IMAGE_CLEANUP_INTERVAL=5m",
+            "ECS_NUM_IMAGES_DELETE_PER_CYCLE=0",
+            "ECS_CONTAINER_START_TIMEOUT=30s",
+        ] {
+            let e = AgentConfig::parse(bad).unwrap_err();
+            assert!(
+                e.message.contains("minimum") || e.message.contains("at least"),
+                "{e}"
+            );
+        }
+        // Under a second, the task cleanup wait is ignored (the default stays).
+        let c = AgentConfig::parse("ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=500ms").unwrap();
+        assert_eq!(
+            c.image_cleanup.task_cleanup_wait,
+            SimDuration::from_secs(3 * 3600)
+        );
+    }
+
+    #[test]
+    fn the_bare_agent_defaults_differ_from_the_amis() {
+        let ami = AgentConfig::parse("").unwrap();
+        let bare = AgentConfig::parse_with("", AgentDefaults::Agent).unwrap();
+        assert!(ami.enable_task_iam_role && ami.enable_task_eni);
+        assert!(!bare.enable_task_iam_role && !bare.enable_task_eni);
+        assert!(ami
+            .available_logging_drivers
+            .contains(&"awslogs".to_string()));
+        assert_eq!(bare.available_logging_drivers, ["json-file", "none"]);
+        // A setting overrides either.
+        let bare =
+            AgentConfig::parse_with("ECS_ENABLE_TASK_IAM_ROLE=true", AgentDefaults::Agent).unwrap();
+        assert!(bare.enable_task_iam_role);
+    }
+
+    #[test]
     fn bad_lines_name_the_line_and_key() {
         let e = AgentConfig::parse("ECS_CLUSTER=a\nECS_RESERVED_MEMORY=lots\n").unwrap_err();
         assert_eq!(e.line, 2);

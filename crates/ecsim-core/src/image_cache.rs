@@ -293,4 +293,42 @@ mod tests {
         assert_eq!(h.layer(c.image(a).layers[1]), LayerState::Absent);
         assert!(h.needs_pull(PullBehavior::Once, a), "cleaned: pulled again");
     }
+
+    #[test]
+    fn cleanup_respects_the_minimum_age_and_the_per_cycle_limit() {
+        let c = catalog();
+        let (a, b) = (c.id("a").unwrap(), c.id("b").unwrap());
+        let fresh = || {
+            let mut h = ImageCache::new(&c);
+            for i in [a, b] {
+                for &l in &c.image(i).layers {
+                    h.set_layer(l, LayerState::Present);
+                }
+                h.pulled(i, at(0));
+            }
+            h
+        };
+        let idle = at(4 * 3600);
+        // ECS_IMAGE_MINIMUM_CLEANUP_AGE=5h: both images are too young.
+        let young = CleanupSettings {
+            minimum_age: SimDuration::from_secs(5 * 3600),
+            ..Default::default()
+        };
+        assert!(fresh().cleanup(&c, &young, idle).is_empty());
+        // ECS_NUM_IMAGES_DELETE_PER_CYCLE=1: one image a cycle.
+        let one = CleanupSettings {
+            per_cycle: 1,
+            ..Default::default()
+        };
+        let mut h = fresh();
+        assert_eq!(h.cleanup(&c, &one, idle).len(), 1);
+        assert_eq!(h.cleanup(&c, &one, idle).len(), 1);
+        assert!(h.cleanup(&c, &one, idle).is_empty());
+        // Baked-in images are not the agent's to clean.
+        let mut baked = ImageCache::new(&c);
+        baked.preload(&c, a);
+        assert!(baked
+            .cleanup(&c, &CleanupSettings::default(), idle)
+            .is_empty());
+    }
 }
