@@ -84,8 +84,10 @@ await check('the page loads on the default scenario', async () => {
 });
 
 await check('Run draws the reservation chart and shows the running tasks', async () => {
+  const t0 = Date.now();
   await page.click('#run');
   await page.waitForSelector('#summary[data-running-tasks]', { timeout: 30000 });
+  console.log(`     Run to charts and summary: ${Date.now() - t0} ms (default scenario, in the worker)`);
   const running = await page.$eval('#summary', (s) => s.dataset.runningTasks);
   assert(running === '8', `running tasks ${running}`);
   const report = await page.$eval('#report', (p) => p.textContent);
@@ -103,15 +105,67 @@ await check('Run draws the reservation chart and shows the running tasks', async
 });
 
 await check('the same seed gives the same trace hash as before; another seed another', async () => {
-  const hash = () => page.$eval('#report', (p) => p.textContent.match(/trace_hash ([0-9a-f]{16})/)[1]);
+  const hash = () => page.$eval('#summary', (s) => s.dataset.traceHash);
   const first = await hash();
-  await page.fill('#seed', '1');
+  assert(/^[0-9a-f]{16}$/.test(first || ''), `no trace hash: ${first}`);
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(report.includes(`trace_hash ${first}`), 'the report and the page disagree on the hash');
+  const ranWith = async (seed) => {
+    const before = await page.$eval('#summary', (s) => s.dataset.run);
+    await page.fill('#seed', seed);
+    await page.click('#run');
+    // Each finished run has a new number.
+    await page.waitForFunction((b) => {
+      const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
+      return r !== undefined && r !== b;
+    }, before);
+    return hash();
+  };
+  assert((await ranWith('1')) === first, 'seed 1 gave another hash');
+  assert((await ranWith('2')) !== first, 'seed 2 gave the same hash');
+});
+
+await check('a long run streams progress, and Pause, Resume and Stop are handled while it runs', async () => {
+  await page.fill('#seed', '');
+  await page.$eval('#editor', (d) => { d.open = true; });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  await page.fill('#scenario-text', text.replace('duration = "10m"', 'duration = "24h"'));
+  const clickedAt = Date.now();
   await page.click('#run');
-  await page.waitForFunction((h) => document.getElementById('report')?.textContent.includes(h), first);
-  await page.fill('#seed', '2');
+  await page.waitForFunction(() => Number(document.getElementById('progress')?.value) > 600, null, { timeout: 30000 });
+  const value = () => page.$eval('#progress', (p) => Number(p.value));
+  // The main thread is free: the click on Pause is taken while the worker runs.
+  await page.click('#pause');
+  await page.waitForSelector('#progress-box[data-state="paused"]', { timeout: 5000 });
+  const pausedAt = await value();
+  await page.waitForTimeout(600);
+  assert((await value()) === pausedAt, 'the run went on while paused');
+  await page.click('#resume');
+  await page.waitForFunction((v) => Number(document.getElementById('progress')?.value) > v, pausedAt, { timeout: 10000 });
+  await page.click('#stop');
+  await page.waitForSelector('#progress-box[data-state="stopped"]', { timeout: 5000 });
+  const stoppedText = await page.$eval('#progress-box', (p) => p.textContent);
+  assert(/stopped at \d+ s simulated/.test(stoppedText), stoppedText);
+  assert(pausedAt < 86400, 'the run ended before Pause');
+  console.log(`     paused at ${pausedAt.toFixed(0)} s simulated, ${Date.now() - clickedAt} ms after Run`);
+  await page.screenshot({ path: path.join(outDir, 'long-run-stopped.png'), fullPage: true });
+  // Back to the built-in text for the next checks.
+  await page.fill('#scenario-text', text);
+});
+
+await check('a scenario named like HTML renders as text', async () => {
+  let dialogs = 0;
+  page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  const evil = '<img src=x onerror=alert(1)>';
+  await page.fill('#scenario-text', text.replace('name = "default"', `name = "${evil}"`));
   await page.click('#run');
-  await page.waitForFunction((h) => !document.getElementById('report')?.textContent.includes(h), first);
-  assert((await hash()) !== first, 'seed 2 gave the same hash');
+  await page.waitForSelector('#summary[data-trace-hash]', { timeout: 30000 });
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(report.includes(`scenario   ${evil}`), `the name is not shown as text: ${report.slice(0, 200)}`);
+  const imgs = await page.$$eval('img', (l) => l.length);
+  assert(imgs === 0 && dialogs === 0, `${imgs} img elements, ${dialogs} dialogs`);
+  await page.fill('#scenario-text', text);
 });
 
 await check('the lesson shows its objectives held', async () => {
@@ -142,7 +196,7 @@ await check('fargate-vs-ec2 shows both start-ups and both costs', async () => {
 });
 
 await check('a broken scenario shows an error naming the field', async () => {
-  await page.click('#editor > summary');
+  await page.$eval('#editor', (d) => { d.open = true; });
   const text = await page.$eval('#scenario-text', (t) => t.value);
   await page.fill('#scenario-text', text.replace('desiredCount = 8', 'desiredCount = -8'));
   await page.click('#run');

@@ -1,6 +1,6 @@
 //! Charts drawn with plotters on a <canvas>: lines over simulated time, and the start-up bars.
 
-use ecsim_core::metrics::{Summary, TimeSeries};
+use crate::view::ChartData;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -85,31 +85,27 @@ fn headroom(lines: &[Line]) -> f64 {
         * 1.15
 }
 
-fn points<T: Copy + Into<f64>>(ts: &TimeSeries, values: &[T]) -> Vec<(f64, f64)> {
-    ts.t_s
-        .iter()
-        .copied()
-        .zip(values.iter().map(|&v| v.into()))
-        .collect()
+fn points(c: &ChartData, values: &[f64]) -> Vec<(f64, f64)> {
+    c.t_s.iter().copied().zip(values.iter().copied()).collect()
 }
 
 /// Cluster CPU and memory reserved by tasks, and CPU used by requests, % of registered.
-pub fn draw_reservation(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), String> {
+pub fn draw_reservation(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
     let lines = vec![
         Line {
             name: "CPU reserved".into(),
             color: RGBColor(0xd6, 0x27, 0x28),
-            points: points(ts, &ts.cpu_reserved_pct),
+            points: points(c, &c.cpu_reserved_pct),
         },
         Line {
             name: "memory reserved".into(),
             color: RGBColor(0x1f, 0x77, 0xb4),
-            points: points(ts, &ts.mem_reserved_pct),
+            points: points(c, &c.mem_reserved_pct),
         },
         Line {
             name: "CPU used".into(),
             color: RGBColor(0xff, 0x7f, 0x0e),
-            points: points(ts, &ts.cpu_used_pct),
+            points: points(c, &c.cpu_used_pct),
         },
     ];
     draw_lines(
@@ -123,22 +119,21 @@ pub fn draw_reservation(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<()
 }
 
 /// Tasks in each lifecycle state that holds any during the run, and registered instances.
-pub fn draw_tasks(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), String> {
-    let mut lines: Vec<Line> = ts
+pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    let mut lines: Vec<Line> = c
         .tasks
         .iter()
-        .filter(|(_, v)| v.iter().any(|&n| n > 0))
         .zip(PALETTE.iter().cycle())
-        .map(|((name, v), &color)| Line {
-            name: name.to_string(),
+        .map(|(v, &color)| Line {
+            name: v.name.clone(),
             color,
-            points: points(ts, v),
+            points: points(c, &v.values),
         })
         .collect();
     lines.push(Line {
         name: "instances".into(),
         color: BLACK,
-        points: points(ts, &ts.instances_active),
+        points: points(c, &c.instances),
     });
     let y_max = headroom(&lines);
     draw_lines(
@@ -152,15 +147,15 @@ pub fn draw_tasks(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), Stri
 }
 
 /// Requests served per second by each service with traffic.
-pub fn draw_requests(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), String> {
-    let lines: Vec<Line> = ts
-        .services
+pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    let lines: Vec<Line> = c
+        .requests
         .iter()
         .zip(PALETTE.iter().cycle())
         .map(|(v, &color)| Line {
-            name: format!("{} req/s", v.name),
+            name: v.name.clone(),
             color,
-            points: points(ts, &v.requests_per_s),
+            points: points(c, &v.values),
         })
         .collect();
     let y_max = headroom(&lines);
@@ -176,7 +171,7 @@ pub fn draw_requests(canvas: HtmlCanvasElement, ts: &TimeSeries) -> Result<(), S
 
 /// Where each service's start-up went (means over its tasks that became healthy): one bar per
 /// service, split into provisioning, pull, start and health, in seconds.
-pub fn draw_startup(canvas: HtmlCanvasElement, s: &Summary) -> Result<(), String> {
+pub fn draw_startup(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context on the canvas")?;
     let root = backend.into_drawing_area();
     let e = |e: DrawingAreaErrorKind<_>| e.to_string();
@@ -188,18 +183,7 @@ pub fn draw_startup(canvas: HtmlCanvasElement, s: &Summary) -> Result<(), String
         RGBColor(0x1f, 0x77, 0xb4),
         RGBColor(0x2c, 0xa0, 0x2c),
     ];
-    let bars: Vec<(&str, [f64; 4])> = s
-        .services
-        .iter()
-        .map(|(name, v)| {
-            let b = &v.startup_breakdown_s;
-            let p = |x: Option<f64>| x.unwrap_or(0.0);
-            (
-                name.as_str(),
-                [p(b.provisioning), p(b.pull), p(b.start), p(b.health)],
-            )
-        })
-        .collect();
+    let bars: Vec<(&str, [f64; 4])> = c.startup.iter().map(|(n, v)| (n.as_str(), *v)).collect();
     let n = bars.len().max(1);
     let x_max = bars
         .iter()

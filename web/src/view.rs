@@ -1,0 +1,133 @@
+//! What a finished run shows on the page, built in the worker from `ecsim_core`'s outputs and sent
+//! to the page: the report text, the objectives, the event log, and the series the charts draw.
+//! Plain vectors and strings only (the worker codec is bincode: no untagged enums, no skipped
+//! fields).
+
+use ecsim_core::metrics::{Summary, TimeSeries};
+use ecsim_core::{RunOutput, Scenario};
+use serde::{Deserialize, Serialize};
+
+/// One objective after the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveView {
+    pub name: String,
+    pub held: bool,
+    pub detail: String,
+}
+
+/// A named series over the sample times.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+/// The series the charts draw.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChartData {
+    pub t_s: Vec<f64>,
+    pub cpu_reserved_pct: Vec<f64>,
+    pub mem_reserved_pct: Vec<f64>,
+    pub cpu_used_pct: Vec<f64>,
+    /// Tasks in each lifecycle state that held any during the run.
+    pub tasks: Vec<Series>,
+    pub instances: Vec<f64>,
+    /// Requests served per second, per service with traffic.
+    pub requests: Vec<Series>,
+    /// Mean start-up phases per service: provisioning, pull, start, health (s).
+    pub startup: Vec<(String, [f64; 4])>,
+}
+
+/// A finished run as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunView {
+    /// The worker's run number (each Run, from 1): tells one finished run from the next.
+    pub run: u32,
+    pub report: String,
+    pub trace_hash: String,
+    pub objectives: Vec<ObjectiveView>,
+    /// Tasks RUNNING at the end, over all services.
+    pub running: u32,
+    /// The first entries of the event log, formatted.
+    pub log: Vec<String>,
+    pub log_total: usize,
+    pub charts: ChartData,
+}
+
+impl RunView {
+    pub fn new(sc: &Scenario, out: &RunOutput, run: u32) -> RunView {
+        let s = &out.summary;
+        RunView {
+            run,
+            report: ecsim_core::report::text(sc, s),
+            trace_hash: s.trace_hash.clone(),
+            objectives: s
+                .objectives
+                .iter()
+                .map(|o| {
+                    let m = o
+                        .measured
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| "n/a".into());
+                    ObjectiveView {
+                        name: o.name.clone(),
+                        held: o.held,
+                        detail: format!("{} {} {} (measured {m})", o.metric, o.op, o.target),
+                    }
+                })
+                .collect(),
+            running: s.services.values().map(|v| v.tasks.running_end).sum(),
+            log: out
+                .log
+                .entries
+                .iter()
+                .take(500)
+                .map(|e| format!("{:>8.1} s  {}", e.t_s, e.message))
+                .collect(),
+            log_total: out.log.entries.len(),
+            charts: ChartData::new(&out.timeseries, s),
+        }
+    }
+}
+
+impl ChartData {
+    pub fn new(ts: &TimeSeries, s: &Summary) -> ChartData {
+        let f = |v: &[u32]| v.iter().map(|&x| x as f64).collect::<Vec<f64>>();
+        ChartData {
+            t_s: ts.t_s.clone(),
+            cpu_reserved_pct: ts.cpu_reserved_pct.clone(),
+            mem_reserved_pct: ts.mem_reserved_pct.clone(),
+            cpu_used_pct: ts.cpu_used_pct.clone(),
+            tasks: ts
+                .tasks
+                .iter()
+                .filter(|(_, v)| v.iter().any(|&n| n > 0))
+                .map(|(name, v)| Series {
+                    name: name.to_string(),
+                    values: f(v),
+                })
+                .collect(),
+            instances: f(&ts.instances_active),
+            requests: ts
+                .services
+                .iter()
+                .map(|v| Series {
+                    name: format!("{} req/s", v.name),
+                    values: v.requests_per_s.clone(),
+                })
+                .collect(),
+            startup: s
+                .services
+                .iter()
+                .map(|(name, v)| {
+                    let b = &v.startup_breakdown_s;
+                    let p = |x: Option<f64>| x.unwrap_or(0.0);
+                    (
+                        name.clone(),
+                        [p(b.provisioning), p(b.pull), p(b.start), p(b.health)],
+                    )
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The simulation worker: runs a scenario in slices of about 40 ms of wall time inside a Web
+//! Worker, so the page stays responsive; reports progress after each slice; pauses, resumes and
+//! stops between slices; sends the finished run as a `RunView`.
+//!
+//! Between slices it yields to the worker's event loop with a zero timeout (a macrotask): a
+//! message loop of microtasks would never let a Pause or Stop in (toolchain-worker.md, pitfall 6).
+
+use crate::view::RunView;
+use ecsim_core::{RunOptions, Scenario, Simulation};
+use gloo_worker::{HandlerId, Worker, WorkerScope};
+use serde::{Deserialize, Serialize};
+
+/// What the page asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Input {
+    /// Run a scenario's text (`file` names it in errors and picks TOML or JSON).
+    Run {
+        text: String,
+        file: String,
+        seed: Option<u64>,
+    },
+    Pause,
+    Resume,
+    Stop,
+    /// Validate a scenario's text without running it.
+    Check {
+        text: String,
+        file: String,
+    },
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Output {
+    /// The scenario is valid and the run began.
+    Started {
+        end_s: f64,
+    },
+    /// After each slice: simulated time reached, events processed.
+    Progress {
+        sim_s: f64,
+        end_s: f64,
+        events: u64,
+    },
+    Paused {
+        sim_s: f64,
+    },
+    Resumed,
+    Stopped {
+        sim_s: f64,
+    },
+    Done(Box<RunView>),
+    /// A scenario error (with file, line and field) or a failed run.
+    Failed(String),
+    /// The answer to `Check`: the scenario's description, or what is wrong with it.
+    Checked {
+        description: String,
+        error: Option<String>,
+    },
+}
+
+/// The worker's message to itself: run the next slice of run number `.0`.
+pub struct Step(u32);
+
+struct Job {
+    sim: Simulation,
+    to: HandlerId,
+    run: u32,
+}
+
+pub struct SimWorker {
+    job: Option<Job>,
+    paused: bool,
+    runs: u32,
+}
+
+/// Wall time per slice, ms: short enough for a Pause to be taken at once, long enough that the
+/// yield between slices (≥ 4 ms once timeouts nest) costs little.
+const SLICE_MS: f64 = 40.0;
+/// Events between clock reads within a slice.
+const CHUNK: u64 = 5_000;
+
+fn next_slice(scope: &WorkerScope<SimWorker>, run: u32) {
+    scope.send_future(async move {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        Step(run)
+    });
+}
+
+impl Worker for SimWorker {
+    type Message = Step;
+    type Input = Input;
+    type Output = Output;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        SimWorker {
+            job: None,
+            paused: false,
+            runs: 0,
+        }
+    }
+
+    fn update(&mut self, scope: &WorkerScope<Self>, Step(run): Step) {
+        if self.paused {
+            return;
+        }
+        let Some(job) = self.job.as_mut().filter(|j| j.run == run) else {
+            // A step of a run that was stopped or replaced.
+            return;
+        };
+        let start = js_sys::Date::now();
+        let more = loop {
+            match job.sim.advance(CHUNK) {
+                Ok(true) if js_sys::Date::now() - start < SLICE_MS => continue,
+                Ok(more) => break more,
+                Err(e) => {
+                    scope.respond(job.to, Output::Failed(format!("the run failed: {e}")));
+                    self.job = None;
+                    return;
+                }
+            }
+        };
+        let (sim_s, end_s) = (job.sim.now().as_secs_f64(), job.sim.end().as_secs_f64());
+        if more {
+            scope.respond(
+                job.to,
+                Output::Progress {
+                    sim_s,
+                    end_s,
+                    events: job.sim.events(),
+                },
+            );
+            next_slice(scope, run);
+            return;
+        }
+        if let Some(job) = self.job.take() {
+            let sc = job.sim.scenario().clone();
+            let out = job.sim.finish();
+            let view = RunView::new(&sc, &out, job.run);
+            scope.respond(job.to, Output::Done(Box::new(view)));
+        }
+    }
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: Input, id: HandlerId) {
+        match msg {
+            Input::Run { text, file, seed } => {
+                self.job = None;
+                self.paused = false;
+                let sc = match Scenario::parse(&text, &file) {
+                    Ok(sc) => sc,
+                    Err(e) => {
+                        scope.respond(id, Output::Failed(e.to_string()));
+                        return;
+                    }
+                };
+                self.runs += 1;
+                let sim = Simulation::new(
+                    &sc,
+                    &RunOptions {
+                        seed,
+                        ..Default::default()
+                    },
+                );
+                let end_s = sim.end().as_secs_f64();
+                self.job = Some(Job {
+                    sim,
+                    to: id,
+                    run: self.runs,
+                });
+                scope.respond(id, Output::Started { end_s });
+                next_slice(scope, self.runs);
+            }
+            Input::Pause => {
+                if let Some(job) = &self.job {
+                    self.paused = true;
+                    scope.respond(
+                        id,
+                        Output::Paused {
+                            sim_s: job.sim.now().as_secs_f64(),
+                        },
+                    );
+                }
+            }
+            Input::Resume => {
+                if let (true, Some(job)) = (self.paused, &self.job) {
+                    self.paused = false;
+                    scope.respond(id, Output::Resumed);
+                    next_slice(scope, job.run);
+                }
+            }
+            Input::Check { text, file } => {
+                let out = match Scenario::parse(&text, &file) {
+                    Ok(sc) => Output::Checked {
+                        description: sc.spec.description,
+                        error: None,
+                    },
+                    Err(e) => Output::Checked {
+                        description: String::new(),
+                        error: Some(e.to_string()),
+                    },
+                };
+                scope.respond(id, out);
+            }
+            Input::Stop => {
+                if let Some(job) = self.job.take() {
+                    self.paused = false;
+                    scope.respond(
+                        id,
+                        Output::Stopped {
+                            sim_s: job.sim.now().as_secs_f64(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The Web Worker binary: registers the simulation worker (`ecsim_web::worker`).
+
+use ecsim_web::worker::SimWorker;
+use gloo_worker::Registrable;
+
+fn main() {
+    SimWorker::registrar().register();
+}
