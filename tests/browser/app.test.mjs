@@ -125,6 +125,37 @@ await check('the same seed gives the same trace hash as before; another seed ano
   assert((await ranWith('2')) !== first, 'seed 2 gave the same hash');
 });
 
+await check('a share link reproduces the run in a fresh page; exports hold the same run', async () => {
+  await page.fill('#seed', '3');
+  const before = await page.$eval('#summary', (s) => s.dataset.run);
+  await page.click('#run');
+  await page.waitForFunction((b) => {
+    const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
+    return r !== undefined && r !== b;
+  }, before);
+  const hash = await page.$eval('#summary', (s) => s.dataset.traceHash);
+  const link = await page.$eval('#share', (a) => a.getAttribute('href'));
+  assert(link.startsWith('#') && link.includes('t='), `share link: ${link}`);
+  // The exported summary is this run's.
+  const summary = await page.$eval('#export-summary', (a) => fetch(a.href).then((r) => r.json()));
+  assert(summary.trace_hash === hash && summary.seed === 3, `exported summary: ${summary.trace_hash} seed ${summary.seed}`);
+  const csv = await page.$eval('#export-timeseries', (a) => fetch(a.href).then((r) => r.text()));
+  assert(csv.startsWith('t_s,instances_active'), `csv: ${csv.slice(0, 40)}`);
+  // The PNGs are encoded just after the result is shown.
+  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 4);
+  const pngs = await page.$$eval('.export-png', (l) => l.map((a) => a.href.slice(0, 22)));
+  assert(pngs.length === 4 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
+  // A fresh page opened on the link runs the same scenario and seed by itself.
+  const fresh = await browser.newPage();
+  await fresh.goto(base + link);
+  await fresh.waitForSelector('#summary[data-trace-hash]', { timeout: 30000 });
+  const again = await fresh.$eval('#summary', (s) => s.dataset.traceHash);
+  const seed = await fresh.$eval('#seed', (i) => i.value);
+  await fresh.screenshot({ path: path.join(outDir, 'shared-link.png'), fullPage: true });
+  await fresh.close();
+  assert(again === hash && seed === '3', `the link gave ${again} (seed ${seed}), the run ${hash}`);
+});
+
 await check('a long run streams progress, and Pause, Resume and Stop are handled while it runs', async () => {
   await page.fill('#seed', '');
   await page.$eval('#editor', (d) => { d.open = true; });

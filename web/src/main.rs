@@ -9,7 +9,11 @@ use ecsim_web::chart;
 use ecsim_web::view::RunView;
 use ecsim_web::worker::{Input, Output, SimWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
-use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use wasm_bindgen::JsValue;
+use web_sys::{
+    Blob, BlobPropertyBag, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement, Url,
+};
 use yew::prelude::*;
 
 /// The built-in scenarios the page offers, as (file, text).
@@ -60,7 +64,25 @@ enum Outcome {
     Stopped {
         sim_s: f64,
     },
-    Done(Box<RunView>),
+    Done(Box<RunView>, Exports),
+}
+
+/// Downloads of a finished run: a share link, the summary JSON, the time series CSV, each chart
+/// as PNG.
+#[derive(Clone, PartialEq, Default)]
+struct Exports {
+    share: String,
+    summary: Option<String>,
+    timeseries: Option<String>,
+}
+
+/// A `blob:` URL holding `body`, for a download link.
+fn blob_url(body: &str, mime: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(body));
+    let opts = BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
+    Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// The canvases the charts are drawn on.
@@ -83,7 +105,26 @@ impl Canvases {
         draw(&self.requests, chart::draw_requests)?;
         draw(&self.startup, chart::draw_startup)
     }
+
+    /// Each chart as a PNG data URL, with a file name.
+    fn pngs(&self) -> Vec<(String, String)> {
+        [
+            ("cpu-memory.png", &self.reservation),
+            ("tasks.png", &self.tasks),
+            ("requests.png", &self.requests),
+            ("startup.png", &self.startup),
+        ]
+        .into_iter()
+        .filter_map(|(name, r)| {
+            let url = r.cast::<HtmlCanvasElement>()?.to_data_url().ok()?;
+            Some((name.to_string(), url))
+        })
+        .collect()
+    }
 }
+
+/// The scenario text and file name of the run in progress (for its share link).
+type LastRun = std::rc::Rc<std::cell::RefCell<(String, String)>>;
 
 /// The scenario text's state as the worker last checked it.
 #[derive(Clone, PartialEq, Default)]
@@ -98,6 +139,8 @@ fn on_output(
     outcome: &UseStateHandle<Outcome>,
     checked: &UseStateHandle<Checked>,
     canvases: &Canvases,
+    last: &LastRun,
+    pngs: &UseStateHandle<Vec<(String, String)>>,
 ) {
     match out {
         Output::Checked { description, error } => checked.set(Checked { description, error }),
@@ -134,7 +177,22 @@ fn on_output(
         Output::Stopped { sim_s } => outcome.set(Outcome::Stopped { sim_s }),
         Output::Failed(e) => outcome.set(Outcome::Error(e)),
         Output::Done(view) => match canvases.draw(&view) {
-            Ok(()) => outcome.set(Outcome::Done(view)),
+            Ok(()) => {
+                let (text, file) = last.borrow().clone();
+                let exports = Exports {
+                    share: format!(
+                        "#{}",
+                        ecsim_core::share::encode(&text, &file, Some(view.seed))
+                    ),
+                    summary: blob_url(&view.summary_json, "application/json"),
+                    timeseries: blob_url(&view.timeseries_csv, "text/csv"),
+                };
+                outcome.set(Outcome::Done(view, exports));
+                // PNG encoding takes a while: after the result is on the screen.
+                pngs.set(Vec::new());
+                let (pngs, canvases) = (pngs.clone(), canvases.clone());
+                gloo_timers::callback::Timeout::new(0, move || pngs.set(canvases.pngs())).forget();
+            }
             Err(e) => outcome.set(Outcome::Error(format!("could not draw a chart: {e}"))),
         },
     }
@@ -144,8 +202,12 @@ fn on_output(
 fn app() -> Html {
     let choice = use_state(|| 0usize);
     let text = use_state(|| BUILTIN[0].1.to_string());
+    // The file name errors and the format go by: the picked scenario's, or a share link's.
+    let file = use_state(|| BUILTIN[0].0.to_string());
+    let last: LastRun = use_mut_ref(Default::default);
     let outcome = use_state(|| Outcome::None);
     let checked = use_state(Checked::default);
+    let pngs = use_state(Vec::<(String, String)>::new);
     let canvases = Canvases {
         reservation: use_node_ref(),
         tasks: use_node_ref(),
@@ -158,40 +220,88 @@ fn app() -> Html {
     let bridge = use_mut_ref(|| None::<WorkerBridge<SimWorker>>);
 
     let send = {
-        let (bridge, outcome, checked, canvases) = (
+        let (bridge, outcome, checked, canvases, last, pngs) = (
             bridge.clone(),
             outcome.clone(),
             checked.clone(),
             canvases.clone(),
+            last.clone(),
+            pngs.clone(),
         );
         move |input: Input| {
+            if let Input::Run { text, file, .. } = &input {
+                *last.borrow_mut() = (text.clone(), file.clone());
+            }
             let mut b = bridge.borrow_mut();
             let b = b.get_or_insert_with(|| {
-                let (outcome, checked, canvases) =
-                    (outcome.clone(), checked.clone(), canvases.clone());
+                let (outcome, checked, canvases, last, pngs) = (
+                    outcome.clone(),
+                    checked.clone(),
+                    canvases.clone(),
+                    last.clone(),
+                    pngs.clone(),
+                );
                 SimWorker::spawner()
-                    .callback(move |out| on_output(out, &outcome, &checked, &canvases))
+                    .callback(move |out| {
+                        on_output(out, &outcome, &checked, &canvases, &last, &pngs)
+                    })
                     .spawn("worker.js")
             });
             b.send(input);
         }
     };
+    // Opened from a share link: its scenario and seed, run at once.
+    {
+        let (send, text, file, seed_ref, outcome) = (
+            send.clone(),
+            text.clone(),
+            file.clone(),
+            seed_ref.clone(),
+            outcome.clone(),
+        );
+        use_effect_with((), move |_| {
+            let hash = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            if hash.contains("t=") {
+                match ecsim_core::share::decode(&hash) {
+                    Ok(shared) => {
+                        text.set(shared.text.clone());
+                        file.set(shared.file.clone());
+                        if let (Some(s), Some(input)) =
+                            (shared.seed, seed_ref.cast::<HtmlInputElement>())
+                        {
+                            input.set_value(&s.to_string());
+                        }
+                        send(Input::Run {
+                            text: shared.text,
+                            file: shared.file,
+                            seed: shared.seed,
+                        });
+                    }
+                    Err(e) => outcome.set(Outcome::Error(e.to_string())),
+                }
+            }
+        });
+    }
     // The worker starts with the page and checks the scenario shown (it also compiles its wasm
     // before the first Run).
     {
         let send = send.clone();
-        let (text, choice) = ((*text).clone(), *choice);
-        use_effect_with((text.clone(), choice), move |_| {
-            send(Input::Check {
-                text,
-                file: BUILTIN[choice].0.to_string(),
-            });
+        let (text, file) = ((*text).clone(), (*file).clone());
+        use_effect_with((text.clone(), file.clone()), move |_| {
+            send(Input::Check { text, file });
         });
     }
 
     let on_pick = {
-        let (choice, text, outcome, send) =
-            (choice.clone(), text.clone(), outcome.clone(), send.clone());
+        let (choice, text, file, outcome, send) = (
+            choice.clone(),
+            text.clone(),
+            file.clone(),
+            outcome.clone(),
+            send.clone(),
+        );
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
                 let i: usize = sel.value().parse().unwrap_or(0).min(BUILTIN.len() - 1);
@@ -200,14 +310,15 @@ fn app() -> Html {
                 }
                 choice.set(i);
                 text.set(BUILTIN[i].1.to_string());
+                file.set(BUILTIN[i].0.to_string());
                 outcome.set(Outcome::None);
             }
         })
     };
 
     let on_run = {
-        let (choice, outcome, text_ref, seed_ref, send) = (
-            choice.clone(),
+        let (file, outcome, text_ref, seed_ref, send) = (
+            file.clone(),
             outcome.clone(),
             text_ref.clone(),
             seed_ref.clone(),
@@ -236,7 +347,7 @@ fn app() -> Html {
             };
             send(Input::Run {
                 text: source,
-                file: BUILTIN[*choice].0.to_string(),
+                file: (*file).clone(),
                 seed,
             });
         })
@@ -281,7 +392,7 @@ fn app() -> Html {
                     <canvas id="requests-chart" ref={canvases.requests.clone()} width="540" height="340"></canvas>
                     <canvas id="startup-chart" ref={canvases.startup.clone()} width="540" height="340"></canvas>
                 </div>
-                { render_outcome(&outcome) }
+                { render_outcome(&outcome, &pngs) }
             </section>
             <details id="editor">
                 <summary>{ "Scenario text (edit, then Run)" }</summary>
@@ -311,7 +422,7 @@ fn render_progress(o: &Outcome) -> Html {
     }
 }
 
-fn render_outcome(o: &Outcome) -> Html {
+fn render_outcome(o: &Outcome, pngs: &[(String, String)]) -> Html {
     match o {
         Outcome::None | Outcome::Running { .. } | Outcome::Stopped { .. } => {
             html! { <div id="summary" class="empty">{ "Press Run to simulate the scenario." }</div> }
@@ -319,7 +430,7 @@ fn render_outcome(o: &Outcome) -> Html {
         Outcome::Error(e) => {
             html! { <div id="summary" class="error"><pre id="error">{ e }</pre></div> }
         }
-        Outcome::Done(v) => html! {
+        Outcome::Done(v, x) => html! {
             <div id="summary" data-running-tasks={v.running.to_string()} data-trace-hash={v.trace_hash.clone()} data-run={v.run.to_string()}>
                 <ul id="objectives">
                     { for v.objectives.iter().map(|o| html! {
@@ -328,6 +439,12 @@ fn render_outcome(o: &Outcome) -> Html {
                         </li>
                     }) }
                 </ul>
+                <p id="exports">
+                    <a id="share" href={x.share.clone()}>{ "Share link (scenario and seed)" }</a>
+                    { for x.summary.iter().map(|u| html! { <a id="export-summary" href={u.clone()} download="summary.json">{ "summary.json" }</a> }) }
+                    { for x.timeseries.iter().map(|u| html! { <a id="export-timeseries" href={u.clone()} download="timeseries.csv">{ "timeseries.csv" }</a> }) }
+                    { for pngs.iter().map(|(name, u)| html! { <a class="export-png" href={u.clone()} download={name.clone()}>{ name.clone() }</a> }) }
+                </p>
                 <pre id="report">{ &v.report }</pre>
                 <details open=true>
                     <summary>{ format!("Event log ({} of {} shown)", v.log.len(), v.log_total) }</summary>

@@ -43,6 +43,8 @@ pub struct ChartData {
 pub struct RunView {
     /// The worker's run number (each Run, from 1): tells one finished run from the next.
     pub run: u32,
+    /// The seed the run used (the scenario's, or the one asked for).
+    pub seed: u64,
     pub report: String,
     pub trace_hash: String,
     pub objectives: Vec<ObjectiveView>,
@@ -52,6 +54,9 @@ pub struct RunView {
     pub log: Vec<String>,
     pub log_total: usize,
     pub charts: ChartData,
+    /// For export: the summary JSON and the time series CSV, as the CLI writes them.
+    pub summary_json: String,
+    pub timeseries_csv: String,
 }
 
 impl RunView {
@@ -59,6 +64,7 @@ impl RunView {
         let s = &out.summary;
         RunView {
             run,
+            seed: s.seed,
             report: ecsim_core::report::text(sc, s),
             trace_hash: s.trace_hash.clone(),
             objectives: s
@@ -86,6 +92,8 @@ impl RunView {
                 .collect(),
             log_total: out.log.entries.len(),
             charts: ChartData::new(&out.timeseries, s),
+            summary_json: serde_json::to_string_pretty(s).unwrap_or_default(),
+            timeseries_csv: out.timeseries.to_csv(),
         }
     }
 }

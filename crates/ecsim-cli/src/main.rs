@@ -44,7 +44,8 @@ struct BenchArgs {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// The scenario file (.toml, or .json with the same schema).
+    /// The scenario file (.toml, or .json with the same schema), or a share link from the web
+    /// app (a URL or fragment holding `t=…`), which also carries the run's seed.
     scenario: PathBuf,
     /// The master seed (overrides the scenario's `seed`).
     #[arg(long)]
@@ -105,12 +106,18 @@ fn run_default() -> Result<(), Failure> {
 }
 
 fn run_command(args: &RunArgs) -> Result<(), Failure> {
-    let name = args.scenario.display().to_string();
-    let text = std::fs::read_to_string(&args.scenario)
-        .map_err(|e| Failure::BadInput(format!("{name}: cannot read the scenario: {e}")))?;
+    let arg = args.scenario.display().to_string();
+    let (text, name, link_seed) = if arg.contains("t=") && !args.scenario.exists() {
+        let s = ecsim_core::share::decode(&arg).map_err(|e| Failure::BadInput(e.to_string()))?;
+        (s.text, s.file, s.seed)
+    } else {
+        let text = std::fs::read_to_string(&args.scenario)
+            .map_err(|e| Failure::BadInput(format!("{arg}: cannot read the scenario: {e}")))?;
+        (text, arg, None)
+    };
     let sc = Scenario::parse(&text, &name).map_err(|e| Failure::BadInput(e.to_string()))?;
     let opts = RunOptions {
-        seed: args.seed,
+        seed: args.seed.or(link_seed),
         duration: args.duration,
         check_invariants: args.check,
     };

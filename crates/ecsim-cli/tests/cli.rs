@@ -210,3 +210,25 @@ fn fargate_vs_ec2_prints_both_costs_and_start_ups() {
         assert!(s["services"][service]["startup_s"]["p90"].is_number());
     }
 }
+
+#[test]
+fn a_share_link_runs_the_same_scenario_and_seed() {
+    let text = ecsim_core::DEFAULT_SCENARIO;
+    let link = format!(
+        "http://127.0.0.1:8080/#{}",
+        ecsim_core::share::encode(text, "scenarios/default.toml", Some(5))
+    );
+    let by_link = json(&ecsim(&["run", &link, "--json"]));
+    let by_file = json(&ecsim(&[
+        "run",
+        "scenarios/default.toml",
+        "--seed",
+        "5",
+        "--json",
+    ]));
+    assert_eq!(by_link["trace_hash"], by_file["trace_hash"]);
+    assert_eq!(by_link["seed"], 5);
+    let o = ecsim(&["run", "#f=x.toml&t=!!!"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not an ecsim share link"));
+}

@@ -25,6 +25,7 @@ pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod share;
 pub mod sim;
 pub mod source;
 pub mod task;
