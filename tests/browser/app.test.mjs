@@ -226,14 +226,22 @@ await check('fargate-vs-ec2 shows both start-ups and both costs', async () => {
   await page.screenshot({ path: path.join(outDir, 'lesson-fargate-vs-ec2.png'), fullPage: true });
 });
 
-await check('a broken scenario shows an error naming the field', async () => {
+await check('an invalid edit shows the error at its line and field, and disables Run', async () => {
   await page.$eval('#editor', (d) => { d.open = true; });
   const text = await page.$eval('#scenario-text', (t) => t.value);
   await page.fill('#scenario-text', text.replace('desiredCount = 8', 'desiredCount = -8'));
-  await page.click('#run');
-  await page.waitForSelector('#error');
-  const msg = await page.$eval('#error', (e) => e.textContent);
-  assert(/desiredCount/.test(msg) && /:\d+/.test(msg), `error: ${msg}`);
+  await page.waitForSelector('#check-error', { timeout: 5000 });
+  const msg = await page.$eval('#check-error', (e) => e.textContent);
+  const line = text.split('\n').findIndex((l) => l.startsWith('desiredCount = 8')) + 1;
+  assert(/desiredCount/.test(msg) && msg.includes(`:${line}:`), `error (expected line ${line}): ${msg}`);
+  assert(await page.$eval('#run', (b) => b.disabled), 'Run is enabled on an invalid scenario');
+  const why = await page.$eval('#run', (b) => b.title);
+  assert(/desiredCount/.test(why), `Run's reason: ${why}`);
+  await page.screenshot({ path: path.join(outDir, 'invalid-edit.png'), fullPage: true });
+  // Fixed: the error goes and Run is back.
+  await page.fill('#scenario-text', text);
+  await page.waitForSelector('#check-error', { state: 'detached', timeout: 5000 });
+  assert(!(await page.$eval('#run', (b) => b.disabled)), 'Run stays disabled after the fix');
 });
 
 await check('no console errors', async () => {

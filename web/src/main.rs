@@ -141,6 +141,7 @@ fn on_output(
     canvases: &Canvases,
     last: &LastRun,
     pngs: &UseStateHandle<Vec<(String, String)>>,
+    crashed: &std::rc::Rc<std::cell::Cell<bool>>,
 ) {
     match out {
         Output::Checked { description, error } => checked.set(Checked { description, error }),
@@ -176,6 +177,10 @@ fn on_output(
         }
         Output::Stopped { sim_s } => outcome.set(Outcome::Stopped { sim_s }),
         Output::Failed(e) => outcome.set(Outcome::Error(e)),
+        Output::Crashed(e) => {
+            crashed.set(true);
+            outcome.set(Outcome::Error(e))
+        }
         Output::Done(view) => match canvases.draw(&view) {
             Ok(()) => {
                 let (text, file) = last.borrow().clone();
@@ -218,8 +223,11 @@ fn app() -> Html {
     let seed_ref = use_node_ref();
     // One worker for the page, spawned at the first Run.
     let bridge = use_mut_ref(|| None::<WorkerBridge<SimWorker>>);
+    // Set when the worker reports a panic: the next message goes to a new worker.
+    let crashed = use_memo((), |_| std::cell::Cell::new(false));
 
     let send = {
+        let crashed = crashed.clone();
         let (bridge, outcome, checked, canvases, last, pngs) = (
             bridge.clone(),
             outcome.clone(),
@@ -233,6 +241,10 @@ fn app() -> Html {
                 *last.borrow_mut() = (text.clone(), file.clone());
             }
             let mut b = bridge.borrow_mut();
+            if crashed.replace(false) {
+                *b = None;
+            }
+            let crashed = crashed.clone();
             let b = b.get_or_insert_with(|| {
                 let (outcome, checked, canvases, last, pngs) = (
                     outcome.clone(),
@@ -243,7 +255,7 @@ fn app() -> Html {
                 );
                 SimWorker::spawner()
                     .callback(move |out| {
-                        on_output(out, &outcome, &checked, &canvases, &last, &pngs)
+                        on_output(out, &outcome, &checked, &canvases, &last, &pngs, &crashed)
                     })
                     .spawn("worker.js")
             });
@@ -316,6 +328,17 @@ fn app() -> Html {
         })
     };
 
+    // Each edit is checked by the worker; Run waits for a valid scenario.
+    let on_edit = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                text.set(t.value());
+            }
+        })
+    };
+    let invalid = checked.error.clone();
+
     let on_run = {
         let (file, outcome, text_ref, seed_ref, send) = (
             file.clone(),
@@ -378,7 +401,10 @@ fn app() -> Html {
                     </select>
                 </label>
                 <label>{ "Seed " }<input id="seed" ref={seed_ref} type="number" min="0" placeholder="scenario's" /></label>
-                <button id="run" onclick={on_run}>{ if running { "Restart" } else { "Run" } }</button>
+                <button id="run" onclick={on_run} disabled={invalid.is_some()}
+                    title={invalid.clone().map(|e| format!("Fix the scenario first: {e}")).unwrap_or_default()}>
+                    { if running { "Restart" } else { "Run" } }
+                </button>
                 <button id="pause" disabled={!running || paused} onclick={control(Input::Pause)}>{ "Pause" }</button>
                 <button id="resume" disabled={!paused} onclick={control(Input::Resume)}>{ "Resume" }</button>
                 <button id="stop" disabled={!running} onclick={control(Input::Stop)}>{ "Stop" }</button>
@@ -396,7 +422,10 @@ fn app() -> Html {
             </section>
             <details id="editor">
                 <summary>{ "Scenario text (edit, then Run)" }</summary>
-                <textarea id="scenario-text" ref={text_ref} rows="30" cols="100" value={(*text).clone()} spellcheck="false" />
+                { for invalid.iter().map(|e| html! {
+                    <pre id="check-error" role="alert">{ format!("Run is off until this is fixed: {e}") }</pre>
+                }) }
+                <textarea id="scenario-text" ref={text_ref} rows="30" cols="100" value={(*text).clone()} spellcheck="false" oninput={on_edit} aria-label="scenario text" />
             </details>
         </main>
     }

@@ -52,11 +52,37 @@ pub enum Output {
     Done(Box<RunView>),
     /// A scenario error (with file, line and field) or a failed run.
     Failed(String),
+    /// The worker panicked (a bug in ecsim): the message, sent from the panic hook before the
+    /// worker dies. The page starts a new worker for the next run.
+    Crashed(String),
     /// The answer to `Check`: the scenario's description, or what is wrong with it.
     Checked {
         description: String,
         error: Option<String>,
     },
+}
+
+thread_local! {
+    /// Where the panic hook reports: the worker's scope and the page's handler.
+    static REPLY: std::cell::RefCell<Option<(WorkerScope<SimWorker>, HandlerId)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Installs a panic hook that tells the page what happened before the worker dies (the web
+/// profile aborts on panic, so nothing else would).
+pub fn report_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = format!(
+            "the simulator crashed (a bug in ecsim; please report it with the share link): {info}"
+        );
+        REPLY.with(|r| {
+            if let Ok(r) = r.try_borrow() {
+                if let Some((scope, id)) = r.as_ref() {
+                    scope.respond(*id, Output::Crashed(msg));
+                }
+            }
+        });
+    }));
 }
 
 /// The worker's message to itself: run the next slice of run number `.0`.
@@ -142,6 +168,7 @@ impl Worker for SimWorker {
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Input, id: HandlerId) {
+        REPLY.with(|r| *r.borrow_mut() = Some((scope.clone(), id)));
         match msg {
             Input::Run { text, file, seed } => {
                 self.job = None;

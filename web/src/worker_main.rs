@@ -4,5 +4,6 @@ use ecsim_web::worker::SimWorker;
 use gloo_worker::Registrable;
 
 fn main() {
+    ecsim_web::worker::report_panics();
     SimWorker::registrar().register();
 }
