@@ -688,3 +688,33 @@ fn the_ecs_config_exercise_fails_each_objective_for_its_own_reason() {
         4
     );
 }
+
+#[test]
+fn the_alb_exercise_fails_as_given_and_passes_when_fixed() {
+    let lib = ecsim_tests::library();
+    let sc = lib
+        .iter()
+        .find(|s| s.spec.name == "alb-dynamic-ports-exercise")
+        .expect("the exercise is in the library");
+    let out = run(sc, &Default::default()).unwrap();
+    assert!(
+        out.summary.objectives.iter().all(|o| !o.held),
+        "{:?}",
+        out.summary.objectives
+    );
+    assert!(sc.spec.lesson.as_ref().is_some_and(|l| l.try_this.len() == 2));
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../scenarios/lessons/alb-dynamic-ports-exercise.toml"),
+    )
+    .unwrap();
+    let fixed = text
+        .replace("hostPort = 80 }", "hostPort = 0 }")
+        .replace("load_balancer = \"classic\"", "load_balancer = \"application\"");
+    let out = run(&parse(&fixed), &Default::default()).unwrap();
+    assert!(
+        out.summary.objectives.iter().all(|o| o.held),
+        "{:?}",
+        out.summary.objectives
+    );
+}

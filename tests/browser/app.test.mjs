@@ -210,6 +210,42 @@ await check('the lesson shows its objectives held', async () => {
   await page.screenshot({ path: path.join(outDir, 'lesson-static-vs-dynamic-ports.png'), fullPage: true });
 });
 
+await check('the ALB exercise fails as given, and passes once fixed in the editor', async () => {
+  const file = 'scenarios/lessons/alb-dynamic-ports-exercise.toml';
+  await page.selectOption('#scenario', { label: file });
+  await page.waitForSelector('#lesson .concept');
+  const tries = await page.$$eval('#lesson ul.try li', (l) => l.length);
+  assert(tries === 2, `${tries} things to try`);
+  const runAndCount = async () => {
+    const before = await page.$eval('#summary', (s) => s.dataset.run).catch(() => undefined);
+    await page.click('#run');
+    await page.waitForFunction((b) => {
+      const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
+      return r !== undefined && r !== b;
+    }, before, { timeout: 30000 });
+    return {
+      held: await page.$$eval('#objectives li.held', (l) => l.length),
+      failed: await page.$$eval('#objectives li.failed', (l) => l.length),
+      hints: await page.$$eval('#objectives li.failed .hint', (l) => l.length),
+    };
+  };
+  const red = await runAndCount();
+  assert(red.held === 0 && red.failed === 3 && red.hints === 3, `as given: ${JSON.stringify(red)}`);
+  await page.screenshot({ path: path.join(outDir, 'exercise-failing.png'), fullPage: true });
+  await page.$eval('#editor', (d) => { d.open = true; });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  const fixed = text.replace('hostPort = 80 }', 'hostPort = 0 }').replace('load_balancer = "classic"', 'load_balancer = "application"');
+  assert(fixed !== text, 'the fix did not apply');
+  await page.fill('#scenario-text', fixed);
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  const green = await runAndCount();
+  assert(green.held === 3 && green.failed === 0, `fixed: ${JSON.stringify(green)}`);
+  await page.screenshot({ path: path.join(outDir, 'exercise-passing.png'), fullPage: true });
+  // Progress is remembered: the picker ticks the lesson.
+  const label = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].text);
+  assert(label.startsWith('✔'), `picker label: ${label}`);
+});
+
 await check('fargate-vs-ec2 shows both start-ups and both costs', async () => {
   await page.selectOption('#scenario', { label: 'scenarios/lessons/fargate-vs-ec2.toml' });
   await page.click('#run');

@@ -6,7 +6,7 @@
 //! comes from the core's outputs, through `ecsim_web::view::RunView`.
 
 use ecsim_web::chart;
-use ecsim_web::view::RunView;
+use ecsim_web::view::{LessonView, RunView};
 use ecsim_web::worker::{Input, Output, SimWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::JsValue;
@@ -33,6 +33,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         "scenarios/lessons/alb-dynamic-ports.toml",
         include_str!("../../scenarios/lessons/alb-dynamic-ports.toml"),
+    ),
+    (
+        "scenarios/lessons/alb-dynamic-ports-exercise.toml",
+        include_str!("../../scenarios/lessons/alb-dynamic-ports-exercise.toml"),
     ),
     (
         "scenarios/lessons/ecs-config.toml",
@@ -130,7 +134,33 @@ type LastRun = std::rc::Rc<std::cell::RefCell<(String, String)>>;
 #[derive(Clone, PartialEq, Default)]
 struct Checked {
     description: String,
+    lesson: Option<LessonView>,
     error: Option<String>,
+}
+
+/// Lessons whose objectives all held, by file name, remembered in the browser.
+const PASSED_KEY: &str = "ecsim.lessons.passed";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn passed_lessons() -> Vec<String> {
+    storage()
+        .and_then(|s| s.get_item(PASSED_KEY).ok()?)
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
+fn remember_passed(file: &str) {
+    let mut all = passed_lessons();
+    if !all.iter().any(|f| f == file) {
+        all.push(file.to_string());
+        if let (Some(s), Ok(v)) = (storage(), serde_json::to_string(&all)) {
+            // A full or disabled storage only loses the tick in the picker.
+            let _ = s.set_item(PASSED_KEY, &v);
+        }
+    }
 }
 
 /// What the worker said, applied to the page.
@@ -144,7 +174,15 @@ fn on_output(
     crashed: &std::rc::Rc<std::cell::Cell<bool>>,
 ) {
     match out {
-        Output::Checked { description, error } => checked.set(Checked { description, error }),
+        Output::Checked {
+            description,
+            lesson,
+            error,
+        } => checked.set(Checked {
+            description,
+            lesson,
+            error,
+        }),
         Output::Started { end_s } => outcome.set(Outcome::Running {
             sim_s: 0.0,
             end_s,
@@ -184,6 +222,9 @@ fn on_output(
         Output::Done(view) => match canvases.draw(&view) {
             Ok(()) => {
                 let (text, file) = last.borrow().clone();
+                if !view.objectives.is_empty() && view.objectives.iter().all(|o| o.held) {
+                    remember_passed(&file);
+                }
                 let exports = Exports {
                     share: format!(
                         "#{}",
@@ -381,6 +422,8 @@ fn app() -> Html {
     };
 
     let description = checked.description.clone();
+    // Read at each render: a run that passes a lesson adds to it.
+    let passed = passed_lessons();
     let (running, paused) = match *outcome {
         Outcome::Running { paused, .. } => (true, paused),
         _ => (false, false),
@@ -396,7 +439,9 @@ fn app() -> Html {
                 <label>{ "Scenario " }
                     <select id="scenario" onchange={on_pick}>
                         { for BUILTIN.iter().enumerate().map(|(i, (f, _))| html! {
-                            <option value={i.to_string()} selected={i == *choice}>{ *f }</option>
+                            <option value={i.to_string()} selected={i == *choice}>
+                                { if passed.iter().any(|p| p == f) { format!("✔ {f}") } else { f.to_string() } }
+                            </option>
                         }) }
                     </select>
                 </label>
@@ -410,6 +455,15 @@ fn app() -> Html {
                 <button id="stop" disabled={!running} onclick={control(Input::Stop)}>{ "Stop" }</button>
                 { render_progress(&outcome) }
                 <p id="description">{ description }</p>
+                { for checked.lesson.iter().map(|l| html! {
+                    <div id="lesson">
+                        <p class="concept">{ &l.concept }</p>
+                        if !l.tries.is_empty() {
+                            <p class="try-title">{ "Try:" }</p>
+                            <ul class="try">{ for l.tries.iter().map(|t| html! { <li>{ t }</li> }) }</ul>
+                        }
+                    </div>
+                }) }
             </section>
             <section class="result">
                 <div class="charts">
@@ -465,6 +519,12 @@ fn render_outcome(o: &Outcome, pngs: &[(String, String)]) -> Html {
                     { for v.objectives.iter().map(|o| html! {
                         <li class={if o.held { "held" } else { "failed" }}>
                             { if o.held { "✔ " } else { "✘ " } }{ &o.name }<span class="detail">{ format!(" — {}", o.detail) }</span>
+                            if !o.explain.is_empty() {
+                                <div class="explain">{ &o.explain }</div>
+                            }
+                            if !o.held && !o.hint.is_empty() {
+                                <div class="hint">{ format!("Hint: {}", o.hint) }</div>
+                            }
                         </li>
                     }) }
                 </ul>

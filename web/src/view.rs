@@ -13,6 +13,25 @@ pub struct ObjectiveView {
     pub name: String,
     pub held: bool,
     pub detail: String,
+    /// The lesson's explanation of the outcome, and its hint for when it fails ("" if none).
+    pub explain: String,
+    pub hint: String,
+}
+
+/// A lesson's teaching text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonView {
+    pub concept: String,
+    pub tries: Vec<String>,
+}
+
+impl LessonView {
+    pub fn of(sc: &Scenario) -> Option<LessonView> {
+        sc.spec.lesson.as_ref().map(|l| LessonView {
+            concept: l.concept.clone(),
+            tries: l.try_this.clone(),
+        })
+    }
 }
 
 /// A named series over the sample times.
@@ -70,7 +89,8 @@ impl RunView {
             objectives: s
                 .objectives
                 .iter()
-                .map(|o| {
+                .zip(&sc.spec.objectives)
+                .map(|(o, spec)| {
                     let m = o
                         .measured
                         .map(|m| m.to_string())
@@ -79,6 +99,8 @@ impl RunView {
                         name: o.name.clone(),
                         held: o.held,
                         detail: format!("{} {} {} (measured {m})", o.metric, o.op, o.target),
+                        explain: spec.explain.clone().unwrap_or_default(),
+                        hint: spec.hint.clone().unwrap_or_default(),
                     }
                 })
                 .collect(),

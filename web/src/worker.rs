@@ -5,7 +5,7 @@
 //! Between slices it yields to the worker's event loop with a zero timeout (a macrotask): a
 //! message loop of microtasks would never let a Pause or Stop in (toolchain-worker.md, pitfall 6).
 
-use crate::view::RunView;
+use crate::view::{LessonView, RunView};
 use ecsim_core::{RunOptions, Scenario, Simulation};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,7 @@ pub enum Output {
     /// The answer to `Check`: the scenario's description, or what is wrong with it.
     Checked {
         description: String,
+        lesson: Option<LessonView>,
         error: Option<String>,
     },
 }
@@ -218,11 +219,13 @@ impl Worker for SimWorker {
             Input::Check { text, file } => {
                 let out = match Scenario::parse(&text, &file) {
                     Ok(sc) => Output::Checked {
+                        lesson: LessonView::of(&sc),
                         description: sc.spec.description,
                         error: None,
                     },
                     Err(e) => Output::Checked {
                         description: String::new(),
+                        lesson: None,
                         error: Some(e.to_string()),
                     },
                 };

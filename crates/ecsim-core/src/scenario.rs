@@ -34,9 +34,12 @@ pub struct ScenarioSpec {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    /// `lesson`, `template` or `validation`: how the scenario library presents it.
+    /// `lesson`, `exercise`, `template` or `validation`: how the scenario library presents it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// For a lesson: the concept it teaches and what to try.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<LessonSpec>,
     #[serde(default = "default_seed")]
     pub seed: u64,
     pub duration: SimDuration,
@@ -232,6 +235,21 @@ pub struct ObjectiveSpec {
     pub metric: String,
     pub op: String,
     pub value: f64,
+    /// Why the outcome is what it is (shown after a run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
+    /// What to change when the objective fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// A lesson's teaching text: the concept in two or three sentences, and things to try.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonSpec {
+    pub concept: String,
+    #[serde(default, rename = "try", skip_serializing_if = "Vec::is_empty")]
+    pub try_this: Vec<String>,
 }
 
 /// A service resolved against its task definition.
