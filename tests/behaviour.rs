@@ -702,15 +702,20 @@ fn the_alb_exercise_fails_as_given_and_passes_when_fixed() {
         "{:?}",
         out.summary.objectives
     );
-    assert!(sc.spec.lesson.as_ref().is_some_and(|l| l.try_this.len() == 2));
+    assert!(sc
+        .spec
+        .lesson
+        .as_ref()
+        .is_some_and(|l| l.try_this.len() == 2));
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../scenarios/lessons/alb-dynamic-ports-exercise.toml"),
     )
     .unwrap();
-    let fixed = text
-        .replace("hostPort = 80 }", "hostPort = 0 }")
-        .replace("load_balancer = \"classic\"", "load_balancer = \"application\"");
+    let fixed = text.replace("hostPort = 80 }", "hostPort = 0 }").replace(
+        "load_balancer = \"classic\"",
+        "load_balancer = \"application\"",
+    );
     let out = run(&parse(&fixed), &Default::default()).unwrap();
     assert!(
         out.summary.objectives.iter().all(|o| o.held),

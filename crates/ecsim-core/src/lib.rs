@@ -21,6 +21,7 @@ pub mod model;
 pub mod placement;
 pub mod ports;
 pub mod queue;
+pub mod rate;
 pub mod registry;
 pub mod report;
 pub mod rng;

@@ -1,17 +1,19 @@
-//! Request traffic: per service, a Poisson arrival process with a rate profile, and the CPU work
-//! each request needs, drawn from a distribution. Arrivals and work of each traffic entry draw
-//! from their own streams (`arrivals/<service>`, `work/<service>`), so nothing else in a scenario
-//! can shift them (common random numbers).
-//!
-//! Piecewise-constant rates are sampled exactly: an exponential gap drawn at the current rate that
-//! would cross the next change of rate is discarded and drawn afresh from the change (the process
-//! is memoryless, so this is the same process).
+//! A traffic entry: the requests one service receives through a load balancer. When they arrive
+//! is a rate profile (`rate`); this module holds the rest: the CPU work each request needs, drawn
+//! from a distribution, and how the load balancer spreads requests over the tasks (its kind, its
+//! algorithm, slots and queue per task, deregistration delay, slow start). Arrivals and work of
+//! each traffic entry draw from their own streams (`arrivals/<service>`, `work/<service>`), so
+//! nothing else in a scenario can shift them (common random numbers).
 
 use crate::alb::HealthCheck;
 use crate::error::FieldError;
+use crate::rate::Rate;
 use crate::rng::Stream;
 use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
+
+// Rate profiles used to live here: the re-export keeps paths such as `traffic::RateSpec` working.
+pub use crate::rate::{RateSpec, RateStep, Smooth};
 
 /// z such that Φ(z) = 0.99.
 const Z99: f64 = 2.326_347_874_040_841;
@@ -67,143 +69,6 @@ fn default_queue_limit() -> u32 {
     1024
 }
 
-/// A rate profile. Times of steps, spikes, sines and lines are from the start of the run (no
-/// request comes before the traffic's `start`); a trace's times are from the traffic's `start`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, tag = "profile", rename_all = "snake_case")]
-pub enum RateSpec {
-    /// A steady rate, requests per second.
-    Constant { rps: f64 },
-    /// The rate changes at given times (the first step may start after 0, before which it is 0).
-    Steps { steps: Vec<RateStep> },
-    /// `base_rps`, except `spike_rps` from `at` for `duration`.
-    Spike {
-        base_rps: f64,
-        spike_rps: f64,
-        at: SimDuration,
-        duration: SimDuration,
-    },
-    /// A daily (or other `period`) sine: mean + amplitude × sin(2π (t + phase) / period), never
-    /// below 0.
-    Sine {
-        mean_rps: f64,
-        amplitude_rps: f64,
-        #[serde(default = "one_day")]
-        period: SimDuration,
-        #[serde(default)]
-        phase: SimDuration,
-    },
-    /// Straight lines between points; the first point's rate before it, the last one's after.
-    Linear { points: Vec<RateStep> },
-    /// Replay of recorded arrivals: seconds after the traffic's start, ascending, as a list or as
-    /// CSV text (first column; a header line is skipped).
-    Trace {
-        #[serde(default)]
-        timestamps: Vec<f64>,
-        #[serde(default)]
-        csv: Option<String>,
-    },
-    /// Replay of recorded requests per second: one count per second from the traffic's start,
-    /// spread as a Poisson process within each second; a list or CSV text as for `trace`.
-    TraceRps {
-        #[serde(default)]
-        rps: Vec<f64>,
-        #[serde(default)]
-        csv: Option<String>,
-    },
-}
-
-/// The values of a trace: the list, or the first column of the CSV text (not both).
-fn with_csv(list: &[f64], csv: Option<&str>, path: &str) -> Result<Vec<f64>, FieldError> {
-    let Some(text) = csv else {
-        return Ok(list.to_vec());
-    };
-    if !list.is_empty() {
-        return Err(FieldError::new(
-            path,
-            "give the values as a list or as csv, not both",
-        ));
-    }
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let first = line.split(',').next().unwrap_or("").trim();
-        if first.is_empty() {
-            continue;
-        }
-        match first.parse::<f64>() {
-            Ok(v) => out.push(v),
-            Err(_) if out.is_empty() && i == 0 => {} // a header
-            Err(_) => {
-                return Err(FieldError::new(
-                    path,
-                    format!("line {}: {first:?} is not a number", i + 1),
-                ))
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn one_day() -> SimDuration {
-    SimDuration::from_secs(86_400)
-}
-
-/// A rate that changes continuously, sampled by thinning (Lewis–Shedler): candidates at the
-/// profile's highest rate, each kept with probability rate(t) / highest.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Smooth {
-    Sine {
-        mean: f64,
-        amplitude: f64,
-        period: f64,
-        phase: f64,
-    },
-    Linear {
-        points: Vec<(f64, f64)>,
-    },
-}
-
-impl Smooth {
-    fn rate(&self, t: f64) -> f64 {
-        match self {
-            Smooth::Sine {
-                mean,
-                amplitude,
-                period,
-                phase,
-            } => (mean + amplitude * libm::sin(2.0 * core::f64::consts::PI * (t + phase) / period))
-                .max(0.0),
-            Smooth::Linear { points } => {
-                let i = points.partition_point(|p| p.0 <= t);
-                if i == 0 {
-                    points[0].1
-                } else if i == points.len() {
-                    points[i - 1].1
-                } else {
-                    let ((t0, r0), (t1, r1)) = (points[i - 1], points[i]);
-                    r0 + (r1 - r0) * (t - t0) / (t1 - t0)
-                }
-            }
-        }
-    }
-
-    fn max(&self) -> f64 {
-        match self {
-            Smooth::Sine {
-                mean, amplitude, ..
-            } => mean + amplitude.abs(),
-            Smooth::Linear { points } => points.iter().map(|p| p.1).fold(0.0, f64::max),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RateStep {
-    pub at: SimDuration,
-    pub rps: f64,
-}
-
 /// CPU work of one request, as time on one whole vCPU.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, tag = "dist", rename_all = "snake_case")]
@@ -234,12 +99,8 @@ pub enum Algorithm {
 pub struct Traffic {
     pub service: usize,
     pub start: SimTime,
-    /// (from, rps), ascending.
-    pub steps: Vec<(SimTime, f64)>,
-    /// A continuously varying rate, when the profile has one (then `steps` is unused).
-    pub smooth: Option<Smooth>,
-    /// Recorded arrival times, when the profile replays them.
-    pub trace: Option<Vec<SimTime>>,
+    /// When requests arrive.
+    pub rate: Rate,
     pub work: Work,
     pub algorithm: Algorithm,
     pub classic: bool,
@@ -282,154 +143,8 @@ impl Work {
 impl TrafficSpec {
     pub fn validate(&self, path: &str, service: usize) -> Result<Traffic, FieldError> {
         let at = |f: &str| format!("{path}.{f}");
-        let rps_ok = |r: f64| r.is_finite() && (0.0..=1e7).contains(&r);
-        let (mut smooth, mut trace) = (None, None);
-        let step_list = |steps: &[RateStep], f: &str| -> Result<Vec<(SimTime, f64)>, FieldError> {
-            if steps.is_empty() {
-                return Err(FieldError::new(
-                    at(&format!("rate.{f}")),
-                    "needs at least one entry",
-                ));
-            }
-            let mut out = Vec::new();
-            for (i, s) in steps.iter().enumerate() {
-                if !rps_ok(s.rps) {
-                    return Err(FieldError::new(
-                        at(&format!("rate.{f}[{i}].rps")),
-                        "must be in 0..=1e7",
-                    ));
-                }
-                if i > 0 && s.at <= steps[i - 1].at {
-                    return Err(FieldError::new(
-                        at(&format!("rate.{f}[{i}].at")),
-                        "must be in increasing time",
-                    ));
-                }
-                out.push((SimTime::ZERO + s.at, s.rps));
-            }
-            Ok(out)
-        };
         let start = SimTime::ZERO + self.start;
-        let steps = match &self.rate {
-            RateSpec::Constant { rps } => {
-                if !rps_ok(*rps) {
-                    return Err(FieldError::new(
-                        at("rate.rps"),
-                        format!("{rps} must be in 0..=1e7"),
-                    ));
-                }
-                vec![(SimTime::ZERO, *rps)]
-            }
-            RateSpec::Spike {
-                base_rps,
-                spike_rps,
-                at: t0,
-                duration,
-            } => {
-                for (f, v) in [("base_rps", base_rps), ("spike_rps", spike_rps)] {
-                    if !rps_ok(*v) {
-                        return Err(FieldError::new(
-                            at(&format!("rate.{f}")),
-                            "must be in 0..=1e7",
-                        ));
-                    }
-                }
-                let s0 = SimTime::ZERO + *t0;
-                let mut v = vec![(SimTime::ZERO, *base_rps)];
-                if s0 > SimTime::ZERO {
-                    v.push((s0, *spike_rps));
-                } else {
-                    v[0].1 = *spike_rps;
-                }
-                v.push((s0 + *duration, *base_rps));
-                v
-            }
-            RateSpec::Sine {
-                mean_rps,
-                amplitude_rps,
-                period,
-                phase,
-            } => {
-                if !rps_ok(*mean_rps) || !amplitude_rps.is_finite() || amplitude_rps.abs() > 1e7 {
-                    return Err(FieldError::new(
-                        at("rate.mean_rps"),
-                        "mean and amplitude must be in 0..=1e7",
-                    ));
-                }
-                if period.is_zero() {
-                    return Err(FieldError::new(at("rate.period"), "must be positive"));
-                }
-                smooth = Some(Smooth::Sine {
-                    mean: *mean_rps,
-                    amplitude: *amplitude_rps,
-                    period: period.as_secs_f64(),
-                    phase: phase.as_secs_f64(),
-                });
-                vec![(SimTime::ZERO, 0.0)]
-            }
-            RateSpec::Linear { points } => {
-                let pts = step_list(points, "points")?;
-                smooth = Some(Smooth::Linear {
-                    points: pts.iter().map(|(t, r)| (t.as_secs_f64(), *r)).collect(),
-                });
-                vec![(SimTime::ZERO, 0.0)]
-            }
-            RateSpec::Trace { timestamps, csv } => {
-                let timestamps = &with_csv(timestamps, csv.as_deref(), &at("rate.csv"))?;
-                let mut v = Vec::with_capacity(timestamps.len());
-                for (i, &ts) in timestamps.iter().enumerate() {
-                    if !(ts.is_finite() && ts >= 0.0) || (i > 0 && ts < timestamps[i - 1]) {
-                        return Err(FieldError::new(
-                            at(&format!("rate.timestamps[{i}]")),
-                            format!("{ts}: timestamps are seconds >= 0, ascending"),
-                        ));
-                    }
-                    v.push(start + SimDuration::from_secs_f64(ts));
-                }
-                trace = Some(v);
-                vec![(SimTime::ZERO, 0.0)]
-            }
-            RateSpec::TraceRps { rps, csv } => {
-                let rps = &with_csv(rps, csv.as_deref(), &at("rate.csv"))?;
-                let mut v = vec![(SimTime::ZERO, 0.0)];
-                for (i, &r) in rps.iter().enumerate() {
-                    if !rps_ok(r) {
-                        return Err(FieldError::new(
-                            at(&format!("rate.rps[{i}]")),
-                            "must be in 0..=1e7",
-                        ));
-                    }
-                    v.push((start + SimDuration::from_secs(i as u64), r));
-                }
-                v.push((start + SimDuration::from_secs(rps.len() as u64), 0.0));
-                v
-            }
-            RateSpec::Steps { steps } => {
-                if steps.is_empty() {
-                    return Err(FieldError::new(at("rate.steps"), "needs at least one step"));
-                }
-                let mut out = Vec::new();
-                for (i, s) in steps.iter().enumerate() {
-                    if !rps_ok(s.rps) {
-                        return Err(FieldError::new(
-                            at(&format!("rate.steps[{i}].rps")),
-                            "must be in 0..=1e7",
-                        ));
-                    }
-                    if i > 0 && s.at <= steps[i - 1].at {
-                        return Err(FieldError::new(
-                            at(&format!("rate.steps[{i}].at")),
-                            "steps must be in increasing time",
-                        ));
-                    }
-                    out.push((SimTime::ZERO + s.at, s.rps));
-                }
-                if out[0].0 > SimTime::ZERO {
-                    out.insert(0, (SimTime::ZERO, 0.0));
-                }
-                out
-            }
-        };
+        let rate = self.rate.validate(&at("rate"), start)?;
         let pos = |d: SimDuration, f: &str| {
             if d.is_zero() {
                 Err(FieldError::new(at(f), "must be positive"))
@@ -512,10 +227,8 @@ impl TrafficSpec {
         }
         Ok(Traffic {
             service,
-            start: SimTime::ZERO + self.start,
-            steps,
-            smooth,
-            trace,
+            start,
+            rate,
             work,
             algorithm,
             classic,
@@ -529,11 +242,6 @@ impl TrafficSpec {
 }
 
 impl Traffic {
-    fn rate_at(&self, t: SimTime) -> (f64, Option<SimTime>) {
-        let i = self.steps.partition_point(|s| s.0 <= t).saturating_sub(1);
-        (self.steps[i].1, self.steps.get(i + 1).map(|s| s.0))
-    }
-
     /// The first arrival after `now`, or None if no more requests come. `cursor` is the replay
     /// position of a trace (the caller keeps it between calls).
     pub fn next_arrival(
@@ -542,43 +250,7 @@ impl Traffic {
         s: &mut Stream,
         cursor: &mut usize,
     ) -> Option<SimTime> {
-        let mut t = now.max(self.start);
-        if let Some(trace) = &self.trace {
-            let next = trace.get(*cursor).copied();
-            *cursor += 1;
-            return next;
-        }
-        if let Some(sm) = &self.smooth {
-            let max = sm.max();
-            if max <= 0.0 {
-                return None;
-            }
-            loop {
-                t += SimDuration::from_secs_f64(s.exponential(1.0 / max));
-                if s.uniform() * max < sm.rate(t.as_secs_f64()) {
-                    return Some(t);
-                }
-                // A linear profile that ends at 0 never recovers: stop instead of drawing forever.
-                if let Smooth::Linear { points } = sm {
-                    let last = points[points.len() - 1];
-                    if last.1 <= 0.0 && t.as_secs_f64() >= last.0 {
-                        return None;
-                    }
-                }
-            }
-        }
-        loop {
-            let (rps, change) = self.rate_at(t);
-            if rps > 0.0 {
-                let next = t + SimDuration::from_secs_f64(s.exponential(1.0 / rps));
-                match change {
-                    Some(c) if next >= c => t = c,
-                    _ => return Some(next),
-                }
-            } else {
-                t = change?;
-            }
-        }
+        self.rate.next_arrival(now.max(self.start), s, cursor)
     }
 }
 
@@ -586,11 +258,11 @@ impl Traffic {
 mod tests {
     use super::*;
 
-    fn spec(rate: RateSpec, work: WorkSpec) -> Traffic {
+    fn spec(work: WorkSpec) -> Traffic {
         TrafficSpec {
             service: "s".into(),
             start: SimDuration::ZERO,
-            rate,
+            rate: RateSpec::Constant { rps: 1.0 },
             work,
             algorithm: "round_robin".into(),
             load_balancer: "application".into(),
@@ -605,139 +277,16 @@ mod tests {
     }
 
     #[test]
-    fn steps_change_the_rate() {
-        let t = spec(
-            RateSpec::Steps {
-                steps: vec![
-                    RateStep {
-                        at: SimDuration::from_secs(10),
-                        rps: 100.0,
-                    },
-                    RateStep {
-                        at: SimDuration::from_secs(20),
-                        rps: 0.0,
-                    },
-                ],
-            },
-            WorkSpec::Constant {
-                value: SimDuration::from_millis(1),
-            },
-        );
-        let mut s = Stream::new(1, "a");
-        let mut now = SimTime::ZERO;
-        let mut n = 0;
-        while let Some(next) = t.next_arrival(now, &mut s, &mut 0) {
-            assert!(next.as_secs_f64() >= 10.0 && next.as_secs_f64() < 20.0);
-            now = next;
-            n += 1;
-        }
-        // 1,000 expected; Poisson sd 32.
-        assert!((840..1160).contains(&n), "{n}");
-    }
-
-    #[test]
     fn lognormal_matches_its_mean_and_p99() {
-        let t = spec(
-            RateSpec::Constant { rps: 1.0 },
-            WorkSpec::Lognormal {
-                mean: SimDuration::from_millis(10),
-                p99: SimDuration::from_millis(100),
-            },
-        );
+        let t = spec(WorkSpec::Lognormal {
+            mean: SimDuration::from_millis(10),
+            p99: SimDuration::from_millis(100),
+        });
         assert!((t.work.mean() - 0.010).abs() < 1e-12);
         let mut s = Stream::new(2, "w");
         let mut v: Vec<f64> = (0..200_000).map(|_| t.work.sample(&mut s)).collect();
         v.sort_by(f64::total_cmp);
         let p99 = v[198_000];
         assert!((p99 / 0.100 - 1.0).abs() < 0.05, "{p99}");
-    }
-
-    fn count(rate: RateSpec, from: u64, to: u64) -> usize {
-        let t = spec(
-            rate,
-            WorkSpec::Constant {
-                value: SimDuration::from_millis(1),
-            },
-        );
-        let mut s = Stream::new(9, "a");
-        let (mut now, mut cursor, mut n) = (SimTime::ZERO, 0, 0);
-        while let Some(next) = t.next_arrival(now, &mut s, &mut cursor) {
-            if next.as_secs_f64() >= to as f64 {
-                break;
-            }
-            if next.as_secs_f64() >= from as f64 {
-                n += 1;
-            }
-            now = next;
-        }
-        n
-    }
-
-    #[test]
-    fn a_spike_raises_the_rate_for_its_duration() {
-        let spike = || RateSpec::Spike {
-            base_rps: 10.0,
-            spike_rps: 100.0,
-            at: SimDuration::from_secs(100),
-            duration: SimDuration::from_secs(50),
-        };
-        // Expected 500 before (sd 22), 5,000 during (sd 71).
-        let before = count(spike(), 50, 100);
-        let during = count(spike(), 100, 150);
-        assert!((400..600).contains(&before), "{before}");
-        assert!((4700..5300).contains(&during), "{during}");
-    }
-
-    #[test]
-    fn a_sine_follows_its_phase() {
-        let sine = || RateSpec::Sine {
-            mean_rps: 50.0,
-            amplitude_rps: 40.0,
-            period: SimDuration::from_secs(400),
-            phase: SimDuration::ZERO,
-        };
-        // The first half period averages 50 + 40·2/π = 75.5/s, the second 24.5/s: 15,100 and
-        // 4,900 over 200 s (sd 123 and 70).
-        let high = count(sine(), 0, 200);
-        let low = count(sine(), 200, 400);
-        assert!((14_600..15_600).contains(&high), "{high}");
-        assert!((4_550..5_250).contains(&low), "{low}");
-    }
-
-    #[test]
-    fn a_linear_ramp_and_a_replayed_trace() {
-        let ramp = RateSpec::Linear {
-            points: vec![
-                RateStep {
-                    at: SimDuration::ZERO,
-                    rps: 0.0,
-                },
-                RateStep {
-                    at: SimDuration::from_secs(100),
-                    rps: 100.0,
-                },
-            ],
-        };
-        // ∫0..100 of t dt = 5,000 (sd 71).
-        let n = count(ramp, 0, 100);
-        assert!((4_700..5_300).contains(&n), "{n}");
-        let trace = RateSpec::Trace {
-            timestamps: vec![0.5, 1.0, 1.0, 7.25],
-            csv: None,
-        };
-        assert_eq!(count(trace, 0, 100), 4);
-        let csv = RateSpec::Trace {
-            timestamps: vec![],
-            csv: Some("t_s,path\n0.5,/a\n1.0,/b\n\n7.25,/c\n".into()),
-        };
-        assert_eq!(count(csv, 0, 100), 3);
-        let per_second = RateSpec::TraceRps {
-            rps: vec![],
-            csv: Some("rps\n0\n1000\n0\n".into()),
-        };
-        // Only the second second has arrivals: 1,000 (sd 32).
-        assert_eq!(count(per_second.clone(), 0, 1), 0);
-        let n = count(per_second, 1, 2);
-        assert!((900..1100).contains(&n), "{n}");
     }
 }
