@@ -101,7 +101,25 @@ await check('Run draws the reservation chart and shows the running tasks', async
   const requests = await canvasPixels('requests-chart');
   assert(requests.drawn > 2000, `requests chart not drawn: ${JSON.stringify(requests)}`);
   assert(/requests\s+web: \d+ arrived/.test(report) && /latency\s+web: mean/.test(report), `no request figures: ${report}`);
+  for (const id of ['latency-chart', 'cost-chart', 'startup-chart']) {
+    const px = await canvasPixels(id);
+    assert(px.drawn > 2000, `${id} not drawn: ${JSON.stringify(px)}`);
+  }
   await page.screenshot({ path: path.join(outDir, 'default.png'), fullPage: true });
+});
+
+await check('the event log filters by kind and by search', async () => {
+  const lines = () => page.$eval('#log', (p) => p.textContent.split('\n').filter((l) => l.trim()));
+  const all = await lines();
+  await page.selectOption('#log-kind', 'task_placed');
+  const placed = await lines();
+  assert(placed.length === 8 && placed.every((l) => l.includes('placed on')), `task_placed: ${placed.length} lines`);
+  await page.fill('#log-search', 'i-02');
+  const onTwo = await lines();
+  assert(onTwo.length > 0 && onTwo.length < placed.length && onTwo.every((l) => l.includes('i-02')), `search: ${onTwo}`);
+  await page.fill('#log-search', '');
+  await page.selectOption('#log-kind', '');
+  assert((await lines()).length === all.length, 'clearing the filters does not bring every line back');
 });
 
 await check('the same seed gives the same trace hash as before; another seed another', async () => {
@@ -142,9 +160,9 @@ await check('a share link reproduces the run in a fresh page; exports hold the s
   const csv = await page.$eval('#export-timeseries', (a) => fetch(a.href).then((r) => r.text()));
   assert(csv.startsWith('t_s,instances_active'), `csv: ${csv.slice(0, 40)}`);
   // The PNGs are encoded just after the result is shown.
-  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 4);
+  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 6);
   const pngs = await page.$$eval('.export-png', (l) => l.map((a) => a.href.slice(0, 22)));
-  assert(pngs.length === 4 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
+  assert(pngs.length === 6 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
   // A fresh page opened on the link runs the same scenario and seed by itself.
   const fresh = await browser.newPage();
   await fresh.goto(base + link);
@@ -202,6 +220,8 @@ await check('a scenario named like HTML renders as text', async () => {
 await check('the lesson shows its objectives held', async () => {
   await page.fill('#seed', '');
   await page.selectOption('#scenario', { label: 'scenarios/lessons/static-vs-dynamic-ports.toml' });
+  // The lesson's text is checked by the worker first.
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
   await page.click('#run');
   await page.waitForFunction(() => document.getElementById('report')?.textContent.includes('web-static'));
   const held = await page.$$eval('#objectives li.held', (l) => l.length);

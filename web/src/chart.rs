@@ -169,6 +169,47 @@ pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Str
     )
 }
 
+/// Latency p50 and p99 per sampling window, per service with traffic.
+pub fn draw_latency(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    let lines: Vec<Line> = c
+        .latency
+        .iter()
+        .zip(PALETTE.iter().cycle())
+        .map(|(v, &color)| Line {
+            name: format!("{} ms", v.name),
+            color,
+            points: points(c, &v.values),
+        })
+        .collect();
+    let y_max = headroom(&lines);
+    draw_lines(
+        canvas,
+        "Latency per window (ms)",
+        "ms",
+        y_max,
+        SeriesLabelPosition::UpperLeft,
+        lines,
+    )
+}
+
+/// The cost of the run so far: EC2 instances and Fargate tasks.
+pub fn draw_cost(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    let lines = vec![Line {
+        name: "cost so far (USD)".into(),
+        color: RGBColor(0x8c, 0x56, 0x4b),
+        points: points(c, &c.cost_usd),
+    }];
+    let y_max = headroom(&lines);
+    draw_lines(
+        canvas,
+        "Cost so far (USD)",
+        "USD",
+        y_max,
+        SeriesLabelPosition::UpperLeft,
+        lines,
+    )
+}
+
 /// Where each service's start-up went (means over its tasks that became healthy): one bar per
 /// service, split into provisioning, pull, start and health, in seconds.
 pub fn draw_startup(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {

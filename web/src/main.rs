@@ -6,7 +6,7 @@
 //! comes from the core's outputs, through `ecsim_web::view::RunView`.
 
 use ecsim_web::chart;
-use ecsim_web::view::{LessonView, RunView};
+use ecsim_web::view::{LessonView, LogLine, RunView};
 use ecsim_web::worker::{Input, Output, SimWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::JsValue;
@@ -95,7 +95,9 @@ struct Canvases {
     reservation: NodeRef,
     tasks: NodeRef,
     requests: NodeRef,
+    latency: NodeRef,
     startup: NodeRef,
+    cost: NodeRef,
 }
 
 impl Canvases {
@@ -107,7 +109,9 @@ impl Canvases {
         draw(&self.reservation, chart::draw_reservation)?;
         draw(&self.tasks, chart::draw_tasks)?;
         draw(&self.requests, chart::draw_requests)?;
-        draw(&self.startup, chart::draw_startup)
+        draw(&self.latency, chart::draw_latency)?;
+        draw(&self.startup, chart::draw_startup)?;
+        draw(&self.cost, chart::draw_cost)
     }
 
     /// Each chart as a PNG data URL, with a file name.
@@ -116,7 +120,9 @@ impl Canvases {
             ("cpu-memory.png", &self.reservation),
             ("tasks.png", &self.tasks),
             ("requests.png", &self.requests),
+            ("latency.png", &self.latency),
             ("startup.png", &self.startup),
+            ("cost.png", &self.cost),
         ]
         .into_iter()
         .filter_map(|(name, r)| {
@@ -258,7 +264,9 @@ fn app() -> Html {
         reservation: use_node_ref(),
         tasks: use_node_ref(),
         requests: use_node_ref(),
+        latency: use_node_ref(),
         startup: use_node_ref(),
+        cost: use_node_ref(),
     };
     let text_ref = use_node_ref();
     let seed_ref = use_node_ref();
@@ -470,7 +478,9 @@ fn app() -> Html {
                     <canvas id="chart" ref={canvases.reservation.clone()} width="540" height="340"></canvas>
                     <canvas id="tasks-chart" ref={canvases.tasks.clone()} width="540" height="340"></canvas>
                     <canvas id="requests-chart" ref={canvases.requests.clone()} width="540" height="340"></canvas>
+                    <canvas id="latency-chart" ref={canvases.latency.clone()} width="540" height="340"></canvas>
                     <canvas id="startup-chart" ref={canvases.startup.clone()} width="540" height="340"></canvas>
+                    <canvas id="cost-chart" ref={canvases.cost.clone()} width="540" height="340"></canvas>
                 </div>
                 { render_outcome(&outcome, &pngs) }
             </section>
@@ -535,12 +545,68 @@ fn render_outcome(o: &Outcome, pngs: &[(String, String)]) -> Html {
                     { for pngs.iter().map(|(name, u)| html! { <a class="export-png" href={u.clone()} download={name.clone()}>{ name.clone() }</a> }) }
                 </p>
                 <pre id="report">{ &v.report }</pre>
-                <details open=true>
-                    <summary>{ format!("Event log ({} of {} shown)", v.log.len(), v.log_total) }</summary>
-                    <pre id="log">{ v.log.join("\n") }</pre>
-                </details>
+                <LogPanel lines={v.log.clone()} total={v.log_total} />
             </div>
         },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LogProps {
+    lines: Vec<LogLine>,
+    total: usize,
+}
+
+/// The event log, filtered by kind and by a search over the task, service, host and message.
+#[function_component(LogPanel)]
+fn log_panel(p: &LogProps) -> Html {
+    let kind = use_state(String::new);
+    let search = use_state(String::new);
+    let mut kinds: Vec<&str> = p.lines.iter().map(|l| l.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let needle = search.to_lowercase();
+    let shown: Vec<String> = p
+        .lines
+        .iter()
+        .filter(|l| kind.is_empty() || l.kind == *kind)
+        .filter(|l| {
+            needle.is_empty()
+                || l.message.to_lowercase().contains(&needle)
+                || l.about.to_lowercase().contains(&needle)
+        })
+        .map(LogLine::text)
+        .collect();
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                kind.set(s.value());
+            }
+        })
+    };
+    let on_search = {
+        let search = search.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                search.set(i.value());
+            }
+        })
+    };
+    html! {
+        <details open=true id="log-panel">
+            <summary>{ format!("Event log ({} of {} entries shown)", shown.len(), p.total) }</summary>
+            <div class="log-filters">
+                <label>{ "Kind " }
+                    <select id="log-kind" onchange={on_kind}>
+                        <option value="" selected={kind.is_empty()}>{ "all" }</option>
+                        { for kinds.iter().map(|k| html! { <option value={k.to_string()} selected={*k == kind.as_str()}>{ *k }</option> }) }
+                    </select>
+                </label>
+                <label>{ " Search " }<input id="log-search" type="search" placeholder="task, host, service or text" oninput={on_search} /></label>
+            </div>
+            <pre id="log">{ shown.join("\n") }</pre>
+        </details>
     }
 }
 

@@ -18,6 +18,23 @@ pub struct ObjectiveView {
     pub hint: String,
 }
 
+/// One event log entry, with what the page filters on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub t_s: f64,
+    pub kind: String,
+    /// The service, task and host it concerns, as one searchable string.
+    pub about: String,
+    pub message: String,
+}
+
+impl LogLine {
+    /// The line as the log panel shows it.
+    pub fn text(&self) -> String {
+        format!("{:>8.1} s  {}", self.t_s, self.message)
+    }
+}
+
 /// A lesson's teaching text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LessonView {
@@ -53,6 +70,10 @@ pub struct ChartData {
     pub instances: Vec<f64>,
     /// Requests served per second, per service with traffic.
     pub requests: Vec<Series>,
+    /// Latency p50 and p99 per sampling window, per service with traffic (ms).
+    pub latency: Vec<Series>,
+    /// Cost so far (USD).
+    pub cost_usd: Vec<f64>,
     /// Mean start-up phases per service: provisioning, pull, start, health (s).
     pub startup: Vec<(String, [f64; 4])>,
 }
@@ -69,8 +90,8 @@ pub struct RunView {
     pub objectives: Vec<ObjectiveView>,
     /// Tasks RUNNING at the end, over all services.
     pub running: u32,
-    /// The first entries of the event log, formatted.
-    pub log: Vec<String>,
+    /// The first entries of the event log.
+    pub log: Vec<LogLine>,
     pub log_total: usize,
     pub charts: ChartData,
     /// For export: the summary JSON and the time series CSV, as the CLI writes them.
@@ -109,8 +130,18 @@ impl RunView {
                 .log
                 .entries
                 .iter()
-                .take(500)
-                .map(|e| format!("{:>8.1} s  {}", e.t_s, e.message))
+                .take(2000)
+                .map(|e| LogLine {
+                    t_s: e.t_s,
+                    kind: e.kind.to_string(),
+                    about: [&e.service, &e.task, &e.host]
+                        .into_iter()
+                        .flatten()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    message: e.message.clone(),
+                })
                 .collect(),
             log_total: out.log.entries.len(),
             charts: ChartData::new(&out.timeseries, s),
@@ -146,6 +177,23 @@ impl ChartData {
                     values: v.requests_per_s.clone(),
                 })
                 .collect(),
+            latency: ts
+                .services
+                .iter()
+                .flat_map(|v| {
+                    [
+                        Series {
+                            name: format!("{} p50", v.name),
+                            values: v.latency_p50_ms.clone(),
+                        },
+                        Series {
+                            name: format!("{} p99", v.name),
+                            values: v.latency_p99_ms.clone(),
+                        },
+                    ]
+                })
+                .collect(),
+            cost_usd: ts.cost_usd.clone(),
             startup: s
                 .services
                 .iter()
