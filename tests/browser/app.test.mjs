@@ -300,6 +300,50 @@ await check('an invalid edit shows the error at its line and field, and disables
   assert(!(await page.$eval('#run', (b) => b.disabled)), 'Run stays disabled after the fix');
 });
 
+await check('my scenarios: save, reload, rename, delete, import and export', async () => {
+  await page.selectOption('#scenario', '0');
+  await page.$eval('#editor', (d) => { d.open = true; });
+  const text = (await page.$eval('#scenario-text', (t) => t.value)).replace('desiredCount = 8', 'desiredCount = 6');
+  await page.fill('#scenario-text', text);
+  await page.fill('#save-name', 'six tasks');
+  await page.click('#save');
+  await page.waitForSelector('#library-notice');
+  const labels = () => page.$$eval('#scenario option', (l) => l.map((o) => o.text));
+  assert((await labels()).includes('saved: six tasks'), `picker: ${await labels()}`);
+  // Kept in the browser: still there after a reload, with its text.
+  await page.reload();
+  await page.waitForSelector('#run');
+  await page.selectOption('#scenario', { label: 'saved: six tasks' });
+  await page.$eval('#editor', (d) => { d.open = true; });
+  assert((await page.$eval('#scenario-text', (t) => t.value)) === text, 'the saved text changed');
+  await page.fill('#save-name', 'six');
+  await page.click('#rename');
+  await page.waitForFunction(() => [...document.querySelectorAll('#scenario option')].some((o) => o.text === 'saved: six'));
+  // Export gives the editor's text back.
+  await page.click('#export');
+  const exported = await page.$eval('#export', (a) => fetch(a.href).then((r) => r.text()));
+  assert(exported === text, 'the export differs from the text');
+  await page.click('#delete');
+  await page.waitForFunction(() => ![...document.querySelectorAll('#scenario option')].some((o) => o.text.startsWith('saved: six')));
+  // Import a file: it joins the picker under its name, and runs.
+  await page.setInputFiles('#import', { name: 'imported.toml', mimeType: 'text/plain', buffer: Buffer.from(text.replace('desiredCount = 6', 'desiredCount = 5')) });
+  await page.waitForFunction(() => [...document.querySelectorAll('#scenario option')].some((o) => o.text === 'saved: imported'));
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  const before = await page.$eval('#summary', (s) => s.dataset.run).catch(() => undefined);
+  await page.click('#run');
+  await page.waitForFunction((b) => {
+    const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
+    return r !== undefined && r !== b;
+  }, before, { timeout: 30000 });
+  const running = await page.$eval('#summary', (s) => s.dataset.runningTasks);
+  assert(running === '5', `the imported scenario ran ${running} tasks`);
+  const picked = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].text);
+  assert(picked === 'saved: imported', `the picker shows ${picked}`);
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(report.includes('(saved/imported.toml)'), 'the run is not named after the import');
+  await page.screenshot({ path: path.join(outDir, 'my-scenarios.png'), fullPage: true });
+});
+
 await check('no console errors', async () => {
   assert(errors.length === 0, errors.join('\n'));
 });

@@ -5,6 +5,8 @@
 //! summary panel shows the same report the CLI prints. The page is thin: everything it shows
 //! comes from the core's outputs, through `ecsim_web::view::RunView`.
 
+mod saved;
+
 use ecsim_web::chart;
 use ecsim_web::view::{LessonView, LogLine, RunView};
 use ecsim_web::worker::{Input, Output, SimWorker};
@@ -133,6 +135,17 @@ impl Canvases {
     }
 }
 
+/// The file name and text of entry `i` of the picker: a built-in scenario, then the saved ones.
+fn entry(library: &[saved::Saved], i: usize) -> (String, String) {
+    match BUILTIN.get(i) {
+        Some((f, t)) => (f.to_string(), t.to_string()),
+        None => library
+            .get(i - BUILTIN.len())
+            .map(|s| (s.file(), s.text.clone()))
+            .unwrap_or_else(|| (BUILTIN[0].0.to_string(), BUILTIN[0].1.to_string())),
+    }
+}
+
 /// The scenario text and file name of the run in progress (for its share link).
 type LastRun = std::rc::Rc<std::cell::RefCell<(String, String)>>;
 
@@ -256,6 +269,20 @@ fn app() -> Html {
     let text = use_state(|| BUILTIN[0].1.to_string());
     // The file name errors and the format go by: the picked scenario's, or a share link's.
     let file = use_state(|| BUILTIN[0].0.to_string());
+    let library = use_state(saved::load);
+    let notice = use_state(|| None::<String>);
+    let name_ref = use_node_ref();
+    let picker_ref = use_node_ref();
+    // The picker shows the entry in use, also when it changed by Save, Import or Delete (an
+    // option's `selected` attribute does not move a select the user has touched).
+    {
+        let picker_ref = picker_ref.clone();
+        use_effect_with((*choice, library.len()), move |(i, _)| {
+            if let Some(s) = picker_ref.cast::<HtmlSelectElement>() {
+                s.set_value(&i.to_string());
+            }
+        });
+    }
     let last: LastRun = use_mut_ref(Default::default);
     let outcome = use_state(|| Outcome::None);
     let checked = use_state(Checked::default);
@@ -363,16 +390,192 @@ fn app() -> Html {
             outcome.clone(),
             send.clone(),
         );
+        let library = library.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
-                let i: usize = sel.value().parse().unwrap_or(0).min(BUILTIN.len() - 1);
+                let last = BUILTIN.len() + library.len() - 1;
+                let i: usize = sel.value().parse().unwrap_or(0).min(last);
                 if matches!(*outcome, Outcome::Running { .. }) {
                     send(Input::Stop);
                 }
+                let (f, t) = entry(&library, i);
                 choice.set(i);
-                text.set(BUILTIN[i].1.to_string());
-                file.set(BUILTIN[i].0.to_string());
+                text.set(t);
+                file.set(f);
                 outcome.set(Outcome::None);
+            }
+        })
+    };
+
+    // The user's library: save the editor's text under a name, rename or delete the picked
+    // saved scenario, import a file, export the text.
+    let on_save = {
+        let (library, choice, file, text, notice, name_ref) = (
+            library.clone(),
+            choice.clone(),
+            file.clone(),
+            text.clone(),
+            notice.clone(),
+            name_ref.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let name = name_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let name = match saved::check_name(&name) {
+                Ok(n) => n,
+                Err(e) => return notice.set(Some(e)),
+            };
+            let mut list = (*library).clone();
+            let k = saved::upsert(&mut list, &name, &text);
+            match saved::store(&list) {
+                Ok(()) => {
+                    file.set(list[k].file());
+                    choice.set(BUILTIN.len() + k);
+                    notice.set(Some(format!("saved as {name:?} in this browser")));
+                    library.set(list);
+                }
+                Err(e) => notice.set(Some(e)),
+            }
+        })
+    };
+    let picked_saved = choice
+        .checked_sub(BUILTIN.len())
+        .filter(|&k| k < library.len());
+    let on_rename = {
+        let (library, file, notice, name_ref) = (
+            library.clone(),
+            file.clone(),
+            notice.clone(),
+            name_ref.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let Some(k) = picked_saved else { return };
+            let name = name_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let name = match saved::check_name(&name) {
+                Ok(n) => n,
+                Err(e) => return notice.set(Some(e)),
+            };
+            if library
+                .iter()
+                .enumerate()
+                .any(|(j, s)| j != k && s.name == name)
+            {
+                return notice.set(Some(format!("{name:?} is taken; pick another name")));
+            }
+            let mut list = (*library).clone();
+            list[k].name = name.clone();
+            match saved::store(&list) {
+                Ok(()) => {
+                    file.set(list[k].file());
+                    notice.set(Some(format!("renamed to {name:?}")));
+                    library.set(list);
+                }
+                Err(e) => notice.set(Some(e)),
+            }
+        })
+    };
+    let on_delete = {
+        let (library, choice, file, text, notice) = (
+            library.clone(),
+            choice.clone(),
+            file.clone(),
+            text.clone(),
+            notice.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let Some(k) = picked_saved else { return };
+            let mut list = (*library).clone();
+            let gone = list.remove(k);
+            match saved::store(&list) {
+                Ok(()) => {
+                    // The text stays in the editor, under the default scenario's name.
+                    choice.set(0);
+                    file.set(BUILTIN[0].0.to_string());
+                    text.set((*text).clone());
+                    notice.set(Some(format!(
+                        "deleted {:?} (its text is still in the editor)",
+                        gone.name
+                    )));
+                    library.set(list);
+                }
+                Err(e) => notice.set(Some(e)),
+            }
+        })
+    };
+    let on_import = {
+        let (library, choice, file, text, notice) = (
+            library.clone(),
+            choice.clone(),
+            file.clone(),
+            text.clone(),
+            notice.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let Some(f) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
+            let f = gloo_file::File::from(f);
+            let (library, choice, file, text, notice) = (
+                library.clone(),
+                choice.clone(),
+                file.clone(),
+                text.clone(),
+                notice.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let body = match gloo_file::futures::read_as_text(&f).await {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return notice.set(Some(format!("{}: cannot read it: {e}", f.name())))
+                    }
+                };
+                let stem = f.name();
+                let stem = stem
+                    .rsplit_once('.')
+                    .map_or(stem.as_str(), |(s, _)| s)
+                    .to_string();
+                let name = match saved::check_name(&stem) {
+                    Ok(n) => n,
+                    Err(e) => return notice.set(Some(e)),
+                };
+                let mut list = (*library).clone();
+                let k = saved::upsert(&mut list, &name, &body);
+                match saved::store(&list) {
+                    Ok(()) => {
+                        file.set(list[k].file());
+                        text.set(body);
+                        choice.set(BUILTIN.len() + k);
+                        notice.set(Some(format!("imported {:?}", f.name())));
+                        library.set(list);
+                    }
+                    Err(e) => notice.set(Some(e)),
+                }
+            });
+        })
+    };
+    // Export: the editor's text as a file, made when the link is clicked.
+    let on_export = {
+        let (text, file) = (text.clone(), file.clone());
+        Callback::from(move |e: MouseEvent| {
+            let name = file
+                .rsplit('/')
+                .next()
+                .unwrap_or("scenario.toml")
+                .to_string();
+            if let (Some(a), Some(url)) = (
+                e.target_dyn_into::<web_sys::HtmlAnchorElement>(),
+                blob_url(&text, "text/plain"),
+            ) {
+                a.set_href(&url);
+                a.set_download(&name);
             }
         })
     };
@@ -445,10 +648,15 @@ fn app() -> Html {
             </header>
             <section class="controls">
                 <label>{ "Scenario " }
-                    <select id="scenario" onchange={on_pick}>
+                    <select id="scenario" ref={picker_ref} onchange={on_pick}>
                         { for BUILTIN.iter().enumerate().map(|(i, (f, _))| html! {
                             <option value={i.to_string()} selected={i == *choice}>
                                 { if passed.iter().any(|p| p == f) { format!("✔ {f}") } else { f.to_string() } }
+                            </option>
+                        }) }
+                        { for library.iter().enumerate().map(|(k, s)| html! {
+                            <option value={(BUILTIN.len() + k).to_string()} selected={BUILTIN.len() + k == *choice}>
+                                { format!("saved: {}", s.name) }
                             </option>
                         }) }
                     </select>
@@ -462,6 +670,15 @@ fn app() -> Html {
                 <button id="resume" disabled={!paused} onclick={control(Input::Resume)}>{ "Resume" }</button>
                 <button id="stop" disabled={!running} onclick={control(Input::Stop)}>{ "Stop" }</button>
                 { render_progress(&outcome) }
+                <div id="library">
+                    <label>{ "Name " }<input id="save-name" ref={name_ref} type="text" placeholder="my scenario" /></label>
+                    <button id="save" onclick={on_save}>{ "Save" }</button>
+                    <button id="rename" onclick={on_rename} disabled={picked_saved.is_none()}>{ "Rename" }</button>
+                    <button id="delete" onclick={on_delete} disabled={picked_saved.is_none()}>{ "Delete" }</button>
+                    <label class="import">{ "Import " }<input id="import" type="file" accept=".toml,.json,text/plain,application/json" onchange={on_import} /></label>
+                    <a id="export" href="#" onclick={on_export}>{ "Export the text" }</a>
+                    { for notice.iter().map(|n| html! { <span id="library-notice">{ n }</span> }) }
+                </div>
                 <p id="description">{ description }</p>
                 { for checked.lesson.iter().map(|l| html! {
                     <div id="lesson">

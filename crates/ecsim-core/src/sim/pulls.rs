@@ -312,7 +312,7 @@ impl Simulation {
             .push((role.clone(), now + d, now + d + ECR_TOKEN_LIFETIME));
         self.pull_stats.auth_tokens += 1;
         if self.log.has_room() {
-            let who = role.as_deref().unwrap_or("(no role)");
+            let who = role.as_deref().unwrap_or("the agent (no role named)");
             let msg = format!(
                 "ECR auth token for {who} on {} fetched, valid 12 h",
                 self.net_name(net)
