@@ -74,6 +74,16 @@ async function check(name, fn) {
 }
 const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
 
+// Clicks Run and waits for that run's result: each finished run has a new number.
+async function runToEnd() {
+  const before = await page.$eval('#summary', (s) => s.dataset.run).catch(() => undefined);
+  await page.click('#run');
+  await page.waitForFunction((b) => {
+    const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
+    return r !== undefined && r !== b;
+  }, before, { timeout: 30000 });
+}
+
 await check('the page loads on the default scenario', async () => {
   await page.goto(base);
   await page.waitForSelector('#run', { timeout: 30000 });
@@ -129,14 +139,8 @@ await check('the same seed gives the same trace hash as before; another seed ano
   const report = await page.$eval('#report', (p) => p.textContent);
   assert(report.includes(`trace_hash ${first}`), 'the report and the page disagree on the hash');
   const ranWith = async (seed) => {
-    const before = await page.$eval('#summary', (s) => s.dataset.run);
     await page.fill('#seed', seed);
-    await page.click('#run');
-    // Each finished run has a new number.
-    await page.waitForFunction((b) => {
-      const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
-      return r !== undefined && r !== b;
-    }, before);
+    await runToEnd();
     return hash();
   };
   assert((await ranWith('1')) === first, 'seed 1 gave another hash');
@@ -145,12 +149,7 @@ await check('the same seed gives the same trace hash as before; another seed ano
 
 await check('a share link reproduces the run in a fresh page; exports hold the same run', async () => {
   await page.fill('#seed', '3');
-  const before = await page.$eval('#summary', (s) => s.dataset.run);
-  await page.click('#run');
-  await page.waitForFunction((b) => {
-    const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
-    return r !== undefined && r !== b;
-  }, before);
+  await runToEnd();
   const hash = await page.$eval('#summary', (s) => s.dataset.traceHash);
   const link = await page.$eval('#share', (a) => a.getAttribute('href'));
   assert(link.startsWith('#') && link.includes('t='), `share link: ${link}`);
@@ -237,12 +236,7 @@ await check('the ALB exercise fails as given, and passes once fixed in the edito
   const tries = await page.$$eval('#lesson ul.try li', (l) => l.length);
   assert(tries === 2, `${tries} things to try`);
   const runAndCount = async () => {
-    const before = await page.$eval('#summary', (s) => s.dataset.run).catch(() => undefined);
-    await page.click('#run');
-    await page.waitForFunction((b) => {
-      const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
-      return r !== undefined && r !== b;
-    }, before, { timeout: 30000 });
+    await runToEnd();
     return {
       held: await page.$$eval('#objectives li.held', (l) => l.length),
       failed: await page.$$eval('#objectives li.failed', (l) => l.length),
@@ -329,12 +323,7 @@ await check('my scenarios: save, reload, rename, delete, import and export', asy
   await page.setInputFiles('#import', { name: 'imported.toml', mimeType: 'text/plain', buffer: Buffer.from(text.replace('desiredCount = 6', 'desiredCount = 5')) });
   await page.waitForFunction(() => [...document.querySelectorAll('#scenario option')].some((o) => o.text === 'saved: imported'));
   await page.waitForFunction(() => !document.getElementById('run').disabled);
-  const before = await page.$eval('#summary', (s) => s.dataset.run).catch(() => undefined);
-  await page.click('#run');
-  await page.waitForFunction((b) => {
-    const r = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
-    return r !== undefined && r !== b;
-  }, before, { timeout: 30000 });
+  await runToEnd();
   const running = await page.$eval('#summary', (s) => s.dataset.runningTasks);
   assert(running === '5', `the imported scenario ran ${running} tasks`);
   const picked = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].text);

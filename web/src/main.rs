@@ -135,6 +135,39 @@ impl Canvases {
     }
 }
 
+/// The page state the library buttons change together.
+#[derive(Clone)]
+struct Lib {
+    library: UseStateHandle<Vec<saved::Saved>>,
+    choice: UseStateHandle<usize>,
+    file: UseStateHandle<String>,
+    text: UseStateHandle<String>,
+    notice: UseStateHandle<Option<String>>,
+}
+
+impl Lib {
+    /// Stores `list` and shows it, picking its entry `pick` (or the default scenario's name for
+    /// the editor's text), and says `done`; if the browser refuses, nothing changes but the
+    /// notice.
+    fn commit(&self, list: Vec<saved::Saved>, pick: Option<usize>, done: String) {
+        if let Err(e) = saved::store(&list) {
+            return self.notice.set(Some(e));
+        }
+        match pick {
+            Some(k) => {
+                self.file.set(list[k].file());
+                self.choice.set(BUILTIN.len() + k);
+            }
+            None => {
+                self.file.set(BUILTIN[0].0.to_string());
+                self.choice.set(0);
+            }
+        }
+        self.notice.set(Some(done));
+        self.library.set(list);
+    }
+}
+
 /// The file name and text of entry `i` of the picker: a built-in scenario, then the saved ones.
 fn entry(library: &[saved::Saved], i: usize) -> (String, String) {
     match BUILTIN.get(i) {
@@ -409,112 +442,77 @@ fn app() -> Html {
 
     // The user's library: save the editor's text under a name, rename or delete the picked
     // saved scenario, import a file, export the text.
-    let on_save = {
-        let (library, choice, file, text, notice, name_ref) = (
-            library.clone(),
-            choice.clone(),
-            file.clone(),
-            text.clone(),
-            notice.clone(),
-            name_ref.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
+    let lib = Lib {
+        library: library.clone(),
+        choice: choice.clone(),
+        file: file.clone(),
+        text: text.clone(),
+        notice: notice.clone(),
+    };
+    let typed_name = {
+        let name_ref = name_ref.clone();
+        move || {
             let name = name_ref
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            let name = match saved::check_name(&name) {
+            saved::check_name(&name)
+        }
+    };
+    let on_save = {
+        let (lib, typed_name) = (lib.clone(), typed_name.clone());
+        Callback::from(move |_: MouseEvent| {
+            let name = match typed_name() {
                 Ok(n) => n,
-                Err(e) => return notice.set(Some(e)),
+                Err(e) => return lib.notice.set(Some(e)),
             };
-            let mut list = (*library).clone();
-            let k = saved::upsert(&mut list, &name, &text);
-            match saved::store(&list) {
-                Ok(()) => {
-                    file.set(list[k].file());
-                    choice.set(BUILTIN.len() + k);
-                    notice.set(Some(format!("saved as {name:?} in this browser")));
-                    library.set(list);
-                }
-                Err(e) => notice.set(Some(e)),
-            }
+            let mut list = (*lib.library).clone();
+            let k = saved::upsert(&mut list, &name, &lib.text);
+            lib.commit(list, Some(k), format!("saved as {name:?} in this browser"));
         })
     };
     let picked_saved = choice
         .checked_sub(BUILTIN.len())
         .filter(|&k| k < library.len());
     let on_rename = {
-        let (library, file, notice, name_ref) = (
-            library.clone(),
-            file.clone(),
-            notice.clone(),
-            name_ref.clone(),
-        );
+        let lib = lib.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(k) = picked_saved else { return };
-            let name = name_ref
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            let name = match saved::check_name(&name) {
+            let name = match typed_name() {
                 Ok(n) => n,
-                Err(e) => return notice.set(Some(e)),
+                Err(e) => return lib.notice.set(Some(e)),
             };
-            if library
+            if lib
+                .library
                 .iter()
                 .enumerate()
                 .any(|(j, s)| j != k && s.name == name)
             {
-                return notice.set(Some(format!("{name:?} is taken; pick another name")));
+                return lib
+                    .notice
+                    .set(Some(format!("{name:?} is taken; pick another name")));
             }
-            let mut list = (*library).clone();
+            let mut list = (*lib.library).clone();
             list[k].name = name.clone();
-            match saved::store(&list) {
-                Ok(()) => {
-                    file.set(list[k].file());
-                    notice.set(Some(format!("renamed to {name:?}")));
-                    library.set(list);
-                }
-                Err(e) => notice.set(Some(e)),
-            }
+            lib.commit(list, Some(k), format!("renamed to {name:?}"));
         })
     };
     let on_delete = {
-        let (library, choice, file, text, notice) = (
-            library.clone(),
-            choice.clone(),
-            file.clone(),
-            text.clone(),
-            notice.clone(),
-        );
+        let lib = lib.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(k) = picked_saved else { return };
-            let mut list = (*library).clone();
+            let mut list = (*lib.library).clone();
             let gone = list.remove(k);
-            match saved::store(&list) {
-                Ok(()) => {
-                    // The text stays in the editor, under the default scenario's name.
-                    choice.set(0);
-                    file.set(BUILTIN[0].0.to_string());
-                    text.set((*text).clone());
-                    notice.set(Some(format!(
-                        "deleted {:?} (its text is still in the editor)",
-                        gone.name
-                    )));
-                    library.set(list);
-                }
-                Err(e) => notice.set(Some(e)),
-            }
+            // The text stays in the editor, under the default scenario's name.
+            lib.commit(
+                list,
+                None,
+                format!("deleted {:?} (its text is still in the editor)", gone.name),
+            );
         })
     };
     let on_import = {
-        let (library, choice, file, text, notice) = (
-            library.clone(),
-            choice.clone(),
-            file.clone(),
-            text.clone(),
-            notice.clone(),
-        );
+        let lib = lib.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
@@ -523,41 +521,26 @@ fn app() -> Html {
                 return;
             };
             let f = gloo_file::File::from(f);
-            let (library, choice, file, text, notice) = (
-                library.clone(),
-                choice.clone(),
-                file.clone(),
-                text.clone(),
-                notice.clone(),
-            );
+            let lib = lib.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let body = match gloo_file::futures::read_as_text(&f).await {
                     Ok(b) => b,
                     Err(e) => {
-                        return notice.set(Some(format!("{}: cannot read it: {e}", f.name())))
+                        return lib
+                            .notice
+                            .set(Some(format!("{}: cannot read it: {e}", f.name())))
                     }
                 };
-                let stem = f.name();
-                let stem = stem
-                    .rsplit_once('.')
-                    .map_or(stem.as_str(), |(s, _)| s)
-                    .to_string();
-                let name = match saved::check_name(&stem) {
+                let full = f.name();
+                let stem = full.rsplit_once('.').map_or(full.as_str(), |(s, _)| s);
+                let name = match saved::check_name(stem) {
                     Ok(n) => n,
-                    Err(e) => return notice.set(Some(e)),
+                    Err(e) => return lib.notice.set(Some(e)),
                 };
-                let mut list = (*library).clone();
+                let mut list = (*lib.library).clone();
                 let k = saved::upsert(&mut list, &name, &body);
-                match saved::store(&list) {
-                    Ok(()) => {
-                        file.set(list[k].file());
-                        text.set(body);
-                        choice.set(BUILTIN.len() + k);
-                        notice.set(Some(format!("imported {:?}", f.name())));
-                        library.set(list);
-                    }
-                    Err(e) => notice.set(Some(e)),
-                }
+                lib.text.set(body);
+                lib.commit(list, Some(k), format!("imported {full:?}"));
             });
         })
     };
