@@ -1,14 +1,22 @@
-//! The ecsim web app: pick a scenario (or edit its text), set a seed, Run. The simulation runs in
-//! a Web Worker (`ecsim_web::worker`) so the page stays responsive: a progress bar follows the
-//! simulated time, and the run can be paused, resumed or stopped. When it ends, plotters charts on
-//! canvases show the cluster's CPU and memory, tasks by state, requests and start-up, and the
-//! summary panel shows the same report the CLI prints. The page is thin: everything it shows
-//! comes from the core's outputs, through `ecsim_web::view::RunView`.
+//! The ecsim web app: pick a scenario (built in, or saved in the browser: `builtin`, `saved`) or
+//! edit its text, set a seed, Run. The simulation runs in a Web Worker (`ecsim_web::worker`) so
+//! the page stays responsive: a progress bar follows the simulated time, and the run can be
+//! paused, resumed or stopped; the worker also checks every edit. When a run ends, plotters charts
+//! on canvases show the cluster's CPU and memory, tasks by state, requests, latency, start-up and
+//! cost; the summary panel shows the report the CLI prints, the lesson's objectives, exports and a
+//! share link, and the event log (`log_panel`). The page is thin: everything it shows comes from
+//! the core's outputs, through `ecsim_web::view::RunView`.
 
+mod builtin;
+mod log_panel;
 mod saved;
 
+use builtin::{entry, BUILTIN};
+use log_panel::LogPanel;
+use saved::Lib;
+
 use ecsim_web::chart;
-use ecsim_web::view::{LessonView, LogLine, RunView};
+use ecsim_web::view::{LessonView, RunView};
 use ecsim_web::worker::{Input, Output, SimWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::JsValue;
@@ -17,46 +25,6 @@ use web_sys::{
     HtmlTextAreaElement, Url,
 };
 use yew::prelude::*;
-
-/// The built-in scenarios the page offers, as (file, text).
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        ecsim_core::DEFAULT_SCENARIO_FILE,
-        ecsim_core::DEFAULT_SCENARIO,
-    ),
-    (
-        "scenarios/lessons/static-vs-dynamic-ports.toml",
-        include_str!("../../scenarios/lessons/static-vs-dynamic-ports.toml"),
-    ),
-    (
-        "scenarios/lessons/wrong-cluster-name.toml",
-        include_str!("../../scenarios/lessons/wrong-cluster-name.toml"),
-    ),
-    (
-        "scenarios/lessons/alb-dynamic-ports.toml",
-        include_str!("../../scenarios/lessons/alb-dynamic-ports.toml"),
-    ),
-    (
-        "scenarios/lessons/alb-dynamic-ports-exercise.toml",
-        include_str!("../../scenarios/lessons/alb-dynamic-ports-exercise.toml"),
-    ),
-    (
-        "scenarios/lessons/ecs-config.toml",
-        include_str!("../../scenarios/lessons/ecs-config.toml"),
-    ),
-    (
-        "scenarios/lessons/ecs-config-fixed.toml",
-        include_str!("../../scenarios/lessons/ecs-config-fixed.toml"),
-    ),
-    (
-        "scenarios/lessons/ecr-pulls.toml",
-        include_str!("../../scenarios/lessons/ecr-pulls.toml"),
-    ),
-    (
-        "scenarios/lessons/fargate-vs-ec2.toml",
-        include_str!("../../scenarios/lessons/fargate-vs-ec2.toml"),
-    ),
-];
 
 #[derive(Clone, PartialEq)]
 enum Outcome {
@@ -132,50 +100,6 @@ impl Canvases {
             Some((name.to_string(), url))
         })
         .collect()
-    }
-}
-
-/// The page state the library buttons change together.
-#[derive(Clone)]
-struct Lib {
-    library: UseStateHandle<Vec<saved::Saved>>,
-    choice: UseStateHandle<usize>,
-    file: UseStateHandle<String>,
-    text: UseStateHandle<String>,
-    notice: UseStateHandle<Option<String>>,
-}
-
-impl Lib {
-    /// Stores `list` and shows it, picking its entry `pick` (or the default scenario's name for
-    /// the editor's text), and says `done`; if the browser refuses, nothing changes but the
-    /// notice.
-    fn commit(&self, list: Vec<saved::Saved>, pick: Option<usize>, done: String) {
-        if let Err(e) = saved::store(&list) {
-            return self.notice.set(Some(e));
-        }
-        match pick {
-            Some(k) => {
-                self.file.set(list[k].file());
-                self.choice.set(BUILTIN.len() + k);
-            }
-            None => {
-                self.file.set(BUILTIN[0].0.to_string());
-                self.choice.set(0);
-            }
-        }
-        self.notice.set(Some(done));
-        self.library.set(list);
-    }
-}
-
-/// The file name and text of entry `i` of the picker: a built-in scenario, then the saved ones.
-fn entry(library: &[saved::Saved], i: usize) -> (String, String) {
-    match BUILTIN.get(i) {
-        Some((f, t)) => (f.to_string(), t.to_string()),
-        None => library
-            .get(i - BUILTIN.len())
-            .map(|s| (s.file(), s.text.clone()))
-            .unwrap_or_else(|| (BUILTIN[0].0.to_string(), BUILTIN[0].1.to_string())),
     }
 }
 
@@ -628,6 +552,7 @@ fn app() -> Html {
             <header>
                 <h1>{ "ecsim" }</h1>
                 <p class="tagline">{ "A deterministic simulator of an Amazon ECS cluster, running in your browser." }</p>
+                <p class="howto">{ "Pick a scenario or a lesson, press Run, and read the charts, the objectives and the report below. Change anything in the scenario text at the bottom and run again; the same seed always gives the same run." }</p>
             </header>
             <section class="controls">
                 <label>{ "Scenario " }
@@ -748,65 +673,6 @@ fn render_outcome(o: &Outcome, pngs: &[(String, String)]) -> Html {
                 <LogPanel lines={v.log.clone()} total={v.log_total} />
             </div>
         },
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct LogProps {
-    lines: Vec<LogLine>,
-    total: usize,
-}
-
-/// The event log, filtered by kind and by a search over the task, service, host and message.
-#[function_component(LogPanel)]
-fn log_panel(p: &LogProps) -> Html {
-    let kind = use_state(String::new);
-    let search = use_state(String::new);
-    let mut kinds: Vec<&str> = p.lines.iter().map(|l| l.kind.as_str()).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    let needle = search.to_lowercase();
-    let shown: Vec<String> = p
-        .lines
-        .iter()
-        .filter(|l| kind.is_empty() || l.kind == *kind)
-        .filter(|l| {
-            needle.is_empty()
-                || l.message.to_lowercase().contains(&needle)
-                || l.about.to_lowercase().contains(&needle)
-        })
-        .map(LogLine::text)
-        .collect();
-    let on_kind = {
-        let kind = kind.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
-                kind.set(s.value());
-            }
-        })
-    };
-    let on_search = {
-        let search = search.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                search.set(i.value());
-            }
-        })
-    };
-    html! {
-        <details open=true id="log-panel">
-            <summary>{ format!("Event log ({} of {} entries shown)", shown.len(), p.total) }</summary>
-            <div class="log-filters">
-                <label>{ "Kind " }
-                    <select id="log-kind" onchange={on_kind}>
-                        <option value="" selected={kind.is_empty()}>{ "all" }</option>
-                        { for kinds.iter().map(|k| html! { <option value={k.to_string()} selected={*k == kind.as_str()}>{ *k }</option> }) }
-                    </select>
-                </label>
-                <label>{ " Search " }<input id="log-search" type="search" placeholder="task, host, service or text" oninput={on_search} /></label>
-            </div>
-            <pre id="log">{ shown.join("\n") }</pre>
-        </details>
     }
 }
 
