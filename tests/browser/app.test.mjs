@@ -333,6 +333,24 @@ await check('my scenarios: save, reload, rename, delete, import and export', asy
   await page.screenshot({ path: path.join(outDir, 'my-scenarios.png'), fullPage: true });
 });
 
+await check('what-if: variant B against A over the same seeds, with a table of differences', async () => {
+  await page.selectOption('#scenario', '0');
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await page.click('#make-b');
+  const a = await page.$eval('#variant-b', (t) => t.value);
+  await page.fill('#variant-b', a.replace('desiredCount = 8', 'desiredCount = 4'));
+  await page.fill('#seeds', '2');
+  await page.click('#compare');
+  await page.waitForSelector('#compare-table', { timeout: 60000 });
+  const cell = (metric, col) => page.$eval(`#compare-table tr[data-metric="${metric}"] td.${col}`, (td) => td.textContent);
+  const [ra, rb] = [await cell('services.web.tasks.running_end', 'a'), await cell('services.web.tasks.running_end', 'b')];
+  assert(ra.startsWith('8.0000') && rb.startsWith('4.0000'), `running: A ${ra}, B ${rb}`);
+  assert(/±/.test(await cell('cost_usd.total', 'a')), 'no confidence interval over 2 seeds');
+  const caption = await page.$eval('#compare-table caption', (c) => c.textContent);
+  assert(caption.includes('[1, 2]'), caption);
+  await page.screenshot({ path: path.join(outDir, 'what-if.png'), fullPage: true });
+});
+
 await check('no console errors', async () => {
   assert(errors.length === 0, errors.join('\n'));
 });

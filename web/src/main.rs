@@ -16,7 +16,7 @@ use log_panel::LogPanel;
 use saved::Lib;
 
 use ecsim_web::chart;
-use ecsim_web::view::{LessonView, RunView};
+use ecsim_web::view::{CompareView, Estimate, LessonView, RunView};
 use ecsim_web::worker::{Input, Output, SimWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::JsValue;
@@ -103,6 +103,60 @@ impl Canvases {
     }
 }
 
+/// What the worker's answers change on the page.
+#[derive(Clone)]
+struct Page {
+    outcome: UseStateHandle<Outcome>,
+    checked: UseStateHandle<Checked>,
+    canvases: Canvases,
+    last: LastRun,
+    pngs: UseStateHandle<Vec<(String, String)>>,
+    crashed: std::rc::Rc<std::cell::Cell<bool>>,
+    comparing: Comparing,
+}
+
+/// A what-if's result, and which of its runs is going on.
+type Comparing = (
+    UseStateHandle<Option<CompareView>>,
+    UseStateHandle<(u32, u32)>,
+);
+
+/// `mean ± half-width` as the comparison table shows an estimate.
+fn show(e: &Option<Estimate>) -> String {
+    match e {
+        None => "n/a".into(),
+        Some(Estimate {
+            mean,
+            half_ci: Some(h),
+            ..
+        }) => format!("{mean:.4} ± {h:.4}"),
+        Some(e) => format!("{:.4}", e.mean),
+    }
+}
+
+/// The what-if table: each metric's mean over the seeds in A and B, and the difference.
+fn render_compare(c: &CompareView) -> Html {
+    html! {
+        <table id="compare-table">
+            <caption>{ format!("A against B over seeds {:?} (means, ± 95 % confidence)", c.seeds) }</caption>
+            <thead><tr><th>{ "metric" }</th><th>{ "A" }</th><th>{ "B" }</th><th>{ "B − A" }</th></tr></thead>
+            <tbody>
+                { for c.rows.iter().map(|r| {
+                    let diff = match (&r.a, &r.b) {
+                        (Some(a), Some(b)) => format!("{:+.4}", b.mean - a.mean),
+                        _ => "n/a".into(),
+                    };
+                    html! {
+                        <tr data-metric={r.metric.clone()}>
+                            <td>{ &r.metric }</td><td class="a">{ show(&r.a) }</td><td class="b">{ show(&r.b) }</td><td>{ diff }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
 /// The scenario text and file name of the run in progress (for its share link).
 type LastRun = std::rc::Rc<std::cell::RefCell<(String, String)>>;
 
@@ -140,15 +194,16 @@ fn remember_passed(file: &str) {
 }
 
 /// What the worker said, applied to the page.
-fn on_output(
-    out: Output,
-    outcome: &UseStateHandle<Outcome>,
-    checked: &UseStateHandle<Checked>,
-    canvases: &Canvases,
-    last: &LastRun,
-    pngs: &UseStateHandle<Vec<(String, String)>>,
-    crashed: &std::rc::Rc<std::cell::Cell<bool>>,
-) {
+fn on_output(out: Output, page: &Page) {
+    let Page {
+        outcome,
+        checked,
+        canvases,
+        last,
+        pngs,
+        crashed,
+        comparing: compare,
+    } = page;
     match out {
         Output::Checked {
             description,
@@ -164,11 +219,28 @@ fn on_output(
             end_s,
             paused: false,
         }),
-        Output::Progress { sim_s, end_s, .. } => outcome.set(Outcome::Running {
+        Output::Progress {
             sim_s,
             end_s,
-            paused: false,
-        }),
+            run,
+            runs,
+            ..
+        } => {
+            // A what-if runs several simulations: the bar says which.
+            if runs > 1 && *compare.1 != (run, runs) {
+                compare.1.set((run, runs));
+            }
+            outcome.set(Outcome::Running {
+                sim_s,
+                end_s,
+                paused: false,
+            })
+        }
+        Output::Compared(view) => {
+            compare.0.set(Some(*view));
+            compare.1.set((0, 0));
+            outcome.set(Outcome::None);
+        }
         Output::Paused { sim_s } => {
             let end_s = match &**outcome {
                 Outcome::Running { end_s, .. } => *end_s,
@@ -244,6 +316,12 @@ fn app() -> Html {
     let outcome = use_state(|| Outcome::None);
     let checked = use_state(Checked::default);
     let pngs = use_state(Vec::<(String, String)>::new);
+    let variant_b = use_state(|| None::<String>);
+    let comparing: Comparing = (
+        use_state(|| None::<CompareView>),
+        use_state(|| (0u32, 0u32)),
+    );
+    let seeds_ref = use_node_ref();
     let canvases = Canvases {
         reservation: use_node_ref(),
         tasks: use_node_ref(),
@@ -259,37 +337,29 @@ fn app() -> Html {
     // Set when the worker reports a panic: the next message goes to a new worker.
     let crashed = use_memo((), |_| std::cell::Cell::new(false));
 
+    let page = Page {
+        outcome: outcome.clone(),
+        checked: checked.clone(),
+        canvases: canvases.clone(),
+        last: last.clone(),
+        pngs: pngs.clone(),
+        crashed: crashed.clone(),
+        comparing: comparing.clone(),
+    };
     let send = {
-        let crashed = crashed.clone();
-        let (bridge, outcome, checked, canvases, last, pngs) = (
-            bridge.clone(),
-            outcome.clone(),
-            checked.clone(),
-            canvases.clone(),
-            last.clone(),
-            pngs.clone(),
-        );
+        let (bridge, page) = (bridge.clone(), page.clone());
         move |input: Input| {
             if let Input::Run { text, file, .. } = &input {
-                *last.borrow_mut() = (text.clone(), file.clone());
+                *page.last.borrow_mut() = (text.clone(), file.clone());
             }
             let mut b = bridge.borrow_mut();
-            if crashed.replace(false) {
+            if page.crashed.replace(false) {
                 *b = None;
             }
-            let crashed = crashed.clone();
             let b = b.get_or_insert_with(|| {
-                let (outcome, checked, canvases, last, pngs) = (
-                    outcome.clone(),
-                    checked.clone(),
-                    canvases.clone(),
-                    last.clone(),
-                    pngs.clone(),
-                );
+                let page = page.clone();
                 SimWorker::spawner()
-                    .callback(move |out| {
-                        on_output(out, &outcome, &checked, &canvases, &last, &pngs, &crashed)
-                    })
+                    .callback(move |out| on_output(out, &page))
                     .spawn("worker.js")
             });
             b.send(input);
@@ -468,6 +538,49 @@ fn app() -> Html {
             });
         })
     };
+    // What-if: variant B starts as a copy of the editor's text; both run on the same seeds.
+    let on_make_b = {
+        let (variant_b, text) = (variant_b.clone(), text.clone());
+        Callback::from(move |_: MouseEvent| variant_b.set(Some((*text).clone())))
+    };
+    let on_edit_b = {
+        let variant_b = variant_b.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                variant_b.set(Some(t.value()));
+            }
+        })
+    };
+    let on_compare = {
+        let (variant_b, text, file, seeds_ref, outcome, send) = (
+            variant_b.clone(),
+            text.clone(),
+            file.clone(),
+            seeds_ref.clone(),
+            outcome.clone(),
+            send.clone(),
+        );
+        let comparing = comparing.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(b) = (*variant_b).clone() else {
+                return;
+            };
+            let n = seeds_ref
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.value().trim().parse::<u64>().ok())
+                .unwrap_or(3);
+            if !(1..=20).contains(&n) {
+                return outcome.set(Outcome::Error(format!("seeds: {n} is outside 1..=20")));
+            }
+            comparing.0.set(None);
+            send(Input::Compare {
+                a: (*text).clone(),
+                b,
+                file: (*file).clone(),
+                seeds: (1..=n).collect(),
+            });
+        })
+    };
     // Export: the editor's text as a file, made when the link is clicked.
     let on_export = {
         let (text, file) = (text.clone(), file.clone());
@@ -577,6 +690,9 @@ fn app() -> Html {
                 <button id="pause" disabled={!running || paused} onclick={control(Input::Pause)}>{ "Pause" }</button>
                 <button id="resume" disabled={!paused} onclick={control(Input::Resume)}>{ "Resume" }</button>
                 <button id="stop" disabled={!running} onclick={control(Input::Stop)}>{ "Stop" }</button>
+                { if comparing.1 .1 > 1 && matches!(*outcome, Outcome::Running { .. }) {
+                    html! { <span id="compare-progress">{ format!("what-if run {} of {}: ", comparing.1 .0, comparing.1 .1) }</span> }
+                } else { html! {} } }
                 { render_progress(&outcome) }
                 <div id="library">
                     <label>{ "Name " }<input id="save-name" ref={name_ref} type="text" placeholder="my scenario" /></label>
@@ -608,6 +724,18 @@ fn app() -> Html {
                     <canvas id="cost-chart" ref={canvases.cost.clone()} width="540" height="340"></canvas>
                 </div>
                 { render_outcome(&outcome, &pngs) }
+            </section>
+            <section id="what-if">
+                <h2>{ "What if…" }</h2>
+                if let Some(b) = (*variant_b).clone() {
+                    <p>{ "Variant A is the scenario text below; edit variant B here, then compare both over the same seeds." }</p>
+                    <textarea id="variant-b" rows="12" cols="100" value={b} spellcheck="false" oninput={on_edit_b} aria-label="variant B" />
+                    <label>{ "Seeds " }<input id="seeds" ref={seeds_ref} type="number" min="1" max="20" placeholder="3" /></label>
+                    <button id="compare" onclick={on_compare}>{ "Compare A and B" }</button>
+                } else {
+                    <button id="make-b" onclick={on_make_b}>{ "Make variant B from this scenario" }</button>
+                }
+                { for comparing.0.iter().map(render_compare) }
             </section>
             <details id="editor">
                 <summary>{ "Scenario text (edit, then Run)" }</summary>

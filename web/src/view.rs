@@ -209,3 +209,101 @@ impl ChartData {
         }
     }
 }
+
+/// One metric of a what-if comparison: its mean over the seeds in each variant, with a 95 %
+/// confidence half-width when there are several seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub mean: f64,
+    pub half_ci: Option<f64>,
+    pub n: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareRow {
+    pub metric: String,
+    pub a: Option<Estimate>,
+    pub b: Option<Estimate>,
+}
+
+/// Variant A against variant B over the same seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareView {
+    pub seeds: Vec<u64>,
+    pub rows: Vec<CompareRow>,
+}
+
+/// Student's t, two-sided 95 %, for 1..=10 degrees of freedom; 1.96 beyond.
+fn t95(dof: usize) -> f64 {
+    const T: [f64; 10] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    ];
+    T.get(dof.wrapping_sub(1)).copied().unwrap_or(1.96)
+}
+
+fn estimate(values: &[f64]) -> Option<Estimate> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let half_ci = (n > 1).then(|| {
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        t95(n - 1) * (var / n as f64).sqrt()
+    });
+    Some(Estimate {
+        mean,
+        half_ci,
+        n: n as u32,
+    })
+}
+
+impl CompareView {
+    /// The metrics a what-if is usually about: cost, utilisation, and per service the tasks
+    /// running, p99 latency, failed requests and start-up.
+    pub fn new(seeds: Vec<u64>, a: &[Summary], b: &[Summary]) -> CompareView {
+        let mut services: Vec<String> = a
+            .iter()
+            .chain(b)
+            .flat_map(|s| s.services.keys().cloned())
+            .collect();
+        services.sort();
+        services.dedup();
+        let mut metrics: Vec<String> = [
+            "cost_usd.total",
+            "cost_usd.per_hour",
+            "cluster.cpu_reserved_pct.mean",
+            "cluster.cpu_used_pct.mean",
+        ]
+        .map(String::from)
+        .to_vec();
+        for s in &services {
+            for m in [
+                "tasks.running_end",
+                "latency_ms.p99",
+                "requests.failed",
+                "startup_s.p50",
+            ] {
+                metrics.push(format!("services.{s}.{m}"));
+            }
+        }
+        let values = |list: &[Summary], metric: &str| -> Vec<f64> {
+            list.iter()
+                .filter_map(|s| {
+                    let v = serde_json::to_value(s).ok()?;
+                    ecsim_core::metrics::lookup(&v, metric)?.as_f64()
+                })
+                .collect()
+        };
+        let rows = metrics
+            .into_iter()
+            .map(|m| CompareRow {
+                a: estimate(&values(a, &m)),
+                b: estimate(&values(b, &m)),
+                metric: m,
+            })
+            .filter(|r| r.a.is_some() || r.b.is_some())
+            .collect();
+        CompareView { seeds, rows }
+    }
+}

@@ -5,7 +5,8 @@
 //! Between slices it yields to the worker's event loop with a zero timeout (a macrotask): a
 //! message loop of microtasks would never let a Pause or Stop in (toolchain-worker.md, pitfall 6).
 
-use crate::view::{LessonView, RunView};
+use crate::view::{CompareView, LessonView, RunView};
+use ecsim_core::metrics::Summary;
 use ecsim_core::{RunOptions, Scenario, Simulation};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,13 @@ pub enum Input {
         text: String,
         file: String,
     },
+    /// What-if: run variants A and B on each of the seeds, and compare their summaries.
+    Compare {
+        a: String,
+        b: String,
+        file: String,
+        seeds: Vec<u64>,
+    },
 }
 
 /// What the worker answers.
@@ -36,11 +44,14 @@ pub enum Output {
     Started {
         end_s: f64,
     },
-    /// After each slice: simulated time reached, events processed.
+    /// After each slice: simulated time reached, events processed; for a comparison, which run
+    /// of how many.
     Progress {
         sim_s: f64,
         end_s: f64,
         events: u64,
+        run: u32,
+        runs: u32,
     },
     Paused {
         sim_s: f64,
@@ -50,6 +61,7 @@ pub enum Output {
         sim_s: f64,
     },
     Done(Box<RunView>),
+    Compared(Box<CompareView>),
     /// A scenario error (with file, line and field) or a failed run.
     Failed(String),
     /// The worker panicked (a bug in ecsim): the message, sent from the panic hook before the
@@ -93,6 +105,17 @@ struct Job {
     sim: Simulation,
     to: HandlerId,
     run: u32,
+    compare: Option<Comparison>,
+}
+
+/// A what-if in progress: the runs still to do (variant B?, simulation), the summaries so far.
+struct Comparison {
+    seeds: Vec<u64>,
+    rest: Vec<(bool, Simulation)>,
+    current_is_b: bool,
+    a: Vec<Summary>,
+    b: Vec<Summary>,
+    total: u32,
 }
 
 pub struct SimWorker {
@@ -149,22 +172,61 @@ impl Worker for SimWorker {
         };
         let (sim_s, end_s) = (job.sim.now().as_secs_f64(), job.sim.end().as_secs_f64());
         if more {
+            let (done, runs) = job
+                .compare
+                .as_ref()
+                .map_or((0, 1), |c| (c.a.len() + c.b.len(), c.total as usize));
             scope.respond(
                 job.to,
                 Output::Progress {
                     sim_s,
                     end_s,
                     events: job.sim.events(),
+                    run: done as u32 + 1,
+                    runs: runs as u32,
                 },
             );
             next_slice(scope, run);
             return;
         }
-        if let Some(job) = self.job.take() {
-            let sc = job.sim.scenario().clone();
-            let out = job.sim.finish();
-            let view = RunView::new(&sc, &out, job.run);
-            scope.respond(job.to, Output::Done(Box::new(view)));
+        let Some(Job {
+            sim,
+            to,
+            run,
+            compare,
+        }) = self.job.take()
+        else {
+            return;
+        };
+        let Some(mut c) = compare else {
+            let sc = sim.scenario().clone();
+            let out = sim.finish();
+            let view = RunView::new(&sc, &out, run);
+            scope.respond(to, Output::Done(Box::new(view)));
+            return;
+        };
+        // One run of the comparison is over: keep its summary, start the next one or compare.
+        let summary = sim.finish().summary;
+        if c.current_is_b {
+            c.b.push(summary);
+        } else {
+            c.a.push(summary);
+        }
+        match c.rest.pop() {
+            Some((is_b, next)) => {
+                c.current_is_b = is_b;
+                self.job = Some(Job {
+                    sim: next,
+                    to,
+                    run,
+                    compare: Some(c),
+                });
+                next_slice(scope, run);
+            }
+            None => {
+                let view = CompareView::new(std::mem::take(&mut c.seeds), &c.a, &c.b);
+                scope.respond(to, Output::Compared(Box::new(view)));
+            }
         }
     }
 
@@ -194,6 +256,7 @@ impl Worker for SimWorker {
                     sim,
                     to: id,
                     run: self.runs,
+                    compare: None,
                 });
                 scope.respond(id, Output::Started { end_s });
                 next_slice(scope, self.runs);
@@ -215,6 +278,57 @@ impl Worker for SimWorker {
                     scope.respond(id, Output::Resumed);
                     next_slice(scope, job.run);
                 }
+            }
+            Input::Compare { a, b, file, seeds } => {
+                self.job = None;
+                self.paused = false;
+                let parse = |text: &str, which: &str| {
+                    Scenario::parse(text, &file).map_err(|e| format!("variant {which}: {e}"))
+                };
+                let (sa, sb) = match (parse(&a, "A"), parse(&b, "B")) {
+                    (Ok(sa), Ok(sb)) => (sa, sb),
+                    (Err(e), _) | (_, Err(e)) => {
+                        scope.respond(id, Output::Failed(e));
+                        return;
+                    }
+                };
+                let sim = |sc: &Scenario, seed: u64| {
+                    Simulation::new(
+                        sc,
+                        &RunOptions {
+                            seed: Some(seed),
+                            ..Default::default()
+                        },
+                    )
+                };
+                // Popped from the end: A then B for each seed, in order.
+                let mut rest: Vec<(bool, Simulation)> = Vec::new();
+                for &seed in seeds.iter().rev() {
+                    rest.push((true, sim(&sb, seed)));
+                    rest.push((false, sim(&sa, seed)));
+                }
+                let total = rest.len() as u32;
+                let Some((first_is_b, first)) = rest.pop() else {
+                    scope.respond(id, Output::Failed("give at least one seed".into()));
+                    return;
+                };
+                self.runs += 1;
+                let end_s = first.end().as_secs_f64();
+                self.job = Some(Job {
+                    sim: first,
+                    to: id,
+                    run: self.runs,
+                    compare: Some(Comparison {
+                        seeds,
+                        rest,
+                        current_is_b: first_is_b,
+                        a: Vec::new(),
+                        b: Vec::new(),
+                        total,
+                    }),
+                });
+                scope.respond(id, Output::Started { end_s });
+                next_slice(scope, self.runs);
             }
             Input::Check { text, file } => {
                 let out = match Scenario::parse(&text, &file) {
