@@ -702,6 +702,13 @@ fn the_alb_exercise_fails_as_given_and_passes_when_fixed() {
         "{:?}",
         out.summary.objectives
     );
+    // The failures per 10 s window add up to the run's failed requests.
+    let failed = out.summary.services["web"].requests.failed;
+    let windows: f64 = out.timeseries.services[0].failed_per_s.iter().sum::<f64>() * 10.0;
+    assert!(
+        failed > 1000 && (windows - failed as f64).abs() < 1e-6,
+        "{windows} vs {failed}"
+    );
     assert!(sc
         .spec
         .lesson

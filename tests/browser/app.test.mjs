@@ -111,7 +111,7 @@ await check('Run draws the reservation chart and shows the running tasks', async
   const requests = await canvasPixels('requests-chart');
   assert(requests.drawn > 2000, `requests chart not drawn: ${JSON.stringify(requests)}`);
   assert(/requests\s+web: \d+ arrived/.test(report) && /latency\s+web: mean/.test(report), `no request figures: ${report}`);
-  for (const id of ['latency-chart', 'cost-chart', 'startup-chart']) {
+  for (const id of ['latency-chart', 'cost-chart', 'startup-chart', 'hosts-chart']) {
     const px = await canvasPixels(id);
     assert(px.drawn > 2000, `${id} not drawn: ${JSON.stringify(px)}`);
   }
@@ -159,9 +159,9 @@ await check('a share link reproduces the run in a fresh page; exports hold the s
   const csv = await page.$eval('#export-timeseries', (a) => fetch(a.href).then((r) => r.text()));
   assert(csv.startsWith('t_s,instances_active'), `csv: ${csv.slice(0, 40)}`);
   // The PNGs are encoded just after the result is shown.
-  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 6);
+  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 7);
   const pngs = await page.$$eval('.export-png', (l) => l.map((a) => a.href.slice(0, 22)));
-  assert(pngs.length === 6 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
+  assert(pngs.length === 7 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
   // A fresh page opened on the link runs the same scenario and seed by itself.
   const fresh = await browser.newPage();
   await fresh.goto(base + link);

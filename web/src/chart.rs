@@ -120,16 +120,7 @@ pub fn draw_reservation(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), 
 
 /// Tasks in each lifecycle state that holds any during the run, and registered instances.
 pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
-    let mut lines: Vec<Line> = c
-        .tasks
-        .iter()
-        .zip(PALETTE.iter().cycle())
-        .map(|(v, &color)| Line {
-            name: v.name.clone(),
-            color,
-            points: points(c, &v.values),
-        })
-        .collect();
+    let mut lines = palette_lines(c, &c.tasks);
     lines.push(Line {
         name: "instances".into(),
         color: BLACK,
@@ -146,10 +137,9 @@ pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String
     )
 }
 
-/// Requests served per second by each service with traffic.
-pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
-    let lines: Vec<Line> = c
-        .requests
+/// One line per series, coloured from the palette in turn.
+fn palette_lines(c: &ChartData, series: &[crate::view::Series]) -> Vec<Line> {
+    series
         .iter()
         .zip(PALETTE.iter().cycle())
         .map(|(v, &color)| Line {
@@ -157,11 +147,16 @@ pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Str
             color,
             points: points(c, &v.values),
         })
-        .collect();
+        .collect()
+}
+
+/// Requests served and failed per second by each service with traffic.
+pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    let lines = palette_lines(c, &c.requests);
     let y_max = headroom(&lines);
     draw_lines(
         canvas,
-        "Requests served per second",
+        "Requests served and failed per second",
         "req/s",
         y_max,
         SeriesLabelPosition::UpperLeft,
@@ -169,18 +164,21 @@ pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Str
     )
 }
 
-/// Latency p50 and p99 per sampling window, per service with traffic.
+/// CPU reserved on each instance (the first dozen), % of what it registered.
+pub fn draw_hosts(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    draw_lines(
+        canvas,
+        "CPU reserved per instance (%)",
+        "%",
+        100.0,
+        SeriesLabelPosition::UpperRight,
+        palette_lines(c, &c.hosts),
+    )
+}
+
+/// Latency p50 and p99 per sampling window, per service with traffic (ms).
 pub fn draw_latency(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
-    let lines: Vec<Line> = c
-        .latency
-        .iter()
-        .zip(PALETTE.iter().cycle())
-        .map(|(v, &color)| Line {
-            name: format!("{} ms", v.name),
-            color,
-            points: points(c, &v.values),
-        })
-        .collect();
+    let lines = palette_lines(c, &c.latency);
     let y_max = headroom(&lines);
     draw_lines(
         canvas,

@@ -68,6 +68,7 @@ struct Canvases {
     latency: NodeRef,
     startup: NodeRef,
     cost: NodeRef,
+    hosts: NodeRef,
 }
 
 impl Canvases {
@@ -81,7 +82,8 @@ impl Canvases {
         draw(&self.requests, chart::draw_requests)?;
         draw(&self.latency, chart::draw_latency)?;
         draw(&self.startup, chart::draw_startup)?;
-        draw(&self.cost, chart::draw_cost)
+        draw(&self.cost, chart::draw_cost)?;
+        draw(&self.hosts, chart::draw_hosts)
     }
 
     /// Each chart as a PNG data URL, with a file name.
@@ -93,6 +95,7 @@ impl Canvases {
             ("latency.png", &self.latency),
             ("startup.png", &self.startup),
             ("cost.png", &self.cost),
+            ("hosts.png", &self.hosts),
         ]
         .into_iter()
         .filter_map(|(name, r)| {
@@ -329,6 +332,7 @@ fn app() -> Html {
         latency: use_node_ref(),
         startup: use_node_ref(),
         cost: use_node_ref(),
+        hosts: use_node_ref(),
     };
     let text_ref = use_node_ref();
     let seed_ref = use_node_ref();
@@ -722,6 +726,7 @@ fn app() -> Html {
                     <canvas id="latency-chart" ref={canvases.latency.clone()} width="540" height="340"></canvas>
                     <canvas id="startup-chart" ref={canvases.startup.clone()} width="540" height="340"></canvas>
                     <canvas id="cost-chart" ref={canvases.cost.clone()} width="540" height="340"></canvas>
+                    <canvas id="hosts-chart" ref={canvases.hosts.clone()} width="540" height="340"></canvas>
                 </div>
                 { render_outcome(&outcome, &pngs) }
             </section>

@@ -51,6 +51,9 @@ impl LessonView {
     }
 }
 
+/// Instances drawn one line each on the per-instance chart.
+const MAX_HOST_LINES: usize = 12;
+
 /// A named series over the sample times.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Series {
@@ -68,8 +71,10 @@ pub struct ChartData {
     /// Tasks in each lifecycle state that held any during the run.
     pub tasks: Vec<Series>,
     pub instances: Vec<f64>,
-    /// Requests served per second, per service with traffic.
+    /// Requests served and failed per second, per service with traffic.
     pub requests: Vec<Series>,
+    /// CPU reserved per instance (%), for the first instances.
+    pub hosts: Vec<Series>,
     /// Latency p50 and p99 per sampling window, per service with traffic (ms).
     pub latency: Vec<Series>,
     /// Cost so far (USD).
@@ -172,9 +177,26 @@ impl ChartData {
             requests: ts
                 .services
                 .iter()
-                .map(|v| Series {
-                    name: format!("{} req/s", v.name),
-                    values: v.requests_per_s.clone(),
+                .flat_map(|v| {
+                    let failed = v.failed_per_s.iter().any(|&x| x > 0.0).then(|| Series {
+                        name: format!("{} failed/s", v.name),
+                        values: v.failed_per_s.clone(),
+                    });
+                    std::iter::once(Series {
+                        name: format!("{} req/s", v.name),
+                        values: v.requests_per_s.clone(),
+                    })
+                    .chain(failed)
+                })
+                .collect(),
+            // A chart stays readable with a dozen lines; the CSV export has every host.
+            hosts: ts
+                .hosts
+                .iter()
+                .take(MAX_HOST_LINES)
+                .map(|h| Series {
+                    name: h.id.clone(),
+                    values: h.cpu_reserved_pct.clone(),
                 })
                 .collect(),
             latency: ts

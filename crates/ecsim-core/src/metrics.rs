@@ -32,6 +32,8 @@ pub struct TimeSeries {
 pub struct ServiceSeries {
     pub name: String,
     pub requests_per_s: Vec<f64>,
+    /// Requests failed per second over the window (503s and requests lost with their task).
+    pub failed_per_s: Vec<f64>,
     pub latency_p50_ms: Vec<f64>,
     pub latency_p99_ms: Vec<f64>,
     pub healthy_targets: Vec<u32>,
@@ -81,6 +83,7 @@ impl TimeSeries {
                 .map(|name| ServiceSeries {
                     name,
                     requests_per_s: v(samples),
+                    failed_per_s: v(samples),
                     latency_p50_ms: v(samples),
                     latency_p99_ms: v(samples),
                     healthy_targets: v(samples),
@@ -114,7 +117,7 @@ impl TimeSeries {
         }
         for v in &self.services {
             out.push_str(&format!(
-                ",{0}.requests_per_s,{0}.latency_p50_ms,{0}.latency_p99_ms,{0}.healthy_targets,{0}.in_system",
+                ",{0}.requests_per_s,{0}.failed_per_s,{0}.latency_p50_ms,{0}.latency_p99_ms,{0}.healthy_targets,{0}.in_system",
                 v.name
             ));
         }
@@ -144,8 +147,9 @@ impl TimeSeries {
             }
             for v in &self.services {
                 out.push_str(&format!(
-                    ",{:.3},{:.3},{:.3},{},{}",
+                    ",{:.3},{:.3},{:.3},{:.3},{},{}",
                     v.requests_per_s[i],
+                    v.failed_per_s[i],
                     v.latency_p50_ms[i],
                     v.latency_p99_ms[i],
                     v.healthy_targets[i],

@@ -158,6 +158,13 @@ impl Simulation {
                 0.0
             });
             tr.served_at_sample = tr.served;
+            let failed = tr.no_target + tr.queue_full + tr.task_stopped;
+            vs.failed_per_s.push(if window > 0.0 {
+                (failed - tr.failed_at_sample) as f64 / window
+            } else {
+                0.0
+            });
+            tr.failed_at_sample = failed;
             vs.latency_p50_ms.push(tr.window.quantile(0.5) / 1e6);
             vs.latency_p99_ms.push(tr.window.quantile(0.99) / 1e6);
             tr.window.clear();

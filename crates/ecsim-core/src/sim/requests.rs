@@ -46,6 +46,7 @@ pub(super) struct TrafficState {
     pub in_system_area: f64,
     pub last_change: SimTime,
     pub served_at_sample: u64,
+    pub failed_at_sample: u64,
     /// Position in a replayed trace.
     pub cursor: usize,
     /// CPU work of the requests that started service, in vCPU-seconds.
@@ -73,6 +74,7 @@ impl TrafficState {
             last_change: SimTime::ZERO,
             served_at_sample: 0,
             cursor: 0,
+            failed_at_sample: 0,
             work_started_s: 0.0,
         }
     }
