@@ -9,21 +9,20 @@
 
 mod builtin;
 mod log_panel;
+mod outputs;
 mod saved;
+mod what_if;
 
 use builtin::{entry, BUILTIN};
 use log_panel::LogPanel;
-use saved::Lib;
+use outputs::{blob_url, Canvases, Exports};
+use saved::{passed_lessons, remember_passed, Lib};
+use what_if::{render_compare, Comparing};
 
-use ecsim_web::chart;
-use ecsim_web::view::{CompareView, Estimate, LessonView, RunView};
+use ecsim_web::view::{CompareView, LessonView, RunView};
 use ecsim_web::worker::{Input, Output, SimWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
-use wasm_bindgen::JsValue;
-use web_sys::{
-    Blob, BlobPropertyBag, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement,
-    HtmlTextAreaElement, Url,
-};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -41,71 +40,6 @@ enum Outcome {
     Done(Box<RunView>, Exports),
 }
 
-/// Downloads of a finished run: a share link, the summary JSON, the time series CSV, each chart
-/// as PNG.
-#[derive(Clone, PartialEq, Default)]
-struct Exports {
-    share: String,
-    summary: Option<String>,
-    timeseries: Option<String>,
-}
-
-/// A `blob:` URL holding `body`, for a download link.
-fn blob_url(body: &str, mime: &str) -> Option<String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(body));
-    let opts = BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
-    Url::create_object_url_with_blob(&blob).ok()
-}
-
-/// The canvases the charts are drawn on.
-#[derive(Clone, PartialEq)]
-struct Canvases {
-    reservation: NodeRef,
-    tasks: NodeRef,
-    requests: NodeRef,
-    latency: NodeRef,
-    startup: NodeRef,
-    cost: NodeRef,
-    hosts: NodeRef,
-}
-
-impl Canvases {
-    fn draw(&self, v: &RunView) -> Result<(), String> {
-        let c = &v.charts;
-        let draw = |r: &NodeRef, f: fn(HtmlCanvasElement, &ecsim_web::view::ChartData) -> Result<(), String>| {
-            r.cast::<HtmlCanvasElement>().map_or(Ok(()), |e| f(e, c))
-        };
-        draw(&self.reservation, chart::draw_reservation)?;
-        draw(&self.tasks, chart::draw_tasks)?;
-        draw(&self.requests, chart::draw_requests)?;
-        draw(&self.latency, chart::draw_latency)?;
-        draw(&self.startup, chart::draw_startup)?;
-        draw(&self.cost, chart::draw_cost)?;
-        draw(&self.hosts, chart::draw_hosts)
-    }
-
-    /// Each chart as a PNG data URL, with a file name.
-    fn pngs(&self) -> Vec<(String, String)> {
-        [
-            ("cpu-memory.png", &self.reservation),
-            ("tasks.png", &self.tasks),
-            ("requests.png", &self.requests),
-            ("latency.png", &self.latency),
-            ("startup.png", &self.startup),
-            ("cost.png", &self.cost),
-            ("hosts.png", &self.hosts),
-        ]
-        .into_iter()
-        .filter_map(|(name, r)| {
-            let url = r.cast::<HtmlCanvasElement>()?.to_data_url().ok()?;
-            Some((name.to_string(), url))
-        })
-        .collect()
-    }
-}
-
 /// What the worker's answers change on the page.
 #[derive(Clone)]
 struct Page {
@@ -118,48 +52,6 @@ struct Page {
     comparing: Comparing,
 }
 
-/// A what-if's result, and which of its runs is going on.
-type Comparing = (
-    UseStateHandle<Option<CompareView>>,
-    UseStateHandle<(u32, u32)>,
-);
-
-/// `mean ± half-width` as the comparison table shows an estimate.
-fn show(e: &Option<Estimate>) -> String {
-    match e {
-        None => "n/a".into(),
-        Some(Estimate {
-            mean,
-            half_ci: Some(h),
-            ..
-        }) => format!("{mean:.4} ± {h:.4}"),
-        Some(e) => format!("{:.4}", e.mean),
-    }
-}
-
-/// The what-if table: each metric's mean over the seeds in A and B, and the difference.
-fn render_compare(c: &CompareView) -> Html {
-    html! {
-        <table id="compare-table">
-            <caption>{ format!("A against B over seeds {:?} (means, ± 95 % confidence)", c.seeds) }</caption>
-            <thead><tr><th>{ "metric" }</th><th>{ "A" }</th><th>{ "B" }</th><th>{ "B − A" }</th></tr></thead>
-            <tbody>
-                { for c.rows.iter().map(|r| {
-                    let diff = match (&r.a, &r.b) {
-                        (Some(a), Some(b)) => format!("{:+.4}", b.mean - a.mean),
-                        _ => "n/a".into(),
-                    };
-                    html! {
-                        <tr data-metric={r.metric.clone()}>
-                            <td>{ &r.metric }</td><td class="a">{ show(&r.a) }</td><td class="b">{ show(&r.b) }</td><td>{ diff }</td>
-                        </tr>
-                    }
-                }) }
-            </tbody>
-        </table>
-    }
-}
-
 /// The scenario text and file name of the run in progress (for its share link).
 type LastRun = std::rc::Rc<std::cell::RefCell<(String, String)>>;
 
@@ -169,31 +61,6 @@ struct Checked {
     description: String,
     lesson: Option<LessonView>,
     error: Option<String>,
-}
-
-/// Lessons whose objectives all held, by file name, remembered in the browser.
-const PASSED_KEY: &str = "ecsim.lessons.passed";
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-fn passed_lessons() -> Vec<String> {
-    storage()
-        .and_then(|s| s.get_item(PASSED_KEY).ok()?)
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default()
-}
-
-fn remember_passed(file: &str) {
-    let mut all = passed_lessons();
-    if !all.iter().any(|f| f == file) {
-        all.push(file.to_string());
-        if let (Some(s), Ok(v)) = (storage(), serde_json::to_string(&all)) {
-            // A full or disabled storage only loses the tick in the picker.
-            let _ = s.set_item(PASSED_KEY, &v);
-        }
-    }
 }
 
 /// What the worker said, applied to the page.

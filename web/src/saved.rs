@@ -1,4 +1,4 @@
-//! The user's own scenarios, kept in the browser's local storage under one key as a JSON list of
+//! The user's own scenarios (and the lessons they passed), kept in the browser's local storage under one key as a JSON list of
 //! (name, text). Storage that is missing, full or disabled is an error the page shows, never a
 //! lost edit: the text stays in the editor.
 
@@ -30,6 +30,28 @@ fn storage() -> Result<web_sys::Storage, String> {
     web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .ok_or_else(|| "this browser gives the page no local storage".to_string())
+}
+
+/// Lessons whose objectives all held, by file name, remembered in the browser.
+const PASSED_KEY: &str = "ecsim.lessons.passed";
+
+pub fn passed_lessons() -> Vec<String> {
+    storage()
+        .ok()
+        .and_then(|s| s.get_item(PASSED_KEY).ok().flatten())
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
+pub fn remember_passed(file: &str) {
+    let mut all = passed_lessons();
+    if !all.iter().any(|f| f == file) {
+        all.push(file.to_string());
+        if let (Ok(s), Ok(v)) = (storage(), serde_json::to_string(&all)) {
+            // A full or disabled storage only loses the tick in the picker.
+            let _ = s.set_item(PASSED_KEY, &v);
+        }
+    }
 }
 
 pub fn load() -> Vec<Saved> {

@@ -309,19 +309,23 @@ impl CompareView {
                 metrics.push(format!("services.{s}.{m}"));
             }
         }
-        let values = |list: &[Summary], metric: &str| -> Vec<f64> {
+        // Each summary as JSON once, then every metric looked up in it.
+        let json = |list: &[Summary]| -> Vec<serde_json::Value> {
             list.iter()
-                .filter_map(|s| {
-                    let v = serde_json::to_value(s).ok()?;
-                    ecsim_core::metrics::lookup(&v, metric)?.as_f64()
-                })
+                .filter_map(|s| serde_json::to_value(s).ok())
+                .collect()
+        };
+        let (ja, jb) = (json(a), json(b));
+        let values = |list: &[serde_json::Value], metric: &str| -> Vec<f64> {
+            list.iter()
+                .filter_map(|v| ecsim_core::metrics::lookup(v, metric)?.as_f64())
                 .collect()
         };
         let rows = metrics
             .into_iter()
             .map(|m| CompareRow {
-                a: estimate(&values(a, &m)),
-                b: estimate(&values(b, &m)),
+                a: estimate(&values(&ja, &m)),
+                b: estimate(&values(&jb, &m)),
                 metric: m,
             })
             .filter(|r| r.a.is_some() || r.b.is_some())

@@ -7,6 +7,7 @@
 //! found, and the path of the field.
 
 use crate::agent_config::{AgentConfig, AgentDefaults};
+pub use crate::capacity::{Capacity, ProviderItemSpec, ProviderShare};
 use crate::catalog::{self, InstanceType};
 use crate::error::{FieldError, ScenarioError};
 use crate::hash::fnv1a;
@@ -189,41 +190,6 @@ pub struct ServiceSpec {
 
 fn one() -> u32 {
     1
-}
-
-/// One item of a service's `capacityProviderStrategy`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ProviderItemSpec {
-    pub capacity_provider: String,
-    #[serde(default)]
-    pub weight: u32,
-    #[serde(default)]
-    pub base: u32,
-}
-
-/// Where a task runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Capacity {
-    /// On the cluster's container instances.
-    Ec2,
-    Fargate,
-    FargateSpot,
-}
-
-impl Capacity {
-    pub fn is_fargate(self) -> bool {
-        self != Capacity::Ec2
-    }
-}
-
-/// A capacity with its share of a service's tasks: the first `base` tasks go to it, the rest
-/// split by `weight` (ECS's capacity provider strategy).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ProviderShare {
-    pub capacity: Capacity,
-    pub weight: u32,
-    pub base: u32,
 }
 
 /// A condition on the run's summary that a lesson checks: `metric` is a dotted path into the
@@ -616,7 +582,11 @@ impl Scenario {
                     format!("{:?} names two services", s.service_name),
                 ));
             }
-            let capacity = capacity_of(s, &p)?;
+            let capacity = crate::capacity::resolve(
+                s.launch_type.as_deref(),
+                &s.capacity_provider_strategy,
+                &p,
+            )?;
             let (family, revision) = match s.task_definition.rsplit_once(':') {
                 Some((f, r)) => match r.parse::<u32>() {
                     Ok(r) => (f, Some(r)),
@@ -856,78 +826,5 @@ impl Scenario {
             }
         }
         Ok(())
-    }
-}
-
-/// A service's capacity: `launchType` (EC2 or FARGATE), or a `capacityProviderStrategy` of
-/// FARGATE and FARGATE_SPOT. EC2 capacity providers (Auto Scaling groups) are not modelled yet.
-fn capacity_of(
-    s: &ServiceSpec,
-    p: &dyn Fn(&str) -> String,
-) -> Result<Vec<ProviderShare>, FieldError> {
-    let one = |capacity| {
-        vec![ProviderShare {
-            capacity,
-            weight: 1,
-            base: 0,
-        }]
-    };
-    if !s.capacity_provider_strategy.is_empty() {
-        if s.launch_type.is_some() {
-            return Err(FieldError::new(
-                p("launchType"),
-                "give launchType or capacityProviderStrategy, not both (ECS refuses both)",
-            ));
-        }
-        let mut shares: Vec<ProviderShare> = Vec::new();
-        for (j, it) in s.capacity_provider_strategy.iter().enumerate() {
-            let at = p(&format!("capacityProviderStrategy[{j}]"));
-            let capacity = match it.capacity_provider.as_str() {
-                "FARGATE" => Capacity::Fargate,
-                "FARGATE_SPOT" => Capacity::FargateSpot,
-                other => {
-                    return Err(FieldError::new(
-                        format!("{at}.capacityProvider"),
-                        format!("{other:?}: only FARGATE and FARGATE_SPOT are modelled as capacity providers (Auto Scaling group providers are not yet)"),
-                    ))
-                }
-            };
-            if shares.iter().any(|x| x.capacity == capacity) {
-                return Err(FieldError::new(
-                    format!("{at}.capacityProvider"),
-                    format!("{} is listed twice", it.capacity_provider),
-                ));
-            }
-            // ECS: weight 0..=1000, base 0..=100000, and only one item may have a base.
-            if it.weight > 1000 {
-                return Err(FieldError::new(format!("{at}.weight"), "must be 0..=1000"));
-            }
-            if it.base > 0 && shares.iter().any(|x| x.base > 0) {
-                return Err(FieldError::new(
-                    format!("{at}.base"),
-                    "only one capacity provider of a strategy may have a base",
-                ));
-            }
-            shares.push(ProviderShare {
-                capacity,
-                weight: it.weight,
-                base: it.base,
-            });
-        }
-        if shares.iter().all(|x| x.weight == 0) {
-            return Err(FieldError::new(
-                p("capacityProviderStrategy"),
-                "at least one capacity provider needs a weight above 0",
-            ));
-        }
-        return Ok(shares);
-    }
-    match s.launch_type.as_deref() {
-        None | Some("EC2") => Ok(one(Capacity::Ec2)),
-        Some("FARGATE") => Ok(one(Capacity::Fargate)),
-        Some(other) => Err(FieldError::new(
-            p("launchType"),
-            format!("{other:?} is not a launch type ecsim runs; use EC2 or FARGATE"),
-        )),
     }
 }

@@ -32,26 +32,7 @@ impl Simulation {
             .collect();
         let mut ec2 = false;
         for _ in 0..n {
-            // ECS's capacity provider strategy: bases first, then the weights' proportions.
-            let k = if shares.len() == 1 {
-                0
-            } else {
-                let base =
-                    (0..shares.len()).find(|&k| shares[k].base > 0 && live[k] < shares[k].base);
-                match base {
-                    Some(k) => k,
-                    None => (0..shares.len())
-                        .filter(|&k| shares[k].weight > 0)
-                        .min_by(|&a, &b| {
-                            let share = |k: usize| {
-                                live[k].saturating_sub(shares[k].base) as f64
-                                    / shares[k].weight as f64
-                            };
-                            share(a).total_cmp(&share(b)).then(a.cmp(&b))
-                        })
-                        .unwrap_or(0),
-                }
-            };
+            let k = crate::capacity::pick(&shares, &live);
             live[k] += 1;
             let capacity = shares[k].capacity;
             let ordinal = {
