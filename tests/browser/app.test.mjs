@@ -294,6 +294,51 @@ await check('an invalid edit shows the error at its line and field, and disables
   assert(!(await page.$eval('#run', (b) => b.disabled)), 'Run stays disabled after the fix');
 });
 
+await check('the form: fields from the text, an error at its field, Fargate and a pasted task definition', async () => {
+  await page.selectOption('#scenario', '0');
+  await page.waitForFunction(() => document.querySelector('#knob-desired-count')?.value === '8', null, { timeout: 5000 });
+  const val = (id) => page.$eval(id, (e) => e.value);
+  assert(await val('#knob-instance-type') === 'm5.large', 'instance type');
+  assert(await val('#knob-port-mode') === 'bridge-dynamic', 'port mode');
+  assert(await val('#knob-rps') === '150', 'rate');
+  // A bad count: written into the text, refused by the check, shown at the field; Run is off.
+  await page.fill('#knob-desired-count', 'lots');
+  await page.press('#knob-desired-count', 'Enter');
+  await page.waitForSelector('#knob-desired-count-error', { timeout: 5000 });
+  const msg = await page.$eval('#knob-desired-count-error', (e) => e.textContent);
+  assert(/desiredCount/.test(msg), `error at the field: ${msg}`);
+  assert(await page.$eval('#knob-desired-count', (e) => e.getAttribute('aria-invalid')) === 'true', 'aria-invalid');
+  assert(await page.$eval('#run', (b) => b.disabled), 'Run is enabled on an invalid count');
+  await page.screenshot({ path: path.join(outDir, 'form-error.png'), fullPage: true });
+  await page.fill('#knob-desired-count', '4');
+  await page.press('#knob-desired-count', 'Enter');
+  await page.waitForSelector('#knob-desired-count-error', { state: 'detached', timeout: 5000 });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  assert(/^desiredCount = 4$/m.test(text) && text.includes('# created once the hosts have registered'), 'text keeps its comments');
+  // Fargate: the form also makes the task definition fit, and says what it changed.
+  await page.selectOption('#knob-launch-type', 'FARGATE');
+  await page.waitForFunction(() => document.querySelector('#knob-port-mode')?.value === 'awsvpc', null, { timeout: 5000 });
+  const notice = await page.$eval('#form-notice', (e) => e.textContent);
+  assert(/placementStrategy/.test(notice) && /256 CPU units \/ 1024 MiB/.test(notice), `notice: ${notice}`);
+  await page.waitForFunction(() => !document.querySelector('#run').disabled, null, { timeout: 5000 });
+  await runToEnd();
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(/service\s+web: 4 running/.test(report) && /Fargate \$0\.0*[1-9]/.test(report), `report: ${report}`);
+  // A pasted task definition (describe-task-definition output) replaces the family.
+  await page.$eval('#paste', (d) => { d.open = true; });
+  await page.fill('#paste-json', '{"taskDefinition": {"family": "web", "status": "ACTIVE", "networkMode": "awsvpc", "cpu": "1024", "memory": "2048", "requiresCompatibilities": ["FARGATE"], "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true, "portMappings": [{"containerPort": 80}]}]}}');
+  await page.click('#paste-apply');
+  await page.waitForFunction(() => document.querySelector('#knob-task-cpu')?.value === '1024', null, { timeout: 5000 });
+  const pasted = await page.$eval('#form-notice', (e) => e.textContent);
+  assert(/replaced task definition "web"/.test(pasted) && /status/.test(pasted), `notice: ${pasted}`);
+  await page.fill('#paste-json', '{"family": "x"}');
+  await page.click('#paste-apply');
+  await page.waitForSelector('#paste-error', { timeout: 5000 });
+  const bad = await page.$eval('#paste-error', (e) => e.textContent);
+  assert(/containerDefinitions/.test(bad), `paste error: ${bad}`);
+  await page.screenshot({ path: path.join(outDir, 'form.png'), fullPage: true });
+});
+
 await check('my scenarios: save, reload, rename, delete, import and export', async () => {
   await page.selectOption('#scenario', '0');
   await page.$eval('#editor', (d) => { d.open = true; });

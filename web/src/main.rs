@@ -8,19 +8,22 @@
 //! the core's outputs, through `ecsim_web::view::RunView`.
 
 mod builtin;
+mod form_panel;
 mod log_panel;
 mod outputs;
 mod saved;
 mod what_if;
 
 use builtin::{entry, BUILTIN};
+use form_panel::{FormNotice, FormPanel};
 use log_panel::LogPanel;
 use outputs::{blob_url, Canvases, Exports};
 use saved::{passed_lessons, remember_passed, Lib};
 use what_if::{render_compare, Comparing};
 
+use ecsim_core::form::{Field, Knob};
 use ecsim_web::view::{CompareView, LessonView, RunView};
-use ecsim_web::worker::{Input, Output, SimWorker};
+use ecsim_web::worker::{FormEdit, Input, Output, SimWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -50,6 +53,10 @@ struct Page {
     pngs: UseStateHandle<Vec<(String, String)>>,
     crashed: std::rc::Rc<std::cell::Cell<bool>>,
     comparing: Comparing,
+    text: UseStateHandle<String>,
+    /// The editor's text as last rendered (a state handle's value is the one of its render).
+    current_text: std::rc::Rc<std::cell::RefCell<String>>,
+    form_notice: UseStateHandle<Option<FormNotice>>,
 }
 
 /// The scenario text and file name of the run in progress (for its share link).
@@ -61,6 +68,9 @@ struct Checked {
     description: String,
     lesson: Option<LessonView>,
     error: Option<String>,
+    fields: Vec<Field>,
+    form_error: Option<String>,
+    error_knob: Option<Knob>,
 }
 
 /// What the worker said, applied to the page.
@@ -73,17 +83,48 @@ fn on_output(out: Output, page: &Page) {
         pngs,
         crashed,
         comparing: compare,
+        text,
+        current_text,
+        form_notice,
     } = page;
     match out {
         Output::Checked {
             description,
             lesson,
             error,
+            fields,
+            form_error,
+            error_knob,
         } => checked.set(Checked {
             description,
             lesson,
             error,
+            fields,
+            form_error,
+            error_knob,
         }),
+        Output::Edited {
+            before,
+            edit,
+            result,
+        } => {
+            let paste = matches!(edit, FormEdit::Paste { .. });
+            if *current_text.borrow() != before {
+                return form_notice.set(Some(FormNotice::Refused {
+                    paste,
+                    message: "the text changed while the form was writing it: set the field again"
+                        .into(),
+                }));
+            }
+            match result {
+                Ok(e) => {
+                    *current_text.borrow_mut() = e.text.clone();
+                    text.set(e.text);
+                    form_notice.set(e.notice.map(FormNotice::Done));
+                }
+                Err(message) => form_notice.set(Some(FormNotice::Refused { paste, message })),
+            }
+        }
         Output::Started { end_s } => outcome.set(Outcome::Running {
             sim_s: 0.0,
             end_s,
@@ -203,6 +244,9 @@ fn app() -> Html {
     };
     let text_ref = use_node_ref();
     let seed_ref = use_node_ref();
+    let current_text = use_mut_ref(String::new);
+    *current_text.borrow_mut() = (*text).clone();
+    let form_notice = use_state(|| None::<FormNotice>);
     // One worker for the page, spawned at the first Run.
     let bridge = use_mut_ref(|| None::<WorkerBridge<SimWorker>>);
     // Set when the worker reports a panic: the next message goes to a new worker.
@@ -216,6 +260,9 @@ fn app() -> Html {
         pngs: pngs.clone(),
         crashed: crashed.clone(),
         comparing: comparing.clone(),
+        text: text.clone(),
+        current_text: current_text.clone(),
+        form_notice: form_notice.clone(),
     };
     let send = {
         let (bridge, page) = (bridge.clone(), page.clone());
@@ -481,6 +528,15 @@ fn app() -> Html {
         })
     };
     let invalid = checked.error.clone();
+    let on_form = {
+        let (send, text) = (send.clone(), text.clone());
+        Callback::from(move |edit: FormEdit| {
+            send(Input::Form {
+                text: (*text).clone(),
+                edit,
+            })
+        })
+    };
 
     let on_run = {
         let (file, outcome, text_ref, seed_ref, send) = (
@@ -584,6 +640,8 @@ fn app() -> Html {
                         }
                     </div>
                 }) }
+                <FormPanel fields={checked.fields.clone()} form_error={checked.form_error.clone()}
+                    error={checked.error_knob.zip(invalid.clone())} notice={(*form_notice).clone()} on_edit={on_form} />
             </section>
             <section class="result">
                 <div class="charts">

@@ -6,6 +6,7 @@
 //! message loop of microtasks would never let a Pause or Stop in (toolchain-worker.md, pitfall 6).
 
 use crate::view::{CompareView, LessonView, RunView};
+use ecsim_core::form::{self, Edit, Field, Knob};
 use ecsim_core::metrics::Summary;
 use ecsim_core::{RunOptions, Scenario, Simulation};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
@@ -28,6 +29,11 @@ pub enum Input {
         text: String,
         file: String,
     },
+    /// The editor's form: set a knob in the text, or paste an AWS task definition into it.
+    Form {
+        text: String,
+        edit: FormEdit,
+    },
     /// What-if: run variants A and B on each of the seeds, and compare their summaries.
     Compare {
         a: String,
@@ -35,6 +41,13 @@ pub enum Input {
         file: String,
         seeds: Vec<u64>,
     },
+}
+
+/// A change the form asks of the scenario text (`ecsim_core::form`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FormEdit {
+    Set { knob: Knob, value: String },
+    Paste { json: String },
 }
 
 /// What the worker answers.
@@ -72,6 +85,18 @@ pub enum Output {
         description: String,
         lesson: Option<LessonView>,
         error: Option<String>,
+        /// The form's fields as the text has them (empty when the form cannot read the text,
+        /// and `form_error` says why).
+        fields: Vec<Field>,
+        form_error: Option<String>,
+        /// The field the error is about, when the form shows it.
+        error_knob: Option<Knob>,
+    },
+    /// The answer to `Form`: the text it was asked about, and the edited text or why not.
+    Edited {
+        before: String,
+        edit: FormEdit,
+        result: Result<Edit, String>,
     },
 }
 
@@ -330,20 +355,25 @@ impl Worker for SimWorker {
                 scope.respond(id, Output::Started { end_s });
                 next_slice(scope, self.runs);
             }
-            Input::Check { text, file } => {
-                let out = match Scenario::parse(&text, &file) {
-                    Ok(sc) => Output::Checked {
-                        lesson: LessonView::of(&sc),
-                        description: sc.spec.description,
-                        error: None,
-                    },
-                    Err(e) => Output::Checked {
-                        description: String::new(),
-                        lesson: None,
-                        error: Some(e.to_string()),
-                    },
+            Input::Check { text, file } => scope.respond(id, check(&text, &file)),
+            Input::Form { text, edit } => {
+                let result = match &edit {
+                    FormEdit::Set { knob, value } => form::set(&text, *knob, value),
+                    FormEdit::Paste { json } => {
+                        form::paste_task_definition(&text, json).map(|p| Edit {
+                            text: p.text,
+                            notice: Some(p.notice),
+                        })
+                    }
                 };
-                scope.respond(id, out);
+                scope.respond(
+                    id,
+                    Output::Edited {
+                        before: text,
+                        edit,
+                        result: result.map_err(|e| e.to_string()),
+                    },
+                );
             }
             Input::Stop => {
                 if let Some(job) = self.job.take() {
@@ -355,6 +385,40 @@ impl Worker for SimWorker {
                         },
                     );
                 }
+            }
+        }
+    }
+}
+
+/// The answer to `Check`: the scenario's description and lesson, or its error, and the form's
+/// fields with the one the error is about.
+fn check(text: &str, file: &str) -> Output {
+    let (fields, form_error) = match form::fields(text) {
+        Ok(f) => (f, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    match Scenario::parse(text, file) {
+        Ok(sc) => Output::Checked {
+            lesson: LessonView::of(&sc),
+            description: sc.spec.description,
+            error: None,
+            fields,
+            form_error,
+            error_knob: None,
+        },
+        Err(e) => {
+            let at = e.field.clone().unwrap_or_default();
+            let error_knob = fields
+                .iter()
+                .find(|f| f.owns_error(&at, &e.message))
+                .map(|f| f.knob);
+            Output::Checked {
+                description: String::new(),
+                lesson: None,
+                error: Some(e.to_string()),
+                fields,
+                form_error,
+                error_knob,
             }
         }
     }

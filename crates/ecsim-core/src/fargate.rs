@@ -37,6 +37,16 @@ pub fn valid_memory_mib(cpu: u32) -> Option<Vec<u32>> {
     })
 }
 
+/// The smallest Fargate task size (CPU units, MiB) that holds `cpu` units and `memory` MiB.
+pub fn smallest_fit(cpu: u32, memory: u32) -> Option<(u32, u32)> {
+    CPU_SIZES.iter().filter(|&&c| c >= cpu).find_map(|&c| {
+        valid_memory_mib(c)?
+            .into_iter()
+            .find(|&m| m >= memory)
+            .map(|m| (c, m))
+    })
+}
+
 /// Why a task size does not run on Fargate, and on which field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SizeError {

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cost;
 pub mod error;
 pub mod fargate;
+pub mod form;
 pub mod hash;
 pub mod histogram;
 pub mod iam;
