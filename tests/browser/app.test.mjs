@@ -111,11 +111,48 @@ await check('Run draws the reservation chart and shows the running tasks', async
   const requests = await canvasPixels('requests-chart');
   assert(requests.drawn > 2000, `requests chart not drawn: ${JSON.stringify(requests)}`);
   assert(/requests\s+web: \d+ arrived/.test(report) && /latency\s+web: mean/.test(report), `no request figures: ${report}`);
-  for (const id of ['latency-chart', 'cost-chart', 'startup-chart', 'hosts-chart']) {
+  for (const id of ['latency-chart', 'cost-chart', 'startup-chart', 'hosts-chart', 'hosts-memory-chart', 'hosts-cpu-used-chart']) {
     const px = await canvasPixels(id);
     assert(px.drawn > 2000, `${id} not drawn: ${JSON.stringify(px)}`);
   }
   await page.screenshot({ path: path.join(outDir, 'default.png'), fullPage: true });
+});
+
+await check('the cluster view: instances, tasks with their ports, targets, scrubbed along the run', async () => {
+  const hosts = await page.$$eval('#cluster-view .host', (l) => l.map((h) => h.dataset.host));
+  assert(JSON.stringify(hosts) === '["i-01","i-02","i-03"]', `hosts ${hosts}`);
+  const tasks = await page.$$eval('#cluster-view .host .task', (l) => l.map((t) => [t.className, t.querySelector('.task-ports').textContent]));
+  assert(tasks.length === 8, `${tasks.length} tasks drawn`);
+  for (const [cls, ports] of tasks) {
+    assert(/state-RUNNING/.test(cls) && /target-healthy/.test(cls), `task ${cls}`);
+    const p = Number(ports.slice(1));
+    assert(p >= 32768 && p <= 60999, `host port ${ports}`);
+  }
+  const lb = await page.$eval('#cluster-view .lb', (e) => e.textContent);
+  assert(/Application load balancer → web: 8 healthy targets/.test(lb), `lb: ${lb}`);
+  const max = Number(await page.$eval('#scrub', (r) => r.max));
+  assert(max === 120, `scrubber over ${max + 1} snapshots`);
+  // The start: three instances booting, no tasks.
+  await page.fill('#scrub', '0');
+  await page.waitForFunction(() => document.getElementById('cluster-time').textContent === '0 s');
+  assert(await page.$$eval('#cluster-view .host-booting', (l) => l.length) === 3, 'booting hosts at 0 s');
+  assert(await page.$$eval('#cluster-view .task', (l) => l.filter((t) => t.closest('.hosts')).length) === 0, 'tasks at 0 s');
+  // Somewhere after the service starts, images are being pulled.
+  let pullAt = -1;
+  for (let i = 0; i <= max && pullAt < 0; i++) {
+    await page.fill('#scrub', String(i));
+    if (await page.$('#cluster-view .pull')) pullAt = i;
+  }
+  assert(pullAt > 0, 'no pull in flight at any sample');
+  const pull = await page.$eval('#cluster-view .pull', (e) => e.textContent);
+  assert(/pulling .*web:v1 \((\d of \d layers|fetching the manifest), \d tasks? waiting\)/.test(pull), `pull: ${pull}`);
+  await page.screenshot({ path: path.join(outDir, 'cluster-view-pull.png'), fullPage: true });
+  // The keyboard moves it too.
+  await page.focus('#scrub');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.getElementById('cluster-time').textContent === '600 s');
+  await page.$eval('#cluster-view', (e) => e.scrollIntoView());
+  await page.screenshot({ path: path.join(outDir, 'cluster-view.png') });
 });
 
 await check('the event log filters by kind and by search', async () => {
@@ -159,9 +196,9 @@ await check('a share link reproduces the run in a fresh page; exports hold the s
   const csv = await page.$eval('#export-timeseries', (a) => fetch(a.href).then((r) => r.text()));
   assert(csv.startsWith('t_s,instances_active'), `csv: ${csv.slice(0, 40)}`);
   // The PNGs are encoded just after the result is shown.
-  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 7);
+  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 9);
   const pngs = await page.$$eval('.export-png', (l) => l.map((a) => a.href.slice(0, 22)));
-  assert(pngs.length === 7 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
+  assert(pngs.length === 9 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
   // A fresh page opened on the link runs the same scenario and seed by itself.
   const fresh = await browser.newPage();
   await fresh.goto(base + link);
@@ -186,6 +223,10 @@ await check('a long run streams progress, and Pause, Resume and Stop are handled
   await page.click('#pause');
   await page.waitForSelector('#progress-box[data-state="paused"]', { timeout: 5000 });
   const pausedAt = await value();
+  // Partial results: the cluster view shows the paused simulation, live.
+  const live = await page.$eval('#cluster-time', (e) => [e.className, e.textContent]);
+  assert(live[0] === 'live' && live[1].includes(`${pausedAt.toFixed(0)} s`), `live view: ${live}`);
+  assert(await page.$$eval('#cluster-view .hosts .task.state-RUNNING', (l) => l.length) === 8, 'live tasks');
   await page.waitForTimeout(600);
   assert((await value()) === pausedAt, 'the run went on while paused');
   await page.click('#resume');

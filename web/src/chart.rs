@@ -1,6 +1,6 @@
 //! Charts drawn with plotters on a <canvas>: lines over simulated time, and the start-up bars.
 
-use crate::view::ChartData;
+use crate::view::{ChartData, Series};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -138,7 +138,7 @@ pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String
 }
 
 /// One line per series, coloured from the palette in turn.
-fn palette_lines(c: &ChartData, series: &[crate::view::Series]) -> Vec<Line> {
+fn palette_lines(c: &ChartData, series: &[Series]) -> Vec<Line> {
     series
         .iter()
         .zip(PALETTE.iter().cycle())
@@ -166,13 +166,32 @@ pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Str
 
 /// CPU reserved on each instance (the first dozen), % of what it registered.
 pub fn draw_hosts(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    per_host(canvas, c, "CPU reserved per instance (%)", &c.hosts)
+}
+
+/// Memory reserved on each instance, % of what it registered.
+pub fn draw_hosts_mem(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    per_host(canvas, c, "Memory reserved per instance (%)", &c.hosts_mem)
+}
+
+/// CPU used by requests on each instance over each window, % of its vCPUs.
+pub fn draw_hosts_cpu_used(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    per_host(canvas, c, "CPU used per instance (%)", &c.hosts_cpu_used)
+}
+
+fn per_host(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    title: &str,
+    series: &[Series],
+) -> Result<(), String> {
     draw_lines(
         canvas,
-        "CPU reserved per instance (%)",
+        title,
         "%",
         100.0,
         SeriesLabelPosition::UpperRight,
-        palette_lines(c, &c.hosts),
+        palette_lines(c, series),
     )
 }
 

@@ -8,6 +8,7 @@
 //! the core's outputs, through `ecsim_web::view::RunView`.
 
 mod builtin;
+mod cluster_view;
 mod form_panel;
 mod log_panel;
 mod outputs;
@@ -15,6 +16,7 @@ mod saved;
 mod what_if;
 
 use builtin::{entry, BUILTIN};
+use cluster_view::{ClusterFeed, ClusterView};
 use form_panel::{FormNotice, FormPanel};
 use log_panel::LogPanel;
 use outputs::{blob_url, Canvases, Exports};
@@ -57,6 +59,7 @@ struct Page {
     /// The editor's text as last rendered (a state handle's value is the one of its render).
     current_text: std::rc::Rc<std::cell::RefCell<String>>,
     form_notice: UseStateHandle<Option<FormNotice>>,
+    cluster: UseStateHandle<ClusterFeed>,
 }
 
 /// The scenario text and file name of the run in progress (for its share link).
@@ -86,6 +89,7 @@ fn on_output(out: Output, page: &Page) {
         text,
         current_text,
         form_notice,
+        cluster,
     } = page;
     match out {
         Output::Checked {
@@ -135,8 +139,12 @@ fn on_output(out: Output, page: &Page) {
             end_s,
             run,
             runs,
+            snapshot,
             ..
         } => {
+            if let Some(s) = snapshot {
+                cluster.set(ClusterFeed::Live(std::rc::Rc::new(*s)));
+            }
             // A what-if runs several simulations: the bar says which.
             if runs > 1 && *compare.1 != (run, runs) {
                 compare.1.set((run, runs));
@@ -152,7 +160,10 @@ fn on_output(out: Output, page: &Page) {
             compare.1.set((0, 0));
             outcome.set(Outcome::None);
         }
-        Output::Paused { sim_s } => {
+        Output::Paused { sim_s, snapshot } => {
+            if let Some(s) = snapshot {
+                cluster.set(ClusterFeed::Live(std::rc::Rc::new(*s)));
+            }
             let end_s = match &**outcome {
                 Outcome::Running { end_s, .. } => *end_s,
                 _ => sim_s,
@@ -178,7 +189,7 @@ fn on_output(out: Output, page: &Page) {
             crashed.set(true);
             outcome.set(Outcome::Error(e))
         }
-        Output::Done(view) => match canvases.draw(&view) {
+        Output::Done(mut view) => match canvases.draw(&view) {
             Ok(()) => {
                 let (text, file) = last.borrow().clone();
                 if !view.objectives.is_empty() && view.objectives.iter().all(|o| o.held) {
@@ -192,6 +203,9 @@ fn on_output(out: Output, page: &Page) {
                     summary: blob_url(&view.summary_json, "application/json"),
                     timeseries: blob_url(&view.timeseries_csv, "text/csv"),
                 };
+                cluster.set(ClusterFeed::Run(std::rc::Rc::new(std::mem::take(
+                    &mut view.snapshots,
+                ))));
                 outcome.set(Outcome::Done(view, exports));
                 // PNG encoding takes a while: after the result is on the screen.
                 pngs.set(Vec::new());
@@ -241,12 +255,15 @@ fn app() -> Html {
         startup: use_node_ref(),
         cost: use_node_ref(),
         hosts: use_node_ref(),
+        hosts_mem: use_node_ref(),
+        hosts_cpu_used: use_node_ref(),
     };
     let text_ref = use_node_ref();
     let seed_ref = use_node_ref();
     let current_text = use_mut_ref(String::new);
     *current_text.borrow_mut() = (*text).clone();
     let form_notice = use_state(|| None::<FormNotice>);
+    let cluster = use_state(|| ClusterFeed::None);
     // One worker for the page, spawned at the first Run.
     let bridge = use_mut_ref(|| None::<WorkerBridge<SimWorker>>);
     // Set when the worker reports a panic: the next message goes to a new worker.
@@ -263,6 +280,7 @@ fn app() -> Html {
         text: text.clone(),
         current_text: current_text.clone(),
         form_notice: form_notice.clone(),
+        cluster: cluster.clone(),
     };
     let send = {
         let (bridge, page) = (bridge.clone(), page.clone());
@@ -335,6 +353,7 @@ fn app() -> Html {
             outcome.clone(),
             send.clone(),
         );
+        let (cluster, form_notice) = (cluster.clone(), form_notice.clone());
         let library = library.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
@@ -348,6 +367,8 @@ fn app() -> Html {
                 text.set(t);
                 file.set(f);
                 outcome.set(Outcome::None);
+                cluster.set(ClusterFeed::None);
+                form_notice.set(None);
             }
         })
     };
@@ -643,6 +664,7 @@ fn app() -> Html {
                 <FormPanel fields={checked.fields.clone()} form_error={checked.form_error.clone()}
                     error={checked.error_knob.zip(invalid.clone())} notice={(*form_notice).clone()} on_edit={on_form} />
             </section>
+            <ClusterView feed={(*cluster).clone()} />
             <section class="result">
                 <div class="charts">
                     <canvas id="chart" ref={canvases.reservation.clone()} width="540" height="340"></canvas>
@@ -652,6 +674,8 @@ fn app() -> Html {
                     <canvas id="startup-chart" ref={canvases.startup.clone()} width="540" height="340"></canvas>
                     <canvas id="cost-chart" ref={canvases.cost.clone()} width="540" height="340"></canvas>
                     <canvas id="hosts-chart" ref={canvases.hosts.clone()} width="540" height="340"></canvas>
+                    <canvas id="hosts-memory-chart" ref={canvases.hosts_mem.clone()} width="540" height="340"></canvas>
+                    <canvas id="hosts-cpu-used-chart" ref={canvases.hosts_cpu_used.clone()} width="540" height="340"></canvas>
                 </div>
                 { render_outcome(&outcome, &pngs) }
             </section>

@@ -35,6 +35,8 @@ pub struct Canvases {
     pub startup: NodeRef,
     pub cost: NodeRef,
     pub hosts: NodeRef,
+    pub hosts_mem: NodeRef,
+    pub hosts_cpu_used: NodeRef,
 }
 
 impl Canvases {
@@ -49,7 +51,9 @@ impl Canvases {
         draw(&self.latency, chart::draw_latency)?;
         draw(&self.startup, chart::draw_startup)?;
         draw(&self.cost, chart::draw_cost)?;
-        draw(&self.hosts, chart::draw_hosts)
+        draw(&self.hosts, chart::draw_hosts)?;
+        draw(&self.hosts_mem, chart::draw_hosts_mem)?;
+        draw(&self.hosts_cpu_used, chart::draw_hosts_cpu_used)
     }
 
     /// Each chart as a PNG data URL, with a file name.
@@ -62,6 +66,8 @@ impl Canvases {
             ("startup.png", &self.startup),
             ("cost.png", &self.cost),
             ("hosts.png", &self.hosts),
+            ("hosts-memory.png", &self.hosts_mem),
+            ("hosts-cpu-used.png", &self.hosts_cpu_used),
         ]
         .into_iter()
         .filter_map(|(name, r)| {

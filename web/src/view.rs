@@ -54,6 +54,21 @@ impl LessonView {
 /// Instances drawn one line each on the per-instance chart.
 const MAX_HOST_LINES: usize = 12;
 
+/// One line per instance (the first dozen) of one of its series.
+fn per_host(
+    ts: &TimeSeries,
+    pick: fn(&ecsim_core::metrics::HostSeries) -> &Vec<f64>,
+) -> Vec<Series> {
+    ts.hosts
+        .iter()
+        .take(MAX_HOST_LINES)
+        .map(|h| Series {
+            name: h.id.clone(),
+            values: pick(h).clone(),
+        })
+        .collect()
+}
+
 /// A named series over the sample times.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Series {
@@ -73,8 +88,10 @@ pub struct ChartData {
     pub instances: Vec<f64>,
     /// Requests served and failed per second, per service with traffic.
     pub requests: Vec<Series>,
-    /// CPU reserved per instance (%), for the first instances.
+    /// CPU reserved, memory reserved and CPU used per instance (%), for the first instances.
     pub hosts: Vec<Series>,
+    pub hosts_mem: Vec<Series>,
+    pub hosts_cpu_used: Vec<Series>,
     /// Latency p50 and p99 per sampling window, per service with traffic (ms).
     pub latency: Vec<Series>,
     /// Cost so far (USD).
@@ -102,6 +119,8 @@ pub struct RunView {
     /// For export: the summary JSON and the time series CSV, as the CLI writes them.
     pub summary_json: String,
     pub timeseries_csv: String,
+    /// The cluster at sample times, for the cluster view's time scrubber.
+    pub snapshots: Vec<ecsim_core::sim::ClusterSnapshot>,
 }
 
 impl RunView {
@@ -152,6 +171,7 @@ impl RunView {
             charts: ChartData::new(&out.timeseries, s),
             summary_json: serde_json::to_string_pretty(s).unwrap_or_default(),
             timeseries_csv: out.timeseries.to_csv(),
+            snapshots: out.snapshots.clone(),
         }
     }
 }
@@ -190,15 +210,9 @@ impl ChartData {
                 })
                 .collect(),
             // A chart stays readable with a dozen lines; the CSV export has every host.
-            hosts: ts
-                .hosts
-                .iter()
-                .take(MAX_HOST_LINES)
-                .map(|h| Series {
-                    name: h.id.clone(),
-                    values: h.cpu_reserved_pct.clone(),
-                })
-                .collect(),
+            hosts: per_host(ts, |h| &h.cpu_reserved_pct),
+            hosts_mem: per_host(ts, |h| &h.mem_reserved_pct),
+            hosts_cpu_used: per_host(ts, |h| &h.cpu_used_pct),
             latency: ts
                 .services
                 .iter()

@@ -8,6 +8,7 @@
 use crate::view::{CompareView, LessonView, RunView};
 use ecsim_core::form::{self, Edit, Field, Knob};
 use ecsim_core::metrics::Summary;
+use ecsim_core::sim::ClusterSnapshot;
 use ecsim_core::{RunOptions, Scenario, Simulation};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
@@ -65,9 +66,12 @@ pub enum Output {
         events: u64,
         run: u32,
         runs: u32,
+        /// The cluster now, every few slices of a single run (the live cluster view).
+        snapshot: Option<Box<ClusterSnapshot>>,
     },
     Paused {
         sim_s: f64,
+        snapshot: Option<Box<ClusterSnapshot>>,
     },
     Resumed,
     Stopped {
@@ -131,7 +135,11 @@ struct Job {
     to: HandlerId,
     run: u32,
     compare: Option<Comparison>,
+    slices: u32,
 }
+
+/// A live snapshot goes with every this many progress reports (about 5 a second).
+const SNAPSHOT_EVERY: u32 = 5;
 
 /// A what-if in progress: the runs still to do (variant B?, simulation), the summaries so far.
 struct Comparison {
@@ -201,6 +209,9 @@ impl Worker for SimWorker {
                 .compare
                 .as_ref()
                 .map_or((0, 1), |c| (c.a.len() + c.b.len(), c.total as usize));
+            job.slices += 1;
+            let snapshot = (job.compare.is_none() && job.slices % SNAPSHOT_EVERY == 1)
+                .then(|| Box::new(job.sim.snapshot()));
             scope.respond(
                 job.to,
                 Output::Progress {
@@ -209,6 +220,7 @@ impl Worker for SimWorker {
                     events: job.sim.events(),
                     run: done as u32 + 1,
                     runs: runs as u32,
+                    snapshot,
                 },
             );
             next_slice(scope, run);
@@ -219,6 +231,7 @@ impl Worker for SimWorker {
             to,
             run,
             compare,
+            ..
         }) = self.job.take()
         else {
             return;
@@ -245,6 +258,7 @@ impl Worker for SimWorker {
                     to,
                     run,
                     compare: Some(c),
+                    slices: 0,
                 });
                 next_slice(scope, run);
             }
@@ -273,6 +287,7 @@ impl Worker for SimWorker {
                     &sc,
                     &RunOptions {
                         seed,
+                        snapshots: true,
                         ..Default::default()
                     },
                 );
@@ -282,6 +297,7 @@ impl Worker for SimWorker {
                     to: id,
                     run: self.runs,
                     compare: None,
+                    slices: 0,
                 });
                 scope.respond(id, Output::Started { end_s });
                 next_slice(scope, self.runs);
@@ -293,6 +309,7 @@ impl Worker for SimWorker {
                         id,
                         Output::Paused {
                             sim_s: job.sim.now().as_secs_f64(),
+                            snapshot: Some(Box::new(job.sim.snapshot())),
                         },
                     );
                 }
@@ -343,6 +360,7 @@ impl Worker for SimWorker {
                     sim: first,
                     to: id,
                     run: self.runs,
+                    slices: 0,
                     compare: Some(Comparison {
                         seeds,
                         rest,

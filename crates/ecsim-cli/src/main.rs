@@ -56,8 +56,8 @@ struct RunArgs {
     /// Print the summary as JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
-    /// Write summary.json, timeseries.csv, timeseries.json, events.jsonl and tasks.csv (each
-    /// task's timeline) into this folder.
+    /// Write summary.json, timeseries.csv, timeseries.json, events.jsonl, tasks.csv (each
+    /// task's timeline) and cluster.jsonl (the cluster at sample times) into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Check the engine's invariants after every event (slower; always on in debug builds).
@@ -120,6 +120,8 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
         seed: args.seed.or(link_seed),
         duration: args.duration,
         check_invariants: args.check,
+        // The cluster view's snapshots are an output file; without --out nobody reads them.
+        snapshots: args.out.is_some(),
     };
     let out = run(&sc, &opts).map_err(|e| Failure::RunFailed(e.to_string()))?;
     if let Some(dir) = &args.out {
@@ -140,6 +142,14 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
+/// One cluster snapshot per line.
+fn snapshots_jsonl(list: &[ecsim_core::sim::ClusterSnapshot]) -> String {
+    list.iter()
+        .filter_map(|s| serde_json::to_string(s).ok())
+        .map(|l| l + "\n")
+        .collect()
+}
+
 fn write_outputs(dir: &Path, out: &RunOutput) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let files = [
@@ -151,6 +161,7 @@ fn write_outputs(dir: &Path, out: &RunOutput) -> Result<(), String> {
         ),
         ("events.jsonl", out.log.to_jsonl()),
         ("tasks.csv", ecsim_core::metrics::tasks_to_csv(&out.tasks)),
+        ("cluster.jsonl", snapshots_jsonl(&out.snapshots)),
     ];
     for (name, body) in files {
         let p = dir.join(name);

@@ -150,6 +150,18 @@ fn out_writes_summary_timeseries_and_events() {
         .filter(|r| r.starts_with("web-static:") && r.contains(",RUNNING,"))
         .count();
     assert_eq!(running, 3, "{tasks}");
+    // The cluster at each sample: at the end, 5 web-static tasks wait for a port.
+    let cluster = std::fs::read_to_string(dir.join("cluster.jsonl")).unwrap();
+    let snaps: Vec<serde_json::Value> = cluster
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(snaps.len(), 61);
+    let end = &snaps[60];
+    assert_eq!(end["t_s"], 300.0);
+    assert_eq!(end["waiting"][0]["service"], "web-static");
+    assert_eq!(end["waiting"][0]["tasks"], 5);
+    assert_eq!(end["waiting"][0]["reason"], "RESOURCE:PORTS");
 }
 
 #[test]

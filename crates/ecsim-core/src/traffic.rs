@@ -94,6 +94,17 @@ pub enum Algorithm {
     WeightedRandom,
 }
 
+impl Algorithm {
+    /// The name a scenario gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::RoundRobin => "round_robin",
+            Algorithm::LeastOutstanding => "least_outstanding_requests",
+            Algorithm::WeightedRandom => "weighted_random",
+        }
+    }
+}
+
 /// A validated traffic entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Traffic {

@@ -17,7 +17,13 @@ mod observe;
 mod pulls;
 mod requests;
 mod scheduler;
+mod snapshot;
 mod spot;
+
+pub use snapshot::{
+    BalancerSnapshot, ClusterSnapshot, HostSnapshot, PullSnapshot, TaskSnapshot, Waiting,
+    MAX_SNAPSHOTS,
+};
 
 use crate::hash::Fnv;
 use crate::instance::{Instance, InstanceState};
@@ -171,6 +177,8 @@ pub struct RunOptions {
     pub duration: Option<SimDuration>,
     /// Check the invariants after every event (always on in debug builds).
     pub check_invariants: bool,
+    /// Keep a `ClusterSnapshot` at sample times (at most `snapshot::MAX_SNAPSHOTS`).
+    pub snapshots: bool,
 }
 
 /// The engine broke one of its own rules: a bug, never the user's input.
@@ -189,6 +197,8 @@ pub struct RunOutput {
     pub log: EventLog,
     /// Every task's timeline.
     pub tasks: Vec<crate::metrics::TaskRecord>,
+    /// The cluster at sample times, when `RunOptions::snapshots` asked for them.
+    pub snapshots: Vec<ClusterSnapshot>,
 }
 
 struct ServiceState {
@@ -256,6 +266,10 @@ pub struct Simulation {
     /// Fargate tasks being billed, and the final bills of those that stopped.
     fargate_live: std::collections::BTreeSet<TaskId>,
     fargate_cost_closed: f64,
+    /// Keep a snapshot every this many samples (0: none), and samples taken so far.
+    snapshot_stride: u64,
+    samples_taken: u64,
+    snapshots: Vec<ClusterSnapshot>,
 }
 
 impl Simulation {
@@ -411,6 +425,15 @@ impl Simulation {
             fargate_bucket,
             fargate_live: Default::default(),
             fargate_cost_closed: 0.0,
+            snapshot_stride: if opts.snapshots {
+                (samples as u64)
+                    .div_ceil(snapshot::MAX_SNAPSHOTS as u64)
+                    .max(1)
+            } else {
+                0
+            },
+            samples_taken: 0,
+            snapshots: Vec::new(),
             sc,
         }
     }

@@ -69,6 +69,7 @@ impl Simulation {
     }
 
     pub(super) fn sample(&mut self) {
+        self.keep_snapshot();
         let s = &mut self.series;
         s.t_s.push(self.now.as_secs_f64());
         let (mut reg_cpu, mut res_cpu, mut reg_mem, mut res_mem) = (0u64, 0u64, 0u64, 0u64);
@@ -373,6 +374,13 @@ impl Simulation {
             self.now = self.end;
             self.sample();
         }
+        // The end is always in the snapshots, whatever the stride.
+        if self.snapshot_stride > 0
+            && self.snapshots.last().map(|s| s.t_s) != Some(self.end.as_secs_f64())
+        {
+            let s = self.snapshot();
+            self.snapshots.push(s);
+        }
         let summary = self.summary();
         let tasks = self.task_records();
         RunOutput {
@@ -380,6 +388,7 @@ impl Simulation {
             timeseries: self.series,
             log: self.log,
             tasks,
+            snapshots: self.snapshots,
         }
     }
 

@@ -225,6 +225,24 @@ impl Simulation {
         }
     }
 
+    /// The pulls under way on a network, for a snapshot: the image, its layers downloaded of
+    /// those it downloads (known once the manifest is in), and the tasks waiting for it.
+    pub(super) fn pulls_on(&self, net: usize) -> Vec<super::snapshot::PullSnapshot> {
+        self.nets[net]
+            .inflight
+            .iter()
+            .map(|&(im, p)| {
+                let pull = &self.pulls[p as usize];
+                super::snapshot::PullSnapshot {
+                    image: self.sc.images.image(im).reference.clone(),
+                    layers_done: pull.downloaded.len() as u32,
+                    layers: pull.own.len() as u32,
+                    tasks: pull.tasks.len() as u32,
+                }
+            })
+            .collect()
+    }
+
     /// The role that pulls for a task: its execution role, else on EC2 its instance's role.
     fn puller_role(&self, t: TaskId) -> Option<String> {
         let task = &self.tasks[t.index()];
