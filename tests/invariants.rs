@@ -167,6 +167,37 @@ fn random_scenarios_keep_every_invariant() {
                 waited += 1;
             }
         }
+        // The cluster view's snapshot agrees with the state: reservations are the sums of the
+        // tasks shown, no host port is shown twice on a host, every waiting task is counted.
+        let snap = sim.snapshot();
+        for h in &snap.hosts {
+            let cpu: u32 = h.tasks.iter().map(|t| t.cpu).sum();
+            let mem: u32 = h.tasks.iter().map(|t| t.memory_mib).sum();
+            assert_eq!(
+                (cpu, mem),
+                (h.cpu_reserved, h.memory_reserved_mib),
+                "scenario {i} {}\n{text}",
+                h.id
+            );
+            let mut ports: Vec<u16> = h.tasks.iter().flat_map(|t| t.host_ports.clone()).collect();
+            let n = ports.len();
+            ports.sort_unstable();
+            ports.dedup();
+            assert_eq!(ports.len(), n, "scenario {i} {}: a port shown twice", h.id);
+        }
+        let waiting_now = sim
+            .tasks()
+            .iter()
+            .filter(|t| {
+                t.state < TaskState::Deactivating && t.host.is_none() && !t.capacity.is_fargate()
+            })
+            .count() as u32;
+        assert_eq!(
+            snap.waiting.iter().map(|w| w.tasks).sum::<u32>(),
+            waiting_now,
+            "scenario {i}: {:?}\n{text}",
+            snap.waiting
+        );
         let mut live = vec![0u32; sc.services.len()];
         for t in sim
             .tasks()
