@@ -89,6 +89,12 @@ await check('the page loads on the default scenario', async () => {
   await page.waitForSelector('#run', { timeout: 30000 });
   const picked = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].text);
   assert(picked === 'scenarios/default.toml', `selected ${picked}`);
+  // The picker groups the library: planning templates, lessons, validation.
+  const groups = await page.$$eval('#scenario optgroup', (l) => l.map((g) => [g.label, g.children.length]));
+  assert(JSON.stringify(groups.map((g) => g[0])) === '["Planning templates","Lessons","Validation against queueing theory"]', `groups ${groups}`);
+  assert(groups[0][1] >= 3 && groups[1][1] >= 8, `group sizes ${groups}`);
+  const group = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].parentElement.label);
+  assert(group === 'Planning templates', `default in ${group}`);
   const before = await canvasPixels();
   assert(before.drawn === 0, `canvas drawn before Run: ${JSON.stringify(before)}`);
 });

@@ -41,7 +41,43 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "scenarios/lessons/fargate-vs-ec2.toml",
         include_str!("../../scenarios/lessons/fargate-vs-ec2.toml"),
     ),
+    (
+        "scenarios/templates/right-size-ec2.toml",
+        include_str!("../../scenarios/templates/right-size-ec2.toml"),
+    ),
+    (
+        "scenarios/templates/fargate-spot-mix.toml",
+        include_str!("../../scenarios/templates/fargate-spot-mix.toml"),
+    ),
+    (
+        "scenarios/validation/mm1.toml",
+        include_str!("../../scenarios/validation/mm1.toml"),
+    ),
+    (
+        "scenarios/validation/mmc.toml",
+        include_str!("../../scenarios/validation/mmc.toml"),
+    ),
 ];
+
+/// The picker's groups, in order, and which built-in scenarios each holds (by folder).
+pub const GROUPS: &[(&str, &str)] = &[
+    ("Planning templates", "templates"),
+    ("Lessons", "lessons"),
+    ("Validation against queueing theory", "validation"),
+];
+
+/// The picker group of a built-in scenario: its folder under `scenarios/` (the default
+/// scenario, at the top, is a template).
+pub fn group_of(file: &str) -> &'static str {
+    let folder = file
+        .strip_prefix("scenarios/")
+        .and_then(|f| f.split_once('/'))
+        .map_or("templates", |(d, _)| d);
+    GROUPS
+        .iter()
+        .find(|(_, d)| *d == folder)
+        .map_or("templates", |(_, d)| d)
+}
 
 /// The file name and text of entry `i` of the picker: a built-in scenario, then the saved ones.
 pub fn entry(library: &[Saved], i: usize) -> (String, String) {

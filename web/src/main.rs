@@ -15,7 +15,7 @@ mod outputs;
 mod saved;
 mod what_if;
 
-use builtin::{entry, BUILTIN};
+use builtin::{entry, group_of, BUILTIN, GROUPS};
 use cluster_view::{ClusterFeed, ClusterView};
 use form_panel::{FormNotice, FormPanel};
 use log_panel::LogPanel;
@@ -618,16 +618,24 @@ fn app() -> Html {
             <section class="controls">
                 <label>{ "Scenario " }
                     <select id="scenario" ref={picker_ref} onchange={on_pick}>
-                        { for BUILTIN.iter().enumerate().map(|(i, (f, _))| html! {
-                            <option value={i.to_string()} selected={i == *choice}>
-                                { if passed.iter().any(|p| p == f) { format!("✔ {f}") } else { f.to_string() } }
-                            </option>
+                        { for GROUPS.iter().map(|(label, folder)| html! {
+                            <optgroup label={*label}>
+                                { for BUILTIN.iter().enumerate().filter(|(_, (f, _))| group_of(f) == *folder).map(|(i, (f, _))| html! {
+                                    <option value={i.to_string()} selected={i == *choice}>
+                                        { if passed.iter().any(|p| p == f) { format!("✔ {f}") } else { f.to_string() } }
+                                    </option>
+                                }) }
+                            </optgroup>
                         }) }
-                        { for library.iter().enumerate().map(|(k, s)| html! {
-                            <option value={(BUILTIN.len() + k).to_string()} selected={BUILTIN.len() + k == *choice}>
-                                { format!("saved: {}", s.name) }
-                            </option>
-                        }) }
+                        if !library.is_empty() {
+                            <optgroup label="My scenarios (in this browser)">
+                                { for library.iter().enumerate().map(|(k, s)| html! {
+                                    <option value={(BUILTIN.len() + k).to_string()} selected={BUILTIN.len() + k == *choice}>
+                                        { format!("saved: {}", s.name) }
+                                    </option>
+                                }) }
+                            </optgroup>
+                        }
                     </select>
                 </label>
                 <label>{ "Seed " }<input id="seed" ref={seed_ref} type="number" min="0" placeholder="scenario's" /></label>

@@ -28,21 +28,29 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
             String::new()
         }
     );
-    let _ = writeln!(
-        t,
-        "           CPU reserved mean {:.1} % peak {:.1} %; memory reserved mean {:.1} % peak {:.1} %",
-        c.cpu_reserved_pct.mean, c.cpu_reserved_pct.peak, c.mem_reserved_pct.mean, c.mem_reserved_pct.peak
-    );
-    let _ = writeln!(
-        t,
-        "           CPU used by requests mean {:.1} % peak {:.1} %",
-        c.cpu_used_pct.mean, c.cpu_used_pct.peak
-    );
-    let _ = writeln!(
-        t,
-        "           dynamic host ports in use at the end: {}",
-        c.dynamic_ports_in_use_end
-    );
+    if c.instances_launched == 0 {
+        // Fargate only: the instance figures would all be zero.
+        let _ = writeln!(
+            t,
+            "           no container instances (the tasks run on Fargate)"
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "           CPU reserved mean {:.1} % peak {:.1} %; memory reserved mean {:.1} % peak {:.1} %",
+            c.cpu_reserved_pct.mean, c.cpu_reserved_pct.peak, c.mem_reserved_pct.mean, c.mem_reserved_pct.peak
+        );
+        let _ = writeln!(
+            t,
+            "           CPU used by requests mean {:.1} % peak {:.1} %",
+            c.cpu_used_pct.mean, c.cpu_used_pct.peak
+        );
+        let _ = writeln!(
+            t,
+            "           dynamic host ports in use at the end: {}",
+            c.dynamic_ports_in_use_end
+        );
+    }
     for (name, svc) in &s.services {
         let k = &svc.tasks;
         let _ = writeln!(

@@ -494,7 +494,9 @@ impl Simulation {
                     i.billed_until(self.end),
                 )
             })
-            .sum();
+            .sum::<f64>()
+            // An empty float sum is -0.0: without instances the report would say "$-0.0000".
+            + 0.0;
         let mut summary = Summary {
             scenario: self.sc.spec.name.clone(),
             scenario_hash: format!("{:016x}", self.sc.hash),
