@@ -69,6 +69,12 @@ async function check(name, fn) {
   } catch (e) {
     failed++;
     console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
+    // What the page looked like then, for a failure that does not come back.
+    const state = await page.evaluate(() => ({
+      run: document.getElementById('run')?.disabled, why: document.getElementById('run')?.title,
+      progress: document.getElementById('progress-box')?.dataset.state, summary: document.getElementById('summary')?.className,
+    })).catch((x) => String(x));
+    console.log(`     page state: ${JSON.stringify(state)}`);
     await page.screenshot({ path: path.join(outDir, `failure-${passed + failed}.png`), fullPage: true }).catch(() => {});
   }
 }
@@ -441,6 +447,51 @@ await check('what-if: variant B against A over the same seeds, with a table of d
   const caption = await page.$eval('#compare-table caption', (c) => c.textContent);
   assert(caption.includes('[1, 2]'), caption);
   await page.screenshot({ path: path.join(outDir, 'what-if.png'), fullPage: true });
+});
+
+await check('every control has a name, and the keyboard alone can pick, run and read', async () => {
+  await page.goto(base);
+  await page.waitForSelector('#run', { timeout: 30000 });
+  const unnamed = await page.$$eval('input, select, textarea, button, canvas', (l) => l
+    .filter((e) => e.offsetParent !== null)
+    .filter((e) => {
+      const label = e.getAttribute('aria-label') || [...(e.labels ?? [])].map((x) => x.textContent).join('').trim()
+        || (e.tagName === 'BUTTON' && e.textContent.trim()) || e.title;
+      return !label;
+    })
+    .map((e) => e.outerHTML.slice(0, 80)));
+  assert(unnamed.length === 0, `controls without a name: ${unnamed.join(' | ')}`);
+  // Tab from the picker to Run, press Enter: the run happens.
+  await page.focus('#scenario');
+  let steps = 0;
+  while (steps < 12 && await page.evaluate(() => document.activeElement?.id) !== 'run') {
+    await page.keyboard.press('Tab');
+    steps++;
+  }
+  assert(await page.evaluate(() => document.activeElement?.id) === 'run', `Run not reached by Tab (${steps} presses)`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#summary[data-trace-hash]', { timeout: 30000 });
+  // The scrubber takes arrow keys.
+  await page.focus('#scrub');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  const t = await page.$eval('#cluster-time', (e) => e.textContent);
+  assert(t === '5 s', `one step right of the start: ${t}`);
+});
+
+await check('a crash in the worker shows an error banner, and the next run works', async () => {
+  const crash = await browser.newPage();
+  await crash.goto(base + '?crash-test');
+  await crash.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+  await crash.click('#run');
+  await crash.waitForSelector('#summary.error #error', { timeout: 10000 });
+  const msg = await crash.$eval('#error', (e) => e.textContent);
+  assert(/the simulator crashed [\s\S]*crash the page asked for/.test(msg), `banner: ${msg}`);
+  await crash.screenshot({ path: path.join(outDir, 'crash-banner.png') });
+  // The page is alive: the next Run gets a new worker and finishes.
+  await crash.click('#run');
+  await crash.waitForSelector('#summary[data-trace-hash]', { timeout: 30000 });
+  await crash.close();
 });
 
 await check('no console errors', async () => {

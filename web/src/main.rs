@@ -559,6 +559,13 @@ fn app() -> Html {
         })
     };
 
+    // Opened with `?crash-test`, the first Run crashes the worker on purpose (the browser test
+    // of the crash banner).
+    let crash_test = use_mut_ref(|| {
+        web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .is_some_and(|q| q.contains("crash-test"))
+    });
     let on_run = {
         let (file, outcome, text_ref, seed_ref, send) = (
             file.clone(),
@@ -568,6 +575,9 @@ fn app() -> Html {
             send.clone(),
         );
         Callback::from(move |_: MouseEvent| {
+            if crash_test.replace(false) {
+                return send(Input::Crash);
+            }
             let source = text_ref
                 .cast::<HtmlTextAreaElement>()
                 .map(|t| t.value())
@@ -675,15 +685,15 @@ fn app() -> Html {
             <ClusterView feed={(*cluster).clone()} />
             <section class="result">
                 <div class="charts">
-                    <canvas id="chart" ref={canvases.reservation.clone()} width="540" height="340"></canvas>
-                    <canvas id="tasks-chart" ref={canvases.tasks.clone()} width="540" height="340"></canvas>
-                    <canvas id="requests-chart" ref={canvases.requests.clone()} width="540" height="340"></canvas>
-                    <canvas id="latency-chart" ref={canvases.latency.clone()} width="540" height="340"></canvas>
-                    <canvas id="startup-chart" ref={canvases.startup.clone()} width="540" height="340"></canvas>
-                    <canvas id="cost-chart" ref={canvases.cost.clone()} width="540" height="340"></canvas>
-                    <canvas id="hosts-chart" ref={canvases.hosts.clone()} width="540" height="340"></canvas>
-                    <canvas id="hosts-memory-chart" ref={canvases.hosts_mem.clone()} width="540" height="340"></canvas>
-                    <canvas id="hosts-cpu-used-chart" ref={canvases.hosts_cpu_used.clone()} width="540" height="340"></canvas>
+                    <canvas id="chart" role="img" aria-label="Cluster CPU and memory reserved and CPU used, % of registered, over simulated time" ref={canvases.reservation.clone()} width="540" height="340"></canvas>
+                    <canvas id="tasks-chart" role="img" aria-label="Tasks by state and registered instances over simulated time" ref={canvases.tasks.clone()} width="540" height="340"></canvas>
+                    <canvas id="requests-chart" role="img" aria-label="Requests served and failed per second over simulated time" ref={canvases.requests.clone()} width="540" height="340"></canvas>
+                    <canvas id="latency-chart" role="img" aria-label="Latency p50 and p99 per window, ms" ref={canvases.latency.clone()} width="540" height="340"></canvas>
+                    <canvas id="startup-chart" role="img" aria-label="Start-up phases per service: provisioning, pull, start, health, in seconds" ref={canvases.startup.clone()} width="540" height="340"></canvas>
+                    <canvas id="cost-chart" role="img" aria-label="Cost so far in US dollars" ref={canvases.cost.clone()} width="540" height="340"></canvas>
+                    <canvas id="hosts-chart" role="img" aria-label="CPU reserved per instance, %" ref={canvases.hosts.clone()} width="540" height="340"></canvas>
+                    <canvas id="hosts-memory-chart" role="img" aria-label="Memory reserved per instance, %" ref={canvases.hosts_mem.clone()} width="540" height="340"></canvas>
+                    <canvas id="hosts-cpu-used-chart" role="img" aria-label="CPU used per instance, %" ref={canvases.hosts_cpu_used.clone()} width="540" height="340"></canvas>
                 </div>
                 { render_outcome(&outcome, &pngs) }
             </section>

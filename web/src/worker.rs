@@ -35,6 +35,10 @@ pub enum Input {
         text: String,
         edit: FormEdit,
     },
+    /// Panic on purpose: the browser test's way to check that a crash in the worker shows an
+    /// error banner and that the next run gets a new worker (the page sends it only when opened
+    /// with `?crash-test`).
+    Crash,
     /// What-if: run variants A and B on each of the seeds, and compare their summaries.
     Compare {
         a: String,
@@ -374,6 +378,7 @@ impl Worker for SimWorker {
                 next_slice(scope, self.runs);
             }
             Input::Check { text, file } => scope.respond(id, check(&text, &file)),
+            Input::Crash => panic!("a crash the page asked for (?crash-test)"),
             Input::Form { text, edit } => {
                 let result = match &edit {
                     FormEdit::Set { knob, value } => form::set(&text, *knob, value),
