@@ -446,6 +446,14 @@ await check('what-if: variant B against A over the same seeds, with a table of d
   assert(/±/.test(await cell('cost_usd.total', 'a')), 'no confidence interval over 2 seeds');
   const caption = await page.$eval('#compare-table caption', (c) => c.textContent);
   assert(caption.includes('[1, 2]'), caption);
+  // Seed 1's runs overlaid: A in blue, B in orange and red, on every chart.
+  for (const id of ['whatif-cpu', 'whatif-tasks', 'whatif-requests', 'whatif-latency', 'whatif-cost']) {
+    const px = await canvasPixels(id);
+    assert(px.drawn > 2000, `${id} not drawn: ${JSON.stringify(px)}`);
+  }
+  const cpu = await canvasPixels('whatif-cpu');
+  assert(cpu.blue > 100 && cpu.red > 100, `A and B not both on the CPU chart: ${JSON.stringify(cpu)}`);
+  await page.$eval('#whatif-charts', (e) => e.scrollIntoView());
   await page.screenshot({ path: path.join(outDir, 'what-if.png'), fullPage: true });
 });
 

@@ -301,3 +301,117 @@ pub fn draw_startup(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Stri
         .map_err(e)?;
     root.present().map_err(e)
 }
+
+/// What an overlaid what-if chart shows of each variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Cpu,
+    Tasks,
+    Requests,
+    Latency,
+    Cost,
+}
+
+impl Overlay {
+    pub const ALL: [Overlay; 5] = [
+        Overlay::Cpu,
+        Overlay::Tasks,
+        Overlay::Requests,
+        Overlay::Latency,
+        Overlay::Cost,
+    ];
+
+    /// The canvas id and title.
+    pub fn id(self) -> &'static str {
+        match self {
+            Overlay::Cpu => "whatif-cpu",
+            Overlay::Tasks => "whatif-tasks",
+            Overlay::Requests => "whatif-requests",
+            Overlay::Latency => "whatif-latency",
+            Overlay::Cost => "whatif-cost",
+        }
+    }
+
+    fn title(self) -> (&'static str, &'static str) {
+        match self {
+            Overlay::Cpu => ("A and B: cluster CPU reserved and used (%)", "%"),
+            Overlay::Tasks => ("A and B: tasks running, and instances", "count"),
+            Overlay::Requests => ("A and B: requests served and failed per second", "req/s"),
+            Overlay::Latency => ("A and B: latency p99 per window (ms)", "ms"),
+            Overlay::Cost => ("A and B: cost so far (USD)", "USD"),
+        }
+    }
+
+    fn series(self, c: &ChartData) -> Vec<Series> {
+        let one = |name: &str, values: &[f64]| Series {
+            name: name.into(),
+            values: values.to_vec(),
+        };
+        match self {
+            Overlay::Cpu => vec![
+                one("CPU reserved", &c.cpu_reserved_pct),
+                one("CPU used", &c.cpu_used_pct),
+            ],
+            Overlay::Tasks => c
+                .tasks
+                .iter()
+                .filter(|s| s.name == "RUNNING")
+                .cloned()
+                .chain([one("instances", &c.instances)])
+                .collect(),
+            Overlay::Requests => c.requests.clone(),
+            Overlay::Latency => c
+                .latency
+                .iter()
+                .filter(|s| s.name.ends_with("p99"))
+                .cloned()
+                .collect(),
+            Overlay::Cost => vec![one("cost", &c.cost_usd)],
+        }
+    }
+}
+
+/// Variant A's lines in blues, B's in oranges, each from its own run's time axis.
+pub fn draw_overlay(
+    canvas: HtmlCanvasElement,
+    what: Overlay,
+    a: &ChartData,
+    b: &ChartData,
+) -> Result<(), String> {
+    const BLUES: [RGBColor; 4] = [
+        RGBColor(0x1f, 0x77, 0xb4),
+        RGBColor(0x6b, 0xae, 0xd6),
+        RGBColor(0x08, 0x30, 0x6b),
+        RGBColor(0x42, 0x92, 0xc6),
+    ];
+    const ORANGES: [RGBColor; 4] = [
+        RGBColor(0xff, 0x7f, 0x0e),
+        RGBColor(0xd6, 0x27, 0x28),
+        RGBColor(0xfd, 0xae, 0x6b),
+        RGBColor(0x8c, 0x2d, 0x04),
+    ];
+    let mut lines = Vec::new();
+    for (tag, c, colors) in [("A", a, &BLUES), ("B", b, &ORANGES)] {
+        for (s, &color) in what.series(c).iter().zip(colors.iter().cycle()) {
+            lines.push(Line {
+                name: format!("{tag}: {}", s.name),
+                color,
+                points: points(c, &s.values),
+            });
+        }
+    }
+    let (title, unit) = what.title();
+    let y_max = if what == Overlay::Cpu {
+        100.0
+    } else {
+        headroom(&lines)
+    };
+    draw_lines(
+        canvas,
+        title,
+        unit,
+        y_max,
+        SeriesLabelPosition::UpperLeft,
+        lines,
+    )
+}

@@ -267,6 +267,8 @@ pub struct CompareRow {
 pub struct CompareView {
     pub seeds: Vec<u64>,
     pub rows: Vec<CompareRow>,
+    /// The series of A's and B's run on the first seed, drawn overlaid.
+    pub charts: Option<(ChartData, ChartData)>,
 }
 
 /// Student's t, two-sided 95 %, for 1..=10 degrees of freedom; 1.96 beyond.
@@ -344,6 +346,10 @@ impl CompareView {
             })
             .filter(|r| r.a.is_some() || r.b.is_some())
             .collect();
-        CompareView { seeds, rows }
+        CompareView {
+            seeds,
+            rows,
+            charts: None,
+        }
     }
 }

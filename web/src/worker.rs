@@ -5,7 +5,7 @@
 //! Between slices it yields to the worker's event loop with a zero timeout (a macrotask): a
 //! message loop of microtasks would never let a Pause or Stop in (toolchain-worker.md, pitfall 6).
 
-use crate::view::{CompareView, LessonView, RunView};
+use crate::view::{ChartData, CompareView, LessonView, RunView};
 use ecsim_core::form::{self, Edit, Field, Knob};
 use ecsim_core::metrics::Summary;
 use ecsim_core::sim::ClusterSnapshot;
@@ -153,6 +153,9 @@ struct Comparison {
     a: Vec<Summary>,
     b: Vec<Summary>,
     total: u32,
+    /// The first seed's series of A and of B, for the overlaid charts.
+    a_charts: Option<ChartData>,
+    b_charts: Option<ChartData>,
 }
 
 pub struct SimWorker {
@@ -248,12 +251,16 @@ impl Worker for SimWorker {
             return;
         };
         // One run of the comparison is over: keep its summary, start the next one or compare.
-        let summary = sim.finish().summary;
-        if c.current_is_b {
-            c.b.push(summary);
+        let out = sim.finish();
+        let (list, charts) = if c.current_is_b {
+            (&mut c.b, &mut c.b_charts)
         } else {
-            c.a.push(summary);
+            (&mut c.a, &mut c.a_charts)
+        };
+        if charts.is_none() {
+            *charts = Some(ChartData::new(&out.timeseries, &out.summary));
         }
+        list.push(out.summary);
         match c.rest.pop() {
             Some((is_b, next)) => {
                 c.current_is_b = is_b;
@@ -267,7 +274,8 @@ impl Worker for SimWorker {
                 next_slice(scope, run);
             }
             None => {
-                let view = CompareView::new(std::mem::take(&mut c.seeds), &c.a, &c.b);
+                let mut view = CompareView::new(std::mem::take(&mut c.seeds), &c.a, &c.b);
+                view.charts = c.a_charts.take().zip(c.b_charts.take());
                 scope.respond(to, Output::Compared(Box::new(view)));
             }
         }
@@ -371,6 +379,8 @@ impl Worker for SimWorker {
                         current_is_b: first_is_b,
                         a: Vec::new(),
                         b: Vec::new(),
+                        a_charts: None,
+                        b_charts: None,
                         total,
                     }),
                 });
