@@ -239,6 +239,9 @@ await check('a long run streams progress, and Pause, Resume and Stop are handled
   const live = await page.$eval('#cluster-time', (e) => [e.className, e.textContent]);
   assert(live[0] === 'live' && live[1].includes(`${pausedAt.toFixed(0)} s`), `live view: ${live}`);
   assert(await page.$$eval('#cluster-view .hosts .task.state-RUNNING', (l) => l.length) === 8, 'live tasks');
+  // And the charts so far: drawn before the run ends (the canvases were blank after the pick).
+  const liveChart = await canvasPixels('requests-chart');
+  assert(liveChart.drawn > 2000, `no live requests chart: ${JSON.stringify(liveChart)}`);
   await page.waitForTimeout(600);
   assert((await value()) === pausedAt, 'the run went on while paused');
   await page.click('#resume');

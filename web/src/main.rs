@@ -1,7 +1,8 @@
 //! The ecsim web app: pick a scenario (built in, or saved in the browser: `builtin`, `saved`) or
 //! edit its text, set a seed, Run. The simulation runs in a Web Worker (`ecsim_web::worker`) so
-//! the page stays responsive: a progress bar follows the simulated time, and the run can be
-//! paused, resumed or stopped; the worker also checks every edit. When a run ends, plotters charts
+//! the page stays responsive: a progress bar follows the simulated time, the charts and the
+//! cluster view (`cluster_view`) fill in as it goes, and the run can be paused, resumed or
+//! stopped; the worker also checks every edit and applies the form's (`form_panel`). When a run ends, plotters charts
 //! on canvases show the cluster's CPU and memory, tasks by state, requests, latency, start-up and
 //! cost; the summary panel shows the report the CLI prints, the lesson's objectives, exports and a
 //! share link, and the event log (`log_panel`). The page is thin: everything it shows comes from
@@ -129,21 +130,30 @@ fn on_output(out: Output, page: &Page) {
                 Err(message) => form_notice.set(Some(FormNotice::Refused { paste, message })),
             }
         }
-        Output::Started { end_s } => outcome.set(Outcome::Running {
-            sim_s: 0.0,
-            end_s,
-            paused: false,
-        }),
+        Output::Started { end_s } => {
+            canvases.clear();
+            outcome.set(Outcome::Running {
+                sim_s: 0.0,
+                end_s,
+                paused: false,
+            })
+        }
         Output::Progress {
             sim_s,
             end_s,
             run,
             runs,
             snapshot,
+            charts,
             ..
         } => {
             if let Some(s) = snapshot {
                 cluster.set(ClusterFeed::Live(std::rc::Rc::new(*s)));
+            }
+            // Partial results: the charts so far. A chart that cannot be drawn now will be
+            // at the end, where its error is reported.
+            if let Some(c) = charts {
+                let _ = canvases.draw_live(&c);
             }
             // A what-if runs several simulations: the bar says which.
             if runs > 1 && *compare.1 != (run, runs) {
@@ -353,7 +363,8 @@ fn app() -> Html {
             outcome.clone(),
             send.clone(),
         );
-        let (cluster, form_notice) = (cluster.clone(), form_notice.clone());
+        let (cluster, form_notice, canvases) =
+            (cluster.clone(), form_notice.clone(), canvases.clone());
         let library = library.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
@@ -369,6 +380,7 @@ fn app() -> Html {
                 outcome.set(Outcome::None);
                 cluster.set(ClusterFeed::None);
                 form_notice.set(None);
+                canvases.clear();
             }
         })
     };

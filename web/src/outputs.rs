@@ -2,7 +2,7 @@
 //! and `blob:` URLs for the downloads.
 
 use ecsim_web::chart;
-use ecsim_web::view::RunView;
+use ecsim_web::view::{ChartData, RunView};
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, BlobPropertyBag, HtmlCanvasElement, Url};
 use yew::prelude::*;
@@ -25,6 +25,13 @@ pub fn blob_url(body: &str, mime: &str) -> Option<String> {
     Url::create_object_url_with_blob(&blob).ok()
 }
 
+type DrawFn = fn(HtmlCanvasElement, &ChartData) -> Result<(), String>;
+
+/// Draws a chart on a canvas, if the canvas is on the page.
+fn on(r: &NodeRef, c: &ChartData, f: DrawFn) -> Result<(), String> {
+    r.cast::<HtmlCanvasElement>().map_or(Ok(()), |e| f(e, c))
+}
+
 /// The canvases the charts are drawn on.
 #[derive(Clone, PartialEq)]
 pub struct Canvases {
@@ -40,11 +47,44 @@ pub struct Canvases {
 }
 
 impl Canvases {
+    fn all(&self) -> [&NodeRef; 9] {
+        [
+            &self.reservation,
+            &self.tasks,
+            &self.requests,
+            &self.latency,
+            &self.startup,
+            &self.cost,
+            &self.hosts,
+            &self.hosts_mem,
+            &self.hosts_cpu_used,
+        ]
+    }
+
+    /// Blanks every chart, so that a new run's charts never show the last run's lines.
+    pub fn clear(&self) {
+        for c in self
+            .all()
+            .iter()
+            .filter_map(|r| r.cast::<HtmlCanvasElement>())
+        {
+            // Setting a canvas's width clears it.
+            c.set_width(c.width());
+        }
+    }
+
+    /// The charts of a run still going on (no start-up bars: they need the finished summary).
+    pub fn draw_live(&self, c: &ChartData) -> Result<(), String> {
+        let draw = |r: &NodeRef, f: DrawFn| on(r, c, f);
+        draw(&self.reservation, chart::draw_reservation)?;
+        draw(&self.tasks, chart::draw_tasks)?;
+        draw(&self.requests, chart::draw_requests)?;
+        draw(&self.latency, chart::draw_latency)?;
+        draw(&self.cost, chart::draw_cost)
+    }
+
     pub fn draw(&self, v: &RunView) -> Result<(), String> {
-        let c = &v.charts;
-        let draw = |r: &NodeRef, f: fn(HtmlCanvasElement, &ecsim_web::view::ChartData) -> Result<(), String>| {
-            r.cast::<HtmlCanvasElement>().map_or(Ok(()), |e| f(e, c))
-        };
+        let draw = |r: &NodeRef, f: DrawFn| on(r, &v.charts, f);
         draw(&self.reservation, chart::draw_reservation)?;
         draw(&self.tasks, chart::draw_tasks)?;
         draw(&self.requests, chart::draw_requests)?;
@@ -59,17 +99,18 @@ impl Canvases {
     /// Each chart as a PNG data URL, with a file name.
     pub fn pngs(&self) -> Vec<(String, String)> {
         [
-            ("cpu-memory.png", &self.reservation),
-            ("tasks.png", &self.tasks),
-            ("requests.png", &self.requests),
-            ("latency.png", &self.latency),
-            ("startup.png", &self.startup),
-            ("cost.png", &self.cost),
-            ("hosts.png", &self.hosts),
-            ("hosts-memory.png", &self.hosts_mem),
-            ("hosts-cpu-used.png", &self.hosts_cpu_used),
+            "cpu-memory.png",
+            "tasks.png",
+            "requests.png",
+            "latency.png",
+            "startup.png",
+            "cost.png",
+            "hosts.png",
+            "hosts-memory.png",
+            "hosts-cpu-used.png",
         ]
         .into_iter()
+        .zip(self.all())
         .filter_map(|(name, r)| {
             let url = r.cast::<HtmlCanvasElement>()?.to_data_url().ok()?;
             Some((name.to_string(), url))

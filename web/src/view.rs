@@ -177,7 +177,66 @@ impl RunView {
 }
 
 impl ChartData {
+    /// A finished run's series and start-up bars.
     pub fn new(ts: &TimeSeries, s: &Summary) -> ChartData {
+        let mut c = ChartData::series(ts);
+        c.startup = s
+            .services
+            .iter()
+            .map(|(name, v)| {
+                let b = &v.startup_breakdown_s;
+                let p = |x: Option<f64>| x.unwrap_or(0.0);
+                (
+                    name.clone(),
+                    [p(b.provisioning), p(b.pull), p(b.start), p(b.health)],
+                )
+            })
+            .collect();
+        c
+    }
+
+    /// Every `k`-th sample and the last, so that at most `max` remain (for the live charts of a
+    /// long run, redrawn while it goes on).
+    pub fn thinned(mut self, max: usize) -> ChartData {
+        let n = self.t_s.len();
+        let k = n.div_ceil(max.max(1)).max(1);
+        if k == 1 {
+            return self;
+        }
+        let keep = |v: &mut Vec<f64>| {
+            let last = v.last().copied();
+            let mut out: Vec<f64> = v.iter().copied().step_by(k).collect();
+            if (n - 1) % k != 0 {
+                out.extend(last);
+            }
+            *v = out;
+        };
+        keep(&mut self.t_s);
+        for v in [
+            &mut self.cpu_reserved_pct,
+            &mut self.mem_reserved_pct,
+            &mut self.cpu_used_pct,
+            &mut self.instances,
+            &mut self.cost_usd,
+        ] {
+            keep(v);
+        }
+        for s in self
+            .tasks
+            .iter_mut()
+            .chain(&mut self.requests)
+            .chain(&mut self.hosts)
+            .chain(&mut self.hosts_mem)
+            .chain(&mut self.hosts_cpu_used)
+            .chain(&mut self.latency)
+        {
+            keep(&mut s.values);
+        }
+        self
+    }
+
+    /// The time series as charts draw them (no start-up bars: those need the summary).
+    pub fn series(ts: &TimeSeries) -> ChartData {
         let f = |v: &[u32]| v.iter().map(|&x| x as f64).collect::<Vec<f64>>();
         ChartData {
             t_s: ts.t_s.clone(),
@@ -230,18 +289,7 @@ impl ChartData {
                 })
                 .collect(),
             cost_usd: ts.cost_usd.clone(),
-            startup: s
-                .services
-                .iter()
-                .map(|(name, v)| {
-                    let b = &v.startup_breakdown_s;
-                    let p = |x: Option<f64>| x.unwrap_or(0.0);
-                    (
-                        name.clone(),
-                        [p(b.provisioning), p(b.pull), p(b.start), p(b.health)],
-                    )
-                })
-                .collect(),
+            startup: Vec::new(),
         }
     }
 }

@@ -72,6 +72,8 @@ pub enum Output {
         runs: u32,
         /// The cluster now, every few slices of a single run (the live cluster view).
         snapshot: Option<Box<ClusterSnapshot>>,
+        /// The series so far, about once a second (thinned), for the live charts.
+        charts: Option<Box<ChartData>>,
     },
     Paused {
         sim_s: f64,
@@ -144,6 +146,9 @@ struct Job {
 
 /// A live snapshot goes with every this many progress reports (about 5 a second).
 const SNAPSHOT_EVERY: u32 = 5;
+/// The series so far go with every this many (about once a second), at most this many points.
+const CHARTS_EVERY: u32 = 25;
+const LIVE_POINTS: usize = 400;
 
 /// A what-if in progress: the runs still to do (variant B?, simulation), the summaries so far.
 struct Comparison {
@@ -217,8 +222,11 @@ impl Worker for SimWorker {
                 .as_ref()
                 .map_or((0, 1), |c| (c.a.len() + c.b.len(), c.total as usize));
             job.slices += 1;
-            let snapshot = (job.compare.is_none() && job.slices % SNAPSHOT_EVERY == 1)
-                .then(|| Box::new(job.sim.snapshot()));
+            let single = job.compare.is_none();
+            let snapshot =
+                (single && job.slices % SNAPSHOT_EVERY == 1).then(|| Box::new(job.sim.snapshot()));
+            let charts = (single && job.slices % CHARTS_EVERY == 1)
+                .then(|| Box::new(ChartData::series(job.sim.timeseries()).thinned(LIVE_POINTS)));
             scope.respond(
                 job.to,
                 Output::Progress {
@@ -228,6 +236,7 @@ impl Worker for SimWorker {
                     run: done as u32 + 1,
                     runs: runs as u32,
                     snapshot,
+                    charts,
                 },
             );
             next_slice(scope, run);

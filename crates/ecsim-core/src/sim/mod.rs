@@ -465,6 +465,11 @@ impl Simulation {
         &self.tasks
     }
 
+    /// The time series sampled so far (a front end draws them while the run goes on).
+    pub fn timeseries(&self) -> &TimeSeries {
+        &self.series
+    }
+
     pub fn scenario(&self) -> &Scenario {
         &self.sc
     }
