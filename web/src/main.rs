@@ -1,12 +1,14 @@
-//! The ecsim web app: pick a scenario (built in, or saved in the browser: `builtin`, `saved`) or
-//! edit its text, set a seed, Run. The simulation runs in a Web Worker (`ecsim_web::worker`) so
-//! the page stays responsive: a progress bar follows the simulated time, the charts and the
-//! cluster view (`cluster_view`) fill in as it goes, and the run can be paused, resumed or
-//! stopped; the worker also checks every edit and applies the form's (`form_panel`). When a run ends, plotters charts
-//! on canvases show the cluster's CPU and memory, tasks by state, requests, latency, start-up and
-//! cost; the summary panel shows the report the CLI prints, the lesson's objectives, exports and a
-//! share link, and the event log (`log_panel`). The page is thin: everything it shows comes from
-//! the core's outputs, through `ecsim_web::view::RunView`.
+//! The ecsim web app: pick a scenario (built in, or saved in the browser: `builtin`, `saved`),
+//! set its common knobs in the form (`form_panel`) or edit its text, set a seed, Run. The
+//! simulation runs in a Web Worker (`ecsim_web::worker`) so the page stays responsive: a progress
+//! bar follows the simulated time, the charts and the cluster view (`cluster_view`) fill in as it
+//! goes, and the run can be paused, resumed or stopped; the worker also checks every edit and
+//! applies the form's. When a run ends, plotters charts on canvases (`outputs`) show the
+//! cluster's CPU and memory, tasks by state, requests, latency, start-up, cost and each
+//! instance; the cluster view can be scrubbed along the run; the summary panel shows the report
+//! the CLI prints, the lesson's objectives, exports and a share link, and the event log
+//! (`log_panel`); "What if…" compares two variants (`what_if`). The page is thin: everything it
+//! shows comes from the core's outputs, through `ecsim_web::view`.
 
 mod builtin;
 mod cluster_view;
