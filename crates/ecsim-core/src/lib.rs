@@ -5,6 +5,7 @@
 
 pub mod agent_config;
 pub mod alb;
+pub mod autoscaling;
 pub mod capacity;
 pub mod catalog;
 pub mod cost;

@@ -25,6 +25,16 @@ pub struct TimeSeries {
     pub hosts: Vec<HostSeries>,
     /// One per service that receives traffic.
     pub services: Vec<ServiceSeries>,
+    /// Desired and running tasks of every service (auto scaling and deployments move them).
+    pub service_tasks: Vec<ServiceTasksSeries>,
+}
+
+/// Desired and running tasks of one service, per sample.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ServiceTasksSeries {
+    pub name: String,
+    pub desired: Vec<u32>,
+    pub running: Vec<u32>,
 }
 
 /// Request metrics of one service, per sampling window.
@@ -52,7 +62,12 @@ pub struct HostSeries {
 impl TimeSeries {
     /// Series for these hosts, with room for `samples` samples reserved up front, so sampling
     /// allocates nothing during the run.
-    pub fn new(host_ids: Vec<String>, service_names: Vec<String>, samples: usize) -> Self {
+    pub fn new(
+        host_ids: Vec<String>,
+        service_names: Vec<String>,
+        all_services: Vec<String>,
+        samples: usize,
+    ) -> Self {
         fn v<T>(n: usize) -> Vec<T> {
             Vec::with_capacity(n)
         }
@@ -90,6 +105,14 @@ impl TimeSeries {
                     in_system: v(samples),
                 })
                 .collect(),
+            service_tasks: all_services
+                .into_iter()
+                .map(|name| ServiceTasksSeries {
+                    name,
+                    desired: v(samples),
+                    running: v(samples),
+                })
+                .collect(),
         }
     }
 
@@ -120,6 +143,9 @@ impl TimeSeries {
                 ",{0}.requests_per_s,{0}.failed_per_s,{0}.latency_p50_ms,{0}.latency_p99_ms,{0}.healthy_targets,{0}.in_system",
                 v.name
             ));
+        }
+        for v in &self.service_tasks {
+            out.push_str(&format!(",{0}.desired,{0}.running", v.name));
         }
         out.push('\n');
         for i in 0..self.len() {
@@ -155,6 +181,9 @@ impl TimeSeries {
                     v.healthy_targets[i],
                     v.in_system[i]
                 ));
+            }
+            for v in &self.service_tasks {
+                out.push_str(&format!(",{},{}", v.desired[i], v.running[i]));
             }
             out.push('\n');
         }
@@ -274,6 +303,20 @@ pub struct ServiceSummary {
     pub cpu: ServiceCpu,
     pub requests: RequestSummary,
     pub latency_ms: LatencySummary,
+    /// What service auto scaling did, for a service that has a scalable target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<ScalingSummary>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScalingSummary {
+    pub scale_outs: u32,
+    pub scale_ins: u32,
+    /// The highest desired count auto scaling set.
+    pub desired_peak: u32,
+    /// The bounds at the end (scheduled actions change them).
+    pub min_capacity_end: u32,
+    pub max_capacity_end: u32,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -78,6 +78,9 @@ pub struct ScenarioSpec {
     /// Requests sent to services through their load balancer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traffic: Vec<crate::traffic::TrafficSpec>,
+    /// Service auto scaling: a scalable target per service, its policies and scheduled actions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auto_scaling: Vec<crate::autoscaling::AutoScalingSpec>,
 }
 
 /// An operator's change at a given time: `aws ecs update-service --desired-count N`.
@@ -261,6 +264,7 @@ pub struct Scenario {
     pub roles: Roles,
     pub actions: Vec<Action>,
     pub traffic: Vec<crate::traffic::Traffic>,
+    pub auto_scaling: Vec<crate::autoscaling::AutoScaling>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
     pub hash: u64,
 }
@@ -743,6 +747,28 @@ impl Scenario {
             traffic.push(tr);
         }
 
+        let mut auto_scaling = Vec::new();
+        for (i, a) in spec.auto_scaling.iter().enumerate() {
+            let p = format!("auto_scaling[{i}]");
+            let Some(si) = services.iter().position(|s: &Service| s.name == a.service) else {
+                return Err(FieldError::new(
+                    format!("{p}.service"),
+                    format!("no service {:?} in this scenario", a.service),
+                ));
+            };
+            if spec.auto_scaling[..i]
+                .iter()
+                .any(|o| o.service == a.service)
+            {
+                return Err(FieldError::new(
+                    format!("{p}.service"),
+                    format!("service {:?} already has a scalable target", a.service),
+                ));
+            }
+            let has_traffic = traffic.iter().any(|t| t.service == si);
+            auto_scaling.push(a.validate(&p, si, has_traffic, MAX_DESIRED)?);
+        }
+
         for (i, o) in spec.objectives.iter().enumerate() {
             if !matches!(o.op.as_str(), "<" | "<=" | "==" | ">=" | ">" | "!=") {
                 return Err(FieldError::new(
@@ -771,6 +797,7 @@ impl Scenario {
             roles,
             actions,
             traffic,
+            auto_scaling,
         };
         sc.check_objective_metrics()?;
         Ok(sc)

@@ -12,6 +12,7 @@
 //! Every processed event is folded into `trace_hash`, with the decisions it led to (which host,
 //! which ports), so two runs with the same hash did the same things in the same order.
 
+mod autoscaling;
 mod fargate;
 mod observe;
 mod pulls;
@@ -134,6 +135,13 @@ enum Event {
         task: TaskId,
         generation: u32,
     },
+    /// A minute has passed: the scalable targets' metrics and policies.
+    ScalingTick,
+    /// `auto_scaling[target].scheduled[index]` changes the bounds.
+    ScheduledScaling {
+        target: u32,
+        index: u32,
+    },
     Sample,
 }
 
@@ -164,6 +172,8 @@ impl Event {
             Event::DrainDone { task, generation } => (12, task.0 as u64, generation as u64),
             Event::StartFailed { task, generation } => (13, task.0 as u64, generation as u64),
             Event::ServiceRetry { service } => (14, service.0 as u64, 0),
+            Event::ScalingTick => (24, 0, 0),
+            Event::ScheduledScaling { target, index } => (25, target as u64, index as u64),
         }
     }
 }
@@ -270,6 +280,8 @@ pub struct Simulation {
     snapshot_stride: u64,
     samples_taken: u64,
     snapshots: Vec<ClusterSnapshot>,
+    /// The services' scalable targets (`auto_scaling`).
+    scalers: Vec<autoscaling::Scaler>,
 }
 
 impl Simulation {
@@ -387,6 +399,7 @@ impl Simulation {
                 .iter()
                 .map(|t| sc.services[t.service].name.clone())
                 .collect(),
+            sc.services.iter().map(|s| s.name.clone()).collect(),
             samples,
         );
         let mut log = EventLog::new(sc.spec.model.event_log_capacity);
@@ -399,7 +412,7 @@ impl Simulation {
                 ));
             }
         }
-        Simulation {
+        let mut sim = Simulation {
             seed,
             now: SimTime::ZERO,
             end: SimTime::ZERO + duration,
@@ -434,8 +447,15 @@ impl Simulation {
             },
             samples_taken: 0,
             snapshots: Vec::new(),
+            scalers: sc
+                .auto_scaling
+                .iter()
+                .map(autoscaling::Scaler::new)
+                .collect(),
             sc,
-        }
+        };
+        sim.init_autoscaling();
+        sim
     }
 
     /// Turns the per-event invariant checks on or off (they are on in debug builds and when
@@ -577,6 +597,10 @@ impl Simulation {
             Event::ServiceRetry { service } => {
                 self.services[service.index()].retry_pending = false;
                 self.service_retry(service);
+            }
+            Event::ScalingTick => self.scaling_tick(),
+            Event::ScheduledScaling { target, index } => {
+                self.scheduled_scaling(target as usize, index as usize)
             }
             Event::DrainDone { task, generation } => {
                 let t = &self.tasks[task.index()];

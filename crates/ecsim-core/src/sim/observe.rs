@@ -5,8 +5,8 @@ use crate::cost;
 use crate::instance::InstanceState;
 use crate::metrics::{
     self, ClusterSummary, CostSummary, ImageSummary, LatencySummary, LogSummary, ObjectiveResult,
-    RequestSummary, ServiceCpu, ServiceSummary, StartupBreakdown, StartupSummary, Stat, Summary,
-    TaskCounts, TaskRecord,
+    RequestSummary, ScalingSummary, ServiceCpu, ServiceSummary, StartupBreakdown, StartupSummary,
+    Stat, Summary, TaskCounts, TaskRecord,
 };
 use crate::scenario::{Capacity, Scenario};
 use crate::task::TaskState;
@@ -175,6 +175,15 @@ impl Simulation {
         let mut counts = [0u32; 8];
         for t in &self.tasks {
             counts[t.state as usize] += 1;
+        }
+        for (st, v) in self.services.iter().zip(s.service_tasks.iter_mut()) {
+            v.desired.push(st.desired);
+            v.running.push(
+                st.live
+                    .iter()
+                    .filter(|t| self.tasks[t.index()].state == TaskState::Running)
+                    .count() as u32,
+            );
         }
         for st in TaskState::ALL {
             if let Some(v) = s.tasks.get_mut(st.name()) {
@@ -469,6 +478,15 @@ impl Simulation {
                     startup_breakdown_s: self.startup_breakdown(si),
                     cpu: self.service_cpu(si),
                     requests: self.request_summary(si),
+                    scaling: self.scalers.iter().find(|k| k.spec.service == si).map(|k| {
+                        ScalingSummary {
+                            scale_outs: k.scale_outs,
+                            scale_ins: k.scale_ins,
+                            desired_peak: k.desired_peak,
+                            min_capacity_end: k.min,
+                            max_capacity_end: k.max,
+                        }
+                    }),
                     latency_ms: self.latency_summary(si),
                 },
             );
