@@ -123,7 +123,7 @@ await check('Run draws the reservation chart and shows the running tasks', async
   const requests = await canvasPixels('requests-chart');
   assert(requests.drawn > 2000, `requests chart not drawn: ${JSON.stringify(requests)}`);
   assert(/requests\s+web: \d+ arrived/.test(report) && /latency\s+web: mean/.test(report), `no request figures: ${report}`);
-  for (const id of ['latency-chart', 'cost-chart', 'startup-chart', 'hosts-chart', 'hosts-memory-chart', 'hosts-cpu-used-chart']) {
+  for (const id of ['latency-chart', 'cost-chart', 'startup-chart', 'hosts-chart', 'hosts-memory-chart', 'hosts-cpu-used-chart', 'service-tasks-chart']) {
     const px = await canvasPixels(id);
     assert(px.drawn > 2000, `${id} not drawn: ${JSON.stringify(px)}`);
   }
@@ -208,9 +208,9 @@ await check('a share link reproduces the run in a fresh page; exports hold the s
   const csv = await page.$eval('#export-timeseries', (a) => fetch(a.href).then((r) => r.text()));
   assert(csv.startsWith('t_s,instances_active'), `csv: ${csv.slice(0, 40)}`);
   // The PNGs are encoded just after the result is shown.
-  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 9);
+  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 10);
   const pngs = await page.$$eval('.export-png', (l) => l.map((a) => a.href.slice(0, 22)));
-  assert(pngs.length === 9 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
+  assert(pngs.length === 10 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
   // A fresh page opened on the link runs the same scenario and seed by itself.
   const fresh = await browser.newPage();
   await fresh.goto(base + link);
@@ -323,7 +323,7 @@ await check('fargate-vs-ec2 shows both start-ups and both costs', async () => {
   const report = await page.$eval('#report', (p) => p.textContent);
   assert(/startup\s+web-ec2: wanted to healthy p50 [\d.]+ s/.test(report), `no EC2 start-up: ${report}`);
   assert(/startup\s+web-fargate: wanted to healthy p50 [\d.]+ s/.test(report), `no Fargate start-up: ${report}`);
-  assert(/cost\s+\$[\d.]+ \(EC2 \$0\.1\d+, Fargate \$0\.\d+\)/.test(report), `no cost split: ${report}`);
+  assert(/cost\s+\$[\d.]+ \(EC2 \$0\.1\d+, Fargate \$0\.\d+, ALB \$0\.0[1-9]\d*\)/.test(report), `no cost split: ${report}`);
   const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
   assert(notHeld === 0, `${notHeld} objectives failed`);
   // The start-up bars: the pull (red) and provisioning (grey) segments are there.

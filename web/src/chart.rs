@@ -118,6 +118,21 @@ pub fn draw_reservation(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), 
     )
 }
 
+/// Desired and running tasks of each service: auto scaling and actions move the desired line,
+/// and the running one follows as tasks start.
+pub fn draw_service_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    let lines = palette_lines(c, &c.service_tasks);
+    let y_max = headroom(&lines);
+    draw_lines(
+        canvas,
+        "Desired and running tasks per service",
+        "tasks",
+        y_max,
+        SeriesLabelPosition::UpperLeft,
+        lines,
+    )
+}
+
 /// Tasks in each lifecycle state that holds any during the run, and registered instances.
 pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
     let mut lines = palette_lines(c, &c.tasks);

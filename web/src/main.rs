@@ -74,6 +74,7 @@ fn app() -> Html {
         hosts: use_node_ref(),
         hosts_mem: use_node_ref(),
         hosts_cpu_used: use_node_ref(),
+        service_tasks: use_node_ref(),
     };
     let text_ref = use_node_ref();
     let seed_ref = use_node_ref();
@@ -506,6 +507,7 @@ fn app() -> Html {
                 <div class="charts">
                     <canvas id="chart" role="img" aria-label="Cluster CPU and memory reserved and CPU used, % of registered, over simulated time" ref={canvases.reservation.clone()} width="540" height="340"></canvas>
                     <canvas id="tasks-chart" role="img" aria-label="Tasks by state and registered instances over simulated time" ref={canvases.tasks.clone()} width="540" height="340"></canvas>
+                    <canvas id="service-tasks-chart" role="img" aria-label="Desired and running tasks per service over simulated time" ref={canvases.service_tasks.clone()} width="540" height="340"></canvas>
                     <canvas id="requests-chart" role="img" aria-label="Requests served and failed per second over simulated time" ref={canvases.requests.clone()} width="540" height="340"></canvas>
                     <canvas id="latency-chart" role="img" aria-label="Latency p50 and p99 per window, ms" ref={canvases.latency.clone()} width="540" height="340"></canvas>
                     <canvas id="startup-chart" role="img" aria-label="Start-up phases per service: provisioning, pull, start, health, in seconds" ref={canvases.startup.clone()} width="540" height="340"></canvas>

@@ -44,10 +44,11 @@ pub struct Canvases {
     pub hosts: NodeRef,
     pub hosts_mem: NodeRef,
     pub hosts_cpu_used: NodeRef,
+    pub service_tasks: NodeRef,
 }
 
 impl Canvases {
-    fn all(&self) -> [&NodeRef; 9] {
+    fn all(&self) -> [&NodeRef; 10] {
         [
             &self.reservation,
             &self.tasks,
@@ -58,6 +59,7 @@ impl Canvases {
             &self.hosts,
             &self.hosts_mem,
             &self.hosts_cpu_used,
+            &self.service_tasks,
         ]
     }
 
@@ -78,6 +80,7 @@ impl Canvases {
         let draw = |r: &NodeRef, f: DrawFn| on(r, c, f);
         draw(&self.reservation, chart::draw_reservation)?;
         draw(&self.tasks, chart::draw_tasks)?;
+        draw(&self.service_tasks, chart::draw_service_tasks)?;
         draw(&self.requests, chart::draw_requests)?;
         draw(&self.latency, chart::draw_latency)?;
         draw(&self.cost, chart::draw_cost)
@@ -93,7 +96,8 @@ impl Canvases {
         draw(&self.cost, chart::draw_cost)?;
         draw(&self.hosts, chart::draw_hosts)?;
         draw(&self.hosts_mem, chart::draw_hosts_mem)?;
-        draw(&self.hosts_cpu_used, chart::draw_hosts_cpu_used)
+        draw(&self.hosts_cpu_used, chart::draw_hosts_cpu_used)?;
+        draw(&self.service_tasks, chart::draw_service_tasks)
     }
 
     /// Each chart as a PNG data URL, with a file name.
@@ -108,6 +112,7 @@ impl Canvases {
             "hosts.png",
             "hosts-memory.png",
             "hosts-cpu-used.png",
+            "service-tasks.png",
         ]
         .into_iter()
         .zip(self.all())

@@ -94,6 +94,8 @@ pub struct ChartData {
     pub hosts_cpu_used: Vec<Series>,
     /// Latency p50 and p99 per sampling window, per service with traffic (ms).
     pub latency: Vec<Series>,
+    /// Desired and running tasks per service.
+    pub service_tasks: Vec<Series>,
     /// Cost so far (USD).
     pub cost_usd: Vec<f64>,
     /// Mean start-up phases per service: provisioning, pull, start, health (s).
@@ -229,6 +231,7 @@ impl ChartData {
             .chain(&mut self.hosts_mem)
             .chain(&mut self.hosts_cpu_used)
             .chain(&mut self.latency)
+            .chain(&mut self.service_tasks)
         {
             keep(&mut s.values);
         }
@@ -284,6 +287,22 @@ impl ChartData {
                         Series {
                             name: format!("{} p99", v.name),
                             values: v.latency_p99_ms.clone(),
+                        },
+                    ]
+                })
+                .collect(),
+            service_tasks: ts
+                .service_tasks
+                .iter()
+                .flat_map(|v| {
+                    [
+                        Series {
+                            name: format!("{} desired", v.name),
+                            values: f(&v.desired),
+                        },
+                        Series {
+                            name: format!("{} running", v.name),
+                            values: f(&v.running),
                         },
                     ]
                 })

@@ -1,9 +1,86 @@
-//! The load balancer's target group settings: health checks (ecs-facts §5, ALB rows). Routing and
-//! draining run in `sim/requests.rs`.
+//! The load balancer's target group settings: health checks (ecs-facts §5, ALB rows); and what an
+//! Application Load Balancer costs (`[model.alb]`, ecs-facts §8 "ALB"): $0.0225 per ALB-hour and
+//! $0.008 per LCU-hour, where an hour's LCUs are the largest of its new connections ÷ 25 per
+//! second, active connections ÷ 3,000, and GB processed ÷ 1 per hour (rule evaluations stay under
+//! the 10 free rules). Routing and draining run in `sim/requests.rs`.
 
 use crate::error::FieldError;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
+
+/// The ALB's prices and what the traffic does not say about connections and bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlbModel {
+    /// USD per ALB-hour, us-east-1 (ecs-facts §8).
+    #[serde(default = "default_alb_hour")]
+    pub hour_usd: f64,
+    /// USD per LCU-hour, us-east-1 (ecs-facts §8).
+    #[serde(default = "default_lcu_hour")]
+    pub lcu_hour_usd: f64,
+    /// Requests a client connection carries before it closes. An assumption: 1 (no keep-alive)
+    /// bills the most new connections; browsers and pooled clients reuse connections.
+    #[serde(default = "default_requests_per_connection")]
+    pub requests_per_connection: f64,
+    /// Bytes in and out per request. An assumption (2 KiB): a small API call.
+    #[serde(default = "default_bytes_per_request")]
+    pub bytes_per_request: f64,
+}
+
+impl Default for AlbModel {
+    fn default() -> Self {
+        AlbModel {
+            hour_usd: default_alb_hour(),
+            lcu_hour_usd: default_lcu_hour(),
+            requests_per_connection: default_requests_per_connection(),
+            bytes_per_request: default_bytes_per_request(),
+        }
+    }
+}
+
+fn default_alb_hour() -> f64 {
+    0.0225
+}
+fn default_lcu_hour() -> f64 {
+    0.008
+}
+fn default_requests_per_connection() -> f64 {
+    1.0
+}
+fn default_bytes_per_request() -> f64 {
+    2048.0
+}
+
+impl AlbModel {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let p = |f: &str| format!("model.alb.{f}");
+        for (f, v) in [
+            ("hour_usd", self.hour_usd),
+            ("lcu_hour_usd", self.lcu_hour_usd),
+            ("bytes_per_request", self.bytes_per_request),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(FieldError::new(p(f), "must be a number ≥ 0"));
+            }
+        }
+        if !(self.requests_per_connection.is_finite() && self.requests_per_connection >= 1.0) {
+            return Err(FieldError::new(
+                p("requests_per_connection"),
+                "must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The LCUs a window uses: `rps` requests per second arriving and `active` requests in the
+    /// system (each on its own connection).
+    pub fn lcus(&self, rps: f64, active: f64) -> f64 {
+        let new_connections = rps / self.requests_per_connection / 25.0;
+        let active_connections = active / 3000.0;
+        let gb_per_hour = rps * self.bytes_per_request * 3600.0 / 1e9;
+        new_connections.max(active_connections).max(gb_per_hour)
+    }
+}
 
 /// A target group's health check (ecs-facts §5, ALB rows).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

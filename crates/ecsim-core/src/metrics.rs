@@ -380,6 +380,8 @@ pub struct CostSummary {
     pub total: f64,
     pub ec2: f64,
     pub fargate: f64,
+    /// Application Load Balancers: hours and LCU-hours.
+    pub alb: f64,
     /// `total` over the run's length, per hour.
     pub per_hour: f64,
 }

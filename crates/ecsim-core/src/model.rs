@@ -47,6 +47,10 @@ pub struct ModelSpec {
     /// registers 7985 of 8192 MiB (2.5 %).
     #[serde(default = "default_os_overhead")]
     pub os_memory_overhead_pct: f64,
+    /// EC2 Spot's discount on the on-demand price, %. Spot prices move with the market and are
+    /// not in ecs-facts; 70 % is an assumption, the figure §8 gives for Fargate Spot.
+    #[serde(default = "default_ec2_spot_discount")]
+    pub ec2_spot_discount_pct: f64,
     /// Creating and attaching an `awsvpc` task's ENI on an EC2 instance, before the pull: ecs-facts
     /// §2 "awsvpc" and §7 "awsvpc ENI attach" ("adds several seconds"). Default uniform 3–7 s (the
     /// spread is an assumption). Fargate's ENI is part of `fargate.provisioning`.
@@ -62,6 +66,12 @@ pub struct ModelSpec {
     pub event_log_capacity: usize,
     #[serde(default)]
     pub fargate: crate::fargate::FargateModel,
+    #[serde(default)]
+    pub alb: crate::alb::AlbModel,
+}
+
+fn default_ec2_spot_discount() -> f64 {
+    70.0
 }
 
 fn default_boot() -> DurationDist {
@@ -131,8 +141,10 @@ impl Default for ModelSpec {
             auth_token_fetch: default_token_fetch(),
             default_image_mib: default_image_mib(),
             os_memory_overhead_pct: default_os_overhead(),
+            ec2_spot_discount_pct: default_ec2_spot_discount(),
             event_log_capacity: default_log_cap(),
             fargate: Default::default(),
+            alb: Default::default(),
         }
     }
 }

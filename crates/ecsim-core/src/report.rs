@@ -61,6 +61,13 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         if let Some(ts) = svc.time_to_steady_state_s {
             let _ = writeln!(t, "           all desired tasks running after {ts:.1} s");
         }
+        if let Some(a) = &svc.scaling {
+            let _ = writeln!(
+                t,
+                "           auto scaling: {} out, {} in, peak desired {}, capacity {}..={} at the end",
+                a.scale_outs, a.scale_ins, a.desired_peak, a.min_capacity_end, a.max_capacity_end
+            );
+        }
         if k.spot_interrupted > 0 {
             let _ = writeln!(
                 t,
@@ -171,8 +178,8 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
     let c = &s.cost_usd;
     let _ = writeln!(
         t,
-        "cost       ${:.4} (EC2 ${:.4}, Fargate ${:.4}), ${:.4} per hour",
-        c.total, c.ec2, c.fargate, c.per_hour
+        "cost       ${:.4} (EC2 ${:.4}, Fargate ${:.4}, ALB ${:.4}), ${:.4} per hour",
+        c.total, c.ec2, c.fargate, c.alb, c.per_hour
     );
     for o in &s.objectives {
         let measured = o

@@ -158,6 +158,10 @@ pub struct InstanceGroupSpec {
     /// EC2's two-minute interruption notice (ecs-facts §7 "Spot interruption notice").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spot_interruptions: Vec<SimDuration>,
+    /// Spot instances, billed at `model.ec2_spot_discount_pct` off the on-demand price. Default:
+    /// Spot when the group lists `spot_interruptions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot: Option<bool>,
 }
 
 fn default_azs() -> Vec<String> {
@@ -392,6 +396,13 @@ impl Scenario {
         m.fargate
             .validate()
             .map_err(|(f, msg)| FieldError::new(f, msg))?;
+        m.alb.validate()?;
+        if !(0.0..=100.0).contains(&m.ec2_spot_discount_pct) {
+            return Err(FieldError::new(
+                "model.ec2_spot_discount_pct",
+                "must be in 0..=100",
+            ));
+        }
         if !(1..=64).contains(&m.concurrent_layer_downloads) {
             return Err(FieldError::new(
                 "model.concurrent_layer_downloads",
@@ -496,10 +507,21 @@ impl Scenario {
                 Some(r) => Some(roles.resolve(r, &p("iam_role"))?),
                 None => None,
             };
+            let spot = g.spot.unwrap_or(!g.spot_interruptions.is_empty());
+            if !spot && !g.spot_interruptions.is_empty() {
+                return Err(FieldError::new(
+                    p("spot_interruptions"),
+                    "only Spot instances are interrupted: remove spot = false, or the interruptions",
+                ));
+            }
+            let mut t = t.clone();
+            if spot {
+                t.price_per_hour *= 1.0 - spec.model.ec2_spot_discount_pct / 100.0;
+            }
             groups.push(InstanceGroup {
                 name: g.name.clone(),
                 type_name: g.instance_type.clone(),
-                spec: t.clone(),
+                spec: t,
                 agent,
                 count: g.count,
                 availability_zones: g.availability_zones.clone(),

@@ -116,7 +116,20 @@ impl Simulation {
         s.cpu_reserved_pct.push(pct(res_cpu, reg_cpu));
         s.mem_reserved_pct.push(pct(res_mem, reg_mem));
         s.dynamic_ports_in_use.push(ports);
-        let cost = cost + self.fargate_cost(self.now);
+        // The ALBs' LCUs over the window that ends now.
+        let window_s = match self.series.t_s.len() {
+            n if n >= 2 => self.series.t_s[n - 1] - self.series.t_s[n - 2],
+            _ => 0.0,
+        };
+        if window_s > 0.0 {
+            let alb = &self.sc.spec.model.alb;
+            for tr in self.traffic.iter_mut().filter(|t| !t.spec.classic) {
+                let rps = (tr.arrived - tr.arrived_at_lcu) as f64 / window_s;
+                tr.arrived_at_lcu = tr.arrived;
+                tr.lcu_hours += alb.lcus(rps, tr.in_system as f64) * window_s / 3600.0;
+            }
+        }
+        let cost = cost + self.fargate_cost(self.now) + self.alb_cost(self.now);
         let s = &mut self.series;
         s.cost_usd.push(cost);
         // CPU used over the window that ends now.
@@ -377,6 +390,20 @@ impl Simulation {
         }
     }
 
+    /// What the Application Load Balancers cost up to `now`: one per service with traffic through
+    /// an ALB, billed by the hour from the start, and the LCU-hours sampled so far. (A Classic
+    /// Load Balancer's prices are not in ecs-facts: it is not billed.)
+    pub(super) fn alb_cost(&self, now: SimTime) -> f64 {
+        let alb = &self.sc.spec.model.alb;
+        let hours = now.as_secs_f64() / 3600.0;
+        self.traffic
+            .iter()
+            .filter(|t| !t.spec.classic)
+            .map(|t| hours * alb.hour_usd + t.lcu_hours * alb.lcu_hour_usd)
+            .sum::<f64>()
+            + 0.0
+    }
+
     pub fn finish(mut self) -> RunOutput {
         // A last sample at the end of the run, if the step did not land on it.
         if self.series.t_s.last().copied() != Some(self.end.as_secs_f64()) {
@@ -541,16 +568,15 @@ impl Simulation {
             },
             cost_usd: {
                 let fargate = self.fargate_cost(self.end);
+                let alb = self.alb_cost(self.end);
                 let hours = self.end.as_secs_f64() / 3600.0;
+                let total = ec2 + fargate + alb;
                 CostSummary {
-                    total: ec2 + fargate,
+                    total,
                     ec2,
                     fargate,
-                    per_hour: if hours > 0.0 {
-                        (ec2 + fargate) / hours
-                    } else {
-                        0.0
-                    },
+                    alb,
+                    per_hour: if hours > 0.0 { total / hours } else { 0.0 },
                 }
             },
             images: {

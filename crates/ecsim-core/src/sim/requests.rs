@@ -51,6 +51,9 @@ pub(super) struct TrafficState {
     pub cursor: usize,
     /// CPU work of the requests that started service, in vCPU-seconds.
     pub work_started_s: f64,
+    /// The ALB's LCU-hours so far, and the arrivals counted into them.
+    pub lcu_hours: f64,
+    pub arrived_at_lcu: u64,
 }
 
 impl TrafficState {
@@ -67,6 +70,8 @@ impl TrafficState {
             no_target: 0,
             queue_full: 0,
             task_stopped: 0,
+            lcu_hours: 0.0,
+            arrived_at_lcu: 0,
             latency: Histogram::default(),
             window: Histogram::default(),
             in_system: 0,

@@ -1,0 +1,112 @@
+//! Cost against hand calculations: EC2 per instance-second at the catalogue's prices (Spot at its
+//! discount), an Application Load Balancer per hour and per LCU-hour, and the cost time series
+//! ending at the total.
+
+use ecsim_core::run;
+use ecsim_tests::parse;
+
+fn cluster(extra_group: &str, services: &str) -> String {
+    format!(
+        r#"
+name = "cost"
+duration = "1h"
+sample_step = "30s"
+[[instance_groups]]
+name = "g"
+instance_type = "m5.large"
+count = 2
+ecs_config = "ECS_CLUSTER=default"
+{extra_group}
+{services}
+"#
+    )
+}
+
+const WEB: &str = r#"
+[[task_definitions]]
+family = "web"
+containerDefinitions = [{ name = "web", image = "web:1", cpu = 256, memory = 512, portMappings = [{ containerPort = 8080, hostPort = 0 }] }]
+[[services]]
+serviceName = "web"
+taskDefinition = "web"
+desiredCount = 4
+startAt = "60s"
+[[traffic]]
+service = "web"
+start = "0s"
+rate = { profile = "constant", rps = 100 }
+work = { dist = "exponential", mean = "5ms" }
+"#;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn two_instances_for_an_hour_cost_two_instance_hours() {
+    let out = run(&parse(&cluster("", "")), &Default::default()).expect("runs");
+    let c = &out.summary.cost_usd;
+    // m5.large $0.096 per hour (ecs-facts §8), 2 × 1 h, launched at 0.
+    assert!(close(c.ec2, 2.0 * 0.096), "{c:?}");
+    assert!(
+        close(c.total, c.ec2) && c.fargate == 0.0 && c.alb == 0.0,
+        "{c:?}"
+    );
+    assert!(close(c.per_hour, 0.192), "{c:?}");
+    assert!(close(*out.timeseries.cost_usd.last().unwrap(), c.total));
+}
+
+#[test]
+fn spot_instances_are_billed_at_the_discount() {
+    let text = cluster("spot = true", "");
+    let out = run(&parse(&text), &Default::default()).expect("runs");
+    assert!(
+        close(out.summary.cost_usd.ec2, 2.0 * 0.096 * 0.3),
+        "{:?}",
+        out.summary.cost_usd
+    );
+    let text = cluster("spot = true\n[model]\nec2_spot_discount_pct = 50", "");
+    let out = run(&parse(&text), &Default::default()).expect("runs");
+    assert!(close(out.summary.cost_usd.ec2, 2.0 * 0.096 * 0.5));
+    let e = ecsim_core::Scenario::parse(
+        &cluster("spot = false\nspot_interruptions = [\"10m\"]", ""),
+        "c.toml",
+    )
+    .expect_err("on-demand instances are not interrupted");
+    assert_eq!(
+        e.field.as_deref(),
+        Some("instance_groups[0].spot_interruptions")
+    );
+}
+
+#[test]
+fn an_alb_costs_its_hours_and_its_lcus() {
+    let out = run(&parse(&cluster("", WEB)), &Default::default()).expect("runs");
+    let c = &out.summary.cost_usd;
+    let arrived = out.summary.services["web"].requests.arrived as f64;
+    // One request per new connection: 100 req/s is 4 LCU (25 new connections a second each),
+    // more than the bytes (100 × 2 KiB × 3600 s = 0.74 GB/h) or active connections need. Every
+    // arrival counts once: LCU-hours = arrivals ÷ 25 ÷ 3600.
+    let hand = 0.0225 + arrived / 25.0 / 3600.0 * 0.008;
+    assert!(
+        close(c.alb, hand),
+        "alb {} against {hand} ({arrived} arrivals)",
+        c.alb
+    );
+    assert!((c.alb - 0.0545).abs() < 0.001, "about $0.0545: {c:?}");
+    assert!(close(c.total, c.ec2 + c.alb));
+    assert!(close(*out.timeseries.cost_usd.last().unwrap(), c.total));
+    // Kept-alive connections: 10 requests each, and the bytes dimension (0.74 LCU) leads.
+    let text = cluster(
+        "",
+        &format!("{WEB}\n[model.alb]\nrequests_per_connection = 10"),
+    );
+    let out = run(&parse(&text), &Default::default()).expect("runs");
+    let arrived = out.summary.services["web"].requests.arrived as f64;
+    let hand = 0.0225 + arrived * 2048.0 / 1e9 * 0.008;
+    assert!(
+        close(out.summary.cost_usd.alb, hand),
+        "{} against {hand}",
+        out.summary.cost_usd.alb
+    );
+}
