@@ -323,7 +323,7 @@ await check('fargate-vs-ec2 shows both start-ups and both costs', async () => {
   const report = await page.$eval('#report', (p) => p.textContent);
   assert(/startup\s+web-ec2: wanted to healthy p50 [\d.]+ s/.test(report), `no EC2 start-up: ${report}`);
   assert(/startup\s+web-fargate: wanted to healthy p50 [\d.]+ s/.test(report), `no Fargate start-up: ${report}`);
-  assert(/cost\s+\$[\d.]+ \(EC2 \$0\.1\d+, Fargate \$0\.\d+, ALB \$0\.0[1-9]\d*\)/.test(report), `no cost split: ${report}`);
+  assert(/cost\s+\$[\d.]+ \(EC2 \$0\.1\d+, Fargate \$0\.\d+, ALB \$0\.\d*[1-9]\d*\)/.test(report), `no cost split: ${report}`);
   const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
   assert(notHeld === 0, `${notHeld} objectives failed`);
   // The start-up bars: the pull (red) and provisioning (grey) segments are there.
