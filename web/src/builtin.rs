@@ -42,6 +42,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../scenarios/lessons/fargate-vs-ec2.toml"),
     ),
     (
+        "scenarios/lessons/rolling-upgrade.toml",
+        include_str!("../../scenarios/lessons/rolling-upgrade.toml"),
+    ),
+    (
         "scenarios/templates/right-size-ec2.toml",
         include_str!("../../scenarios/templates/right-size-ec2.toml"),
     ),

@@ -303,9 +303,43 @@ pub struct ServiceSummary {
     pub cpu: ServiceCpu,
     pub requests: RequestSummary,
     pub latency_ms: LatencySummary,
+    /// Rolling deployments, in order (the last may be still going at the end).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deployments: Vec<DeploymentSummary>,
+    /// The deployments taken together, for a service the scenario deploys to (objectives read
+    /// `services.web.deployment.failed_requests`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<DeploymentTotals>,
     /// What service auto scaling did, for a service that has a scalable target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<ScalingSummary>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeploymentTotals {
+    pub started: u32,
+    pub completed: u32,
+    pub failed_requests: u64,
+    /// The fewest healthy targets seen during any of them (0 when none started).
+    pub min_healthy_targets: u32,
+    /// The longest completed one.
+    pub longest_s: f64,
+}
+
+/// One rolling deployment of a service.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeploymentSummary {
+    /// `family:revision` before and after.
+    pub from: String,
+    pub to: String,
+    pub started_s: f64,
+    /// None: superseded by another deployment, or still going at the end.
+    pub completed_s: Option<f64>,
+    pub duration_s: Option<f64>,
+    /// Requests that failed while it went on (503s, and requests lost with their task).
+    pub failed_requests: u64,
+    /// The fewest healthy targets seen while it went on.
+    pub min_healthy_targets: u32,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

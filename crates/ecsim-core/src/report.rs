@@ -61,6 +61,17 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         if let Some(ts) = svc.time_to_steady_state_s {
             let _ = writeln!(t, "           all desired tasks running after {ts:.1} s");
         }
+        for d in &svc.deployments {
+            let how = match d.duration_s {
+                Some(s) => format!("took {s:.1} s"),
+                None => "did not complete".to_string(),
+            };
+            let _ = writeln!(
+                t,
+                "           deployment {} -> {} at {:.0} s {how}: {} requests failed, at least {} healthy targets",
+                d.from, d.to, d.started_s, d.failed_requests, d.min_healthy_targets
+            );
+        }
         if let Some(a) = &svc.scaling {
             let _ = writeln!(
                 t,

@@ -83,13 +83,17 @@ pub struct ScenarioSpec {
     pub auto_scaling: Vec<crate::autoscaling::AutoScalingSpec>,
 }
 
-/// An operator's change at a given time: `aws ecs update-service --desired-count N`.
+/// An operator's change at a given time: `aws ecs update-service --desired-count N` and/or
+/// `--task-definition family[:revision]` (a deployment).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionSpec {
     pub at: SimDuration,
     pub service: String,
-    pub desired_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desired_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<String>,
 }
 
 /// A validated action.
@@ -97,7 +101,22 @@ pub struct ActionSpec {
 pub struct Action {
     pub at: SimDuration,
     pub service: crate::units::ServiceId,
-    pub desired: u32,
+    pub desired: Option<u32>,
+    /// A new task definition: a rolling deployment.
+    pub taskdef: Option<TaskDefId>,
+}
+
+/// `deploymentConfiguration` of a service (ecs-facts §5): how far a rolling deployment may go
+/// below and above the desired count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeploymentConfigurationSpec {
+    /// Default 100 (REPLICA services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_healthy_percent: Option<u32>,
+    /// Default 200 (REPLICA services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_percent: Option<u32>,
 }
 
 fn default_seed() -> u64 {
@@ -188,6 +207,8 @@ pub struct ServiceSpec {
     pub placement_strategy: Vec<StrategySpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub placement_constraints: Vec<ConstraintSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DeploymentConfigurationSpec>,
     /// When the service is created (an ecsim field, not AWS's). Creating it once the instances
     /// have registered spreads the tasks as on a running cluster; at 0 the first instance to
     /// register takes every task that fits, as a real cluster would.
@@ -236,6 +257,9 @@ pub struct Service {
     pub start_at: SimDuration,
     /// Where its tasks run: one share for a launch type, or the capacity provider strategy.
     pub capacity: Vec<ProviderShare>,
+    /// `deploymentConfiguration`: minimumHealthyPercent and maximumPercent.
+    pub min_healthy_pct: u32,
+    pub max_pct: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -271,6 +295,48 @@ pub struct Scenario {
     pub auto_scaling: Vec<crate::autoscaling::AutoScaling>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
     pub hash: u64,
+}
+
+/// The task definition `name` (`family` or `family:revision`; without a revision the latest, as
+/// ECS does) names, checked against the capacity it will run on.
+fn resolve_taskdef(
+    taskdefs: &[TaskDefinition],
+    name: &str,
+    capacity: &[ProviderShare],
+    path: &str,
+) -> Result<usize, FieldError> {
+    let (family, revision) = match name.rsplit_once(':') {
+        Some((f, r)) => match r.parse::<u32>() {
+            Ok(r) => (f, Some(r)),
+            Err(_) => (name, None),
+        },
+        None => (name, None),
+    };
+    let found = taskdefs
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.family == family && revision.is_none_or(|r| r == t.revision))
+        .max_by_key(|(_, t)| t.revision);
+    let Some((tdi, td)) = found else {
+        let known: Vec<String> = taskdefs
+            .iter()
+            .map(|t| format!("{}:{}", t.family, t.revision))
+            .collect();
+        return Err(FieldError::new(
+            path,
+            format!("no task definition {name:?}; defined: {}", known.join(", ")),
+        ));
+    };
+    if capacity.iter().any(|c| c.capacity.is_fargate()) && !td.fargate {
+        return Err(FieldError::new(
+            path,
+            format!(
+                "task definition {}:{} does not support launch type FARGATE; add \"FARGATE\" to its requiresCompatibilities (with networkMode awsvpc and a Fargate cpu/memory pair)",
+                td.family, td.revision
+            ),
+        ));
+    }
+    Ok(tdi)
 }
 
 /// The format of a scenario's text.
@@ -613,42 +679,13 @@ impl Scenario {
                 &s.capacity_provider_strategy,
                 &p,
             )?;
-            let (family, revision) = match s.task_definition.rsplit_once(':') {
-                Some((f, r)) => match r.parse::<u32>() {
-                    Ok(r) => (f, Some(r)),
-                    Err(_) => (s.task_definition.as_str(), None),
-                },
-                None => (s.task_definition.as_str(), None),
-            };
-            // Without a revision, the latest one, as ECS does.
-            let td = taskdefs
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.family == family && revision.is_none_or(|r| r == t.revision))
-                .max_by_key(|(_, t)| t.revision);
-            let Some((tdi, td)) = td else {
-                let known: Vec<String> = taskdefs
-                    .iter()
-                    .map(|t| format!("{}:{}", t.family, t.revision))
-                    .collect();
-                return Err(FieldError::new(
-                    p("taskDefinition"),
-                    format!(
-                        "no task definition {:?}; defined: {}",
-                        s.task_definition,
-                        known.join(", ")
-                    ),
-                ));
-            };
-            if capacity.iter().any(|c| c.capacity.is_fargate()) && !td.fargate {
-                return Err(FieldError::new(
-                    p("taskDefinition"),
-                    format!(
-                        "task definition {}:{} does not support launch type FARGATE; add \"FARGATE\" to its requiresCompatibilities (with networkMode awsvpc and a Fargate cpu/memory pair)",
-                        td.family, td.revision
-                    ),
-                ));
-            }
+            let tdi = resolve_taskdef(
+                &taskdefs,
+                &s.task_definition,
+                &capacity,
+                &p("taskDefinition"),
+            )?;
+            let td = &taskdefs[tdi];
             if capacity.iter().any(|c| c.capacity.is_fargate())
                 && !(s.placement_strategy.is_empty() && s.placement_constraints.is_empty())
             {
@@ -697,6 +734,27 @@ impl Scenario {
                     ),
                 ));
             }
+            let dc = s
+                .deployment_configuration
+                .clone()
+                .unwrap_or(DeploymentConfigurationSpec {
+                    minimum_healthy_percent: None,
+                    maximum_percent: None,
+                });
+            let min_healthy_pct = dc.minimum_healthy_percent.unwrap_or(100);
+            let max_pct = dc.maximum_percent.unwrap_or(200);
+            if min_healthy_pct > 100 {
+                return Err(FieldError::new(
+                    p("deploymentConfiguration.minimumHealthyPercent"),
+                    "must be 0..=100",
+                ));
+            }
+            if !(100..=200).contains(&max_pct) {
+                return Err(FieldError::new(
+                    p("deploymentConfiguration.maximumPercent"),
+                    "must be 100..=200 for a rolling deployment",
+                ));
+            }
             services.push(Service {
                 name: s.service_name.clone(),
                 taskdef: TaskDefId(tdi as u32),
@@ -705,6 +763,8 @@ impl Scenario {
                 constraints,
                 start_at: s.start_at,
                 capacity,
+                min_healthy_pct,
+                max_pct,
             });
         }
 
@@ -722,16 +782,32 @@ impl Scenario {
                     "is beyond 400 days",
                 ));
             }
-            if a.desired_count > MAX_DESIRED {
+            if a.desired_count.is_some_and(|d| d > MAX_DESIRED) {
                 return Err(FieldError::new(
                     format!("actions[{i}].desired_count"),
                     format!("must be at most {MAX_DESIRED}"),
+                ));
+            }
+            let taskdef = match &a.task_definition {
+                Some(name) => Some(TaskDefId(resolve_taskdef(
+                    &taskdefs,
+                    name,
+                    &services[si].capacity,
+                    &format!("actions[{i}].task_definition"),
+                )? as u32)),
+                None => None,
+            };
+            if a.desired_count.is_none() && taskdef.is_none() {
+                return Err(FieldError::new(
+                    format!("actions[{i}]"),
+                    "give desired_count, task_definition or both",
                 ));
             }
             actions.push(Action {
                 at: a.at,
                 service: crate::units::ServiceId(si as u32),
                 desired: a.desired_count,
+                taskdef,
             });
         }
 

@@ -151,7 +151,7 @@ impl Simulation {
         let (work, arrived, targets) = tr.map_or((0.0, 0, 0), |t| {
             (t.work_started_s, t.arrived, t.targets.len())
         });
-        let td = &self.sc.taskdefs[self.sc.services[si].taskdef.index()];
+        let td = &self.sc.taskdefs[self.services[si].taskdef.index()];
         let reserved_vcpu = running as f64 * td.cpu.0 as f64 / 1024.0;
         let sc = &mut self.scalers[k];
         let minute = PERIOD.as_secs_f64();
@@ -249,7 +249,8 @@ impl Simulation {
             Some((want, why)) if want.clamp(min, max) > desired => {
                 Some((want.clamp(min, max), why, true))
             }
-            _ if tt_agree && !ins.is_empty() => {
+            // Scale-in waits while a deployment goes on (ecs-facts §6 "During deployments").
+            _ if tt_agree && !ins.is_empty() && self.services[si].deployment.is_none() => {
                 // Every policy must agree: the least reduction of them all.
                 let (want, why) = ins
                     .into_iter()

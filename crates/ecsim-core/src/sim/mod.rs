@@ -13,6 +13,7 @@
 //! which ports), so two runs with the same hash did the same things in the same order.
 
 mod autoscaling;
+mod deployment;
 mod fargate;
 mod observe;
 mod pulls;
@@ -243,6 +244,11 @@ struct ServiceState {
     lost: u32,
     /// Stopped tasks by ECS stop code.
     stop_codes: std::collections::BTreeMap<&'static str, u32>,
+    /// The task definition new tasks are made of (a deployment changes it).
+    taskdef: crate::units::TaskDefId,
+    deployment: Option<deployment::Deployment>,
+    /// Deployments that completed or were superseded.
+    deployments: Vec<crate::metrics::DeploymentSummary>,
 }
 
 pub struct Simulation {
@@ -341,6 +347,9 @@ impl Simulation {
                 eni_rng: Stream::new(seed, &format!("eni/{}", s.name)),
                 spot_interrupted: 0,
                 lost: 0,
+                taskdef: s.taskdef,
+                deployment: None,
+                deployments: Vec::new(),
                 stop_codes: Default::default(),
             })
             .collect();
@@ -552,7 +561,12 @@ impl Simulation {
             Event::ServiceStarts { service } => self.create_service(service),
             Event::UpdateService { action } => {
                 let a = self.sc.actions[action as usize].clone();
-                self.update_service(a.service, a.desired);
+                if let Some(d) = a.desired {
+                    self.update_service(a.service, d);
+                }
+                if let Some(td) = a.taskdef {
+                    self.deploy(a.service, td);
+                }
             }
             Event::Arrival { traffic } => self.arrival(traffic as usize),
             Event::RequestDone {

@@ -4,9 +4,9 @@ use super::{InvariantViolation, RunOutput, Simulation};
 use crate::cost;
 use crate::instance::InstanceState;
 use crate::metrics::{
-    self, ClusterSummary, CostSummary, ImageSummary, LatencySummary, LogSummary, ObjectiveResult,
-    RequestSummary, ScalingSummary, ServiceCpu, ServiceSummary, StartupBreakdown, StartupSummary,
-    Stat, Summary, TaskCounts, TaskRecord,
+    self, ClusterSummary, CostSummary, DeploymentSummary, DeploymentTotals, ImageSummary,
+    LatencySummary, LogSummary, ObjectiveResult, RequestSummary, ScalingSummary, ServiceCpu,
+    ServiceSummary, StartupBreakdown, StartupSummary, Stat, Summary, TaskCounts, TaskRecord,
 };
 use crate::scenario::{Capacity, Scenario};
 use crate::task::TaskState;
@@ -479,6 +479,12 @@ impl Simulation {
                     *pending_reasons.entry(r.code().to_string()).or_insert(0) += 1;
                 }
             }
+            let deployments: Vec<DeploymentSummary> = st
+                .deployments
+                .iter()
+                .cloned()
+                .chain(self.open_deployment(si))
+                .collect();
             services.insert(
                 svc.name.clone(),
                 ServiceSummary {
@@ -505,6 +511,29 @@ impl Simulation {
                     startup_breakdown_s: self.startup_breakdown(si),
                     cpu: self.service_cpu(si),
                     requests: self.request_summary(si),
+                    deployments: deployments.clone(),
+                    deployment: self
+                        .sc
+                        .actions
+                        .iter()
+                        .any(|a| a.service.index() == si && a.taskdef.is_some())
+                        .then(|| DeploymentTotals {
+                            started: deployments.len() as u32,
+                            completed: deployments
+                                .iter()
+                                .filter(|d| d.completed_s.is_some())
+                                .count() as u32,
+                            failed_requests: deployments.iter().map(|d| d.failed_requests).sum(),
+                            min_healthy_targets: deployments
+                                .iter()
+                                .map(|d| d.min_healthy_targets)
+                                .min()
+                                .unwrap_or(0),
+                            longest_s: deployments
+                                .iter()
+                                .filter_map(|d| d.duration_s)
+                                .fold(0.0, f64::max),
+                        }),
                     scaling: self.scalers.iter().find(|k| k.spec.service == si).map(|k| {
                         ScalingSummary {
                             scale_outs: k.scale_outs,

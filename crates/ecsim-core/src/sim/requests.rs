@@ -283,6 +283,14 @@ impl Simulation {
         if self.tasks[t.index()].state != TaskState::Running {
             return;
         }
+        self.target_healthy_now(t);
+        let s = self.tasks[t.index()].service;
+        if self.services[s.index()].deployment.is_some() {
+            self.reconcile_deployment(s);
+        }
+    }
+
+    fn target_healthy_now(&mut self, t: TaskId) {
         self.tasks[t.index()].healthy_at.get_or_insert(self.now);
         if let Some(ti) = self.loads[t.index()].traffic {
             // A target group with no healthy target does not slow-start its first one: it takes

@@ -44,7 +44,7 @@ impl Simulation {
             self.tasks.push(Task {
                 id,
                 service: s,
-                taskdef: self.sc.services[s.index()].taskdef,
+                taskdef: self.services[s.index()].taskdef,
                 ordinal,
                 state: TaskState::Provisioning,
                 host: None,
@@ -65,7 +65,7 @@ impl Simulation {
                 stopped_at: None,
                 stop_code: None,
             });
-            let cpu = self.sc.taskdefs[self.sc.services[s.index()].taskdef.index()]
+            let cpu = self.sc.taskdefs[self.services[s.index()].taskdef.index()]
                 .cpu
                 .0;
             let load = self.new_task_load(s.index(), cpu);
@@ -119,6 +119,9 @@ impl Simulation {
 
     /// Brings the service's live tasks (placed or waiting, not stopping) to its desired count.
     fn reconcile(&mut self, s: ServiceId) {
+        if self.services[s.index()].deployment.is_some() {
+            return self.reconcile_deployment(s);
+        }
         let desired = self.services[s.index()].desired;
         let live = self.services[s.index()].live.clone();
         let n = live.len() as u32;
@@ -318,6 +321,10 @@ impl Simulation {
             host,
             format!("task {name} STOPPED; its resources and ports are free"),
         );
+        // A deployment held back by its maximum may go on now.
+        if self.services[si].deployment.is_some() {
+            self.reconcile_deployment(ServiceId(si as u32));
+        }
         self.schedule_retry();
     }
 
@@ -566,6 +573,8 @@ impl Simulation {
             // Without a load balancer, RUNNING is as healthy as it gets.
             task.healthy_at = Some(self.now);
         }
+        let deploying = no_target && self.services[task.service.index()].deployment.is_some();
+        let service = task.service;
         let since = self.now.since(task.created_at).as_secs_f64();
         let (si, host) = (task.service.index(), task.host);
         let st = &mut self.services[si];
@@ -586,6 +595,9 @@ impl Simulation {
                 host,
                 format!("task {name} RUNNING{on}, {since:.1} s after it was created"),
             );
+        }
+        if deploying {
+            self.reconcile_deployment(service);
         }
     }
 }

@@ -1,0 +1,183 @@
+//! Rolling deployments: `update-service --task-definition` replaces a service's tasks with tasks
+//! of the new revision, within its `deploymentConfiguration` (ecs-facts §5): at most
+//! floor(desired × maximumPercent ÷ 100) tasks live (placed or waiting, not stopping), and at
+//! least ceil(desired × minimumHealthyPercent ÷ 100) healthy — RUNNING, and with a load balancer
+//! its target healthy. Old tasks that are not healthy may always go; healthy ones only above the
+//! minimum. A stopped old task's target drains for the deregistration delay, as at any stop.
+//!
+//! Measured per deployment: how long it took (until every old task was stopping and the new ones
+//! were all healthy), the requests that failed meanwhile, and the fewest healthy targets seen.
+//! Not modelled yet: the circuit breaker and rollback, the health check grace period, and
+//! constraints that differ between the revisions (the first revision's apply).
+
+use super::Simulation;
+use crate::metrics::DeploymentSummary;
+use crate::task::TaskState;
+use crate::time::SimTime;
+use crate::units::{ServiceId, TaskDefId, TaskId};
+
+/// A deployment in progress.
+#[derive(Debug, Clone)]
+pub(super) struct Deployment {
+    from: TaskDefId,
+    started: SimTime,
+    failed_at_start: u64,
+    min_healthy_targets: u32,
+}
+
+impl Simulation {
+    /// The service moves to task definition `to`: a rolling deployment if it runs.
+    pub(super) fn deploy(&mut self, s: ServiceId, to: TaskDefId) {
+        let si = s.index();
+        let from = self.services[si].taskdef;
+        let name = self.sc.services[si].name.clone();
+        let label = |td: TaskDefId| {
+            let t = &self.sc.taskdefs[td.index()];
+            format!("{}:{}", t.family, t.revision)
+        };
+        if from == to {
+            let msg = format!("service {name} already runs {}: no deployment", label(to));
+            self.push_log("deployment", Some(name), None, None, msg);
+            return;
+        }
+        // A deployment still going on is superseded: its tasks are old ones now.
+        if let Some(d) = self.services[si].deployment.take() {
+            let rec = self.deployment_record(si, &d, to, None);
+            self.services[si].deployments.push(rec);
+        }
+        self.services[si].taskdef = to;
+        let msg = format!(
+            "service {name} deploys {} (from {}), minimum healthy {} %, maximum {} %",
+            label(to),
+            label(from),
+            self.sc.services[si].min_healthy_pct,
+            self.sc.services[si].max_pct
+        );
+        self.push_log("deployment", Some(name), None, None, msg);
+        if !self.services[si].active {
+            return;
+        }
+        let healthy = self.healthy_targets(si);
+        self.services[si].deployment = Some(Deployment {
+            from,
+            started: self.now,
+            failed_at_start: self.failed_requests(si),
+            min_healthy_targets: healthy,
+        });
+        self.reconcile_deployment(s);
+    }
+
+    /// RUNNING and, with a load balancer, its target healthy.
+    fn healthy_task(&self, t: TaskId) -> bool {
+        let task = &self.tasks[t.index()];
+        task.state == TaskState::Running && task.healthy_at.is_some()
+    }
+
+    fn healthy_targets(&self, si: usize) -> u32 {
+        self.traffic
+            .iter()
+            .find(|t| t.spec.service == si)
+            .map_or(0, |t| t.targets.len() as u32)
+    }
+
+    fn failed_requests(&self, si: usize) -> u64 {
+        self.traffic
+            .iter()
+            .find(|t| t.spec.service == si)
+            .map_or(0, |t| t.no_target + t.queue_full + t.task_stopped)
+    }
+
+    /// One step of the rolling deployment: start new tasks within the maximum, stop old ones
+    /// down to the minimum healthy, and end the deployment when only new healthy tasks are left.
+    pub(super) fn reconcile_deployment(&mut self, s: ServiceId) {
+        let si = s.index();
+        let desired = self.services[si].desired;
+        let current = self.services[si].taskdef;
+        let live = self.services[si].live.clone();
+        let (new, old): (Vec<TaskId>, Vec<TaskId>) = live
+            .iter()
+            .partition(|t| self.tasks[t.index()].taskdef == current);
+        let svc = &self.sc.services[si];
+        let max_live = (desired as u64 * svc.max_pct as u64 / 100) as u32;
+        let min_healthy = (desired as u64 * svc.min_healthy_pct as u64).div_ceil(100) as u32;
+        // Start: up to the desired count of new tasks, within the maximum.
+        let room = max_live.saturating_sub(live.len() as u32);
+        let need = desired.saturating_sub(new.len() as u32);
+        let start = room.min(need);
+        // Stop: old tasks that are not healthy, then healthy ones above the minimum; and any
+        // new ones beyond the desired count (a scale-in during the deployment).
+        let healthy = live.iter().filter(|&&t| self.healthy_task(t)).count() as u32;
+        let mut spare = healthy.saturating_sub(min_healthy);
+        let mut old = old;
+        // Not healthy first, then the oldest.
+        old.sort_by_key(|&t| (self.healthy_task(t), t.0));
+        let mut stop = Vec::new();
+        for t in old {
+            if !self.healthy_task(t) {
+                stop.push(t);
+            } else if spare > 0 {
+                spare -= 1;
+                stop.push(t);
+            }
+        }
+        for t in stop {
+            self.stop_task(t);
+        }
+        if start > 0 {
+            self.create_tasks(s, start);
+        }
+        let targets = self.healthy_targets(si);
+        let Some(d) = self.services[si].deployment.as_mut() else {
+            return;
+        };
+        d.min_healthy_targets = d.min_healthy_targets.min(targets);
+        let done = self.services[si]
+            .live
+            .iter()
+            .all(|&t| self.tasks[t.index()].taskdef == current && self.healthy_task(t))
+            && self.services[si].live.len() as u32 == desired;
+        if done {
+            if let Some(d) = self.services[si].deployment.take() {
+                let rec = self.deployment_record(si, &d, current, Some(self.now));
+                let name = self.sc.services[si].name.clone();
+                let msg = format!(
+                    "service {name} deployment complete after {:.1} s: {} requests failed, at least {} healthy targets",
+                    rec.duration_s.unwrap_or(0.0),
+                    rec.failed_requests,
+                    rec.min_healthy_targets
+                );
+                self.push_log("deployment", Some(name), None, None, msg);
+                self.services[si].deployments.push(rec);
+            }
+        }
+        self.schedule_retry();
+    }
+
+    fn deployment_record(
+        &self,
+        si: usize,
+        d: &Deployment,
+        to: TaskDefId,
+        completed: Option<SimTime>,
+    ) -> DeploymentSummary {
+        let label = |td: TaskDefId| {
+            let t = &self.sc.taskdefs[td.index()];
+            format!("{}:{}", t.family, t.revision)
+        };
+        DeploymentSummary {
+            from: label(d.from),
+            to: label(to),
+            started_s: d.started.as_secs_f64(),
+            completed_s: completed.map(SimTime::as_secs_f64),
+            duration_s: completed.map(|c| c.since(d.started).as_secs_f64()),
+            failed_requests: self.failed_requests(si) - d.failed_at_start,
+            min_healthy_targets: d.min_healthy_targets,
+        }
+    }
+
+    /// A deployment still going on at the end of the run, for the summary.
+    pub(super) fn open_deployment(&self, si: usize) -> Option<DeploymentSummary> {
+        let d = self.services[si].deployment.as_ref()?;
+        Some(self.deployment_record(si, d, self.services[si].taskdef, None))
+    }
+}

@@ -1,0 +1,138 @@
+//! Rolling deployments: within minimumHealthyPercent and maximumPercent, with the defaults no
+//! request fails; with a minimum of 0 on one task the service has no target for a while.
+
+use ecsim_core::{run, RunOptions, RunOutput, Scenario};
+use ecsim_tests::parse;
+
+/// `tasks` tasks of web:1 behind an ALB at 50 req/s, on three m5.large; at 5 minutes an action
+/// deploys web:2 (a new image). `config` is the service's deploymentConfiguration, if any.
+fn scenario(tasks: u32, config: &str) -> String {
+    format!(
+        r#"
+name = "deploy"
+duration = "20m"
+sample_step = "5s"
+[[instance_groups]]
+name = "g"
+instance_type = "m5.large"
+count = 3
+ecs_config = "ECS_CLUSTER=default"
+[[task_definitions]]
+family = "web"
+revision = 1
+containerDefinitions = [{{ name = "web", image = "web:1", cpu = 256, memory = 512, portMappings = [{{ containerPort = 8080, hostPort = 0 }}] }}]
+[[task_definitions]]
+family = "web"
+revision = 2
+containerDefinitions = [{{ name = "web", image = "web:2", cpu = 256, memory = 512, portMappings = [{{ containerPort = 8080, hostPort = 0 }}] }}]
+[[services]]
+serviceName = "web"
+taskDefinition = "web:1"
+desiredCount = {tasks}
+startAt = "60s"
+{config}
+[[traffic]]
+service = "web"
+start = "3m"
+rate = {{ profile = "constant", rps = 50 }}
+work = {{ dist = "exponential", mean = "10ms" }}
+deregistration_delay = "30s"
+[[actions]]
+at = "5m"
+service = "web"
+task_definition = "web:2"
+"#
+    )
+}
+
+fn go(text: &str) -> RunOutput {
+    run(
+        &parse(text),
+        &RunOptions {
+            check_invariants: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn with_the_defaults_a_deployment_drops_no_request() {
+    let out = go(&scenario(4, ""));
+    let s = &out.summary.services["web"];
+    assert_eq!(s.deployments.len(), 1, "{:?}", s.deployments);
+    let d = &s.deployments[0];
+    assert_eq!((d.from.as_str(), d.to.as_str()), ("web:1", "web:2"));
+    assert_eq!(d.started_s, 300.0);
+    let took = d.duration_s.expect("completed");
+    // New tasks pull, start and pass a health check (~30–60 s), then the old ones go.
+    assert!((20.0..=300.0).contains(&took), "took {took} s");
+    assert_eq!(d.failed_requests, 0, "{d:?}");
+    assert!(d.min_healthy_targets >= 4, "{d:?}");
+    assert_eq!(s.requests.failed, 0);
+    assert_eq!(s.tasks.running_end, 4);
+    // Every task running at the end is of the new revision: 8 started in all.
+    assert_eq!(s.tasks.started, 8);
+    let log: Vec<&str> = out
+        .log
+        .entries
+        .iter()
+        .filter(|e| e.kind == "deployment")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(
+        log.iter().any(|m| m.contains("deployment complete")),
+        "{log:?}"
+    );
+    // Never more than 200 % of the desired count live.
+    let running = &out.timeseries.service_tasks[0].running;
+    assert!(running.iter().all(|&n| n <= 8), "{running:?}");
+}
+
+#[test]
+fn with_no_minimum_on_one_task_requests_fail() {
+    let unsafe_config =
+        "deploymentConfiguration = { minimumHealthyPercent = 0, maximumPercent = 100 }";
+    let out = go(&scenario(1, unsafe_config));
+    let d = out.summary.services["web"].deployments[0].clone();
+    assert_eq!(d.min_healthy_targets, 0, "{d:?}");
+    assert!(d.failed_requests > 100, "{d:?}");
+    assert!(d.duration_s.is_some(), "{d:?}");
+    // The same single task with the defaults: nothing fails.
+    let out = go(&scenario(1, ""));
+    let d = &out.summary.services["web"].deployments[0];
+    assert_eq!((d.failed_requests, d.min_healthy_targets), (0, 1), "{d:?}");
+}
+
+#[test]
+fn the_maximum_caps_the_live_tasks_and_the_minimum_keeps_targets() {
+    // 50 % / 100 %: two old tasks go first, two new ones take their place, then the rest.
+    let config = "deploymentConfiguration = { minimumHealthyPercent = 50, maximumPercent = 100 }";
+    let out = go(&scenario(4, config));
+    let d = out.summary.services["web"].deployments[0].clone();
+    assert!(d.duration_s.is_some(), "{d:?}");
+    assert!(d.min_healthy_targets >= 2, "{d:?}");
+    let running = &out.timeseries.service_tasks[0].running;
+    assert!(running.iter().all(|&n| n <= 4), "{running:?}");
+    assert_eq!(out.summary.services["web"].tasks.running_end, 4);
+}
+
+#[test]
+fn deployment_errors_name_their_field() {
+    let text =
+        scenario(2, "").replace("task_definition = \"web:2\"", "task_definition = \"web:9\"");
+    let e = Scenario::parse(&text, "d.toml").expect_err("no web:9");
+    assert_eq!(
+        e.field.as_deref(),
+        Some("actions[0].task_definition"),
+        "{e}"
+    );
+    assert!(e.message.contains("web:1, web:2"), "{e}");
+    let text = scenario(2, "deploymentConfiguration = { maximumPercent = 250 }");
+    let e = Scenario::parse(&text, "d.toml").expect_err("250 %");
+    assert_eq!(
+        e.field.as_deref(),
+        Some("services[0].deploymentConfiguration.maximumPercent"),
+        "{e}"
+    );
+}
