@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod cost;
 pub mod error;
 pub mod fargate;
+pub mod faults;
 pub mod form;
 pub mod hash;
 pub mod histogram;

@@ -81,6 +81,9 @@ pub struct ScenarioSpec {
     /// Service auto scaling: a scalable target per service, its policies and scheduled actions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub auto_scaling: Vec<crate::autoscaling::AutoScalingSpec>,
+    /// Instances lost and tasks crashed, at given times or at random.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<crate::faults::FaultSpec>,
 }
 
 /// An operator's change at a given time: `aws ecs update-service --desired-count N` and/or
@@ -293,6 +296,7 @@ pub struct Scenario {
     pub actions: Vec<Action>,
     pub traffic: Vec<crate::traffic::Traffic>,
     pub auto_scaling: Vec<crate::autoscaling::AutoScaling>,
+    pub faults: Vec<crate::faults::Fault>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
     pub hash: u64,
 }
@@ -867,6 +871,15 @@ impl Scenario {
             auto_scaling.push(a.validate(&p, si, has_traffic, MAX_DESIRED)?);
         }
 
+        let group_names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        let service_names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+        let faults = spec
+            .faults
+            .iter()
+            .enumerate()
+            .map(|(i, f)| f.validate(&format!("faults[{i}]"), &group_names, &service_names))
+            .collect::<Result<Vec<_>, _>>()?;
+
         for (i, o) in spec.objectives.iter().enumerate() {
             if !matches!(o.op.as_str(), "<" | "<=" | "==" | ">=" | ">" | "!=") {
                 return Err(FieldError::new(
@@ -896,6 +909,7 @@ impl Scenario {
             actions,
             traffic,
             auto_scaling,
+            faults,
         };
         sc.check_objective_metrics()?;
         Ok(sc)

@@ -1,5 +1,6 @@
 //! Rolling deployments: `update-service --task-definition` replaces a service's tasks with tasks
-//! of the new revision, within its `deploymentConfiguration` (ecs-facts §5): at most
+//! of the new revision (and a DRAINING instance's tasks are replaced the same way), within its
+//! `deploymentConfiguration` (ecs-facts §5): at most
 //! floor(desired × maximumPercent ÷ 100) tasks live (placed or waiting, not stopping), and at
 //! least ceil(desired × minimumHealthyPercent ÷ 100) healthy — RUNNING, and with a load balancer
 //! its target healthy. Old tasks that are not healthy may always go; healthy ones only above the
@@ -11,6 +12,7 @@
 //! constraints that differ between the revisions (the first revision's apply).
 
 use super::Simulation;
+use crate::instance::InstanceState;
 use crate::metrics::DeploymentSummary;
 use crate::task::TaskState;
 use crate::time::SimTime;
@@ -67,6 +69,19 @@ impl Simulation {
         self.reconcile_deployment(s);
     }
 
+    /// Whether the service replaces tasks step by step: a deployment goes on, or some of its
+    /// tasks are on a DRAINING instance.
+    pub(super) fn rolling(&self, si: usize) -> bool {
+        self.services[si].deployment.is_some()
+            || self.services[si].live.iter().any(|t| self.on_draining(*t))
+    }
+
+    fn on_draining(&self, t: TaskId) -> bool {
+        self.tasks[t.index()]
+            .host
+            .is_some_and(|h| self.instances[h.index()].state == InstanceState::Draining)
+    }
+
     /// RUNNING and, with a load balancer, its target healthy.
     fn healthy_task(&self, t: TaskId) -> bool {
         let task = &self.tasks[t.index()];
@@ -94,9 +109,10 @@ impl Simulation {
         let desired = self.services[si].desired;
         let current = self.services[si].taskdef;
         let live = self.services[si].live.clone();
+        // Old: of another revision, or on a draining instance.
         let (new, old): (Vec<TaskId>, Vec<TaskId>) = live
             .iter()
-            .partition(|t| self.tasks[t.index()].taskdef == current);
+            .partition(|&&t| self.tasks[t.index()].taskdef == current && !self.on_draining(t));
         let svc = &self.sc.services[si];
         let max_live = (desired as u64 * svc.max_pct as u64 / 100) as u32;
         let min_healthy = (desired as u64 * svc.min_healthy_pct as u64).div_ceil(100) as u32;

@@ -15,6 +15,7 @@
 mod autoscaling;
 mod deployment;
 mod fargate;
+mod faults;
 mod observe;
 mod pulls;
 mod requests;
@@ -136,6 +137,10 @@ enum Event {
         task: TaskId,
         generation: u32,
     },
+    /// `faults[index]` strikes.
+    Fault {
+        index: u32,
+    },
     /// A minute has passed: the scalable targets' metrics and policies.
     ScalingTick,
     /// `auto_scaling[target].scheduled[index]` changes the bounds.
@@ -174,6 +179,7 @@ impl Event {
             Event::StartFailed { task, generation } => (13, task.0 as u64, generation as u64),
             Event::ServiceRetry { service } => (14, service.0 as u64, 0),
             Event::ScalingTick => (24, 0, 0),
+            Event::Fault { index } => (26, index as u64, 0),
             Event::ScheduledScaling { target, index } => (25, target as u64, index as u64),
         }
     }
@@ -288,6 +294,8 @@ pub struct Simulation {
     snapshots: Vec<ClusterSnapshot>,
     /// The services' scalable targets (`auto_scaling`).
     scalers: Vec<autoscaling::Scaler>,
+    /// One stream per fault (when random faults strike, which task crashes).
+    fault_rngs: Vec<Stream>,
 }
 
 impl Simulation {
@@ -461,9 +469,11 @@ impl Simulation {
                 .iter()
                 .map(autoscaling::Scaler::new)
                 .collect(),
+            fault_rngs: Vec::new(),
             sc,
         };
         sim.init_autoscaling();
+        sim.init_faults();
         sim
     }
 
@@ -588,7 +598,10 @@ impl Simulation {
             Event::ManifestFetched { pull } => self.manifest_fetched(pull),
             Event::SpotNotice { group, index } => self.spot_notice(group as usize, index),
             Event::InstanceDrains { host } => self.instance_drains(host),
-            Event::InstanceTerminated { host } => self.instance_terminated(host),
+            Event::InstanceTerminated { host } => {
+                self.instance_terminated(host, "Spot interruption")
+            }
+            Event::Fault { index } => self.fault(index as usize),
             Event::EniAttached { task, generation } => {
                 if self.tasks[task.index()].generation == generation {
                     self.eni_attached(task);

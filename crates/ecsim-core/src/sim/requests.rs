@@ -285,7 +285,7 @@ impl Simulation {
         }
         self.target_healthy_now(t);
         let s = self.tasks[t.index()].service;
-        if self.services[s.index()].deployment.is_some() {
+        if self.rolling(s.index()) {
             self.reconcile_deployment(s);
         }
     }

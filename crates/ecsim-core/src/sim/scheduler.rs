@@ -119,7 +119,7 @@ impl Simulation {
 
     /// Brings the service's live tasks (placed or waiting, not stopping) to its desired count.
     fn reconcile(&mut self, s: ServiceId) {
-        if self.services[s.index()].deployment.is_some() {
+        if self.rolling(s.index()) {
             return self.reconcile_deployment(s);
         }
         let desired = self.services[s.index()].desired;
@@ -322,7 +322,7 @@ impl Simulation {
             format!("task {name} STOPPED; its resources and ports are free"),
         );
         // A deployment held back by its maximum may go on now.
-        if self.services[si].deployment.is_some() {
+        if self.rolling(si) {
             self.reconcile_deployment(ServiceId(si as u32));
         }
         self.schedule_retry();
@@ -573,7 +573,6 @@ impl Simulation {
             // Without a load balancer, RUNNING is as healthy as it gets.
             task.healthy_at = Some(self.now);
         }
-        let deploying = no_target && self.services[task.service.index()].deployment.is_some();
         let service = task.service;
         let since = self.now.since(task.created_at).as_secs_f64();
         let (si, host) = (task.service.index(), task.host);
@@ -596,7 +595,7 @@ impl Simulation {
                 format!("task {name} RUNNING{on}, {since:.1} s after it was created"),
             );
         }
-        if deploying {
+        if no_target && self.rolling(service.index()) {
             self.reconcile_deployment(service);
         }
     }

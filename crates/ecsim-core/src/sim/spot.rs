@@ -3,10 +3,10 @@
 //! EC2 gives a Spot instance two minutes' notice before it terminates it (ecs-facts §7 "Spot
 //! interruption notice"). With `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` the agent polls the
 //! notice every second and sets the instance to DRAINING (ecs-facts §3): it takes no new tasks,
-//! and its service tasks are stopped the graceful way (target deregistered and drained, SIGTERM)
-//! while the service places their replacements elsewhere (§1 "DRAINING behaviour"; the
-//! minimum-healthy/maximum-percent pacing of replacements is not modelled: all are replaced at
-//! once). Without it nothing happens until the instance is terminated: its tasks die with it,
+//! and its service tasks are replaced as in a rolling deployment (§1 "DRAINING behaviour",
+//! `sim/deployment.rs`): replacements start elsewhere within the service's maximumPercent, and
+//! the old tasks are stopped the graceful way (target deregistered and drained, SIGTERM) as
+//! far as its minimumHealthyPercent allows. Without it nothing happens until the instance is terminated: its tasks die with it,
 //! requests they hold are lost, and only then does the service replace them.
 
 use super::{Event, Simulation};
@@ -70,14 +70,13 @@ impl Simulation {
             tasks.len()
         );
         self.push_log("instance_draining", None, None, Some(host), msg);
+        // Its service tasks are replaced as in a deployment: new ones elsewhere first, within the
+        // services' maximumPercent, old ones stopped down to their minimumHealthyPercent.
         let mut services = Vec::new();
         for t in tasks {
-            if self.tasks[t.index()].state < TaskState::Deactivating {
-                self.stop_task(t);
-                let s = self.tasks[t.index()].service;
-                if !services.contains(&s) {
-                    services.push(s);
-                }
+            let s = self.tasks[t.index()].service;
+            if self.tasks[t.index()].state < TaskState::Deactivating && !services.contains(&s) {
+                services.push(s);
             }
         }
         for s in services {
@@ -85,12 +84,15 @@ impl Simulation {
         }
     }
 
-    /// The instance is gone: whatever still runs on it stops at once.
-    pub(super) fn instance_terminated(&mut self, host: HostId) {
+    /// The instance is gone (`why`: a Spot interruption, a host failure): whatever still runs on
+    /// it stops at once.
+    pub(super) fn instance_terminated(&mut self, host: HostId, why: &str) {
         let tasks = self.instances[host.index()].tasks.clone();
         let mut services = Vec::new();
         for t in tasks {
-            self.task_lost(t, host);
+            let reason = format!("TerminationNotice: Host EC2 (instance {host}) terminated.");
+            let msg = format!("STOPPED: Host EC2 (instance {host}) terminated");
+            self.task_gone(t, "TerminationNotice", reason, &msg, true);
             let s = self.tasks[t.index()].service;
             if !services.contains(&s) {
                 services.push(s);
@@ -99,16 +101,24 @@ impl Simulation {
         let inst = &mut self.instances[host.index()];
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(self.now);
-        let msg = format!("instance {host} terminated (Spot interruption)");
+        let msg = format!("instance {host} terminated ({why})");
         self.push_log("instance_terminated", None, None, Some(host), msg);
         for s in services {
             self.service_retry(s);
         }
     }
 
-    /// A task dies with its instance: its target goes, the requests it holds are lost, and it is
-    /// STOPPED (stop code TerminationNotice).
-    fn task_lost(&mut self, t: TaskId, host: HostId) {
+    /// A task stops at once, not by the scheduler's hand (its instance died, its essential
+    /// container exited): its target goes, the requests it holds are lost, and it is STOPPED
+    /// with `code` and `reason`; `msg` follows the task's name in the log.
+    pub(super) fn task_gone(
+        &mut self,
+        t: TaskId,
+        code: &'static str,
+        reason: String,
+        msg: &str,
+        with_instance: bool,
+    ) {
         let si = self.tasks[t.index()].service.index();
         if self.tasks[t.index()].state == TaskState::Running {
             self.services[si].running -= 1;
@@ -116,20 +126,26 @@ impl Simulation {
         }
         self.services[si].waiting.retain(|&w| w != t);
         self.tasks[t.index()].generation += 1;
-        self.tasks[t.index()].stop_code = Some("TerminationNotice");
+        self.tasks[t.index()].stop_code = Some(code);
         self.drop_queued_requests(t);
         self.release(t);
-        self.tasks[t.index()].stopped_reason = Some(format!(
-            "TerminationNotice: Host EC2 (instance {host}) terminated."
-        ));
+        self.fargate_stopped(t);
+        self.tasks[t.index()].stopped_reason = Some(reason);
         if self.tasks[t.index()].state != TaskState::Stopped {
             self.move_task(t, TaskState::Stopped);
             self.services[si].stopped += 1;
-            self.services[si].lost += 1;
+            if with_instance {
+                self.services[si].lost += 1;
+            }
         }
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
-        let msg = format!("task {name} STOPPED: Host EC2 (instance {host}) terminated");
-        self.push_log("task_lost", Some(svc), Some(t), Some(host), msg);
+        let host = self.tasks[t.index()].host;
+        let kind = if with_instance {
+            "task_lost"
+        } else {
+            "task_crashed"
+        };
+        self.push_log(kind, Some(svc), Some(t), host, format!("task {name} {msg}"));
     }
 }

@@ -1,0 +1,97 @@
+//! Injecting the scenario's faults (`crate::faults`): planning them, once or at random, and
+//! striking: an instance lost, a task crashed.
+
+use super::{Event, Simulation};
+use crate::faults::{FaultKind, FaultTiming};
+use crate::instance::InstanceState;
+use crate::rng::Stream;
+use crate::task::TaskState;
+use crate::time::{SimDuration, SimTime};
+
+impl Simulation {
+    /// One stream per fault, and each fault's first time.
+    pub(super) fn init_faults(&mut self) {
+        self.fault_rngs = (0..self.sc.faults.len())
+            .map(|i| Stream::new(self.seed, &format!("faults/{i}")))
+            .collect();
+        for i in 0..self.sc.faults.len() {
+            match self.sc.faults[i].timing {
+                FaultTiming::At(at) => self
+                    .queue
+                    .push(SimTime::ZERO + at, Event::Fault { index: i as u32 }),
+                FaultTiming::Every { from, .. } => self.plan_fault(i, SimTime::ZERO + from),
+            }
+        }
+    }
+
+    /// The next random fault after `after`, if it falls before its `until` and the end.
+    fn plan_fault(&mut self, i: usize, after: SimTime) {
+        let FaultTiming::Every { mean, until, .. } = self.sc.faults[i].timing else {
+            return;
+        };
+        let gap = self.fault_rngs[i].exponential(mean.as_secs_f64());
+        let at = after + SimDuration::from_secs_f64(gap);
+        let last = until.map_or(self.end, |u| (SimTime::ZERO + u).min(self.end));
+        if at <= last {
+            self.queue.push(at, Event::Fault { index: i as u32 });
+        }
+    }
+
+    pub(super) fn fault(&mut self, i: usize) {
+        match self.sc.faults[i].kind {
+            FaultKind::InstanceLoss(g) => {
+                let host = self
+                    .instances
+                    .iter()
+                    .find(|h| {
+                        h.group == g
+                            && matches!(
+                                h.state,
+                                InstanceState::Active
+                                    | InstanceState::Draining
+                                    | InstanceState::Pending
+                            )
+                    })
+                    .map(|h| h.id);
+                match host {
+                    Some(h) => self.instance_terminated(h, "lost: a host failure"),
+                    None => {
+                        let msg = format!(
+                            "fault {i}: no instance of group {} left to lose",
+                            self.sc.groups[g].name
+                        );
+                        self.push_log("fault", None, None, None, msg);
+                    }
+                }
+            }
+            FaultKind::TaskCrash(si) => {
+                let running: Vec<_> = self.services[si]
+                    .live
+                    .iter()
+                    .copied()
+                    .filter(|t| self.tasks[t.index()].state == TaskState::Running)
+                    .collect();
+                if running.is_empty() {
+                    let msg = format!(
+                        "fault {i}: service {} has no running task to crash",
+                        self.sc.services[si].name
+                    );
+                    self.push_log("fault", None, None, None, msg);
+                } else {
+                    let t = running[self.fault_rngs[i].below(running.len() as u64) as usize];
+                    self.task_gone(
+                        t,
+                        "EssentialContainerExited",
+                        "Essential container in task exited".into(),
+                        "STOPPED (EssentialContainerExited): its essential container crashed",
+                        false,
+                    );
+                    self.service_retry(crate::units::ServiceId(si as u32));
+                }
+            }
+        }
+        if matches!(self.sc.faults[i].timing, FaultTiming::Every { .. }) {
+            self.plan_fault(i, self.now);
+        }
+    }
+}
