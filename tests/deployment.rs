@@ -1,8 +1,8 @@
 //! Rolling deployments: within minimumHealthyPercent and maximumPercent, with the defaults no
 //! request fails; with a minimum of 0 on one task the service has no target for a while.
 
-use ecsim_core::{run, RunOptions, RunOutput, Scenario};
-use ecsim_tests::parse;
+use ecsim_core::Scenario;
+use ecsim_tests::run_text as go;
 
 /// `tasks` tasks of web:1 behind an ALB at 50 req/s, on three m5.large; at 5 minutes an action
 /// deploys web:2 (a new image). `config` is the service's deploymentConfiguration, if any.
@@ -43,17 +43,6 @@ service = "web"
 task_definition = "web:2"
 "#
     )
-}
-
-fn go(text: &str) -> RunOutput {
-    run(
-        &parse(text),
-        &RunOptions {
-            check_invariants: true,
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

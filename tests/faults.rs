@@ -1,8 +1,8 @@
 //! Faults: a Spot interruption with and without the agent's draining, an instance lost without
 //! notice, crashed tasks (once and at random); each is logged and the service recovers.
 
-use ecsim_core::{run, RunOptions, RunOutput, Scenario};
-use ecsim_tests::parse;
+use ecsim_core::{run, RunOptions, Scenario};
+use ecsim_tests::{parse, run_text as go};
 
 /// 4 tasks of 0.5 vCPU on two m5.xlarge, 100 req/s of 20 ms behind an ALB (the tasks are busy:
 /// two of them alone cannot keep up); `group` and `rest` add to the group and the scenario.
@@ -40,17 +40,6 @@ deregistration_delay = "20s"
 {rest}
 "#
     )
-}
-
-fn go(text: &str) -> RunOutput {
-    run(
-        &parse(text),
-        &RunOptions {
-            check_invariants: true,
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -16,6 +16,18 @@ pub fn parse(toml: &str) -> Scenario {
     Scenario::parse(toml, "test.toml").unwrap_or_else(|e| panic!("{e}\n{toml}"))
 }
 
+/// Parses a scenario and runs it to the end with the invariants checked after every event.
+pub fn run_text(text: &str) -> ecsim_core::RunOutput {
+    ecsim_core::run(
+        &parse(text),
+        &RunOptions {
+            check_invariants: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Runs to the end with invariants checked after every event, and returns the simulation so a
 /// test can look at its final state.
 pub fn run_checked(sc: &Scenario, seed: Option<u64>) -> Simulation {

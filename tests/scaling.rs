@@ -2,8 +2,7 @@
 //! cooldowns before scaling in; step scaling and scheduled actions do what their policies say.
 
 use ecsim_core::metrics::TimeSeries;
-use ecsim_core::{run, RunOptions, RunOutput};
-use ecsim_tests::parse;
+use ecsim_tests::run_text as go;
 
 /// A web service of `desired` tasks of 0.5 vCPU on ten m5.xlarge (room for 80 such tasks), with
 /// traffic of `rate` (a TOML rate profile) at 20 ms of CPU per request, and `scaling` (the body of
@@ -38,18 +37,6 @@ service = "web"
 {scaling}
 "#
     )
-}
-
-fn go(text: &str) -> RunOutput {
-    let sc = parse(text);
-    run(
-        &sc,
-        &RunOptions {
-            check_invariants: true,
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// (time, desired) at each change of the desired count.
