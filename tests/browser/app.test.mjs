@@ -285,6 +285,22 @@ await check('the lesson shows its objectives held', async () => {
   await page.screenshot({ path: path.join(outDir, 'lesson-static-vs-dynamic-ports.png'), fullPage: true });
 });
 
+await check('the rolling-upgrade lesson: objectives held, deployments reported, desired/running chart', async () => {
+  await page.fill('#seed', '');
+  await page.selectOption('#scenario', { label: 'scenarios/lessons/rolling-upgrade.toml' });
+  await page.waitForFunction(() => document.getElementById('description')?.textContent.includes('rolling deployment'));
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await runToEnd();
+  const held = await page.$$eval('#objectives li.held', (l) => l.length);
+  const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
+  assert(held === 4 && notHeld === 0, `held ${held}, failed ${notHeld}`);
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(/deployment web:1 -> web:2 at 300 s took [\d.]+ s: 0 requests failed/.test(report), `report: ${report}`);
+  const chart = await canvasPixels('service-tasks-chart');
+  assert(chart.drawn > 2000, `service tasks chart: ${JSON.stringify(chart)}`);
+  await page.screenshot({ path: path.join(outDir, 'lesson-rolling-upgrade.png'), fullPage: true });
+});
+
 await check('the ALB exercise fails as given, and passes once fixed in the editor', async () => {
   const file = 'scenarios/lessons/alb-dynamic-ports-exercise.toml';
   await page.selectOption('#scenario', { label: file });
