@@ -125,3 +125,63 @@ fn deployment_errors_name_their_field() {
         "{e}"
     );
 }
+
+/// The same service deploying web:3, whose image is in a private registry the agent has no
+/// credentials for: every new task fails to start.
+fn broken(breaker: &str) -> String {
+    scenario(4, &format!("deploymentConfiguration = {{ deploymentCircuitBreaker = {breaker} }}"))
+        .replace("task_definition = \"web:2\"", "task_definition = \"web:3\"")
+        .replace(
+            "sample_step = \"5s\"",
+            "sample_step = \"5s\"\nprivate_registries = [\"registry.example.com\"]",
+        )
+        .replace(
+            "[[services]]",
+            "[[task_definitions]]\nfamily = \"web\"\nrevision = 3\ncontainerDefinitions = [{ name = \"web\", image = \"registry.example.com/web:3\", cpu = 256, memory = 512, portMappings = [{ containerPort = 8080, hostPort = 0 }] }]\n[[services]]",
+        )
+}
+
+#[test]
+fn the_circuit_breaker_fails_a_broken_deployment_and_rolls_back() {
+    let out = go(&broken("{ enable = true, rollback = true }"));
+    let s = &out.summary.services["web"];
+    assert_eq!(s.deployments.len(), 2, "{:#?}", s.deployments);
+    let (failed, back) = (&s.deployments[0], &s.deployments[1]);
+    assert_eq!(
+        (failed.state.as_str(), failed.to.as_str()),
+        ("FAILED", "web:3")
+    );
+    // clamp(0.5 × 4, 3, 200) = 3 failed tasks trip it.
+    assert_eq!(failed.failed_tasks, 3, "{failed:?}");
+    assert!(
+        back.rollback && back.to == "web:1" && back.state == "COMPLETED",
+        "{back:?}"
+    );
+    assert_eq!(s.tasks.running_end, 4);
+    assert_eq!(s.requests.failed, 0, "the old tasks served throughout");
+    assert!(out
+        .log
+        .entries
+        .iter()
+        .any(|e| e.message.contains("circuit breaker tripped")));
+}
+
+#[test]
+fn without_rollback_the_failed_deployment_stops_launching_and_without_the_breaker_it_retries() {
+    let out = go(&broken("{ enable = true, rollback = false }"));
+    let s = &out.summary.services["web"];
+    assert_eq!(s.deployments.len(), 2, "{:#?}", s.deployments);
+    assert_eq!(s.deployments[0].state, "FAILED");
+    // The open one at the end is the same failed deployment: no task started after the trip.
+    assert_eq!(s.deployments[1].state, "FAILED");
+    // The four started at once all failed (the breaker tripped at the third); none after.
+    assert_eq!(s.tasks.failed, 4, "{:?}", s.tasks);
+    assert_eq!(s.tasks.running_end, 4, "the old tasks keep running");
+
+    let out = go(&broken("{ enable = false }"));
+    let s = &out.summary.services["web"];
+    assert_eq!(s.deployments.len(), 1, "{:#?}", s.deployments);
+    assert_eq!(s.deployments[0].state, "IN_PROGRESS");
+    assert!(s.deployments[0].failed_tasks > 3, "{:?}", s.deployments[0]);
+    assert_eq!(s.tasks.running_end, 4);
+}

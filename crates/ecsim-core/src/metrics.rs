@@ -332,6 +332,13 @@ pub struct DeploymentSummary {
     /// `family:revision` before and after.
     pub from: String,
     pub to: String,
+    /// `COMPLETED`, `FAILED` (the circuit breaker tripped), `IN_PROGRESS` at the end, or
+    /// `SUPERSEDED` by another deployment.
+    pub state: String,
+    /// Made by the circuit breaker to go back to `to` after a failed deployment.
+    pub rollback: bool,
+    /// Tasks of the new revision that failed to start.
+    pub failed_tasks: u32,
     pub started_s: f64,
     /// None: superseded by another deployment, or still going at the end.
     pub completed_s: Option<f64>,

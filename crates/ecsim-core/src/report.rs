@@ -62,9 +62,15 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
             let _ = writeln!(t, "           all desired tasks running after {ts:.1} s");
         }
         for d in &svc.deployments {
-            let how = match d.duration_s {
-                Some(s) => format!("took {s:.1} s"),
-                None => "did not complete".to_string(),
+            let how = match (d.state.as_str(), d.duration_s) {
+                ("COMPLETED", Some(s)) => format!("took {s:.1} s"),
+                ("FAILED", _) => format!("FAILED ({} tasks failed to start)", d.failed_tasks),
+                (state, _) => state.to_lowercase().replace('_', " "),
+            };
+            let how = if d.rollback {
+                format!("(rollback) {how}")
+            } else {
+                how
             };
             let _ = writeln!(
                 t,

@@ -120,6 +120,18 @@ pub struct DeploymentConfigurationSpec {
     /// Default 200 (REPLICA services).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_percent: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_circuit_breaker: Option<CircuitBreakerSpec>,
+}
+
+/// `deploymentCircuitBreaker`: fail a deployment whose tasks keep failing to start, and
+/// optionally roll back to the revision before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakerSpec {
+    pub enable: bool,
+    #[serde(default)]
+    pub rollback: bool,
 }
 
 fn default_seed() -> u64 {
@@ -263,6 +275,8 @@ pub struct Service {
     /// `deploymentConfiguration`: minimumHealthyPercent and maximumPercent.
     pub min_healthy_pct: u32,
     pub max_pct: u32,
+    /// The deployment circuit breaker, when enabled: whether it rolls back.
+    pub circuit_breaker: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -744,6 +758,7 @@ impl Scenario {
                 .unwrap_or(DeploymentConfigurationSpec {
                     minimum_healthy_percent: None,
                     maximum_percent: None,
+                    deployment_circuit_breaker: None,
                 });
             let min_healthy_pct = dc.minimum_healthy_percent.unwrap_or(100);
             let max_pct = dc.maximum_percent.unwrap_or(200);
@@ -769,6 +784,11 @@ impl Scenario {
                 capacity,
                 min_healthy_pct,
                 max_pct,
+                circuit_breaker: dc
+                    .deployment_circuit_breaker
+                    .as_ref()
+                    .filter(|c| c.enable)
+                    .map(|c| c.rollback),
             });
         }
 

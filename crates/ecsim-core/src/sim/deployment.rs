@@ -8,8 +8,12 @@
 //!
 //! Measured per deployment: how long it took (until every old task was stopping and the new ones
 //! were all healthy), the requests that failed meanwhile, and the fewest healthy targets seen.
-//! Not modelled yet: the circuit breaker and rollback, the health check grace period, and
-//! constraints that differ between the revisions (the first revision's apply).
+//! The deployment circuit breaker (`deploymentCircuitBreaker`, ecs-facts §5) counts the new
+//! revision's tasks that fail to start; at clamp(0.5 × desired, 3, 200) of them, unless one has
+//! reached RUNNING, the deployment FAILED: it rolls back to the previous revision, or without
+//! rollback launches nothing more. Not modelled yet: the breaker's second stage (health check
+//! failures), the health check grace period, and constraints that differ between the revisions
+//! (the first revision's apply).
 
 use super::Simulation;
 use crate::instance::InstanceState;
@@ -25,11 +29,28 @@ pub(super) struct Deployment {
     started: SimTime,
     failed_at_start: u64,
     min_healthy_targets: u32,
+    /// Tasks of the new revision that failed to start, and whether one reached RUNNING.
+    failed_tasks: u32,
+    running_new: bool,
+    /// The circuit breaker tripped without rollback: the deployment launches nothing more.
+    failed: bool,
+    rollback: bool,
+}
+
+/// The circuit breaker's threshold: failed tasks ≥ clamp(0.5 × desired, 3, 200) (ecs-facts §5;
+/// the API reference's minimum of 3, not the 2023 guide's 10).
+fn breaker_threshold(desired: u32) -> u32 {
+    desired.div_ceil(2).clamp(3, 200)
 }
 
 impl Simulation {
     /// The service moves to task definition `to`: a rolling deployment if it runs.
     pub(super) fn deploy(&mut self, s: ServiceId, to: TaskDefId) {
+        self.deploy_as(s, to, false);
+    }
+
+    /// `deploy`, or the circuit breaker's rollback.
+    fn deploy_as(&mut self, s: ServiceId, to: TaskDefId, rollback: bool) {
         let si = s.index();
         let from = self.services[si].taskdef;
         let name = self.sc.services[si].name.clone();
@@ -44,7 +65,7 @@ impl Simulation {
         }
         // A deployment still going on is superseded: its tasks are old ones now.
         if let Some(d) = self.services[si].deployment.take() {
-            let rec = self.deployment_record(si, &d, to, None);
+            let rec = self.deployment_record(si, &d, from, None, "SUPERSEDED");
             self.services[si].deployments.push(rec);
         }
         self.services[si].taskdef = to;
@@ -65,8 +86,70 @@ impl Simulation {
             started: self.now,
             failed_at_start: self.failed_requests(si),
             min_healthy_targets: healthy,
+            failed_tasks: 0,
+            running_new: false,
+            failed: false,
+            rollback,
         });
         self.reconcile_deployment(s);
+    }
+
+    /// A task failed to start: the circuit breaker counts it, if it is of the deployment's
+    /// revision, and trips at its threshold unless a new task has reached RUNNING.
+    pub(super) fn deployment_task_failed(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        let current = self.services[si].taskdef;
+        let desired = self.services[si].desired;
+        let Some(rollback) = self.sc.services[si].circuit_breaker else {
+            if let Some(d) = self.services[si].deployment.as_mut() {
+                if self.tasks[t.index()].taskdef == current {
+                    d.failed_tasks += 1;
+                }
+            }
+            return;
+        };
+        let Some(d) = self.services[si].deployment.as_mut() else {
+            return;
+        };
+        if self.tasks[t.index()].taskdef != current || d.failed {
+            return;
+        }
+        d.failed_tasks += 1;
+        if d.running_new || d.failed_tasks < breaker_threshold(desired) {
+            return;
+        }
+        let d = d.clone();
+        let rec = self.deployment_record(si, &d, current, Some(self.now), "FAILED");
+        let name = self.sc.services[si].name.clone();
+        let msg = format!(
+            "service {name} deployment of {} FAILED: the circuit breaker tripped after {} tasks failed to start{}",
+            rec.to,
+            d.failed_tasks,
+            if rollback {
+                format!("; rolling back to {}", rec.from)
+            } else {
+                String::new()
+            }
+        );
+        self.push_log("deployment", Some(name), None, None, msg);
+        self.services[si].deployments.push(rec);
+        if rollback {
+            self.services[si].deployment = None;
+            self.deploy_as(ServiceId(si as u32), d.from, true);
+        } else if let Some(cur) = self.services[si].deployment.as_mut() {
+            cur.failed = true;
+        }
+    }
+
+    /// A task reached RUNNING: for the circuit breaker, the deployment's revision can start.
+    pub(super) fn deployment_task_running(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        let current = self.services[si].taskdef;
+        if self.tasks[t.index()].taskdef == current {
+            if let Some(d) = self.services[si].deployment.as_mut() {
+                d.running_new = true;
+            }
+        }
     }
 
     /// Whether the service replaces tasks step by step: a deployment goes on, or some of its
@@ -113,6 +196,14 @@ impl Simulation {
         let (new, old): (Vec<TaskId>, Vec<TaskId>) = live
             .iter()
             .partition(|&&t| self.tasks[t.index()].taskdef == current && !self.on_draining(t));
+        if self.services[si]
+            .deployment
+            .as_ref()
+            .is_some_and(|d| d.failed)
+        {
+            // Failed without rollback: ECS launches no more of the new revision.
+            return;
+        }
         let svc = &self.sc.services[si];
         let max_live = (desired as u64 * svc.max_pct as u64 / 100) as u32;
         let min_healthy = (desired as u64 * svc.min_healthy_pct as u64).div_ceil(100) as u32;
@@ -154,7 +245,7 @@ impl Simulation {
             && self.services[si].live.len() as u32 == desired;
         if done {
             if let Some(d) = self.services[si].deployment.take() {
-                let rec = self.deployment_record(si, &d, current, Some(self.now));
+                let rec = self.deployment_record(si, &d, current, Some(self.now), "COMPLETED");
                 let name = self.sc.services[si].name.clone();
                 let msg = format!(
                     "service {name} deployment complete after {:.1} s: {} requests failed, at least {} healthy targets",
@@ -175,6 +266,7 @@ impl Simulation {
         d: &Deployment,
         to: TaskDefId,
         completed: Option<SimTime>,
+        state: &str,
     ) -> DeploymentSummary {
         let label = |td: TaskDefId| {
             let t = &self.sc.taskdefs[td.index()];
@@ -183,6 +275,9 @@ impl Simulation {
         DeploymentSummary {
             from: label(d.from),
             to: label(to),
+            state: state.into(),
+            rollback: d.rollback,
+            failed_tasks: d.failed_tasks,
             started_s: d.started.as_secs_f64(),
             completed_s: completed.map(SimTime::as_secs_f64),
             duration_s: completed.map(|c| c.since(d.started).as_secs_f64()),
@@ -194,6 +289,7 @@ impl Simulation {
     /// A deployment still going on at the end of the run, for the summary.
     pub(super) fn open_deployment(&self, si: usize) -> Option<DeploymentSummary> {
         let d = self.services[si].deployment.as_ref()?;
-        Some(self.deployment_record(si, d, self.services[si].taskdef, None))
+        let state = if d.failed { "FAILED" } else { "IN_PROGRESS" };
+        Some(self.deployment_record(si, d, self.services[si].taskdef, None, state))
     }
 }

@@ -295,6 +295,7 @@ impl Simulation {
             format!("task {name} STOPPED (TaskFailedToStart): {reason}; the service's next retry is already planned")
         };
         self.push_log("task_failed", Some(svc), Some(t), host, msg);
+        self.deployment_task_failed(t);
     }
 
     /// The service scheduler's retry after failed starts: back to the desired count.
@@ -561,6 +562,7 @@ impl Simulation {
     pub(super) fn task_running(&mut self, t: TaskId) {
         self.move_task(t, TaskState::Activating);
         self.move_task(t, TaskState::Running);
+        self.deployment_task_running(t);
         self.register_target(t);
         let no_target = self
             .sc
