@@ -51,6 +51,15 @@ fn desired_changes(ts: &TimeSeries) -> Vec<(f64, u32)> {
     out
 }
 
+/// When the desired count first went down.
+fn first_scale_in(changes: &[(f64, u32)]) -> f64 {
+    changes
+        .windows(2)
+        .find(|w| w[1].1 < w[0].1)
+        .map(|w| w[1].0)
+        .expect("scaled back in")
+}
+
 fn running_at(ts: &TimeSeries, t: f64) -> u32 {
     let i = ts.t_s.iter().position(|&x| x >= t).expect("sampled");
     ts.service_tasks[0].running[i]
@@ -124,11 +133,7 @@ target_tracking = [{ metric = "ECSServiceAverageCPUUtilization", target = 50, sc
         .filter(|w| w[1].1 > w[0].1)
         .map(|w| w[1].0)
         .fold(f64::NAN, f64::max);
-    let first_in = changes
-        .windows(2)
-        .find(|w| w[1].1 < w[0].1)
-        .map(|w| w[1].0)
-        .expect("scaled back in");
+    let first_in = first_scale_in(&changes);
     assert!(
         last_out < 1000.0,
         "scaled out during the burst: {changes:?}"
@@ -146,11 +151,7 @@ target_tracking = [{ metric = "ECSServiceAverageCPUUtilization", target = 50, sc
     let quick = scaling.replace("\"25m\"", "\"5m\"");
     let out = go(&scenario("60m", 4, rate, &quick));
     let changes = desired_changes(&out.timeseries);
-    let first_in = changes
-        .windows(2)
-        .find(|w| w[1].1 < w[0].1)
-        .map(|w| w[1].0)
-        .expect("scaled back in");
+    let first_in = first_scale_in(&changes);
     assert!(
         (960.0 + 900.0..=960.0 + 900.0 + 120.0).contains(&first_in),
         "{changes:?}"

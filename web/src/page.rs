@@ -7,9 +7,8 @@ use crate::form_panel::FormNotice;
 use crate::outputs::{blob_url, Canvases, Exports};
 use crate::saved::remember_passed;
 use crate::what_if::Comparing;
-use ecsim_core::form::{Field, Knob};
-use ecsim_web::view::{LessonView, RunView};
-use ecsim_web::worker::{FormEdit, Output};
+use ecsim_web::view::RunView;
+use ecsim_web::worker::{Checked, FormEdit, Output};
 use yew::prelude::*;
 
 #[derive(Clone, PartialEq)]
@@ -47,17 +46,6 @@ pub struct Page {
 /// The scenario text and file name of the run in progress (for its share link).
 pub type LastRun = std::rc::Rc<std::cell::RefCell<(String, String)>>;
 
-/// The scenario text's state as the worker last checked it.
-#[derive(Clone, PartialEq, Default)]
-pub struct Checked {
-    pub description: String,
-    pub lesson: Option<LessonView>,
-    pub error: Option<String>,
-    pub fields: Vec<Field>,
-    pub form_error: Option<String>,
-    pub error_knob: Option<Knob>,
-}
-
 /// What the worker said, applied to the page.
 pub fn on_output(out: Output, page: &Page) {
     let Page {
@@ -74,21 +62,7 @@ pub fn on_output(out: Output, page: &Page) {
         cluster,
     } = page;
     match out {
-        Output::Checked {
-            description,
-            lesson,
-            error,
-            fields,
-            form_error,
-            error_knob,
-        } => checked.set(Checked {
-            description,
-            lesson,
-            error,
-            fields,
-            form_error,
-            error_knob,
-        }),
+        Output::Checked(c) => checked.set(c),
         Output::Edited {
             before,
             edit,

@@ -48,6 +48,20 @@ pub enum Input {
     },
 }
 
+/// The scenario text's state as the worker checked it (the page keeps the last one).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Checked {
+    pub description: String,
+    pub lesson: Option<LessonView>,
+    pub error: Option<String>,
+    /// The form's fields as the text has them (empty when the form cannot read the text, and
+    /// `form_error` says why).
+    pub fields: Vec<Field>,
+    pub form_error: Option<String>,
+    /// The field the error is about, when the form shows it.
+    pub error_knob: Option<Knob>,
+}
+
 /// A change the form asks of the scenario text (`ecsim_core::form`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FormEdit {
@@ -91,17 +105,7 @@ pub enum Output {
     /// worker dies. The page starts a new worker for the next run.
     Crashed(String),
     /// The answer to `Check`: the scenario's description, or what is wrong with it.
-    Checked {
-        description: String,
-        lesson: Option<LessonView>,
-        error: Option<String>,
-        /// The form's fields as the text has them (empty when the form cannot read the text,
-        /// and `form_error` says why).
-        fields: Vec<Field>,
-        form_error: Option<String>,
-        /// The field the error is about, when the form shows it.
-        error_knob: Option<Knob>,
-    },
+    Checked(Checked),
     /// The answer to `Form`: the text it was asked about, and the edited text or why not.
     Edited {
         before: String,
@@ -440,28 +444,28 @@ fn check(text: &str, file: &str) -> Output {
         Err(e) => (Vec::new(), Some(e.to_string())),
     };
     match Scenario::parse(text, file) {
-        Ok(sc) => Output::Checked {
+        Ok(sc) => Output::Checked(Checked {
             lesson: LessonView::of(&sc),
             description: sc.spec.description,
             error: None,
             fields,
             form_error,
             error_knob: None,
-        },
+        }),
         Err(e) => {
             let at = e.field.clone().unwrap_or_default();
             let error_knob = fields
                 .iter()
                 .find(|f| f.owns_error(&at, &e.message))
                 .map(|f| f.knob);
-            Output::Checked {
+            Output::Checked(Checked {
                 description: String::new(),
                 lesson: None,
                 error: Some(e.to_string()),
                 fields,
                 form_error,
                 error_knob,
-            }
+            })
         }
     }
 }

@@ -54,12 +54,9 @@ impl Simulation {
         let si = s.index();
         let from = self.services[si].taskdef;
         let name = self.sc.services[si].name.clone();
-        let label = |td: TaskDefId| {
-            let t = &self.sc.taskdefs[td.index()];
-            format!("{}:{}", t.family, t.revision)
-        };
+        let (to_label, from_label) = (self.td_label(to), self.td_label(from));
         if from == to {
-            let msg = format!("service {name} already runs {}: no deployment", label(to));
+            let msg = format!("service {name} already runs {to_label}: no deployment");
             self.push_log("deployment", Some(name), None, None, msg);
             return;
         }
@@ -70,9 +67,7 @@ impl Simulation {
         }
         self.services[si].taskdef = to;
         let msg = format!(
-            "service {name} deploys {} (from {}), minimum healthy {} %, maximum {} %",
-            label(to),
-            label(from),
+            "service {name} deploys {to_label} (from {from_label}), minimum healthy {} %, maximum {} %",
             self.sc.services[si].min_healthy_pct,
             self.sc.services[si].max_pct
         );
@@ -163,6 +158,12 @@ impl Simulation {
         self.tasks[t.index()]
             .host
             .is_some_and(|h| self.instances[h.index()].state == InstanceState::Draining)
+    }
+
+    /// `family:revision`.
+    fn td_label(&self, td: TaskDefId) -> String {
+        let t = &self.sc.taskdefs[td.index()];
+        format!("{}:{}", t.family, t.revision)
     }
 
     /// RUNNING and, with a load balancer, its target healthy.
@@ -268,10 +269,7 @@ impl Simulation {
         completed: Option<SimTime>,
         state: &str,
     ) -> DeploymentSummary {
-        let label = |td: TaskDefId| {
-            let t = &self.sc.taskdefs[td.index()];
-            format!("{}:{}", t.family, t.revision)
-        };
+        let label = |td| self.td_label(td);
         DeploymentSummary {
             from: label(d.from),
             to: label(to),
