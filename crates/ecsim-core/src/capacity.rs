@@ -1,6 +1,7 @@
 //! Where a service's tasks run: EC2 container instances, Fargate or Fargate Spot, by the service's
 //! `launchType` or its `capacityProviderStrategy` (a base on one provider, then weights), as ECS
-//! splits them. EC2 capacity providers (Auto Scaling groups) are not modelled yet.
+//! splits them. A strategy may name EC2 capacity providers (`capacity_provider`): their tasks go
+//! only on the instances of the provider's Auto Scaling group.
 
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
@@ -23,11 +24,13 @@ pub enum Capacity {
     Ec2,
     Fargate,
     FargateSpot,
+    /// On the instances of `capacity_providers[k]`'s Auto Scaling group.
+    Provider(u16),
 }
 
 impl Capacity {
     pub fn is_fargate(self) -> bool {
-        self != Capacity::Ec2
+        matches!(self, Capacity::Fargate | Capacity::FargateSpot)
     }
 }
 
@@ -41,10 +44,11 @@ pub struct ProviderShare {
 }
 
 /// A service's capacity: `launchType` (EC2 or FARGATE), or a `capacityProviderStrategy` of
-/// FARGATE and FARGATE_SPOT. EC2 capacity providers (Auto Scaling groups) are not modelled yet.
+/// FARGATE, FARGATE_SPOT and the scenario's EC2 capacity providers (`providers`, by name).
 pub fn resolve(
     launch_type: Option<&str>,
     strategy: &[ProviderItemSpec],
+    providers: &[&str],
     p: &dyn Fn(&str) -> String,
 ) -> Result<Vec<ProviderShare>, FieldError> {
     let one = |capacity| {
@@ -67,13 +71,28 @@ pub fn resolve(
             let capacity = match it.capacity_provider.as_str() {
                 "FARGATE" => Capacity::Fargate,
                 "FARGATE_SPOT" => Capacity::FargateSpot,
-                other => {
-                    return Err(FieldError::new(
-                        format!("{at}.capacityProvider"),
-                        format!("{other:?}: only FARGATE and FARGATE_SPOT are modelled as capacity providers (Auto Scaling group providers are not yet)"),
-                    ))
-                }
+                other => match providers.iter().position(|n| *n == other) {
+                    Some(k) => Capacity::Provider(k as u16),
+                    None => {
+                        let mut known = vec!["FARGATE", "FARGATE_SPOT"];
+                        known.extend_from_slice(providers);
+                        return Err(FieldError::new(
+                            format!("{at}.capacityProvider"),
+                            format!("{other:?} is not a capacity provider; known: {} (an EC2 provider is declared in [[capacity_providers]])", known.join(", ")),
+                        ));
+                    }
+                },
             };
+            // ECS: a strategy cannot mix Fargate providers with Auto Scaling group providers.
+            if shares
+                .iter()
+                .any(|x| x.capacity.is_fargate() != capacity.is_fargate())
+            {
+                return Err(FieldError::new(
+                    format!("{at}.capacityProvider"),
+                    "a strategy cannot mix FARGATE or FARGATE_SPOT with Auto Scaling group capacity providers (ECS refuses it)",
+                ));
+            }
             if shares.iter().any(|x| x.capacity == capacity) {
                 return Err(FieldError::new(
                     format!("{at}.capacityProvider"),

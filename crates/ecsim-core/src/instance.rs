@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InstanceState {
+    /// An Auto Scaling group's slot above its desired capacity: no instance, no bill.
+    NotLaunched,
     /// Launched; booting; the agent has not registered yet.
     Pending,
     /// Registered and taking tasks.
@@ -26,7 +28,8 @@ pub enum InstanceState {
     /// No new placements; its service tasks are being replaced (ecs-facts §1 "DRAINING
     /// behaviour").
     Draining,
-    /// Gone (a Spot interruption took it): no tasks, no bill.
+    /// Gone (a Spot interruption, a fault, a scale-in): no tasks, no bill. An Auto Scaling
+    /// group may launch a new instance in its slot.
     Terminated,
 }
 
@@ -41,6 +44,11 @@ pub struct Instance {
     pub launched_at: SimTime,
     pub registered_at: Option<SimTime>,
     pub terminated_at: Option<SimTime>,
+    /// Instances launched in this slot so far; events about an earlier one carry its number and
+    /// are void.
+    pub life: u32,
+    /// The bills of the slot's earlier instances.
+    pub past_cost: f64,
     /// When EC2 gave its Spot interruption notice.
     pub noticed_at: Option<SimTime>,
     pub registered_cpu: CpuUnits,
@@ -117,6 +125,8 @@ impl Instance {
             launched_at,
             registered_at: None,
             terminated_at: None,
+            life: 1,
+            past_cost: 0.0,
             noticed_at: None,
             reserved_cpu: CpuUnits(0),
             reserved_memory: MiB(0),
@@ -131,9 +141,40 @@ impl Instance {
         self.state == InstanceState::Active
     }
 
-    /// The end of its bill: its termination, or `now`.
-    pub fn billed_until(&self, now: SimTime) -> SimTime {
-        self.terminated_at.map_or(now, |t| t.min(now))
+    /// Launched and not terminated (booting, registered, draining or never joined): what an
+    /// Auto Scaling group counts as in service.
+    pub fn in_service(&self) -> bool {
+        !matches!(
+            self.state,
+            InstanceState::NotLaunched | InstanceState::Terminated
+        )
+    }
+
+    /// An Auto Scaling group's slot, left empty until the group launches into it.
+    pub fn not_launched(mut self) -> Self {
+        self.state = InstanceState::NotLaunched;
+        self.life = 0;
+        self
+    }
+
+    /// Instances launched in this slot.
+    pub fn launches(&self) -> u32 {
+        self.life
+    }
+
+    /// The slot's bill in USD up to `now`: per second from launch to termination, with a
+    /// 60-second minimum (`cost`), over every instance launched in it.
+    pub fn bill(&self, now: SimTime) -> f64 {
+        let current = if self.state == InstanceState::NotLaunched || self.launched_at > now {
+            0.0
+        } else {
+            crate::cost::ec2_instance_cost(
+                self.spec.price_per_hour,
+                self.launched_at,
+                self.terminated_at.map_or(now, |t| t.min(now)),
+            )
+        };
+        self.past_cost + current
     }
 
     pub fn cpu_free(&self) -> CpuUnits {

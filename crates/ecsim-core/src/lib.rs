@@ -7,6 +7,7 @@ pub mod agent_config;
 pub mod alb;
 pub mod autoscaling;
 pub mod capacity;
+pub mod capacity_provider;
 pub mod catalog;
 pub mod cost;
 pub mod error;

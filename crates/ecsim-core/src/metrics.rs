@@ -27,6 +27,20 @@ pub struct TimeSeries {
     pub services: Vec<ServiceSeries>,
     /// Desired and running tasks of every service (auto scaling and deployments move them).
     pub service_tasks: Vec<ServiceTasksSeries>,
+    /// Each EC2 capacity provider's group and reservation.
+    pub capacity_providers: Vec<ProviderSeries>,
+}
+
+/// An EC2 capacity provider's Auto Scaling group, per sample.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProviderSeries {
+    pub name: String,
+    /// Instances launched and not terminated (booting ones included).
+    pub instances: Vec<u32>,
+    /// The group's desired capacity.
+    pub desired: Vec<u32>,
+    /// The last `CapacityProviderReservation` (%), 0 before the first minute.
+    pub reservation_pct: Vec<f64>,
 }
 
 /// Desired and running tasks of one service, per sample.
@@ -113,6 +127,7 @@ impl TimeSeries {
                     running: v(samples),
                 })
                 .collect(),
+            capacity_providers: Vec::new(),
         }
     }
 
@@ -146,6 +161,12 @@ impl TimeSeries {
         }
         for v in &self.service_tasks {
             out.push_str(&format!(",{0}.desired,{0}.running", v.name));
+        }
+        for v in &self.capacity_providers {
+            out.push_str(&format!(
+                ",{0}.instances,{0}.desired_capacity,{0}.reservation_pct",
+                v.name
+            ));
         }
         out.push('\n');
         for i in 0..self.len() {
@@ -184,6 +205,12 @@ impl TimeSeries {
             }
             for v in &self.service_tasks {
                 out.push_str(&format!(",{},{}", v.desired[i], v.running[i]));
+            }
+            for v in &self.capacity_providers {
+                out.push_str(&format!(
+                    ",{},{},{:.1}",
+                    v.instances[i], v.desired[i], v.reservation_pct[i]
+                ));
             }
             out.push('\n');
         }
@@ -225,6 +252,27 @@ pub struct Summary {
     pub images: ImageSummary,
     pub objectives: Vec<ObjectiveResult>,
     pub log: LogSummary,
+    /// EC2 capacity providers, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub capacity_providers: BTreeMap<String, ProviderSummary>,
+}
+
+/// What an EC2 capacity provider's managed scaling did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProviderSummary {
+    pub auto_scaling_group: String,
+    pub scale_outs: u32,
+    pub scale_ins: u32,
+    /// Instances the group launched during the run (after its initial ones) and terminated by
+    /// scale-in.
+    pub instances_launched: u32,
+    pub instances_terminated: u32,
+    pub instances_peak: u32,
+    pub instances_end: u32,
+    pub reservation_pct_max: f64,
+    /// Tasks that stopped because their instance was scaled in (no managed termination
+    /// protection).
+    pub tasks_stopped_by_scale_in: u32,
 }
 
 /// What image pulls did over the run.
@@ -468,7 +516,8 @@ pub fn compare(measured: f64, op: &str, target: f64) -> bool {
 pub struct TaskRecord {
     pub task: String,
     pub service: String,
-    pub capacity: &'static str,
+    /// EC2, FARGATE, FARGATE_SPOT, or the EC2 capacity provider's name.
+    pub capacity: String,
     pub host: Option<String>,
     pub last_status: &'static str,
     pub wanted_s: f64,

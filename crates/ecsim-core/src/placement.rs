@@ -211,6 +211,8 @@ pub struct Demand<'a> {
     pub needs_eni: bool,
     /// Attributes the instance must have (the task definition's `requiresAttributes`).
     pub requires: &'a [String],
+    /// Only instances of this group: the task's EC2 capacity provider's Auto Scaling group.
+    pub group: Option<usize>,
 }
 
 /// Why an instance, or the whole cluster, could not take a task.
@@ -296,7 +298,10 @@ pub fn choose(
     let mut best: Option<([u64; MAX_STRATEGIES + 1], HostId)> = None;
     // Tasks of this service per attribute value, for spread on an attribute; computed lazily.
     let mut per_value: Vec<(String, BTreeMap<String, u64>)> = Vec::new();
-    for inst in instances.iter().filter(|i| i.is_active()) {
+    for inst in instances
+        .iter()
+        .filter(|i| i.is_active() && d.group.is_none_or(|g| g == i.group))
+    {
         any_active = true;
         if let Some(r) = first_failure(inst, d, constraints) {
             failures[r as usize] += 1;

@@ -51,6 +51,25 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
             c.dynamic_ports_in_use_end
         );
     }
+    for (name, p) in &s.capacity_providers {
+        let _ = writeln!(
+            t,
+            "capacity   {name} (group {}): {} scale-outs, {} scale-ins; {} instances launched, {} terminated; peak {}, {} at the end; reservation peak {:.0} %{}",
+            p.auto_scaling_group,
+            p.scale_outs,
+            p.scale_ins,
+            p.instances_launched,
+            p.instances_terminated,
+            p.instances_peak,
+            p.instances_end,
+            p.reservation_pct_max,
+            if p.tasks_stopped_by_scale_in > 0 {
+                format!("; {} tasks stopped by scale-in", p.tasks_stopped_by_scale_in)
+            } else {
+                String::new()
+            }
+        );
+    }
     for (name, svc) in &s.services {
         let k = &svc.tasks;
         let _ = writeln!(

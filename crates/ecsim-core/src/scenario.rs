@@ -84,6 +84,9 @@ pub struct ScenarioSpec {
     /// Instances lost and tasks crashed, at given times or at random.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<crate::faults::FaultSpec>,
+    /// EC2 capacity providers: Auto Scaling groups services ask for, with managed scaling.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_providers: Vec<crate::capacity_provider::CapacityProviderSpec>,
 }
 
 /// An operator's change at a given time: `aws ecs update-service --desired-count N` and/or
@@ -165,7 +168,15 @@ fn default_cluster() -> String {
 pub struct InstanceGroupSpec {
     pub name: String,
     pub instance_type: String,
+    /// Instances launched at `launch_at`: an Auto Scaling group's initial desired capacity.
     pub count: u32,
+    /// An Auto Scaling group's bounds. With `max_size` the group is an Auto Scaling group: it
+    /// replaces instances that are lost, and a capacity provider's managed scaling moves its
+    /// desired capacity within min..=max. Without, the group is a fixed set of instances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<u32>,
     /// The text of `/etc/ecs/ecs.config` on these instances.
     #[serde(default)]
     pub ecs_config: String,
@@ -286,6 +297,11 @@ pub struct InstanceGroup {
     pub spec: InstanceType,
     pub agent: AgentConfig,
     pub count: u32,
+    /// An Auto Scaling group (`max_size` given): lost instances are replaced.
+    pub asg: bool,
+    pub min_size: u32,
+    /// Instance slots: `count` for a fixed group.
+    pub max_size: u32,
     pub availability_zones: Vec<String>,
     pub launch_at: SimDuration,
     /// The instance role's name.
@@ -311,6 +327,7 @@ pub struct Scenario {
     pub traffic: Vec<crate::traffic::Traffic>,
     pub auto_scaling: Vec<crate::autoscaling::AutoScaling>,
     pub faults: Vec<crate::faults::Fault>,
+    pub providers: Vec<crate::capacity_provider::CapacityProvider>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
     pub hash: u64,
 }
@@ -557,10 +574,40 @@ impl Scenario {
                     ),
                 ));
             };
-            total = total.saturating_add(g.count);
+            let min_size = g.min_size.unwrap_or(0).min(g.count);
+            let max_size = g.max_size.unwrap_or(g.count);
+            if let Some(min) = g.min_size.filter(|&m| m > g.count) {
+                return Err(FieldError::new(
+                    p("min_size"),
+                    format!(
+                        "{min} is above count ({}), the initial desired capacity",
+                        g.count
+                    ),
+                ));
+            }
+            if max_size < g.count {
+                return Err(FieldError::new(
+                    p("max_size"),
+                    format!(
+                        "{max_size} is below count ({}), the initial desired capacity",
+                        g.count
+                    ),
+                ));
+            }
+            if g.min_size.is_some() && g.max_size.is_none() {
+                return Err(FieldError::new(
+                    p("max_size"),
+                    "an Auto Scaling group needs max_size as well as min_size",
+                ));
+            }
+            total = total.saturating_add(max_size);
             if total > MAX_INSTANCES {
                 return Err(FieldError::new(
-                    p("count"),
+                    p(if g.max_size.is_some() {
+                        "max_size"
+                    } else {
+                        "count"
+                    }),
                     format!("more than {MAX_INSTANCES} instances in all"),
                 ));
             }
@@ -608,6 +655,9 @@ impl Scenario {
                 spec: t,
                 agent,
                 count: g.count,
+                asg: g.max_size.is_some(),
+                min_size,
+                max_size,
                 availability_zones: g.availability_zones.clone(),
                 launch_at: g.launch_at,
                 iam_role,
@@ -677,6 +727,19 @@ impl Scenario {
             }
         }
 
+        let mut providers: Vec<crate::capacity_provider::CapacityProvider> = Vec::new();
+        {
+            let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+            for (i, c) in spec.capacity_providers.iter().enumerate() {
+                let cp = c.validate(&format!("capacity_providers[{i}]"), &names, &providers)?;
+                providers.push(cp);
+            }
+        }
+        // A provider's group is an Auto Scaling group, whether or not it gave its bounds.
+        for cp in &providers {
+            groups[cp.group].asg = true;
+        }
+        let provider_names: Vec<&str> = providers.iter().map(|c| c.name.as_str()).collect();
         let mut services = Vec::new();
         for (i, s) in spec.services.iter().enumerate() {
             let p = |f: &str| format!("services[{i}].{f}");
@@ -695,6 +758,7 @@ impl Scenario {
             let capacity = crate::capacity::resolve(
                 s.launch_type.as_deref(),
                 &s.capacity_provider_strategy,
+                &provider_names,
                 &p,
             )?;
             let tdi = resolve_taskdef(
@@ -930,6 +994,7 @@ impl Scenario {
             traffic,
             auto_scaling,
             faults,
+            providers,
         };
         sc.check_objective_metrics()?;
         Ok(sc)

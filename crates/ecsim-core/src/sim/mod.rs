@@ -13,6 +13,7 @@
 //! which ports), so two runs with the same hash did the same things in the same order.
 
 mod autoscaling;
+mod cluster_scaling;
 mod deployment;
 mod fargate;
 mod faults;
@@ -44,6 +45,7 @@ use thiserror::Error;
 enum Event {
     InstanceRegisters {
         host: HostId,
+        life: u32,
     },
     ServiceStarts {
         service: ServiceId,
@@ -65,6 +67,7 @@ enum Event {
     /// The agent's image cleanup cycle on an instance.
     ImageCleanup {
         host: u32,
+        life: u32,
     },
     /// An EC2 `awsvpc` task's ENI is attached: its pulls begin.
     EniAttached {
@@ -84,10 +87,12 @@ enum Event {
     /// The agent saw the notice (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`): the instance drains.
     InstanceDrains {
         host: HostId,
+        life: u32,
     },
     /// The Spot instance is terminated.
     InstanceTerminated {
         host: HostId,
+        life: u32,
     },
     /// Fargate Spot reclaims a task's capacity (two-minute warning).
     SpotInterruption {
@@ -143,6 +148,8 @@ enum Event {
     },
     /// A minute has passed: the scalable targets' metrics and policies.
     ScalingTick,
+    /// A minute has passed: each capacity provider's `CapacityProviderReservation`.
+    CapacityTick,
     /// `auto_scaling[target].scheduled[index]` changes the bounds.
     ScheduledScaling {
         target: u32,
@@ -155,18 +162,18 @@ impl Event {
     /// A code per kind and up to two ids, for the trace hash.
     fn fingerprint(&self) -> (u8, u64, u64) {
         match *self {
-            Event::InstanceRegisters { host } => (1, host.0 as u64, 0),
+            Event::InstanceRegisters { host, .. } => (1, host.0 as u64, 0),
             Event::ServiceStarts { service } => (2, service.0 as u64, 0),
             Event::RetryPlacement => (3, 0, 0),
             Event::ManifestFetched { pull } => (4, pull as u64, 0),
             Event::NetTick { net, generation } => (15, net as u64, generation as u64),
             Event::PullExtracted { pull } => (16, pull as u64, 0),
-            Event::ImageCleanup { host } => (17, host as u64, 0),
+            Event::ImageCleanup { host, .. } => (17, host as u64, 0),
             Event::FargateReady { task, generation } => (18, task.0 as u64, generation as u64),
             Event::SpotInterruption { task, generation } => (19, task.0 as u64, generation as u64),
             Event::SpotNotice { group, index } => (20, group as u64, index as u64),
-            Event::InstanceDrains { host } => (21, host.0 as u64, 0),
-            Event::InstanceTerminated { host } => (22, host.0 as u64, 0),
+            Event::InstanceDrains { host, .. } => (21, host.0 as u64, 0),
+            Event::InstanceTerminated { host, .. } => (22, host.0 as u64, 0),
             Event::EniAttached { task, generation } => (23, task.0 as u64, generation as u64),
             Event::ContainerStarted { task, generation } => (5, task.0 as u64, generation as u64),
             Event::Sample => (6, 0, 0),
@@ -179,6 +186,7 @@ impl Event {
             Event::StartFailed { task, generation } => (13, task.0 as u64, generation as u64),
             Event::ServiceRetry { service } => (14, service.0 as u64, 0),
             Event::ScalingTick => (24, 0, 0),
+            Event::CapacityTick => (27, 0, 0),
             Event::Fault { index } => (26, index as u64, 0),
             Event::ScheduledScaling { target, index } => (25, target as u64, index as u64),
         }
@@ -296,6 +304,11 @@ pub struct Simulation {
     scalers: Vec<autoscaling::Scaler>,
     /// One stream per fault (when random faults strike, which task crashes).
     fault_rngs: Vec<Stream>,
+    /// Boot times of each group's instances.
+    boot_rngs: Vec<Stream>,
+    /// Each instance group's Auto Scaling state, and each capacity provider's.
+    asgs: Vec<cluster_scaling::AsgState>,
+    providers: Vec<cluster_scaling::ProviderState>,
 }
 
 impl Simulation {
@@ -305,16 +318,18 @@ impl Simulation {
         let duration = opts.duration.unwrap_or(sc.spec.duration);
         let nservices = sc.services.len();
         let mut instances = Vec::new();
+        let mut boot_rngs = Vec::new();
         let mut queue = EventQueue::default();
         // The first sample is at t=0, before anything else happens.
         queue.push(SimTime::ZERO, Event::Sample);
         for (gi, g) in sc.groups.iter().enumerate() {
             let mut boot = Stream::new(seed, &format!("boot/{}", g.name));
             let launched = SimTime::ZERO + g.launch_at;
-            for k in 0..g.count {
+            // An Auto Scaling group's slots above its desired capacity wait, not launched.
+            for k in 0..g.max_size {
                 let id = HostId(instances.len() as u32);
                 let az = &g.availability_zones[k as usize % g.availability_zones.len()];
-                instances.push(Instance::new(
+                let inst = Instance::new(
                     id,
                     gi,
                     &g.type_name,
@@ -325,12 +340,18 @@ impl Simulation {
                     nservices,
                     launched,
                     g.eni_trunking,
-                ));
+                );
+                if k >= g.count {
+                    instances.push(inst.not_launched());
+                    continue;
+                }
+                instances.push(inst);
                 queue.push(
                     launched + sc.spec.model.boot_time.sample(&mut boot),
-                    Event::InstanceRegisters { host: id },
+                    Event::InstanceRegisters { host: id, life: 1 },
                 );
             }
+            boot_rngs.push(boot);
         }
         let services = sc
             .services
@@ -470,10 +491,14 @@ impl Simulation {
                 .map(autoscaling::Scaler::new)
                 .collect(),
             fault_rngs: Vec::new(),
+            boot_rngs,
+            asgs: Vec::new(),
+            providers: Vec::new(),
             sc,
         };
         sim.init_autoscaling();
         sim.init_faults();
+        sim.init_cluster_scaling();
         sim
     }
 
@@ -567,7 +592,11 @@ impl Simulation {
                     self.queue.push(next, Event::Sample);
                 }
             }
-            Event::InstanceRegisters { host } => self.instance_registers(host),
+            Event::InstanceRegisters { host, life } => {
+                if self.instances[host.index()].life == life {
+                    self.instance_registers(host)
+                }
+            }
             Event::ServiceStarts { service } => self.create_service(service),
             Event::UpdateService { action } => {
                 let a = self.sc.actions[action as usize].clone();
@@ -597,9 +626,16 @@ impl Simulation {
             }
             Event::ManifestFetched { pull } => self.manifest_fetched(pull),
             Event::SpotNotice { group, index } => self.spot_notice(group as usize, index),
-            Event::InstanceDrains { host } => self.instance_drains(host),
-            Event::InstanceTerminated { host } => {
-                self.instance_terminated(host, "Spot interruption")
+            Event::InstanceDrains { host, life } => {
+                if self.instances[host.index()].life == life {
+                    self.instance_drains(host)
+                }
+            }
+            Event::InstanceTerminated { host, life } => {
+                let inst = &self.instances[host.index()];
+                if inst.life == life && inst.in_service() {
+                    self.instance_terminated(host, "Spot interruption")
+                }
             }
             Event::Fault { index } => self.fault(index as usize),
             Event::EniAttached { task, generation } => {
@@ -609,7 +645,11 @@ impl Simulation {
             }
             Event::NetTick { net, generation } => self.net_tick(net, generation),
             Event::PullExtracted { pull } => self.pull_finished(pull, true),
-            Event::ImageCleanup { host } => self.image_cleanup(host),
+            Event::ImageCleanup { host, life } => {
+                if self.instances[host as usize].life == life {
+                    self.image_cleanup(host)
+                }
+            }
             Event::FargateReady { task, generation } => {
                 if self.tasks[task.index()].generation == generation {
                     self.fargate_ready(task);
@@ -626,6 +666,7 @@ impl Simulation {
                 self.service_retry(service);
             }
             Event::ScalingTick => self.scaling_tick(),
+            Event::CapacityTick => self.capacity_tick(),
             Event::ScheduledScaling { target, index } => {
                 self.scheduled_scaling(target as usize, index as usize)
             }
@@ -678,9 +719,10 @@ impl Simulation {
         self.push_log("instance_registered", None, None, Some(host), msg);
         let cleanup = self.instances[host.index()].agent.image_cleanup;
         if !cleanup.disabled {
+            let life = self.instances[host.index()].life;
             self.queue.push(
                 self.now + cleanup.interval,
-                Event::ImageCleanup { host: host.0 },
+                Event::ImageCleanup { host: host.0, life },
             );
         }
         self.schedule_retry();

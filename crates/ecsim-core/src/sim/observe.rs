@@ -1,7 +1,6 @@
 //! Observing a run: sampling the time series, checking the invariants, and the summary.
 
 use super::{InvariantViolation, RunOutput, Simulation};
-use crate::cost;
 use crate::instance::InstanceState;
 use crate::metrics::{
     self, ClusterSummary, CostSummary, DeploymentSummary, DeploymentTotals, ImageSummary,
@@ -76,11 +75,7 @@ impl Simulation {
         let (mut active, mut ports) = (0u32, 0u32);
         let mut cost = 0.0;
         for (inst, hs) in self.instances.iter().zip(s.hosts.iter_mut()) {
-            cost += cost::ec2_instance_cost(
-                inst.spec.price_per_hour,
-                inst.launched_at,
-                inst.billed_until(self.now),
-            );
+            cost += inst.bill(self.now);
             let pct = |a: u32, b: u32| {
                 if b == 0 {
                     0.0
@@ -202,6 +197,18 @@ impl Simulation {
             if let Some(v) = s.tasks.get_mut(st.name()) {
                 v.push(counts[st as usize]);
             }
+        }
+        for (k, v) in s.capacity_providers.iter_mut().enumerate() {
+            let gi = self.sc.providers[k].group;
+            let n = self
+                .instances
+                .iter()
+                .filter(|i| i.group == gi && i.in_service())
+                .count() as u32;
+            v.instances.push(n);
+            v.desired.push(self.asgs[gi].desired);
+            v.reservation_pct
+                .push(self.providers[k].reservation_pct.unwrap_or(0.0));
         }
     }
 
@@ -437,9 +444,10 @@ impl Simulation {
                 task: self.task_name(t.id),
                 service: self.sc.services[t.service.index()].name.clone(),
                 capacity: match t.capacity {
-                    Capacity::Ec2 => "EC2",
-                    Capacity::Fargate => "FARGATE",
-                    Capacity::FargateSpot => "FARGATE_SPOT",
+                    Capacity::Ec2 => "EC2".to_string(),
+                    Capacity::Fargate => "FARGATE".to_string(),
+                    Capacity::FargateSpot => "FARGATE_SPOT".to_string(),
+                    Capacity::Provider(k) => self.sc.providers[k as usize].name.clone(),
                 },
                 host: t.host.map(|h| h.to_string()),
                 last_status: t.state.name(),
@@ -551,7 +559,8 @@ impl Simulation {
             .instances
             .iter()
             .filter(|i| i.launched_at <= self.end)
-            .count() as u32;
+            .map(|i| i.launches())
+            .sum::<u32>();
         let never = self
             .instances
             .iter()
@@ -561,13 +570,7 @@ impl Simulation {
         let ec2: f64 = self
             .instances
             .iter()
-            .map(|i| {
-                cost::ec2_instance_cost(
-                    i.spec.price_per_hour,
-                    i.launched_at,
-                    i.billed_until(self.end),
-                )
-            })
+            .map(|i| i.bill(self.end))
             .sum::<f64>()
             // An empty float sum is -0.0: without instances the report would say "$-0.0000".
             + 0.0;
@@ -629,6 +632,7 @@ impl Simulation {
                 entries: self.log.entries.len(),
                 dropped: self.log.dropped,
             },
+            capacity_providers: self.provider_summaries(),
         };
         summary.objectives = evaluate_objectives(&self.sc, &summary);
         summary

@@ -41,6 +41,8 @@ pub(super) struct Net {
     downloads: Vec<Download>,
     last: SimTime,
     generation: u32,
+    /// Bumped when its host goes: pulls begun before are void.
+    host_life: u32,
     /// Pulls in flight, by image: a second task of the image joins the first's pull.
     inflight: Vec<(ImageId, u32)>,
     /// ECR auth tokens held, by role: when the token arrives and when it expires.
@@ -56,6 +58,7 @@ impl Net {
             downloads: Vec::new(),
             last: SimTime::ZERO,
             generation: 0,
+            host_life: 0,
             inflight: Vec::new(),
             tokens: Vec::new(),
         }
@@ -66,6 +69,15 @@ impl Net {
         self.downloads.clear();
         self.inflight.clear();
         self.generation = self.generation.wrapping_add(1);
+        self.host_life = self.host_life.wrapping_add(1);
+    }
+
+    /// A new instance in the slot: nothing in flight, the AMI's cache, no auth tokens.
+    pub(super) fn new_host(&mut self, cache: ImageCache, now: SimTime) {
+        self.drop_downloads();
+        self.cache = cache;
+        self.tokens.clear();
+        self.last = now;
     }
 
     fn rate(&self) -> f64 {
@@ -89,6 +101,8 @@ impl Net {
 #[derive(Debug, Clone)]
 pub(super) struct Pull {
     net: u32,
+    /// The network's generation when the pull began: a host terminated since voids it.
+    net_generation: u32,
     image: ImageId,
     behavior: PullBehavior,
     /// Tasks waiting for it, with their generation when they asked.
@@ -193,6 +207,7 @@ impl Simulation {
             }
             self.pulls.push(Pull {
                 net,
+                net_generation: self.nets[net as usize].host_life,
                 image: im,
                 behavior,
                 tasks: vec![(t, generation)],
@@ -345,6 +360,9 @@ impl Simulation {
     pub(super) fn manifest_fetched(&mut self, p: u32) {
         let im = self.pulls[p as usize].image;
         let net = self.pulls[p as usize].net;
+        if self.pulls[p as usize].net_generation != self.nets[net as usize].host_life {
+            return;
+        }
         // Every task that wanted it has stopped: the agent drops the pull before fetching
         // layers (no other pull waits on it yet).
         let wanted = self.pulls[p as usize]
@@ -559,6 +577,9 @@ impl Simulation {
     /// The pull's image is on the host (or, with `from_registry` false, the cached copy is used).
     pub(super) fn pull_finished(&mut self, p: u32, from_registry: bool) {
         let (im, net) = (self.pulls[p as usize].image, self.pulls[p as usize].net);
+        if self.pulls[p as usize].net_generation != self.nets[net as usize].host_life {
+            return;
+        }
         let n = &mut self.nets[net as usize];
         n.inflight.retain(|&(_, q)| q != p);
         if from_registry {
@@ -662,7 +683,7 @@ impl Simulation {
     /// (ecs-facts §3 "Concurrent pulls"): a cycle that finds a pull in flight is skipped.
     pub(super) fn image_cleanup(&mut self, host: u32) {
         let settings = self.instances[host as usize].agent.image_cleanup;
-        if self.instances[host as usize].state == crate::instance::InstanceState::Terminated {
+        if !self.instances[host as usize].in_service() {
             return;
         }
         let removed = if self.nets[host as usize].inflight.is_empty() {
@@ -682,7 +703,10 @@ impl Simulation {
             let msg = format!("image cleanup on {id} removed {}", names.join(", "));
             self.push_log("image_cleanup", None, None, Some(id), msg);
         }
-        self.queue
-            .push(self.now + settings.interval, Event::ImageCleanup { host });
+        let life = self.instances[host as usize].life;
+        self.queue.push(
+            self.now + settings.interval,
+            Event::ImageCleanup { host, life },
+        );
     }
 }

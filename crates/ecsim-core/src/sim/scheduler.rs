@@ -381,7 +381,13 @@ impl Simulation {
     }
 
     pub(super) fn set_waiting_reason(&mut self, t: TaskId, r: placement::Reason) {
-        if self.tasks[t.index()].state == TaskState::Provisioning {
+        // A task of an EC2 capacity provider waits in PROVISIONING for the provider to launch
+        // capacity (ecs-facts §6); others are PENDING with the placement failure.
+        let on_provider = matches!(
+            self.tasks[t.index()].capacity,
+            crate::capacity::Capacity::Provider(_)
+        );
+        if self.tasks[t.index()].state == TaskState::Provisioning && !on_provider {
             self.move_task(t, TaskState::Pending);
         }
         let task = &mut self.tasks[t.index()];
@@ -440,6 +446,10 @@ impl Simulation {
             dynamic_ports: dynamic,
             needs_eni: td.network_mode == NetworkMode::Awsvpc,
             requires: &td.requires,
+            group: match self.tasks[t.index()].capacity {
+                crate::capacity::Capacity::Provider(k) => Some(self.sc.providers[k as usize].group),
+                _ => None,
+            },
         };
         let host = placement::choose(
             &self.instances,

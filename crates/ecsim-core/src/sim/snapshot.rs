@@ -125,7 +125,7 @@ impl Simulation {
                 cpu: td.cpu.0,
                 memory_mib: td.memory.0,
                 host_ports: t.ports.iter().map(|p| p.port).collect(),
-                eni: t.uses_eni || t.capacity != Capacity::Ec2,
+                eni: t.uses_eni || t.capacity.is_fargate(),
                 target: target_of(i),
                 in_flight: self
                     .loads
@@ -135,7 +135,13 @@ impl Simulation {
             }
         };
         let mut hosts = Vec::new();
-        for inst in self.instances.iter().take(MAX_DRAWN) {
+        // An Auto Scaling group's empty slots are not instances.
+        for inst in self
+            .instances
+            .iter()
+            .filter(|i| i.state != InstanceState::NotLaunched)
+            .take(MAX_DRAWN)
+        {
             let h = inst.id.index();
             let pulls = self.pulls_on(h);
             let booted = inst.registered_at.is_some();
@@ -148,6 +154,7 @@ impl Simulation {
                     .cloned()
                     .unwrap_or_default(),
                 state: match inst.state {
+                    InstanceState::NotLaunched => "not launched",
                     InstanceState::Pending => "booting",
                     InstanceState::Active => "ACTIVE",
                     InstanceState::NeverJoined => "never joined",
@@ -176,7 +183,7 @@ impl Simulation {
             .tasks
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.capacity != Capacity::Ec2 && t.state != TaskState::Stopped)
+            .filter(|(_, t)| t.capacity.is_fargate() && t.state != TaskState::Stopped)
             .map(|(i, _)| i)
             .collect();
         let mut waiting: Vec<Waiting> = Vec::new();

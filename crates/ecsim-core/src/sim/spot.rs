@@ -49,12 +49,13 @@ impl Simulation {
         };
         let msg = format!("instance {host}: Spot interruption notice, terminated in 2 min; {then}");
         self.push_log("spot_notice", None, None, Some(host), msg);
+        let life = self.instances[host.index()].life;
         if draining {
             self.queue
-                .push(self.now + AGENT_POLL, Event::InstanceDrains { host });
+                .push(self.now + AGENT_POLL, Event::InstanceDrains { host, life });
         }
         self.queue
-            .push(self.now + NOTICE, Event::InstanceTerminated { host });
+            .push(self.now + NOTICE, Event::InstanceTerminated { host, life });
     }
 
     /// DRAINING: no new placements; service tasks are stopped gracefully and replaced.
@@ -101,8 +102,12 @@ impl Simulation {
         let inst = &mut self.instances[host.index()];
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(self.now);
+        let group = inst.group;
+        self.nets[host.index()].drop_downloads();
         let msg = format!("instance {host} terminated ({why})");
         self.push_log("instance_terminated", None, None, Some(host), msg);
+        // An Auto Scaling group replaces it (unless it was its own scale-in).
+        self.asg_fill(group, &format!("replacing {host}"));
         for s in services {
             self.service_retry(s);
         }
