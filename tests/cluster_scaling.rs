@@ -77,18 +77,28 @@ fn provisioning_tasks_launch_instances_and_empty_ones_go_after_fifteen_minutes()
     let provisioning = &ts.tasks["PROVISIONING"];
     assert!(provisioning[at(301.0)] >= 8, "{}", provisioning[at(301.0)]);
     assert!(ts.tasks["PENDING"].iter().all(|&n| n <= 12));
-    // Twelve tasks of 512 units need three instances: the group goes from 1 to 3 at the next
-    // minute (5 m itself: the action came first), and not further.
-    assert_eq!(cp.instances[at(290.0)], 1);
-    assert_eq!(cp.instances[at(301.0)], 3);
+    // Twelve tasks of 512 units need three instances: the group's desired capacity goes from 1
+    // to 3 at the next minute (5 m itself: the action came first), and not further; the group
+    // launches them 40–80 s later (`model.asg_scale_out_delay`).
+    assert_eq!((cp.desired[at(290.0)], cp.desired[at(301.0)]), (1, 3));
+    assert_eq!(cp.instances[at(301.0)], 1);
+    let launched = first(ts, |i| cp.instances[i] == 3).expect("launched");
+    assert!(
+        (340.0..=385.0).contains(&launched),
+        "launched at {launched}"
+    );
     assert_eq!(*cp.instances.iter().max().expect("samples"), 3);
+    assert_eq!(*cp.desired.iter().max().expect("samples"), 3);
     let s = &out.summary.capacity_providers["cp"];
     assert_eq!((s.scale_outs, s.instances_launched), (1, 2));
     assert!(s.reservation_pct_max >= 300.0, "{}", s.reservation_pct_max);
-    // The new instances boot, register and take the tasks: all twelve run within 2 minutes.
+    // The new instances boot (35–47 s), register and take the tasks, which pull and start.
     let running = &ts.service_tasks[0].running;
     let all = first(ts, |i| running[i] == 12).expect("twelve ran");
-    assert!(all > 300.0 && all < 420.0, "twelve running at {all}");
+    assert!(
+        all > launched + 35.0 && all < launched + 90.0,
+        "twelve running at {all}"
+    );
 
     // At 20 m the service drops to 2 tasks: at most two instances are busy. The group keeps its
     // third instance for 15 datapoints (21 m .. 35 m), then terminates the empty one.

@@ -261,6 +261,8 @@ pub struct Summary {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ProviderSummary {
     pub auto_scaling_group: String,
+    /// Managed scaling is on (else the provider only names a pool of instances).
+    pub managed_scaling: bool,
     pub scale_outs: u32,
     pub scale_ins: u32,
     /// Instances the group launched during the run (after its initial ones) and terminated by
@@ -346,6 +348,9 @@ pub struct ServiceSummary {
     pub tasks_per_instance: BTreeMap<String, u32>,
     /// When the service first had all its desired tasks RUNNING, if it did.
     pub time_to_steady_state_s: Option<f64>,
+    /// Each rise of the desired count after creation (auto scaling, an action), timed until
+    /// that many tasks were RUNNING.
+    pub scale_up_s: ScaleUpSummary,
     pub startup_s: StartupSummary,
     pub startup_breakdown_s: StartupBreakdown,
     pub cpu: ServiceCpu,
@@ -361,6 +366,16 @@ pub struct ServiceSummary {
     /// What service auto scaling did, for a service that has a scalable target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<ScalingSummary>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScaleUpSummary {
+    /// Scale-ups that reached their desired count.
+    pub count: u32,
+    pub first: Option<f64>,
+    pub max: Option<f64>,
+    /// One still going at the end of the run.
+    pub unfinished: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

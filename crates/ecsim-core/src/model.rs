@@ -61,6 +61,14 @@ pub struct ModelSpec {
     /// handles SIGTERM exits within a second or two. Default uniform 0.5–2 s.
     #[serde(default = "default_exit")]
     pub container_exit: DurationDist,
+    /// From managed scaling's scale-out decision (the minute's `CapacityProviderReservation`) to
+    /// the Auto Scaling group launching instances: the metric reaching CloudWatch, the alarm,
+    /// the group's scaling activity. Not in AWS's docs; calibrated to ecs-facts §7 "End-to-end
+    /// scale" (2022): new tasks start on EC2 with cluster auto scaling ~2.5 min after a
+    /// scale-up, on Fargate after ~30 s. Less the minute's wait (≈ 30 s on average), the boot
+    /// and registration (41 s) and the pull, about a minute is left. Default uniform 40–80 s.
+    #[serde(default = "default_asg_reaction")]
+    pub asg_scale_out_delay: DurationDist,
     /// The event log keeps at most this many entries (the first ones; later ones are counted).
     #[serde(default = "default_log_cap")]
     pub event_log_capacity: usize,
@@ -78,6 +86,12 @@ fn default_boot() -> DurationDist {
     DurationDist::Uniform {
         min: SimDuration::from_secs(35),
         max: SimDuration::from_secs(47),
+    }
+}
+fn default_asg_reaction() -> DurationDist {
+    DurationDist::Uniform {
+        min: SimDuration::from_secs(40),
+        max: SimDuration::from_secs(80),
     }
 }
 fn default_start() -> DurationDist {
@@ -131,6 +145,7 @@ impl Default for ModelSpec {
     fn default() -> Self {
         ModelSpec {
             boot_time: default_boot(),
+            asg_scale_out_delay: default_asg_reaction(),
             container_start: default_start(),
             container_exit: default_exit(),
             eni_attach: default_eni_attach(),

@@ -52,6 +52,14 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         );
     }
     for (name, p) in &s.capacity_providers {
+        if !p.managed_scaling {
+            let _ = writeln!(
+                t,
+                "capacity   {name} (group {}): no managed scaling; {} instances at the end",
+                p.auto_scaling_group, p.instances_end
+            );
+            continue;
+        }
         let _ = writeln!(
             t,
             "capacity   {name} (group {}): {} scale-outs, {} scale-ins; {} instances launched, {} terminated; peak {}, {} at the end; reservation peak {:.0} %{}",
@@ -102,6 +110,20 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
                 t,
                 "           auto scaling: {} out, {} in, peak desired {}, capacity {}..={} at the end",
                 a.scale_outs, a.scale_ins, a.desired_peak, a.min_capacity_end, a.max_capacity_end
+            );
+        }
+        let up = &svc.scale_up_s;
+        if let (Some(first), Some(max)) = (up.first, up.max) {
+            let _ = writeln!(
+                t,
+                "           scale-up to the desired count: first took {first:.1} s, longest {max:.1} s ({} in all){}",
+                up.count,
+                if up.unfinished { "; one still going at the end" } else { "" }
+            );
+        } else if up.unfinished {
+            let _ = writeln!(
+                t,
+                "           scale-up still short of the desired count at the end"
             );
         }
         if k.spot_interrupted > 0 {

@@ -482,6 +482,7 @@ impl Scenario {
         let m = &spec.model;
         for (f, d) in [
             ("model.boot_time", &m.boot_time),
+            ("model.asg_scale_out_delay", &m.asg_scale_out_delay),
             ("model.container_start", &m.container_start),
             ("model.container_exit", &m.container_exit),
             ("model.eni_attach", &m.eni_attach),

@@ -22,9 +22,11 @@ use crate::units::HostId;
 use std::collections::BTreeMap;
 
 /// An Auto Scaling group's state.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub(super) struct AsgState {
     pub desired: u32,
+    /// Delays from a scale-out decision to the group's launches.
+    pub reaction: crate::rng::Stream,
     pub launched: u32,
     pub terminated: u32,
     pub peak: u32,
@@ -52,8 +54,10 @@ impl Simulation {
             .iter()
             .map(|g| AsgState {
                 desired: g.count,
+                reaction: crate::rng::Stream::new(self.seed, &format!("asg/{}", g.name)),
+                launched: 0,
+                terminated: 0,
                 peak: g.count,
-                ..Default::default()
             })
             .collect();
         self.providers = vec![ProviderState::default(); self.sc.providers.len()];
@@ -159,6 +163,7 @@ impl Simulation {
                 let gi = cp.group;
                 let s = ProviderSummary {
                     auto_scaling_group: self.sc.groups[gi].name.clone(),
+                    managed_scaling: cp.scaling.is_some(),
                     scale_outs: st.scale_outs,
                     scale_ins: st.scale_ins,
                     instances_launched: self.asgs[gi].launched,
@@ -233,16 +238,22 @@ impl Simulation {
             },
         );
         let now = self.now;
+        // Instances the group is about to launch (its desired capacity is raised) count as
+        // booting: the group's capacity already includes them.
+        let running = self.in_service(gi).count() as u32;
+        let coming = self.asgs[gi].desired.saturating_sub(running);
         let view = GroupView {
-            in_service: self.in_service(gi).count() as u32,
-            busy: self
-                .in_service(gi)
-                .filter(|i| !i.tasks.is_empty() || now < i.launched_at + ms.warmup)
-                .count() as u32,
-            booting: self
-                .in_service(gi)
-                .filter(|i| i.state == InstanceState::Pending)
-                .count() as u32,
+            in_service: running + coming,
+            busy: coming
+                + self
+                    .in_service(gi)
+                    .filter(|i| !i.tasks.is_empty() || now < i.launched_at + ms.warmup)
+                    .count() as u32,
+            booting: coming
+                + self
+                    .in_service(gi)
+                    .filter(|i| i.state == InstanceState::Pending)
+                    .count() as u32,
             waiting_need: instances_needed(room, &needs),
             waiting_tasks: needs.len() as u32,
         };
@@ -263,7 +274,14 @@ impl Simulation {
                 cp.name, r.pct, r.needed, view.waiting_tasks
             );
             self.push_log("cluster_scale_out", None, None, None, msg);
-            self.asg_fill(gi, &format!("scale-out by capacity provider {}", cp.name));
+            let d = self
+                .sc
+                .spec
+                .model
+                .asg_scale_out_delay
+                .sample(&mut self.asgs[gi].reaction);
+            self.queue
+                .push(now + d, Event::AsgLaunch { group: gi as u32 });
         } else if target < n {
             self.providers[k].low_minutes += 1;
             if self.providers[k].low_minutes >= SCALE_IN_DATAPOINTS {

@@ -150,6 +150,10 @@ enum Event {
     ScalingTick,
     /// A minute has passed: each capacity provider's `CapacityProviderReservation`.
     CapacityTick,
+    /// An Auto Scaling group acts on a raised desired capacity: it launches instances.
+    AsgLaunch {
+        group: u32,
+    },
     /// `auto_scaling[target].scheduled[index]` changes the bounds.
     ScheduledScaling {
         target: u32,
@@ -187,6 +191,7 @@ impl Event {
             Event::ServiceRetry { service } => (14, service.0 as u64, 0),
             Event::ScalingTick => (24, 0, 0),
             Event::CapacityTick => (27, 0, 0),
+            Event::AsgLaunch { group } => (28, group as u64, 0),
             Event::Fault { index } => (26, index as u64, 0),
             Event::ScheduledScaling { target, index } => (25, target as u64, index as u64),
         }
@@ -263,6 +268,10 @@ struct ServiceState {
     deployment: Option<deployment::Deployment>,
     /// Deployments that completed or were superseded.
     deployments: Vec<crate::metrics::DeploymentSummary>,
+    /// Since when the service runs fewer tasks than a raised desired count, and how long each
+    /// earlier scale-up took.
+    scale_up_since: Option<SimTime>,
+    scale_ups: Vec<f64>,
 }
 
 pub struct Simulation {
@@ -380,6 +389,8 @@ impl Simulation {
                 deployment: None,
                 deployments: Vec::new(),
                 stop_codes: Default::default(),
+                scale_up_since: None,
+                scale_ups: Vec::new(),
             })
             .collect();
         for (gi, g) in sc.groups.iter().enumerate() {
@@ -667,6 +678,9 @@ impl Simulation {
             }
             Event::ScalingTick => self.scaling_tick(),
             Event::CapacityTick => self.capacity_tick(),
+            Event::AsgLaunch { group } => {
+                self.asg_fill(group as usize, "scale-out by its capacity provider")
+            }
             Event::ScheduledScaling { target, index } => {
                 self.scheduled_scaling(target as usize, index as usize)
             }

@@ -515,6 +515,12 @@ impl Simulation {
                         .collect(),
                     tasks_per_instance: per_instance,
                     time_to_steady_state_s: st.steady_at.map(|t| t.as_secs_f64()),
+                    scale_up_s: crate::metrics::ScaleUpSummary {
+                        count: st.scale_ups.len() as u32,
+                        first: st.scale_ups.first().copied(),
+                        max: st.scale_ups.iter().copied().reduce(f64::max),
+                        unfinished: st.scale_up_since.is_some(),
+                    },
                     startup_s: self.startup_summary(si),
                     startup_breakdown_s: self.startup_breakdown(si),
                     cpu: self.service_cpu(si),

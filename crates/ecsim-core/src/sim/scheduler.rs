@@ -100,7 +100,22 @@ impl Simulation {
         let msg = format!("service {name} desired count {before} -> {desired}{when}");
         self.push_log("service_updated", Some(name), None, None, msg);
         if active {
+            if desired > before && self.services[si].scale_up_since.is_none() {
+                self.services[si].scale_up_since = Some(self.now);
+            }
             self.reconcile(s);
+            self.scale_up_check(si);
+        }
+    }
+
+    /// A scale-up is over once the service runs its desired count (or the count fell back).
+    fn scale_up_check(&mut self, si: usize) {
+        let st = &mut self.services[si];
+        if let Some(since) = st.scale_up_since {
+            if st.running >= st.desired {
+                st.scale_ups.push(self.now.since(since).as_secs_f64());
+                st.scale_up_since = None;
+            }
         }
     }
 
@@ -595,6 +610,7 @@ impl Simulation {
         if st.steady_at.is_none() && st.running >= st.desired {
             st.steady_at = Some(self.now);
         }
+        self.scale_up_check(si);
         if self.log.has_room() {
             let name = self.task_name(t);
             let on = host.map(|h| format!(" on {h}")).unwrap_or_default();
