@@ -301,6 +301,31 @@ await check('the rolling-upgrade lesson: objectives held, deployments reported, 
   await page.screenshot({ path: path.join(outDir, 'lesson-rolling-upgrade.png'), fullPage: true });
 });
 
+await check('the scale-in-seconds lesson: three scale-up times, the Auto Scaling group on the chart', async () => {
+  await page.fill('#seed', '');
+  await page.selectOption('#scenario', { label: 'scenarios/lessons/scale-in-seconds.toml' });
+  await page.waitForFunction(() => document.getElementById('description')?.textContent.includes('traffic spike'));
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await runToEnd();
+  const held = await page.$$eval('#objectives li.held', (l) => l.length);
+  const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
+  assert(held === 5 && notHeld === 0, `held ${held}, failed ${notHeld}`);
+  const report = await page.$eval('#report', (p) => p.textContent);
+  // Each service's first scale-up, in the report's order (fargate, new-instances, on-hosts).
+  const ups = [...report.matchAll(/scale-up to the desired count: first took ([\d.]+) s/g)].map((m) => Number(m[1]));
+  assert(ups.length === 3, `scale-ups: ${ups}`);
+  const [fargate, instances, hosts] = ups;
+  assert(hosts < 15 && hosts < fargate && fargate < instances && instances > 90, `scale-ups: ${ups}`);
+  assert(/capacity   asg-provider \(group asg\): 1 scale-outs/.test(report), `report: ${report}`);
+  const legend = await page.$eval('#tasks-chart', (c) => c.getAttribute('aria-label'));
+  assert(legend.includes('Auto Scaling'), legend);
+  for (const id of ['tasks-chart', 'service-tasks-chart', 'latency-chart']) {
+    const chart = await canvasPixels(id);
+    assert(chart.drawn > 2000, `${id}: ${JSON.stringify(chart)}`);
+  }
+  await page.screenshot({ path: path.join(outDir, 'lesson-scale-in-seconds.png'), fullPage: true });
+});
+
 await check('the ALB exercise fails as given, and passes once fixed in the editor', async () => {
   const file = 'scenarios/lessons/alb-dynamic-ports-exercise.toml';
   await page.selectOption('#scenario', { label: file });

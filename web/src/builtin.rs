@@ -46,6 +46,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../scenarios/lessons/rolling-upgrade.toml"),
     ),
     (
+        "scenarios/lessons/scale-in-seconds.toml",
+        include_str!("../../scenarios/lessons/scale-in-seconds.toml"),
+    ),
+    (
         "scenarios/templates/right-size-ec2.toml",
         include_str!("../../scenarios/templates/right-size-ec2.toml"),
     ),

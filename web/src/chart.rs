@@ -133,9 +133,10 @@ pub fn draw_service_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<()
     )
 }
 
-/// Tasks in each lifecycle state that holds any during the run, and registered instances.
+/// Tasks in each lifecycle state that holds any during the run, registered instances, and
+/// each capacity provider's group (its instances, booting ones included, and desired capacity).
 pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
-    let mut lines = palette_lines(c, &c.tasks);
+    let mut lines = palette_lines(c, &[c.tasks.as_slice(), &c.providers].concat());
     lines.push(Line {
         name: "instances".into(),
         color: BLACK,
@@ -144,7 +145,7 @@ pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String
     let y_max = headroom(&lines);
     draw_lines(
         canvas,
-        "Tasks by state, and registered instances",
+        "Tasks by state, and instances",
         "count",
         y_max,
         SeriesLabelPosition::UpperLeft,

@@ -507,7 +507,7 @@ fn app() -> Html {
             <section class="result">
                 <div class="charts">
                     <canvas id="chart" role="img" aria-label="Cluster CPU and memory reserved and CPU used, % of registered, over simulated time" ref={canvases.reservation.clone()} width="540" height="340"></canvas>
-                    <canvas id="tasks-chart" role="img" aria-label="Tasks by state and registered instances over simulated time" ref={canvases.tasks.clone()} width="540" height="340"></canvas>
+                    <canvas id="tasks-chart" role="img" aria-label="Tasks by state, registered instances and Auto Scaling groups over simulated time" ref={canvases.tasks.clone()} width="540" height="340"></canvas>
                     <canvas id="service-tasks-chart" role="img" aria-label="Desired and running tasks per service over simulated time" ref={canvases.service_tasks.clone()} width="540" height="340"></canvas>
                     <canvas id="requests-chart" role="img" aria-label="Requests served and failed per second over simulated time" ref={canvases.requests.clone()} width="540" height="340"></canvas>
                     <canvas id="latency-chart" role="img" aria-label="Latency p50 and p99 per window, ms" ref={canvases.latency.clone()} width="540" height="340"></canvas>

@@ -96,6 +96,8 @@ pub struct ChartData {
     pub latency: Vec<Series>,
     /// Desired and running tasks per service.
     pub service_tasks: Vec<Series>,
+    /// Instances and desired capacity of each EC2 capacity provider's Auto Scaling group.
+    pub providers: Vec<Series>,
     /// Cost so far (USD).
     pub cost_usd: Vec<f64>,
     /// Mean start-up phases per service: provisioning, pull, start, health (s).
@@ -232,6 +234,7 @@ impl ChartData {
             .chain(&mut self.hosts_cpu_used)
             .chain(&mut self.latency)
             .chain(&mut self.service_tasks)
+            .chain(&mut self.providers)
         {
             keep(&mut s.values);
         }
@@ -303,6 +306,22 @@ impl ChartData {
                         Series {
                             name: format!("{} running", v.name),
                             values: f(&v.running),
+                        },
+                    ]
+                })
+                .collect(),
+            providers: ts
+                .capacity_providers
+                .iter()
+                .flat_map(|v| {
+                    [
+                        Series {
+                            name: format!("{} instances", v.name),
+                            values: f(&v.instances),
+                        },
+                        Series {
+                            name: format!("{} desired capacity", v.name),
+                            values: f(&v.desired),
                         },
                     ]
                 })
