@@ -31,6 +31,7 @@ pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod service;
 pub mod share;
 pub mod sim;
 pub mod source;

@@ -14,7 +14,6 @@ use crate::hash::fnv1a;
 use crate::iam::{RoleSpec, Roles};
 use crate::images::{ImageCatalog, ImageSpec};
 pub use crate::model::ModelSpec;
-use crate::placement::{self, Constraint, ConstraintSpec, Strategy, StrategySpec};
 use crate::registry::OutageSpec;
 use crate::source::{line_col, locate, strip_position};
 use crate::taskdef::{TaskDefinition, TaskDefinitionSpec};
@@ -26,7 +25,8 @@ use std::collections::BTreeMap;
 /// The longest run a scenario may ask for: 400 simulated days.
 const MAX_DURATION: SimDuration = SimDuration::from_secs(400 * 86400);
 const MAX_INSTANCES: u32 = 10_000;
-const MAX_DESIRED: u32 = 100_000;
+use crate::service::MAX_DESIRED;
+pub use crate::service::{CircuitBreakerSpec, DeploymentConfigurationSpec, Service, ServiceSpec};
 const MAX_SAMPLES: u64 = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,31 +112,6 @@ pub struct Action {
     pub taskdef: Option<TaskDefId>,
 }
 
-/// `deploymentConfiguration` of a service (ecs-facts §5): how far a rolling deployment may go
-/// below and above the desired count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeploymentConfigurationSpec {
-    /// Default 100 (REPLICA services).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum_healthy_percent: Option<u32>,
-    /// Default 200 (REPLICA services).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum_percent: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment_circuit_breaker: Option<CircuitBreakerSpec>,
-}
-
-/// `deploymentCircuitBreaker`: fail a deployment whose tasks keep failing to start, and
-/// optionally roll back to the revision before it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CircuitBreakerSpec {
-    pub enable: bool,
-    #[serde(default)]
-    pub rollback: bool,
-}
-
 fn default_seed() -> u64 {
     1
 }
@@ -215,37 +190,6 @@ fn default_azs() -> Vec<String> {
         .to_vec()
 }
 
-/// A service in the shape of `aws ecs create-service` input (a subset).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServiceSpec {
-    pub service_name: String,
-    /// A task definition family, optionally with `:revision`.
-    pub task_definition: String,
-    #[serde(default = "one")]
-    pub desired_count: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub launch_type: Option<String>,
-    /// `FARGATE` and `FARGATE_SPOT` with weights and a base (instead of `launchType`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub capacity_provider_strategy: Vec<ProviderItemSpec>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub placement_strategy: Vec<StrategySpec>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub placement_constraints: Vec<ConstraintSpec>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment_configuration: Option<DeploymentConfigurationSpec>,
-    /// When the service is created (an ecsim field, not AWS's). Creating it once the instances
-    /// have registered spreads the tasks as on a running cluster; at 0 the first instance to
-    /// register takes every task that fits, as a real cluster would.
-    #[serde(default)]
-    pub start_at: SimDuration,
-}
-
-fn one() -> u32 {
-    1
-}
-
 /// A condition on the run's summary that a lesson checks: `metric` is a dotted path into the
 /// summary JSON (`services.web.tasks.running_end`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -270,24 +214,6 @@ pub struct LessonSpec {
     pub concept: String,
     #[serde(default, rename = "try", skip_serializing_if = "Vec::is_empty")]
     pub try_this: Vec<String>,
-}
-
-/// A service resolved against its task definition.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Service {
-    pub name: String,
-    pub taskdef: TaskDefId,
-    pub desired: u32,
-    pub strategies: Vec<Strategy>,
-    pub constraints: Vec<Constraint>,
-    pub start_at: SimDuration,
-    /// Where its tasks run: one share for a launch type, or the capacity provider strategy.
-    pub capacity: Vec<ProviderShare>,
-    /// `deploymentConfiguration`: minimumHealthyPercent and maximumPercent.
-    pub min_healthy_pct: u32,
-    pub max_pct: u32,
-    /// The deployment circuit breaker, when enabled: whether it rolls back.
-    pub circuit_breaker: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -334,7 +260,7 @@ pub struct Scenario {
 
 /// The task definition `name` (`family` or `family:revision`; without a revision the latest, as
 /// ECS does) names, checked against the capacity it will run on.
-fn resolve_taskdef(
+pub(crate) fn resolve_taskdef(
     taskdefs: &[TaskDefinition],
     name: &str,
     capacity: &[ProviderShare],
@@ -742,119 +668,18 @@ impl Scenario {
         }
         let provider_names: Vec<&str> = providers.iter().map(|c| c.name.as_str()).collect();
         let mut services = Vec::new();
-        for (i, s) in spec.services.iter().enumerate() {
+        for (i, sv) in spec.services.iter().enumerate() {
             let p = |f: &str| format!("services[{i}].{f}");
-            if s.service_name.trim().is_empty() {
-                return Err(FieldError::new(p("serviceName"), "must not be empty"));
-            }
             if spec.services[..i]
                 .iter()
-                .any(|o| o.service_name == s.service_name)
+                .any(|o| o.service_name == sv.service_name)
             {
                 return Err(FieldError::new(
                     p("serviceName"),
-                    format!("{:?} names two services", s.service_name),
+                    format!("{:?} names two services", sv.service_name),
                 ));
             }
-            let capacity = crate::capacity::resolve(
-                s.launch_type.as_deref(),
-                &s.capacity_provider_strategy,
-                &provider_names,
-                &p,
-            )?;
-            let tdi = resolve_taskdef(
-                &taskdefs,
-                &s.task_definition,
-                &capacity,
-                &p("taskDefinition"),
-            )?;
-            let td = &taskdefs[tdi];
-            if capacity.iter().any(|c| c.capacity.is_fargate())
-                && !(s.placement_strategy.is_empty() && s.placement_constraints.is_empty())
-            {
-                let f = if s.placement_strategy.is_empty() {
-                    "placementConstraints"
-                } else {
-                    "placementStrategy"
-                };
-                return Err(FieldError::new(
-                    p(f),
-                    "task placement constraints and strategies are not supported for tasks launched on FARGATE",
-                ));
-            }
-            if s.desired_count > MAX_DESIRED {
-                return Err(FieldError::new(
-                    p("desiredCount"),
-                    format!("must be at most {MAX_DESIRED}"),
-                ));
-            }
-            if s.placement_strategy.len() > placement::MAX_STRATEGIES {
-                return Err(FieldError::new(
-                    p("placementStrategy"),
-                    format!(
-                        "ECS allows at most {} strategy rules",
-                        placement::MAX_STRATEGIES
-                    ),
-                ));
-            }
-            let mut strategies = Vec::new();
-            for (j, st) in s.placement_strategy.iter().enumerate() {
-                strategies.push(st.validate(&p(&format!("placementStrategy[{j}]")))?);
-            }
-            if strategies.is_empty() {
-                strategies = placement::default_strategies();
-            }
-            let mut constraints = td.constraints.clone();
-            for (j, c) in s.placement_constraints.iter().enumerate() {
-                constraints.push(c.validate(&p(&format!("placementConstraints[{j}]")))?);
-            }
-            if constraints.len() > placement::MAX_CONSTRAINTS {
-                return Err(FieldError::new(
-                    p("placementConstraints"),
-                    format!(
-                        "ECS allows at most {} constraints per task (task definition and service together)",
-                        placement::MAX_CONSTRAINTS
-                    ),
-                ));
-            }
-            let dc = s
-                .deployment_configuration
-                .clone()
-                .unwrap_or(DeploymentConfigurationSpec {
-                    minimum_healthy_percent: None,
-                    maximum_percent: None,
-                    deployment_circuit_breaker: None,
-                });
-            let min_healthy_pct = dc.minimum_healthy_percent.unwrap_or(100);
-            let max_pct = dc.maximum_percent.unwrap_or(200);
-            if min_healthy_pct > 100 {
-                return Err(FieldError::new(
-                    p("deploymentConfiguration.minimumHealthyPercent"),
-                    "must be 0..=100",
-                ));
-            }
-            if !(100..=200).contains(&max_pct) {
-                return Err(FieldError::new(
-                    p("deploymentConfiguration.maximumPercent"),
-                    "must be 100..=200 for a rolling deployment",
-                ));
-            }
-            services.push(Service {
-                name: s.service_name.clone(),
-                taskdef: TaskDefId(tdi as u32),
-                desired: s.desired_count,
-                strategies,
-                constraints,
-                start_at: s.start_at,
-                capacity,
-                min_healthy_pct,
-                max_pct,
-                circuit_breaker: dc
-                    .deployment_circuit_breaker
-                    .as_ref()
-                    .filter(|c| c.enable)
-                    .map(|c| c.rollback),
-            });
+            services.push(sv.validate(&p, &taskdefs, &provider_names)?);
         }
 
         let mut actions = Vec::new();

@@ -1,0 +1,204 @@
+//! Services: the `aws ecs create-service` input a scenario gives (a subset), checked against the
+//! task definitions and capacity providers it names. The rounding of `minimumHealthyPercent` and
+//! `maximumPercent` (ecs-facts §5) is applied by the deployment (`sim/deployment.rs`); the
+//! defaults, 100 and 200, are REPLICA's.
+
+use crate::capacity::{ProviderItemSpec, ProviderShare};
+use crate::error::FieldError;
+use crate::placement::{self, Constraint, ConstraintSpec, Strategy, StrategySpec};
+use crate::scenario::resolve_taskdef;
+use crate::taskdef::TaskDefinition;
+use crate::time::SimDuration;
+use crate::units::TaskDefId;
+use serde::{Deserialize, Serialize};
+
+/// The most tasks a service may want.
+pub const MAX_DESIRED: u32 = 100_000;
+
+/// `deploymentConfiguration` of a service (ecs-facts §5): how far a rolling deployment may go
+/// below and above the desired count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeploymentConfigurationSpec {
+    /// Default 100 (REPLICA services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_healthy_percent: Option<u32>,
+    /// Default 200 (REPLICA services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_percent: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_circuit_breaker: Option<CircuitBreakerSpec>,
+}
+
+/// `deploymentCircuitBreaker`: fail a deployment whose tasks keep failing to start, and
+/// optionally roll back to the revision before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreakerSpec {
+    pub enable: bool,
+    #[serde(default)]
+    pub rollback: bool,
+}
+
+/// A service in the shape of `aws ecs create-service` input (a subset).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSpec {
+    pub service_name: String,
+    /// A task definition family, optionally with `:revision`.
+    pub task_definition: String,
+    #[serde(default = "one")]
+    pub desired_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<String>,
+    /// `FARGATE` and `FARGATE_SPOT` with weights and a base (instead of `launchType`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_provider_strategy: Vec<ProviderItemSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placement_strategy: Vec<StrategySpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placement_constraints: Vec<ConstraintSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configuration: Option<DeploymentConfigurationSpec>,
+    /// When the service is created (an ecsim field, not AWS's). Creating it once the instances
+    /// have registered spreads the tasks as on a running cluster; at 0 the first instance to
+    /// register takes every task that fits, as a real cluster would.
+    #[serde(default)]
+    pub start_at: SimDuration,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A service resolved against its task definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: String,
+    pub taskdef: TaskDefId,
+    pub desired: u32,
+    pub strategies: Vec<Strategy>,
+    pub constraints: Vec<Constraint>,
+    pub start_at: SimDuration,
+    /// Where its tasks run: one share for a launch type, or the capacity provider strategy.
+    pub capacity: Vec<ProviderShare>,
+    /// `deploymentConfiguration`: minimumHealthyPercent and maximumPercent.
+    pub min_healthy_pct: u32,
+    pub max_pct: u32,
+    /// The deployment circuit breaker, when enabled: whether it rolls back.
+    pub circuit_breaker: Option<bool>,
+}
+
+impl ServiceSpec {
+    /// Checks it against the task definitions and the EC2 capacity providers' names; `p` gives
+    /// the path of a field.
+    pub fn validate(
+        &self,
+        p: &dyn Fn(&str) -> String,
+        taskdefs: &[TaskDefinition],
+        providers: &[&str],
+    ) -> Result<Service, FieldError> {
+        if self.service_name.trim().is_empty() {
+            return Err(FieldError::new(p("serviceName"), "must not be empty"));
+        }
+        let capacity = crate::capacity::resolve(
+            self.launch_type.as_deref(),
+            &self.capacity_provider_strategy,
+            providers,
+            &p,
+        )?;
+        let tdi = resolve_taskdef(
+            taskdefs,
+            &self.task_definition,
+            &capacity,
+            &p("taskDefinition"),
+        )?;
+        let td = &taskdefs[tdi];
+        if capacity.iter().any(|c| c.capacity.is_fargate())
+            && !(self.placement_strategy.is_empty() && self.placement_constraints.is_empty())
+        {
+            let f = if self.placement_strategy.is_empty() {
+                "placementConstraints"
+            } else {
+                "placementStrategy"
+            };
+            return Err(FieldError::new(
+                p(f),
+                "task placement constraints and strategies are not supported for tasks launched on FARGATE",
+            ));
+        }
+        if self.desired_count > MAX_DESIRED {
+            return Err(FieldError::new(
+                p("desiredCount"),
+                format!("must be at most {MAX_DESIRED}"),
+            ));
+        }
+        if self.placement_strategy.len() > placement::MAX_STRATEGIES {
+            return Err(FieldError::new(
+                p("placementStrategy"),
+                format!(
+                    "ECS allows at most {} strategy rules",
+                    placement::MAX_STRATEGIES
+                ),
+            ));
+        }
+        let mut strategies = Vec::new();
+        for (j, st) in self.placement_strategy.iter().enumerate() {
+            strategies.push(st.validate(&p(&format!("placementStrategy[{j}]")))?);
+        }
+        if strategies.is_empty() {
+            strategies = placement::default_strategies();
+        }
+        let mut constraints = td.constraints.clone();
+        for (j, c) in self.placement_constraints.iter().enumerate() {
+            constraints.push(c.validate(&p(&format!("placementConstraints[{j}]")))?);
+        }
+        if constraints.len() > placement::MAX_CONSTRAINTS {
+            return Err(FieldError::new(
+                p("placementConstraints"),
+                format!(
+                    "ECS allows at most {} constraints per task (task definition and service together)",
+                    placement::MAX_CONSTRAINTS
+                ),
+            ));
+        }
+        let dc = self
+            .deployment_configuration
+            .clone()
+            .unwrap_or(DeploymentConfigurationSpec {
+                minimum_healthy_percent: None,
+                maximum_percent: None,
+                deployment_circuit_breaker: None,
+            });
+        let min_healthy_pct = dc.minimum_healthy_percent.unwrap_or(100);
+        let max_pct = dc.maximum_percent.unwrap_or(200);
+        if min_healthy_pct > 100 {
+            return Err(FieldError::new(
+                p("deploymentConfiguration.minimumHealthyPercent"),
+                "must be 0..=100",
+            ));
+        }
+        if !(100..=200).contains(&max_pct) {
+            return Err(FieldError::new(
+                p("deploymentConfiguration.maximumPercent"),
+                "must be 100..=200 for a rolling deployment",
+            ));
+        }
+        Ok(Service {
+            name: self.service_name.clone(),
+            taskdef: TaskDefId(tdi as u32),
+            desired: self.desired_count,
+            strategies,
+            constraints,
+            start_at: self.start_at,
+            capacity,
+            min_healthy_pct,
+            max_pct,
+            circuit_breaker: dc
+                .deployment_circuit_breaker
+                .as_ref()
+                .filter(|c| c.enable)
+                .map(|c| c.rollback),
+        })
+    }
+}
