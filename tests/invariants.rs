@@ -174,6 +174,19 @@ fn random_scenario(r: &mut Stream) -> String {
             r.below(5),
         );
     }
+    if r.below(3) == 0 {
+        // A batch on the instances: tasks that finish, and re-runs of the interrupted ones.
+        s += &format!(
+            "[[task_definitions]]\nfamily = \"batch\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"img0\", cpu = {}, memory = 256 }} ]\n\
+             [[scheduled_tasks]]\nname = \"batch\"\ntaskDefinition = \"batch\"\ncount = {}\nat = \"{}s\"\n\
+             runTime = {{ dist = \"uniform\", min = \"10s\", max = \"{}s\" }}\nattempts = {}\n",
+            128 * (1 + r.below(8)),
+            1 + r.below(12),
+            r.below(60), // before the end of the run (at least 60 s)
+            11 + r.below(200),
+            1 + r.below(3),
+        );
+    }
     s
 }
 
@@ -183,7 +196,7 @@ fn random_scenarios_keep_every_invariant() {
     let (mut placed, mut waited, mut stopped, mut fargate) = (0, 0, 0, 0);
     let (mut pulls, mut cache_hits, mut retries) = (0, 0, 0);
     let (mut served, mut failed) = (0, 0);
-    let (mut asg_launched, mut scale_outs) = (0, 0);
+    let (mut asg_launched, mut scale_outs, mut batch_done) = (0, 0, 0);
     for i in 0..300 {
         let text = random_scenario(&mut r);
         let sc = parse(&text);
@@ -258,6 +271,21 @@ fn random_scenarios_keep_every_invariant() {
             served += s.requests.served;
             failed += s.requests.failed;
         }
+        if let Some(b) = out
+            .summary
+            .services
+            .get("batch")
+            .and_then(|s| s.batch.as_ref())
+        {
+            // Every task is done, given up, or still to finish (running, waiting or re-run).
+            let left = out.summary.services["batch"].tasks.desired;
+            assert_eq!(
+                b.completed + b.gave_up + left,
+                b.tasks,
+                "scenario {i}: {b:?}\n{text}"
+            );
+            batch_done += b.completed;
+        }
         for p in out.summary.capacity_providers.values() {
             asg_launched += p.instances_launched;
             scale_outs += p.scale_outs;
@@ -296,6 +324,7 @@ fn random_scenarios_keep_every_invariant() {
         pulls > 300 && cache_hits >= 5 && retries > 10,
         "pulls {pulls}, cache hits {cache_hits}, retries {retries}"
     );
+    assert!(batch_done > 50, "batch tasks done {batch_done}");
     assert!(
         asg_launched > 30 && scale_outs > 10,
         "Auto Scaling launches {asg_launched}, managed scale-outs {scale_outs}"

@@ -50,6 +50,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../scenarios/lessons/scale-in-seconds.toml"),
     ),
     (
+        "scenarios/lessons/spot-batch.toml",
+        include_str!("../../scenarios/lessons/spot-batch.toml"),
+    ),
+    (
         "scenarios/templates/right-size-ec2.toml",
         include_str!("../../scenarios/templates/right-size-ec2.toml"),
     ),

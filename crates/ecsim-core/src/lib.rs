@@ -6,6 +6,7 @@
 pub mod agent_config;
 pub mod alb;
 pub mod autoscaling;
+pub mod batch;
 pub mod capacity;
 pub mod capacity_provider;
 pub mod catalog;

@@ -366,6 +366,25 @@ pub struct ServiceSummary {
     /// What service auto scaling did, for a service that has a scalable target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<ScalingSummary>,
+    /// What a scheduled batch did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<BatchSummary>,
+    /// The Fargate and Fargate Spot bills of its tasks (EC2 instances are shared, so their cost
+    /// is the cluster's).
+    pub fargate_cost_usd: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BatchSummary {
+    pub tasks: u32,
+    /// Tasks whose work finished (exit code 0).
+    pub completed: u32,
+    /// Attempts that stopped before finishing (Spot reclaimed, instance lost, start failed).
+    pub interrupted: u32,
+    /// Tasks that ran out of attempts.
+    pub gave_up: u32,
+    /// From the schedule firing to the last task's end, if every task ended.
+    pub makespan_s: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

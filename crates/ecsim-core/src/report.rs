@@ -112,6 +112,24 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
                 a.scale_outs, a.scale_ins, a.desired_peak, a.min_capacity_end, a.max_capacity_end
             );
         }
+        if let Some(b) = &svc.batch {
+            let _ = writeln!(
+                t,
+                "           batch: {} of {} tasks done{}, {} attempts stopped short, {} given up{}",
+                b.completed,
+                b.tasks,
+                b.makespan_s
+                    .map(|m| format!(" in {m:.0} s"))
+                    .unwrap_or_default(),
+                b.interrupted,
+                b.gave_up,
+                if svc.fargate_cost_usd > 0.0 {
+                    format!("; Fargate ${:.4}", svc.fargate_cost_usd)
+                } else {
+                    String::new()
+                }
+            );
+        }
         let up = &svc.scale_up_s;
         if let (Some(first), Some(max)) = (up.first, up.max) {
             let _ = writeln!(

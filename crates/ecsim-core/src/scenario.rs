@@ -87,6 +87,9 @@ pub struct ScenarioSpec {
     /// EC2 capacity providers: Auto Scaling groups services ask for, with managed scaling.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capacity_providers: Vec<crate::capacity_provider::CapacityProviderSpec>,
+    /// Batches of tasks a schedule runs, each working for a while and exiting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scheduled_tasks: Vec<crate::batch::ScheduledTaskSpec>,
 }
 
 /// An operator's change at a given time: `aws ecs update-service --desired-count N` and/or
@@ -256,6 +259,20 @@ pub struct Scenario {
     pub providers: Vec<crate::capacity_provider::CapacityProvider>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
     pub hash: u64,
+}
+
+/// Updates and scaling are for services: a batch's count falls as its tasks finish.
+fn not_a_batch(s: &Service, path: String) -> Result<(), FieldError> {
+    match s.batch {
+        Some(_) => Err(FieldError::new(
+            path,
+            format!(
+                "{:?} is a scheduled task (a batch), not a service: it cannot be updated or scaled",
+                s.name
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The task definition `name` (`family` or `family:revision`; without a revision the latest, as
@@ -681,6 +698,17 @@ impl Scenario {
             }
             services.push(sv.validate(&p, &taskdefs, &provider_names)?);
         }
+        // Batches run as services after the real ones, in one namespace with them.
+        for (i, b) in spec.scheduled_tasks.iter().enumerate() {
+            let path = format!("scheduled_tasks[{i}]");
+            if services.iter().any(|s: &Service| s.name == b.name) {
+                return Err(FieldError::new(
+                    format!("{path}.name"),
+                    format!("{:?} already names a service or scheduled task", b.name),
+                ));
+            }
+            services.push(b.validate(&path, &taskdefs, &provider_names)?);
+        }
 
         let mut actions = Vec::new();
         for (i, a) in spec.actions.iter().enumerate() {
@@ -690,6 +718,7 @@ impl Scenario {
                     format!("no service {:?} in this scenario", a.service),
                 ));
             };
+            not_a_batch(&services[si], format!("actions[{i}].service"))?;
             if a.at > MAX_DURATION {
                 return Err(FieldError::new(
                     format!("actions[{i}].at"),
@@ -768,6 +797,7 @@ impl Scenario {
                     format!("no service {:?} in this scenario", a.service),
                 ));
             };
+            not_a_batch(&services[si], format!("{p}.service"))?;
             if spec.auto_scaling[..i]
                 .iter()
                 .any(|o| o.service == a.service)

@@ -87,6 +87,8 @@ pub struct Service {
     pub max_pct: u32,
     /// The deployment circuit breaker, when enabled: whether it rolls back.
     pub circuit_breaker: Option<bool>,
+    /// A scheduled batch (`scheduled_tasks`), not a long-running service.
+    pub batch: Option<crate::batch::Batch>,
 }
 
 impl ServiceSpec {
@@ -199,6 +201,7 @@ impl ServiceSpec {
                 .as_ref()
                 .filter(|c| c.enable)
                 .map(|c| c.rollback),
+            batch: None,
         })
     }
 }

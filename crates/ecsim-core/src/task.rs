@@ -115,6 +115,9 @@ pub struct Task {
     /// ECS's stop code once it is stopping: `ServiceSchedulerInitiated`, `TaskFailedToStart`,
     /// `SpotInterruption`, `TerminationNotice` (ecs-facts §1 "Stop codes").
     pub stop_code: Option<&'static str>,
+    /// A batch task's attempt, from 1, and whether it finished its work.
+    pub attempt: u32,
+    pub succeeded: bool,
 }
 
 impl Task {

@@ -84,7 +84,7 @@ impl Simulation {
                         "EssentialContainerExited",
                         "Essential container in task exited".into(),
                         "STOPPED (EssentialContainerExited): its essential container crashed",
-                        false,
+                        super::Gone::Crashed,
                     );
                     self.service_retry(crate::units::ServiceId(si as u32));
                 }

@@ -13,6 +13,7 @@
 //! which ports), so two runs with the same hash did the same things in the same order.
 
 mod autoscaling;
+mod batch;
 mod cluster_scaling;
 mod deployment;
 mod fargate;
@@ -154,6 +155,11 @@ enum Event {
     AsgLaunch {
         group: u32,
     },
+    /// A batch task's work is done.
+    BatchDone {
+        task: TaskId,
+        generation: u32,
+    },
     /// `auto_scaling[target].scheduled[index]` changes the bounds.
     ScheduledScaling {
         target: u32,
@@ -192,6 +198,7 @@ impl Event {
             Event::ScalingTick => (24, 0, 0),
             Event::CapacityTick => (27, 0, 0),
             Event::AsgLaunch { group } => (28, group as u64, 0),
+            Event::BatchDone { task, generation } => (29, task.0 as u64, generation as u64),
             Event::Fault { index } => (26, index as u64, 0),
             Event::ScheduledScaling { target, index } => (25, target as u64, index as u64),
         }
@@ -272,6 +279,25 @@ struct ServiceState {
     /// earlier scale-up took.
     scale_up_since: Option<SimTime>,
     scale_ups: Vec<f64>,
+    /// A batch's run times, tasks finished, attempts that stopped short, tasks given up, the
+    /// attempt numbers of the re-runs to come, and when the batch was done.
+    batch_rng: Stream,
+    completed: u32,
+    interrupted: u32,
+    gave_up: u32,
+    next_attempts: Vec<u32>,
+    finished_at: Option<SimTime>,
+}
+
+/// How a task stopped at once (`task_gone`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gone {
+    /// With its instance.
+    Lost,
+    /// Its essential container died.
+    Crashed,
+    /// A batch task's work is done (exit code 0).
+    Finished,
 }
 
 pub struct Simulation {
@@ -391,6 +417,12 @@ impl Simulation {
                 stop_codes: Default::default(),
                 scale_up_since: None,
                 scale_ups: Vec::new(),
+                batch_rng: Stream::new(seed, &format!("batch/{}", s.name)),
+                completed: 0,
+                interrupted: 0,
+                gave_up: 0,
+                next_attempts: Vec::new(),
+                finished_at: None,
             })
             .collect();
         for (gi, g) in sc.groups.iter().enumerate() {
@@ -678,6 +710,11 @@ impl Simulation {
             }
             Event::ScalingTick => self.scaling_tick(),
             Event::CapacityTick => self.capacity_tick(),
+            Event::BatchDone { task, generation } => {
+                if self.tasks[task.index()].generation == generation {
+                    self.batch_task_done(task);
+                }
+            }
             Event::AsgLaunch { group } => {
                 self.asg_fill(group as usize, "scale-out by its capacity provider")
             }
@@ -756,6 +793,8 @@ impl Simulation {
         if before < TaskState::Deactivating && next >= TaskState::Deactivating {
             let si = self.tasks[t.index()].service.index();
             self.services[si].live.retain(|&x| x != t);
+            // Before the scheduler replaces it: a batch's re-run takes the next attempt.
+            self.batch_task_stopped(t);
         }
         if let Err(e) = self.tasks[t.index()].move_to(next) {
             self.violation.get_or_insert(e.to_string());

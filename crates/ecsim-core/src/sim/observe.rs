@@ -515,6 +515,25 @@ impl Simulation {
                         .collect(),
                     tasks_per_instance: per_instance,
                     time_to_steady_state_s: st.steady_at.map(|t| t.as_secs_f64()),
+                    batch: self.sc.services[si].batch.as_ref().map(|b| {
+                        crate::metrics::BatchSummary {
+                            tasks: b.count,
+                            completed: st.completed,
+                            interrupted: st.interrupted,
+                            gave_up: st.gave_up,
+                            makespan_s: st.finished_at.map(|t| {
+                                t.since(SimTime::ZERO + self.sc.services[si].start_at)
+                                    .as_secs_f64()
+                            }),
+                        }
+                    }),
+                    fargate_cost_usd: self
+                        .tasks
+                        .iter()
+                        .filter(|t| t.service.index() == si && t.capacity.is_fargate())
+                        .map(|t| self.fargate_task_cost(t.id, t.stopped_at.unwrap_or(self.end)))
+                        .sum::<f64>()
+                        + 0.0,
                     scale_up_s: crate::metrics::ScaleUpSummary {
                         count: st.scale_ups.len() as u32,
                         first: st.scale_ups.first().copied(),

@@ -64,6 +64,8 @@ impl Simulation {
                 billed_from: None,
                 stopped_at: None,
                 stop_code: None,
+                attempt: self.services[s.index()].next_attempts.pop().unwrap_or(1),
+                succeeded: false,
             });
             let cpu = self.sc.taskdefs[self.services[s.index()].taskdef.index()]
                 .cpu
@@ -589,6 +591,7 @@ impl Simulation {
         self.move_task(t, TaskState::Running);
         self.deployment_task_running(t);
         self.register_target(t);
+        self.batch_task_running(t);
         let no_target = self
             .sc
             .traffic

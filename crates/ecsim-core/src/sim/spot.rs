@@ -93,7 +93,7 @@ impl Simulation {
         for t in tasks {
             let reason = format!("TerminationNotice: Host EC2 (instance {host}) terminated.");
             let msg = format!("STOPPED: Host EC2 (instance {host}) terminated");
-            self.task_gone(t, "TerminationNotice", reason, &msg, true);
+            self.task_gone(t, "TerminationNotice", reason, &msg, super::Gone::Lost);
             let s = self.tasks[t.index()].service;
             if !services.contains(&s) {
                 services.push(s);
@@ -122,8 +122,9 @@ impl Simulation {
         code: &'static str,
         reason: String,
         msg: &str,
-        with_instance: bool,
+        how: super::Gone,
     ) {
+        let with_instance = how == super::Gone::Lost;
         let si = self.tasks[t.index()].service.index();
         if self.tasks[t.index()].state == TaskState::Running {
             self.services[si].running -= 1;
@@ -146,11 +147,13 @@ impl Simulation {
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
         let host = self.tasks[t.index()].host;
-        let kind = if with_instance {
-            "task_lost"
-        } else {
-            "task_crashed"
+        let kind = match how {
+            super::Gone::Lost => "task_lost",
+            super::Gone::Crashed => "task_crashed",
+            super::Gone::Finished => "task_finished",
         };
         self.push_log(kind, Some(svc), Some(t), host, format!("task {name} {msg}"));
+        // What it held is free: tasks waiting for room may fit now.
+        self.schedule_retry();
     }
 }
