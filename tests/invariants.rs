@@ -174,6 +174,13 @@ fn random_scenario(r: &mut Stream) -> String {
             r.below(5),
         );
     }
+    if r.below(4) == 0 {
+        // An application that hangs, and one slow to answer its first health checks.
+        s += &format!(
+            "[[faults]]\nkind = \"health_check_failure\"\nservice = \"s0\"\nevery = \"{}s\"\n",
+            10 + r.below(120)
+        );
+    }
     if r.below(3) == 0 {
         // A batch on the instances: tasks that finish, and re-runs of the interrupted ones.
         s += &format!(

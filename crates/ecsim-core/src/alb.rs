@@ -92,6 +92,14 @@ pub struct HealthCheck {
     /// HealthyThresholdCount: 5 default, 2–10.
     #[serde(default = "default_healthy_threshold")]
     pub healthy_threshold: u32,
+    /// UnhealthyThresholdCount: 2 default, 2–10: failed checks in a row that make a target
+    /// unhealthy.
+    #[serde(default = "default_unhealthy_threshold")]
+    pub unhealthy_threshold: u32,
+    /// How long after its container starts the application answers the health check (an ecsim
+    /// knob: an application's warm-up, 0 by default). Checks before then fail.
+    #[serde(default)]
+    pub app_warmup: SimDuration,
     /// How a newly registered target becomes healthy — the sources disagree (ecs-facts
     /// "Conflicts" #1): `one_check` (the ALB guide: a new target must pass one health check) or
     /// `threshold` (the ECS Best Practices guide: healthy_threshold checks, 5 × 30 s = 150 s).
@@ -107,6 +115,9 @@ fn default_interval() -> SimDuration {
 fn default_healthy_threshold() -> u32 {
     5
 }
+fn default_unhealthy_threshold() -> u32 {
+    2
+}
 fn default_initial() -> String {
     "one_check".into()
 }
@@ -116,20 +127,56 @@ impl Default for HealthCheck {
         HealthCheck {
             interval: default_interval(),
             healthy_threshold: default_healthy_threshold(),
+            unhealthy_threshold: default_unhealthy_threshold(),
+            app_warmup: SimDuration::ZERO,
             initial: default_initial(),
         }
     }
 }
 
+/// What the health checks make of a newly registered target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetPlan {
+    /// After registration: when it is marked unhealthy first (its application is not up after
+    /// `unhealthy_threshold` checks), if it is.
+    pub unhealthy_after: Option<SimDuration>,
+    /// When it turns healthy, if it is still there.
+    pub healthy_after: SimDuration,
+}
+
 impl HealthCheck {
-    /// From a target's registration to its being healthy.
-    pub fn time_to_healthy(&self) -> SimDuration {
-        let checks = if self.initial == "threshold" {
+    fn checks(&self, n: u32) -> SimDuration {
+        SimDuration(self.interval.0.saturating_mul(n as u64))
+    }
+
+    /// The checks on a target registered as its container starts: every `interval`, failing
+    /// until the application is up (`app_warmup`). The first check that passes makes a new
+    /// target healthy (`one_check`), or the `healthy_threshold`-th in a row does (`threshold`);
+    /// after `unhealthy_threshold` failures it is unhealthy, and it takes `healthy_threshold`
+    /// passes in a row to come back (ALB rows of ecs-facts §5).
+    pub fn plan(&self) -> TargetPlan {
+        let first_pass = (self.app_warmup.0.div_ceil(self.interval.0.max(1)) as u32).max(1);
+        let failures = first_pass - 1;
+        if failures >= self.unhealthy_threshold {
+            return TargetPlan {
+                unhealthy_after: Some(self.checks(self.unhealthy_threshold)),
+                healthy_after: self.checks(first_pass + self.healthy_threshold - 1),
+            };
+        }
+        let passes = if self.initial == "threshold" {
             self.healthy_threshold
         } else {
             1
         };
-        SimDuration(self.interval.0.saturating_mul(checks as u64))
+        TargetPlan {
+            unhealthy_after: None,
+            healthy_after: self.checks(first_pass + passes - 1),
+        }
+    }
+
+    /// A healthy target's application stops answering: it is unhealthy after this long.
+    pub fn time_to_unhealthy(&self) -> SimDuration {
+        self.checks(self.unhealthy_threshold)
     }
 
     pub fn validate(&self, path: &str) -> Result<(), FieldError> {
@@ -139,11 +186,16 @@ impl HealthCheck {
                 "must be 5s..=300s (ALB limits)",
             ));
         }
-        if !(2..=10).contains(&self.healthy_threshold) {
-            return Err(FieldError::new(
-                format!("{path}.healthy_threshold"),
-                "must be 2..=10 (ALB limits)",
-            ));
+        for (f, v) in [
+            ("healthy_threshold", self.healthy_threshold),
+            ("unhealthy_threshold", self.unhealthy_threshold),
+        ] {
+            if !(2..=10).contains(&v) {
+                return Err(FieldError::new(
+                    format!("{path}.{f}"),
+                    "must be 2..=10 (ALB limits)",
+                ));
+            }
         }
         if !matches!(self.initial.as_str(), "one_check" | "threshold") {
             return Err(FieldError::new(

@@ -91,6 +91,7 @@ impl ScheduledTaskSpec {
             placement_strategy: Vec::new(),
             placement_constraints: Vec::new(),
             deployment_configuration: None,
+            health_check_grace_period_seconds: None,
             start_at: self.at,
         };
         let mut service = as_service.validate(&p, taskdefs, providers)?;

@@ -6,6 +6,10 @@
 //! - `task_crash`: a running task of a service exits (its essential container died; stop code
 //!   `EssentialContainerExited`): its target goes, the requests it holds fail, and the service
 //!   starts a replacement.
+//! - `health_check_failure`: a running task's application hangs: it stops answering requests and
+//!   health checks. The ALB keeps routing to it (those requests fail) until `unhealthy_threshold`
+//!   checks have failed, then ECS replaces the task ("Task failed ELB health checks"; run by
+//!   `sim/health.rs`).
 //!
 //! A registry outage is `registry_outages` (see `registry`).
 
@@ -16,12 +20,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
-    /// `instance_loss` or `task_crash`.
+    /// `instance_loss`, `task_crash` or `health_check_failure`.
     pub kind: String,
     /// For `instance_loss`: the instance group (its lowest-numbered instance still up is lost).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// For `task_crash`: the service (one of its running tasks, drawn at random, crashes).
+    /// For `task_crash` and `health_check_failure`: the service (one of its running tasks, drawn
+    /// at random, crashes or hangs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Once, at this time.
@@ -42,6 +47,8 @@ pub enum FaultKind {
     InstanceLoss(usize),
     /// The service's index.
     TaskCrash(usize),
+    /// The service's index.
+    HealthCheckFailure(usize),
 }
 
 /// When a fault strikes.
@@ -88,10 +95,16 @@ impl FaultSpec {
             "task_crash" => {
                 FaultKind::TaskCrash(find(services, &self.service, "service", "service")?)
             }
+            "health_check_failure" => FaultKind::HealthCheckFailure(find(
+                services,
+                &self.service,
+                "service",
+                "service",
+            )?),
             other => {
                 return Err(FieldError::new(
                     p("kind"),
-                    format!("{other:?} is not a fault ecsim injects; use instance_loss or task_crash (a registry outage is a [[registry_outages]] entry)"),
+                    format!("{other:?} is not a fault ecsim injects; use instance_loss, task_crash or health_check_failure (a registry outage is a [[registry_outages]] entry)"),
                 ))
             }
         };

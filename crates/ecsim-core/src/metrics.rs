@@ -448,7 +448,8 @@ pub struct RequestSummary {
     pub served: u64,
     pub failed: u64,
     /// `no_target` (503: no healthy target), `queue_full` (503: the task's queue is full),
-    /// `task_stopped` (the task stopped while holding the request).
+    /// `task_stopped` (the task stopped while holding the request), `target_unhealthy` (sent to a
+    /// hung application before the ALB marked its target unhealthy).
     pub failed_by_reason: BTreeMap<String, u64>,
     /// Requests queued or in service at the end.
     pub in_flight_end: u64,
@@ -483,6 +484,8 @@ pub struct TaskCounts {
     pub spot_interrupted: u32,
     /// Tasks that died with their instance (EC2 Spot termination).
     pub lost_with_instance: u32,
+    /// Tasks ECS replaced because their target failed its load balancer health checks.
+    pub failed_health_checks: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]

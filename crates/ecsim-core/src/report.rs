@@ -144,6 +144,13 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
                 "           scale-up still short of the desired count at the end"
             );
         }
+        if k.failed_health_checks > 0 {
+            let _ = writeln!(
+                t,
+                "           {} tasks replaced after failing their load balancer health checks",
+                k.failed_health_checks
+            );
+        }
         if k.spot_interrupted > 0 {
             let _ = writeln!(
                 t,

@@ -60,6 +60,10 @@ pub struct ServiceSpec {
     pub placement_constraints: Vec<ConstraintSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DeploymentConfigurationSpec>,
+    /// How long ECS ignores a new task's load balancer health after it starts (ecs-facts §5:
+    /// default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check_grace_period_seconds: Option<u32>,
     /// When the service is created (an ecsim field, not AWS's). Creating it once the instances
     /// have registered spreads the tasks as on a running cluster; at 0 the first instance to
     /// register takes every task that fits, as a real cluster would.
@@ -89,6 +93,8 @@ pub struct Service {
     pub circuit_breaker: Option<bool>,
     /// A scheduled batch (`scheduled_tasks`), not a long-running service.
     pub batch: Option<crate::batch::Batch>,
+    /// `healthCheckGracePeriodSeconds`.
+    pub grace: SimDuration,
 }
 
 impl ServiceSpec {
@@ -202,6 +208,9 @@ impl ServiceSpec {
                 .filter(|c| c.enable)
                 .map(|c| c.rollback),
             batch: None,
+            grace: SimDuration::from_secs(
+                self.health_check_grace_period_seconds.unwrap_or(0) as u64
+            ),
         })
     }
 }

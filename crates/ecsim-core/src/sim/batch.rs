@@ -55,8 +55,8 @@ impl Simulation {
             return;
         };
         // Only an interruption needs a re-run: the scheduler's own stops (a surplus, a DRAINING
-        // instance's task whose replacement is started) carry no stop code yet.
-        if task.succeeded || task.stop_code.is_none() {
+        // instance's task whose replacement is started) have no replacement to ask for.
+        if task.succeeded || matches!(task.stop_code, None | Some("ServiceSchedulerInitiated")) {
             return;
         }
         let (attempt, attempts) = (task.attempt, b.attempts);

@@ -89,9 +89,10 @@ impl Simulation {
         self.reconcile_deployment(s);
     }
 
-    /// A task failed to start: the circuit breaker counts it, if it is of the deployment's
-    /// revision, and trips at its threshold unless a new task has reached RUNNING.
-    pub(super) fn deployment_task_failed(&mut self, t: TaskId) {
+    /// A task failed to start (stage 1), or failed its load balancer health checks (stage 2,
+    /// `health`): the circuit breaker counts it, if it is of the deployment's revision, and trips
+    /// at its threshold — in stage 1 only until a new task has reached RUNNING.
+    pub(super) fn deployment_task_failed(&mut self, t: TaskId, health: bool) {
         let si = self.tasks[t.index()].service.index();
         let current = self.services[si].taskdef;
         let desired = self.services[si].desired;
@@ -110,16 +111,21 @@ impl Simulation {
             return;
         }
         d.failed_tasks += 1;
-        if d.running_new || d.failed_tasks < breaker_threshold(desired) {
+        if (d.running_new && !health) || d.failed_tasks < breaker_threshold(desired) {
             return;
         }
         let d = d.clone();
         let rec = self.deployment_record(si, &d, current, Some(self.now), "FAILED");
         let name = self.sc.services[si].name.clone();
         let msg = format!(
-            "service {name} deployment of {} FAILED: the circuit breaker tripped after {} tasks failed to start{}",
+            "service {name} deployment of {} FAILED: the circuit breaker tripped after {} tasks failed {}{}",
             rec.to,
             d.failed_tasks,
+            if health {
+                "their health checks"
+            } else {
+                "to start"
+            },
             if rollback {
                 format!("; rolling back to {}", rec.from)
             } else {
@@ -183,7 +189,7 @@ impl Simulation {
         self.traffic
             .iter()
             .find(|t| t.spec.service == si)
-            .map_or(0, |t| t.no_target + t.queue_full + t.task_stopped)
+            .map_or(0, |t| t.failed())
     }
 
     /// One step of the rolling deployment: start new tasks within the maximum, stop old ones

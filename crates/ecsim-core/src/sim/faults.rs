@@ -65,20 +65,7 @@ impl Simulation {
                 }
             }
             FaultKind::TaskCrash(si) => {
-                let running: Vec<_> = self.services[si]
-                    .live
-                    .iter()
-                    .copied()
-                    .filter(|t| self.tasks[t.index()].state == TaskState::Running)
-                    .collect();
-                if running.is_empty() {
-                    let msg = format!(
-                        "fault {i}: service {} has no running task to crash",
-                        self.sc.services[si].name
-                    );
-                    self.push_log("fault", None, None, None, msg);
-                } else {
-                    let t = running[self.fault_rngs[i].below(running.len() as u64) as usize];
+                if let Some(t) = self.fault_victim(i, si, "crash") {
                     self.task_gone(
                         t,
                         "EssentialContainerExited",
@@ -89,9 +76,43 @@ impl Simulation {
                     self.service_retry(crate::units::ServiceId(si as u32));
                 }
             }
+            FaultKind::HealthCheckFailure(si) => {
+                if let Some(t) = self.fault_victim(i, si, "hang") {
+                    let name = self.task_name(t);
+                    let svc = self.sc.services[si].name.clone();
+                    let host = self.tasks[t.index()].host;
+                    let msg = format!(
+                        "task {name}: its application hangs; requests and health checks to it fail"
+                    );
+                    self.push_log("fault", Some(svc), Some(t), host, msg);
+                    self.hang(t);
+                }
+            }
         }
         if matches!(self.sc.faults[i].timing, FaultTiming::Every { .. }) {
             self.plan_fault(i, self.now);
         }
+    }
+
+    /// A running task of the service, drawn at random, that `fault i` strikes (`what` it does
+    /// to it, for the log when there is none).
+    fn fault_victim(&mut self, i: usize, si: usize, what: &str) -> Option<crate::units::TaskId> {
+        let running: Vec<_> = self.services[si]
+            .live
+            .iter()
+            .copied()
+            .filter(|t| {
+                self.tasks[t.index()].state == TaskState::Running && !self.loads[t.index()].hung
+            })
+            .collect();
+        if running.is_empty() {
+            let msg = format!(
+                "fault {i}: service {} has no running task to {what}",
+                self.sc.services[si].name
+            );
+            self.push_log("fault", None, None, None, msg);
+            return None;
+        }
+        Some(running[self.fault_rngs[i].below(running.len() as u64) as usize])
     }
 }

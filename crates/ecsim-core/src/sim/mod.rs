@@ -18,6 +18,7 @@ mod cluster_scaling;
 mod deployment;
 mod fargate;
 mod faults;
+mod health;
 mod observe;
 mod pulls;
 mod requests;
@@ -160,6 +161,16 @@ enum Event {
         task: TaskId,
         generation: u32,
     },
+    /// The load balancer marks the task's target unhealthy.
+    TargetUnhealthy {
+        task: TaskId,
+        generation: u32,
+    },
+    /// The service's health check grace period for the task is over.
+    GraceOver {
+        task: TaskId,
+        generation: u32,
+    },
     /// `auto_scaling[target].scheduled[index]` changes the bounds.
     ScheduledScaling {
         target: u32,
@@ -199,6 +210,8 @@ impl Event {
             Event::CapacityTick => (27, 0, 0),
             Event::AsgLaunch { group } => (28, group as u64, 0),
             Event::BatchDone { task, generation } => (29, task.0 as u64, generation as u64),
+            Event::TargetUnhealthy { task, generation } => (30, task.0 as u64, generation as u64),
+            Event::GraceOver { task, generation } => (31, task.0 as u64, generation as u64),
             Event::Fault { index } => (26, index as u64, 0),
             Event::ScheduledScaling { target, index } => (25, target as u64, index as u64),
         }
@@ -287,6 +300,8 @@ struct ServiceState {
     gave_up: u32,
     next_attempts: Vec<u32>,
     finished_at: Option<SimTime>,
+    /// Tasks replaced because their target failed its health checks.
+    health_check_failures: u32,
 }
 
 /// How a task stopped at once (`task_gone`).
@@ -423,6 +438,7 @@ impl Simulation {
                 gave_up: 0,
                 next_attempts: Vec::new(),
                 finished_at: None,
+                health_check_failures: 0,
             })
             .collect();
         for (gi, g) in sc.groups.iter().enumerate() {
@@ -713,6 +729,16 @@ impl Simulation {
             Event::BatchDone { task, generation } => {
                 if self.tasks[task.index()].generation == generation {
                     self.batch_task_done(task);
+                }
+            }
+            Event::TargetUnhealthy { task, generation } => {
+                if self.tasks[task.index()].generation == generation {
+                    self.target_unhealthy(task);
+                }
+            }
+            Event::GraceOver { task, generation } => {
+                if self.tasks[task.index()].generation == generation {
+                    self.grace_over(task);
                 }
             }
             Event::AsgLaunch { group } => {

@@ -24,6 +24,7 @@ impl Simulation {
             ("no_target", tr.no_target),
             ("queue_full", tr.queue_full),
             ("task_stopped", tr.task_stopped),
+            ("target_unhealthy", tr.target_unhealthy),
         ] {
             if v > 0 {
                 by.insert(k.to_string(), v);
@@ -35,7 +36,7 @@ impl Simulation {
         RequestSummary {
             arrived: tr.arrived,
             served: tr.served,
-            failed: tr.no_target + tr.queue_full + tr.task_stopped,
+            failed: tr.failed(),
             failed_by_reason: by,
             in_flight_end: tr.in_system,
             in_system_mean: if span > 0.0 { area / span } else { 0.0 },
@@ -167,7 +168,7 @@ impl Simulation {
                 0.0
             });
             tr.served_at_sample = tr.served;
-            let failed = tr.no_target + tr.queue_full + tr.task_stopped;
+            let failed = tr.failed();
             vs.failed_per_s.push(if window > 0.0 {
                 (failed - tr.failed_at_sample) as f64 / window
             } else {
@@ -226,7 +227,7 @@ impl Simulation {
             return fail(v.clone());
         }
         for tr in &self.traffic {
-            let failed = tr.no_target + tr.queue_full + tr.task_stopped;
+            let failed = tr.failed();
             if tr.arrived != tr.served + failed + tr.in_system {
                 return fail(format!(
                     "requests not conserved: {} arrived, {} served, {failed} failed, {} in the system",
@@ -505,6 +506,7 @@ impl Simulation {
                         stopped: st.stopped,
                         spot_interrupted: st.spot_interrupted,
                         lost_with_instance: st.lost,
+                        failed_health_checks: st.health_check_failures,
                     },
                     pending_reasons,
                     failed_reasons: st.failed_reasons.clone(),

@@ -39,6 +39,8 @@ pub(super) struct TrafficState {
     pub no_target: u64,
     pub queue_full: u64,
     pub task_stopped: u64,
+    /// Sent to a target whose application hangs, before the ALB marked it unhealthy.
+    pub target_unhealthy: u64,
     pub latency: Histogram,
     pub window: Histogram,
     pub in_system: u64,
@@ -70,6 +72,7 @@ impl TrafficState {
             no_target: 0,
             queue_full: 0,
             task_stopped: 0,
+            target_unhealthy: 0,
             lcu_hours: 0.0,
             arrived_at_lcu: 0,
             latency: Histogram::default(),
@@ -82,6 +85,11 @@ impl TrafficState {
             failed_at_sample: 0,
             work_started_s: 0.0,
         }
+    }
+
+    /// Requests that failed, for whatever reason.
+    pub fn failed(&self) -> u64 {
+        self.no_target + self.queue_full + self.task_stopped + self.target_unhealthy
     }
 
     pub fn account(&mut self, now: SimTime) {
@@ -103,6 +111,8 @@ pub(super) struct TaskLoad {
     pub slow_since: Option<SimTime>,
     /// Requests this task served.
     pub served: u64,
+    /// Its application hangs (a `health_check_failure` fault): requests sent to it fail.
+    pub hung: bool,
 }
 
 /// A host's CPU in use by requests.
@@ -145,6 +155,7 @@ impl Simulation {
                     queue: VecDeque::with_capacity(t.queue_limit.min(4096) as usize),
                     slow_since: None,
                     served: 0,
+                    hung: false,
                 }
             }
             None => TaskLoad::default(),
@@ -165,6 +176,11 @@ impl Simulation {
             return;
         };
         self.trace.write_u64(target.0 as u64);
+        if self.loads[target.index()].hung {
+            // The ALB still routes to it; the hung application never answers (a 504).
+            self.traffic[ti].target_unhealthy += 1;
+            return;
+        }
         tr.account(now);
         tr.in_system += 1;
         let load = &mut self.loads[target.index()];
@@ -274,15 +290,7 @@ impl Simulation {
     pub(super) fn register_target(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
         if let Some(ti) = self.traffic_of(si) {
-            let generation = self.tasks[t.index()].generation;
-            let delay = self.traffic[ti].spec.health.time_to_healthy();
-            self.queue.push(
-                self.now + delay,
-                Event::TargetHealthy {
-                    task: t,
-                    generation,
-                },
-            );
+            self.plan_target_health(t, ti);
         }
     }
 

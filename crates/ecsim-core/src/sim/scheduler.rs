@@ -312,7 +312,7 @@ impl Simulation {
             format!("task {name} STOPPED (TaskFailedToStart): {reason}; the service's next retry is already planned")
         };
         self.push_log("task_failed", Some(svc), Some(t), host, msg);
-        self.deployment_task_failed(t);
+        self.deployment_task_failed(t, false);
     }
 
     /// The service scheduler's retry after failed starts: back to the desired count.

@@ -1,0 +1,122 @@
+//! Target health beyond the first passing check: an application that is slow to answer its
+//! health check, one that hangs (a `health_check_failure` fault), and the service's health check
+//! grace period.
+//!
+//! ECS replaces a task whose target the load balancer marks unhealthy ("Task failed ELB health
+//! checks"), except during the service's `healthCheckGracePeriodSeconds` after the task started
+//! (ecs-facts §5: default 0 with a load balancer), when it ignores the target's health; if the
+//! target is still not healthy when the grace period ends, the task is replaced then. A task
+//! replaced this way is a failure for the deployment circuit breaker's second stage (ecs-facts
+//! §5 "Circuit breaker stages"). The checks themselves (`alb::HealthCheck::plan`): every
+//! interval, failing until the application is up; unhealthy after `unhealthy_threshold`
+//! failures; healthy again after `healthy_threshold` passes.
+
+use super::{Event, Simulation};
+use crate::task::TaskState;
+use crate::units::TaskId;
+
+impl Simulation {
+    /// The load balancer marked the task's target unhealthy.
+    pub(super) fn target_unhealthy(&mut self, t: TaskId) {
+        if self.tasks[t.index()].state != TaskState::Running {
+            return;
+        }
+        // Out of rotation at once (the ALB stops routing to it).
+        if let Some(ti) = self.loads[t.index()].traffic {
+            self.traffic[ti].targets.retain(|&x| x != t);
+        }
+        let si = self.tasks[t.index()].service.index();
+        let grace_end = self.tasks[t.index()]
+            .running_at
+            .map_or(self.now, |r| r + self.sc.services[si].grace);
+        let name = self.task_name(t);
+        let svc = self.sc.services[si].name.clone();
+        let host = self.tasks[t.index()].host;
+        if self.now < grace_end {
+            let msg = format!(
+                "task {name}: target unhealthy; ECS ignores it until the health check grace period ends at {:.0} s",
+                grace_end.as_secs_f64()
+            );
+            self.push_log("target_unhealthy", Some(svc), Some(t), host, msg);
+            let generation = self.tasks[t.index()].generation;
+            self.queue.push(
+                grace_end,
+                Event::GraceOver {
+                    task: t,
+                    generation,
+                },
+            );
+            return;
+        }
+        let msg = format!("task {name}: target unhealthy");
+        self.push_log("target_unhealthy", Some(svc), Some(t), host, msg);
+        self.failed_health_checks(t);
+    }
+
+    /// The grace period is over: a target that is still not healthy has its task replaced.
+    pub(super) fn grace_over(&mut self, t: TaskId) {
+        let task = &self.tasks[t.index()];
+        if task.state != TaskState::Running {
+            return;
+        }
+        let healthy = self.loads[t.index()]
+            .traffic
+            .is_some_and(|ti| self.traffic[ti].targets.contains(&t));
+        if !healthy {
+            self.failed_health_checks(t);
+        }
+    }
+
+    /// ECS stops the task and the service starts another.
+    fn failed_health_checks(&mut self, t: TaskId) {
+        let si = self.tasks[t.index()].service.index();
+        self.services[si].health_check_failures += 1;
+        self.tasks[t.index()].stopped_reason = Some(format!(
+            "Task failed ELB health checks in (target-group {})",
+            self.sc.services[si].name
+        ));
+        self.deployment_task_failed(t, true);
+        self.stop_task(t);
+        self.service_retry(crate::units::ServiceId(si as u32));
+    }
+
+    /// A `health_check_failure` fault: the task's application hangs. Requests the ALB still
+    /// sends it fail; after `unhealthy_threshold` checks its target is unhealthy.
+    pub(super) fn hang(&mut self, t: TaskId) {
+        self.loads[t.index()].hung = true;
+        let Some(ti) = self.loads[t.index()].traffic else {
+            return;
+        };
+        let after = self.traffic[ti].spec.health.time_to_unhealthy();
+        let generation = self.tasks[t.index()].generation;
+        self.queue.push(
+            self.now + after,
+            Event::TargetUnhealthy {
+                task: t,
+                generation,
+            },
+        );
+    }
+
+    /// When a registered target's checks make it healthy or unhealthy.
+    pub(super) fn plan_target_health(&mut self, t: TaskId, ti: usize) {
+        let plan = self.traffic[ti].spec.health.plan();
+        let generation = self.tasks[t.index()].generation;
+        if let Some(u) = plan.unhealthy_after {
+            self.queue.push(
+                self.now + u,
+                Event::TargetUnhealthy {
+                    task: t,
+                    generation,
+                },
+            );
+        }
+        self.queue.push(
+            self.now + plan.healthy_after,
+            Event::TargetHealthy {
+                task: t,
+                generation,
+            },
+        );
+    }
+}
