@@ -232,3 +232,41 @@ fn bad_capacity_providers_are_refused_with_their_field() {
         assert!(e.to_string().contains(field), "{to}: {e}");
     }
 }
+
+#[test]
+fn a_mixed_instances_policy_spreads_the_group_over_its_types() {
+    // 16 tasks of 512 units: four instances of either type (both have 2 vCPUs).
+    let text = scenario(
+        1,
+        true,
+        &format!("{}{}", service("web", 2), action("5m", "web", 16)),
+    )
+    .replace(
+        "instance_type = \"c5.large\"",
+        "instance_type = \"c5.large\"\nmixed_instance_types = [\"m5.large\"]",
+    );
+    let out = go(&text);
+    let mut types: Vec<String> = out
+        .log
+        .entries
+        .iter()
+        .filter(|e| e.kind == "instance_registered")
+        .map(|e| {
+            e.message
+                .split(['(', ','])
+                .nth(1)
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    types.sort();
+    assert_eq!(types, ["c5.large", "c5.large", "m5.large", "m5.large"]);
+    assert_eq!(out.summary.services["web"].tasks.running_end, 16);
+    let bad = text.replace("[\"m5.large\"]", "[\"m5.huge\"]");
+    let e = ecsim_core::Scenario::parse(&bad, "t.toml").expect_err("unknown type");
+    assert!(
+        e.to_string()
+            .contains("instance_groups[0].mixed_instance_types[0]"),
+        "{e}"
+    );
+}

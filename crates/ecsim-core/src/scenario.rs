@@ -146,6 +146,12 @@ fn default_cluster() -> String {
 pub struct InstanceGroupSpec {
     pub name: String,
     pub instance_type: String,
+    /// An Auto Scaling group's mixed instances policy: more types it may launch. Each launch
+    /// takes the type the group has fewest of (ties in list order, `instance_type` first), as
+    /// EC2 Auto Scaling spreads a group over its types with the `lowest-price` allocation across
+    /// as many pools as types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mixed_instance_types: Vec<String>,
     /// Instances launched at `launch_at`: an Auto Scaling group's initial desired capacity.
     pub count: u32,
     /// An Auto Scaling group's bounds. With `max_size` the group is an Auto Scaling group: it
@@ -222,8 +228,9 @@ pub struct LessonSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstanceGroup {
     pub name: String,
-    pub type_name: String,
-    pub spec: InstanceType,
+    /// Its instance type, then the others of its mixed instances policy, with their specs
+    /// (prices at the Spot discount for a Spot group).
+    pub types: Vec<(String, InstanceType)>,
     pub agent: AgentConfig,
     pub count: u32,
     /// An Auto Scaling group (`max_size` given): lost instances are replaced.
@@ -507,17 +514,38 @@ impl Scenario {
                     format!("{:?} names two groups", g.name),
                 ));
             }
-            let Some(t) = types.get(&g.instance_type) else {
-                let known: Vec<&str> = types.keys().map(String::as_str).collect();
-                return Err(FieldError::new(
-                    p("instance_type"),
-                    format!(
-                        "unknown instance type {:?}; known: {}",
-                        g.instance_type,
-                        known.join(", ")
-                    ),
-                ));
-            };
+            // The group's type, then its mixed instances policy's others.
+            let mut group_types: Vec<(String, InstanceType)> = Vec::new();
+            let named = std::iter::once((g.instance_type.clone(), p("instance_type"))).chain(
+                g.mixed_instance_types
+                    .iter()
+                    .enumerate()
+                    .map(|(j, n)| (n.clone(), p(&format!("mixed_instance_types[{j}]")))),
+            );
+            for (name, path) in named {
+                let Some(t) = types.get(&name) else {
+                    let known: Vec<&str> = types.keys().map(String::as_str).collect();
+                    return Err(FieldError::new(
+                        path,
+                        format!(
+                            "unknown instance type {name:?}; known: {}",
+                            known.join(", ")
+                        ),
+                    ));
+                };
+                if group_types.iter().any(|(n, _)| *n == name) {
+                    return Err(FieldError::new(path, format!("{name} is listed twice")));
+                }
+                if g.eni_trunking && t.trunk_tasks.is_none() {
+                    return Err(FieldError::new(
+                        path,
+                        format!(
+                            "{name} does not support ENI trunking (eni_trunking = true; ecs-facts §2 \"Trunking task limits\" lists m5, c5 and m6g types, not t3)"
+                        ),
+                    ));
+                }
+                group_types.push((name, t.clone()));
+            }
             let min_size = g.min_size.unwrap_or(0).min(g.count);
             let max_size = g.max_size.unwrap_or(g.count);
             if let Some(min) = g.min_size.filter(|&m| m > g.count) {
@@ -569,15 +597,6 @@ impl Scenario {
                     format!("line {} of ecs.config: {}", e.line, e.message),
                 )
             })?;
-            if g.eni_trunking && t.trunk_tasks.is_none() {
-                return Err(FieldError::new(
-                    p("eni_trunking"),
-                    format!(
-                        "{} does not support ENI trunking (ecs-facts §2 \"Trunking task limits\" lists m5, c5 and m6g types, not t3)",
-                        g.instance_type
-                    ),
-                ));
-            }
             let iam_role = match &g.iam_role {
                 Some(r) => Some(roles.resolve(r, &p("iam_role"))?),
                 None => None,
@@ -589,14 +608,14 @@ impl Scenario {
                     "only Spot instances are interrupted: remove spot = false, or the interruptions",
                 ));
             }
-            let mut t = t.clone();
             if spot {
-                t.price_per_hour *= 1.0 - spec.model.ec2_spot_discount_pct / 100.0;
+                for (_, t) in &mut group_types {
+                    t.price_per_hour *= 1.0 - spec.model.ec2_spot_discount_pct / 100.0;
+                }
             }
             groups.push(InstanceGroup {
                 name: g.name.clone(),
-                type_name: g.instance_type.clone(),
-                spec: t,
+                types: group_types,
                 agent,
                 count: g.count,
                 asg: g.max_size.is_some(),

@@ -78,7 +78,7 @@ fn each_knob_writes_its_field_and_keeps_the_rest_of_the_text() {
             .expect("set")
             .text,
     );
-    assert_eq!(sc.groups[0].type_name, "c5.large");
+    assert_eq!(sc.groups[0].types[0].0, "c5.large");
     assert_eq!(
         parse_ok(&set(DEFAULT, Knob::Seed, "77").expect("set").text)
             .spec

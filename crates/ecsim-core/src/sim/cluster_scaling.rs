@@ -117,13 +117,20 @@ impl Simulation {
             .min_by_key(|z| zone_count(z))
             .cloned()
             .unwrap_or_default();
+        // A mixed instances policy: the type the group has fewest of.
+        let (type_name, spec) = g
+            .types
+            .iter()
+            .min_by_key(|(n, _)| self.in_service(gi).filter(|i| &i.type_name == n).count())
+            .cloned()
+            .unwrap_or_else(|| g.types[0].clone());
         let old = &self.instances[slot];
         let (past, life) = (old.bill(self.now), old.life + 1);
         let mut inst = Instance::new(
             HostId(slot as u32),
             gi,
-            &g.type_name,
-            g.spec.clone(),
+            &type_name,
+            spec,
             g.agent.clone(),
             self.sc.spec.model.os_memory_overhead_pct,
             &az,
@@ -224,7 +231,13 @@ impl Simulation {
         };
         let gi = cp.group;
         let needs = self.waiting_needs(k);
-        let slot = self.instances.iter().find(|i| i.group == gi);
+        // With a mixed instances policy the estimate assumes the smallest type (an assumption:
+        // AWS does not say which type ECS binpacks against).
+        let slot = self
+            .instances
+            .iter()
+            .filter(|i| i.group == gi)
+            .min_by_key(|i| (i.registered_cpu.0, i.registered_memory.0));
         let room = slot.map_or(
             Room {
                 cpu: crate::units::CpuUnits(0),

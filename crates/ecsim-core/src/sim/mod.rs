@@ -379,11 +379,12 @@ impl Simulation {
             for k in 0..g.max_size {
                 let id = HostId(instances.len() as u32);
                 let az = &g.availability_zones[k as usize % g.availability_zones.len()];
+                let (type_name, spec) = &g.types[k as usize % g.types.len()];
                 let inst = Instance::new(
                     id,
                     gi,
-                    &g.type_name,
-                    g.spec.clone(),
+                    type_name,
+                    spec.clone(),
                     g.agent.clone(),
                     sc.spec.model.os_memory_overhead_pct,
                     az,
