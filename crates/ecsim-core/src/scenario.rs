@@ -537,6 +537,12 @@ impl Scenario {
                     return Err(FieldError::new(path, format!("{name} is listed twice")));
                 }
                 if g.eni_trunking && t.trunk_tasks.is_none() {
+                    // The group's own type: the trunking flag is what to change.
+                    let path = if group_types.is_empty() {
+                        p("eni_trunking")
+                    } else {
+                        path
+                    };
                     return Err(FieldError::new(
                         path,
                         format!(
