@@ -78,7 +78,8 @@ impl Simulation {
         }
     }
 
-    fn in_service(&self, gi: usize) -> impl Iterator<Item = &Instance> {
+    /// The group's instances launched and not terminated.
+    pub(super) fn in_service(&self, gi: usize) -> impl Iterator<Item = &Instance> {
         self.instances
             .iter()
             .filter(move |i| i.group == gi && i.in_service())
@@ -312,24 +313,32 @@ impl Simulation {
     fn asg_scale_in(&mut self, k: usize, count: u32, pct: f64) {
         let cp = self.sc.providers[k].clone();
         let gi = cp.group;
+        // Instances per zone, counted once and lowered as instances are picked.
+        let zone_of = |i: &Instance| i.attributes.get("ecs.availability-zone").cloned();
+        let mut per_zone: BTreeMap<Option<String>, usize> = BTreeMap::new();
+        for i in self.in_service(gi) {
+            *per_zone.entry(zone_of(i)).or_insert(0) += 1;
+        }
+        let mut candidates: Vec<_> = self
+            .in_service(gi)
+            .filter(|i| !cp.termination_protection || i.tasks.is_empty())
+            .map(|i| (zone_of(i), i.launched_at, i.id))
+            .collect();
         let mut picked = Vec::new();
         for _ in 0..count {
-            let zone_of = |i: &Instance| i.attributes.get("ecs.availability-zone").cloned();
-            let per_zone = |z: &Option<String>| {
-                self.in_service(gi)
-                    .filter(|i| !picked.contains(&i.id) && &zone_of(i) == z)
-                    .count()
+            let best = candidates
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, (z, at, id))| (per_zone.get(z).copied(), *at, id.0))
+                .map(|(j, _)| j);
+            let Some(j) = best else {
+                break;
             };
-            let candidate = self
-                .in_service(gi)
-                .filter(|i| !picked.contains(&i.id))
-                .filter(|i| !cp.termination_protection || i.tasks.is_empty())
-                .max_by_key(|i| (per_zone(&zone_of(i)), i.launched_at, i.id.0))
-                .map(|i| i.id);
-            match candidate {
-                Some(h) => picked.push(h),
-                None => break,
+            let (z, _, h) = candidates.swap_remove(j);
+            if let Some(n) = per_zone.get_mut(&z) {
+                *n -= 1;
             }
+            picked.push(h);
         }
         if picked.is_empty() {
             return;
