@@ -2,6 +2,9 @@
 
 use ecsim_core::{RunOptions, Scenario, Simulation};
 
+mod random_scenario;
+pub use random_scenario::random_scenario;
+
 include!(concat!(env!("OUT_DIR"), "/library.rs"));
 
 /// Every scenario of `scenarios/`, parsed.
