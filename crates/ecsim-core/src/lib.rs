@@ -3,6 +3,9 @@
 //! No IO, no clock, no threads: text in (`Scenario::parse`), results out (`run`). The same code
 //! runs natively and in wasm32 and gives the same `trace_hash` on both. See ARCHITECTURE.md.
 
+// The engine's modules keep their paths in the core (`crate::time`, `ecsim_core::rng`).
+pub use ecsim_engine::{hash, queue, rng, time};
+
 pub mod agent_config;
 pub mod alb;
 pub mod autoscaling;
@@ -15,7 +18,6 @@ pub mod error;
 pub mod fargate;
 pub mod faults;
 pub mod form;
-pub mod hash;
 pub mod histogram;
 pub mod iam;
 pub mod image_cache;
@@ -26,11 +28,9 @@ pub mod metrics;
 pub mod model;
 pub mod placement;
 pub mod ports;
-pub mod queue;
 pub mod rate;
 pub mod registry;
 pub mod report;
-pub mod rng;
 pub mod scenario;
 pub mod service;
 pub mod share;
@@ -38,7 +38,6 @@ pub mod sim;
 pub mod source;
 pub mod task;
 pub mod taskdef;
-pub mod time;
 pub mod traffic;
 pub mod units;
 

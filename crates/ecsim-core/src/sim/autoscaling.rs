@@ -85,7 +85,7 @@ impl Simulation {
             let d = self.services[si].desired;
             self.services[si].desired = d.clamp(sc.min, sc.max);
             for (i, a) in sc.spec.scheduled.iter().enumerate() {
-                self.queue.push(
+                self.engine.schedule(
                     SimTime::ZERO + a.at,
                     Event::ScheduledScaling {
                         target: k as u32,
@@ -94,7 +94,8 @@ impl Simulation {
                 );
             }
         }
-        self.queue.push(SimTime::ZERO + PERIOD, Event::ScalingTick);
+        self.engine
+            .schedule(SimTime::ZERO + PERIOD, Event::ScalingTick);
     }
 
     /// A scheduled action: the target's new bounds, and the desired count moved into them.
@@ -127,9 +128,9 @@ impl Simulation {
             self.scaling_datapoints(k);
             self.scaling_decide(k);
         }
-        let next = self.now + PERIOD;
-        if next <= self.end {
-            self.queue.push(next, Event::ScalingTick);
+        let next = self.engine.now() + PERIOD;
+        if next <= self.engine.end() {
+            self.engine.schedule(next, Event::ScalingTick);
         }
     }
 
@@ -184,7 +185,7 @@ impl Simulation {
         }
         let desired = self.services[si].desired;
         let running = self.running_of(si);
-        let now = self.now;
+        let now = self.engine.now();
         let sc = &self.scalers[k];
         let mut out: Option<(u32, String)> = None;
         let mut ins: Vec<(u32, String)> = Vec::new();

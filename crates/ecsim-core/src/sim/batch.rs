@@ -15,8 +15,8 @@ impl Simulation {
         };
         let d = b.run_time.sample(&mut self.services[si].batch_rng);
         let generation = self.tasks[t.index()].generation;
-        self.queue.push(
-            self.now + d,
+        self.engine.schedule(
+            self.engine.now() + d,
             Event::BatchDone {
                 task: t,
                 generation,
@@ -80,11 +80,12 @@ impl Simulation {
         if st.desired > 0 || st.finished_at.is_some() {
             return;
         }
-        st.finished_at = Some(self.now);
+        st.finished_at = Some(self.engine.now());
         let (done, gave_up) = (st.completed, st.gave_up);
         let svc = self.sc.services[si].name.clone();
         let took = self
-            .now
+            .engine
+            .now()
             .since(crate::time::SimTime::ZERO + self.sc.services[si].start_at);
         let msg = format!(
             "batch {svc} finished after {:.1} s: {done} tasks done, {gave_up} given up",

@@ -74,7 +74,8 @@ impl Simulation {
             })
             .collect();
         if self.sc.providers.iter().any(|p| p.scaling.is_some()) {
-            self.queue.push(SimTime::ZERO + PERIOD, Event::CapacityTick);
+            self.engine
+                .schedule(SimTime::ZERO + PERIOD, Event::CapacityTick);
         }
     }
 
@@ -126,7 +127,7 @@ impl Simulation {
             .cloned()
             .unwrap_or_else(|| g.types[0].clone());
         let old = &self.instances[slot];
-        let (past, life) = (old.bill(self.now), old.life + 1);
+        let (past, life) = (old.bill(self.engine.now()), old.life + 1);
         let mut inst = Instance::new(
             HostId(slot as u32),
             gi,
@@ -136,7 +137,7 @@ impl Simulation {
             self.sc.spec.model.os_memory_overhead_pct,
             &az,
             self.sc.services.len(),
-            self.now,
+            self.engine.now(),
             g.eni_trunking,
         );
         inst.past_cost = past;
@@ -146,14 +147,16 @@ impl Simulation {
         for &im in &g.cached_images {
             cache.preload(&self.sc.images, im);
         }
-        self.nets[slot].new_host(cache, self.now);
+        self.nets[slot].new_host(cache, self.engine.now());
         self.host_cpu[slot] = Default::default();
         let boot = self.sc.spec.model.boot_time.sample(&mut self.boot_rngs[gi]);
         let host = HostId(slot as u32);
-        self.queue
-            .push(self.now + boot, Event::InstanceRegisters { host, life });
+        self.engine.schedule(
+            self.engine.now() + boot,
+            Event::InstanceRegisters { host, life },
+        );
         self.asgs[gi].launched += 1;
-        self.trace.write_u64(slot as u64);
+        self.engine.fold(slot as u64);
         let msg = format!(
             "Auto Scaling group {} launched instance {host} in {az} ({why}; launch {life} in this slot)",
             g.name
@@ -191,9 +194,9 @@ impl Simulation {
         for k in 0..self.sc.providers.len() {
             self.managed_scaling(k);
         }
-        let next = self.now + PERIOD;
-        if next <= self.end {
-            self.queue.push(next, Event::CapacityTick);
+        let next = self.engine.now() + PERIOD;
+        if next <= self.engine.end() {
+            self.engine.schedule(next, Event::CapacityTick);
         }
     }
 
@@ -251,7 +254,7 @@ impl Simulation {
                 enis: i.eni_budget,
             },
         );
-        let now = self.now;
+        let now = self.engine.now();
         // Instances the group is about to launch (its desired capacity is raised) count as
         // booting: the group's capacity already includes them.
         let running = self.in_service(gi).count() as u32;
@@ -275,7 +278,7 @@ impl Simulation {
         let st = &mut self.providers[k];
         st.reservation_pct = Some(r.pct);
         st.reservation_max = st.reservation_max.max(r.pct);
-        self.trace.write_u64(r.needed as u64);
+        self.engine.fold(r.needed as u64);
         let g = &self.sc.groups[gi];
         let target = r.desired.clamp(g.min_size, g.max_size);
         let n = view.in_service;
@@ -294,8 +297,8 @@ impl Simulation {
                 .model
                 .asg_scale_out_delay
                 .sample(&mut self.asgs[gi].reaction);
-            self.queue
-                .push(now + d, Event::AsgLaunch { group: gi as u32 });
+            self.engine
+                .schedule(now + d, Event::AsgLaunch { group: gi as u32 });
         } else if target < n {
             self.providers[k].low_minutes += 1;
             if self.providers[k].low_minutes >= SCALE_IN_DATAPOINTS {
@@ -361,7 +364,7 @@ impl Simulation {
         );
         self.push_log("cluster_scale_in", None, None, None, msg);
         for h in picked {
-            self.trace.write_u64(h.0 as u64);
+            self.engine.fold(h.0 as u64);
             let live = self.instances[h.index()].tasks.len() as u32;
             self.providers[k].tasks_killed += live;
             self.asgs[gi].terminated += 1;

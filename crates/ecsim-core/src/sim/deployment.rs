@@ -78,7 +78,7 @@ impl Simulation {
         let healthy = self.healthy_targets(si);
         self.services[si].deployment = Some(Deployment {
             from,
-            started: self.now,
+            started: self.engine.now(),
             failed_at_start: self.failed_requests(si),
             min_healthy_targets: healthy,
             failed_tasks: 0,
@@ -115,7 +115,7 @@ impl Simulation {
             return;
         }
         let d = d.clone();
-        let rec = self.deployment_record(si, &d, current, Some(self.now), "FAILED");
+        let rec = self.deployment_record(si, &d, current, Some(self.engine.now()), "FAILED");
         let name = self.sc.services[si].name.clone();
         let msg = format!(
             "service {name} deployment of {} FAILED: the circuit breaker tripped after {} tasks failed {}{}",
@@ -252,7 +252,8 @@ impl Simulation {
             && self.services[si].live.len() as u32 == desired;
         if done {
             if let Some(d) = self.services[si].deployment.take() {
-                let rec = self.deployment_record(si, &d, current, Some(self.now), "COMPLETED");
+                let rec =
+                    self.deployment_record(si, &d, current, Some(self.engine.now()), "COMPLETED");
                 let name = self.sc.services[si].name.clone();
                 let msg = format!(
                     "service {name} deployment complete after {:.1} s: {} requests failed, at least {} healthy targets",

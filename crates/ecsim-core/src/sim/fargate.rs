@@ -14,7 +14,7 @@ impl Simulation {
     /// are provisioned (PROVISIONING).
     pub(super) fn fargate_launch(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
-        let admitted = self.fargate_bucket.admit(self.now);
+        let admitted = self.fargate_bucket.admit(self.engine.now());
         let d = self
             .sc
             .spec
@@ -23,7 +23,7 @@ impl Simulation {
             .provisioning
             .sample(&mut self.services[si].fargate_rng);
         let generation = self.tasks[t.index()].generation;
-        self.queue.push(
+        self.engine.schedule(
             admitted + d,
             Event::FargateReady {
                 task: t,
@@ -33,7 +33,7 @@ impl Simulation {
         if self.log.has_room() {
             let name = self.task_name(t);
             let svc = self.sc.services[si].name.clone();
-            let throttled = admitted.since(self.now);
+            let throttled = admitted.since(self.engine.now());
             let wait = if throttled.is_zero() {
                 String::new()
             } else {
@@ -67,8 +67,8 @@ impl Simulation {
         self.move_task(t, TaskState::Pending);
         let task = &mut self.tasks[t.index()];
         task.net = Some(net);
-        task.placed_at = Some(self.now);
-        task.billed_from = Some(self.now);
+        task.placed_at = Some(self.engine.now());
+        task.billed_from = Some(self.engine.now());
         self.fargate_live.insert(t);
         if task.capacity == Capacity::FargateSpot {
             let rate = self.sc.spec.model.fargate.spot_interruptions_per_hour;
@@ -76,8 +76,8 @@ impl Simulation {
                 let si = task.service.index();
                 let hours = self.services[si].fargate_rng.exponential(1.0 / rate);
                 let generation = task.generation;
-                self.queue.push(
-                    self.now + SimDuration::from_secs_f64(hours * 3600.0),
+                self.engine.schedule(
+                    self.engine.now() + SimDuration::from_secs_f64(hours * 3600.0),
                     Event::SpotInterruption {
                         task: t,
                         generation,
@@ -107,7 +107,7 @@ impl Simulation {
     /// A Fargate task stopped at `now`: its bill is final.
     pub(super) fn fargate_stopped(&mut self, t: TaskId) {
         if self.fargate_live.remove(&t) {
-            self.fargate_cost_closed += self.fargate_task_cost(t, self.now);
+            self.fargate_cost_closed += self.fargate_task_cost(t, self.engine.now());
             // Its host is gone, and with it any download still running there.
             if let Some(net) = self.tasks[t.index()].net {
                 self.nets[net as usize].drop_downloads();

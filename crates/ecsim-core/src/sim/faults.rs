@@ -17,8 +17,8 @@ impl Simulation {
         for i in 0..self.sc.faults.len() {
             match self.sc.faults[i].timing {
                 FaultTiming::At(at) => self
-                    .queue
-                    .push(SimTime::ZERO + at, Event::Fault { index: i as u32 }),
+                    .engine
+                    .schedule(SimTime::ZERO + at, Event::Fault { index: i as u32 }),
                 FaultTiming::Every { from, .. } => self.plan_fault(i, SimTime::ZERO + from),
             }
         }
@@ -31,9 +31,11 @@ impl Simulation {
         };
         let gap = self.fault_rngs[i].exponential(mean.as_secs_f64());
         let at = after + SimDuration::from_secs_f64(gap);
-        let last = until.map_or(self.end, |u| (SimTime::ZERO + u).min(self.end));
+        let last = until.map_or(self.engine.end(), |u| {
+            (SimTime::ZERO + u).min(self.engine.end())
+        });
         if at <= last {
-            self.queue.push(at, Event::Fault { index: i as u32 });
+            self.engine.schedule(at, Event::Fault { index: i as u32 });
         }
     }
 
@@ -90,7 +92,7 @@ impl Simulation {
             }
         }
         if matches!(self.sc.faults[i].timing, FaultTiming::Every { .. }) {
-            self.plan_fault(i, self.now);
+            self.plan_fault(i, self.engine.now());
         }
     }
 

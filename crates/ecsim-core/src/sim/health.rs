@@ -28,18 +28,18 @@ impl Simulation {
         let si = self.tasks[t.index()].service.index();
         let grace_end = self.tasks[t.index()]
             .running_at
-            .map_or(self.now, |r| r + self.sc.services[si].grace);
+            .map_or(self.engine.now(), |r| r + self.sc.services[si].grace);
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
         let host = self.tasks[t.index()].host;
-        if self.now < grace_end {
+        if self.engine.now() < grace_end {
             let msg = format!(
                 "task {name}: target unhealthy; ECS ignores it until the health check grace period ends at {:.0} s",
                 grace_end.as_secs_f64()
             );
             self.push_log("target_unhealthy", Some(svc), Some(t), host, msg);
             let generation = self.tasks[t.index()].generation;
-            self.queue.push(
+            self.engine.schedule(
                 grace_end,
                 Event::GraceOver {
                     task: t,
@@ -89,8 +89,8 @@ impl Simulation {
         };
         let after = self.traffic[ti].spec.health.time_to_unhealthy();
         let generation = self.tasks[t.index()].generation;
-        self.queue.push(
-            self.now + after,
+        self.engine.schedule(
+            self.engine.now() + after,
             Event::TargetUnhealthy {
                 task: t,
                 generation,
@@ -103,16 +103,16 @@ impl Simulation {
         let plan = self.traffic[ti].spec.health.plan();
         let generation = self.tasks[t.index()].generation;
         if let Some(u) = plan.unhealthy_after {
-            self.queue.push(
-                self.now + u,
+            self.engine.schedule(
+                self.engine.now() + u,
                 Event::TargetUnhealthy {
                     task: t,
                     generation,
                 },
             );
         }
-        self.queue.push(
-            self.now + plan.healthy_after,
+        self.engine.schedule(
+            self.engine.now() + plan.healthy_after,
             Event::TargetHealthy {
                 task: t,
                 generation,

@@ -31,16 +31,15 @@ pub use snapshot::{
     MAX_SNAPSHOTS,
 };
 
-use crate::hash::Fnv;
 use crate::instance::{Instance, InstanceState};
 use crate::log::{EventLog, LogEntry};
 use crate::metrics::{Summary, TimeSeries};
-use crate::queue::EventQueue;
 use crate::rng::Stream;
 use crate::scenario::Scenario;
 use crate::task::{Task, TaskState};
 use crate::time::{SimDuration, SimTime};
 use crate::units::{HostId, Port, ServiceId, TaskId};
+use ecsim_engine::{EventLoop, Traced};
 use thiserror::Error;
 
 #[derive(Debug, Clone, Copy)]
@@ -179,9 +178,9 @@ enum Event {
     Sample,
 }
 
-impl Event {
+impl Traced for Event {
     /// A code per kind and up to two ids, for the trace hash.
-    fn fingerprint(&self) -> (u8, u64, u64) {
+    fn trace_code(&self) -> (u8, u64, u64) {
         match *self {
             Event::InstanceRegisters { host, .. } => (1, host.0 as u64, 0),
             Event::ServiceStarts { service } => (2, service.0 as u64, 0),
@@ -318,15 +317,12 @@ enum Gone {
 pub struct Simulation {
     sc: Scenario,
     seed: u64,
-    now: SimTime,
-    end: SimTime,
-    queue: EventQueue<Event>,
+    /// The clock, the events to come and the trace.
+    engine: EventLoop<Event>,
     instances: Vec<Instance>,
     tasks: Vec<Task>,
     services: Vec<ServiceState>,
     retry_scheduled: bool,
-    trace: Fnv,
-    events: u64,
     log: EventLog,
     series: TimeSeries,
     check: bool,
@@ -369,9 +365,9 @@ impl Simulation {
         let nservices = sc.services.len();
         let mut instances = Vec::new();
         let mut boot_rngs = Vec::new();
-        let mut queue = EventQueue::default();
+        let mut engine = EventLoop::new(SimTime::ZERO + duration);
         // The first sample is at t=0, before anything else happens.
-        queue.push(SimTime::ZERO, Event::Sample);
+        engine.schedule(SimTime::ZERO, Event::Sample);
         for (gi, g) in sc.groups.iter().enumerate() {
             let mut boot = Stream::new(seed, &format!("boot/{}", g.name));
             let launched = SimTime::ZERO + g.launch_at;
@@ -397,7 +393,7 @@ impl Simulation {
                     continue;
                 }
                 instances.push(inst);
-                queue.push(
+                engine.schedule(
                     launched + sc.spec.model.boot_time.sample(&mut boot),
                     Event::InstanceRegisters { host: id, life: 1 },
                 );
@@ -444,7 +440,7 @@ impl Simulation {
             .collect();
         for (gi, g) in sc.groups.iter().enumerate() {
             for (k, at) in g.spot_interruptions.iter().enumerate() {
-                queue.push(
+                engine.schedule(
                     SimTime::ZERO + *at,
                     Event::SpotNotice {
                         group: gi as u32,
@@ -454,7 +450,7 @@ impl Simulation {
             }
         }
         for (i, a) in sc.actions.iter().enumerate() {
-            queue.push(
+            engine.schedule(
                 SimTime::ZERO + a.at,
                 Event::UpdateService { action: i as u32 },
             );
@@ -477,12 +473,12 @@ impl Simulation {
         for (i, t) in sc.traffic.iter().enumerate() {
             let mut st = requests::TrafficState::new(t, seed, &sc.services[t.service].name);
             if let Some(first) = t.next_arrival(SimTime::ZERO, &mut st.arrivals, &mut st.cursor) {
-                queue.push(first, Event::Arrival { traffic: i as u32 });
+                engine.schedule(first, Event::Arrival { traffic: i as u32 });
             }
             traffic.push(st);
         }
         for (i, s) in sc.services.iter().enumerate() {
-            queue.push(
+            engine.schedule(
                 SimTime::ZERO + s.start_at,
                 Event::ServiceStarts {
                     service: ServiceId(i as u32),
@@ -512,15 +508,11 @@ impl Simulation {
         }
         let mut sim = Simulation {
             seed,
-            now: SimTime::ZERO,
-            end: SimTime::ZERO + duration,
-            queue,
+            engine,
             instances,
             tasks: Vec::new(),
             services,
             retry_scheduled: false,
-            trace: Fnv::default(),
-            events: 0,
             log,
             series,
             check: opts.check_invariants || cfg!(debug_assertions),
@@ -570,15 +562,15 @@ impl Simulation {
     }
 
     pub fn now(&self) -> SimTime {
-        self.now
+        self.engine.now()
     }
 
     pub fn end(&self) -> SimTime {
-        self.end
+        self.engine.end()
     }
 
     pub fn events(&self) -> u64 {
-        self.events
+        self.engine.events()
     }
 
     pub fn instances(&self) -> &[Instance] {
@@ -600,27 +592,17 @@ impl Simulation {
 
     /// Processes the next event if it is due by the end of the run; false when the run is over.
     pub fn step(&mut self) -> Result<bool, InvariantViolation> {
-        match self.queue.peek_time() {
-            Some(t) if t <= self.end => {}
-            _ => return Ok(false),
-        }
-        let Some(ev) = self.queue.pop() else {
-            return Ok(false);
+        let ev = match self.engine.next_due() {
+            Ok(Some(ev)) => ev,
+            Ok(None) => return Ok(false),
+            Err(back) => {
+                return Err(InvariantViolation {
+                    time: back.now,
+                    message: back.to_string(),
+                })
+            }
         };
-        if ev.time < self.now {
-            return Err(InvariantViolation {
-                time: self.now,
-                message: format!("time went back from {} to {}", self.now, ev.time),
-            });
-        }
-        self.now = ev.time;
-        self.events += 1;
-        let (code, a, b) = ev.event.fingerprint();
-        self.trace.write_u64(ev.time.0);
-        self.trace.write(&[code]);
-        self.trace.write_u64(a);
-        self.trace.write_u64(b);
-        self.handle(ev.event);
+        self.handle(ev);
         if self.check {
             self.check_invariants()?;
         }
@@ -647,9 +629,9 @@ impl Simulation {
         match ev {
             Event::Sample => {
                 self.sample();
-                let next = self.now + self.sc.spec.sample_step;
-                if next <= self.end {
-                    self.queue.push(next, Event::Sample);
+                let next = self.engine.now() + self.sc.spec.sample_step;
+                if next <= self.engine.end() {
+                    self.engine.schedule(next, Event::Sample);
                 }
             }
             Event::InstanceRegisters { host, life } => {
@@ -785,21 +767,21 @@ impl Simulation {
             return;
         }
         inst.state = InstanceState::Active;
-        inst.registered_at = Some(self.now);
+        inst.registered_at = Some(self.engine.now());
         let msg = format!(
             "instance {host} ({}, {}) registered: {} CPU units, {} MiB, after {:.1} s",
             inst.type_name,
             inst.attributes["ecs.availability-zone"],
             inst.registered_cpu.0,
             inst.registered_memory.0,
-            self.now.since(inst.launched_at).as_secs_f64()
+            self.engine.now().since(inst.launched_at).as_secs_f64()
         );
         self.push_log("instance_registered", None, None, Some(host), msg);
         let cleanup = self.instances[host.index()].agent.image_cleanup;
         if !cleanup.disabled {
             let life = self.instances[host.index()].life;
-            self.queue.push(
-                self.now + cleanup.interval,
+            self.engine.schedule(
+                self.engine.now() + cleanup.interval,
                 Event::ImageCleanup { host: host.0, life },
             );
         }
@@ -828,7 +810,7 @@ impl Simulation {
         }
         if next == TaskState::Stopped {
             let task = &mut self.tasks[t.index()];
-            task.stopped_at = Some(self.now);
+            task.stopped_at = Some(self.engine.now());
             let code = *task.stop_code.get_or_insert("ServiceSchedulerInitiated");
             *self.services[task.service.index()]
                 .stop_codes
@@ -847,7 +829,7 @@ impl Simulation {
     ) {
         if !self.log.has_room() {
             self.log
-                .push(EventLog::entry(self.now, kind, String::new()));
+                .push(EventLog::entry(self.engine.now(), kind, String::new()));
             return;
         }
         let task = task.map(|t| self.task_name(t));
@@ -855,7 +837,7 @@ impl Simulation {
             service,
             task,
             host: host.map(|h| h.to_string()),
-            ..EventLog::entry(self.now, kind, message)
+            ..EventLog::entry(self.engine.now(), kind, message)
         });
     }
 }

@@ -30,9 +30,9 @@ impl Simulation {
                 by.insert(k.to_string(), v);
             }
         }
-        let span = self.end.since(tr.spec.start).as_secs_f64();
-        let area =
-            tr.in_system_area + tr.in_system as f64 * self.end.since(tr.last_change).as_secs_f64();
+        let span = self.engine.end().since(tr.spec.start).as_secs_f64();
+        let area = tr.in_system_area
+            + tr.in_system as f64 * self.engine.end().since(tr.last_change).as_secs_f64();
         RequestSummary {
             arrived: tr.arrived,
             served: tr.served,
@@ -71,12 +71,12 @@ impl Simulation {
     pub(super) fn sample(&mut self) {
         self.keep_snapshot();
         let s = &mut self.series;
-        s.t_s.push(self.now.as_secs_f64());
+        s.t_s.push(self.engine.now().as_secs_f64());
         let (mut reg_cpu, mut res_cpu, mut reg_mem, mut res_mem) = (0u64, 0u64, 0u64, 0u64);
         let (mut active, mut ports) = (0u32, 0u32);
         let mut cost = 0.0;
         for (inst, hs) in self.instances.iter().zip(s.hosts.iter_mut()) {
-            cost += inst.bill(self.now);
+            cost += inst.bill(self.engine.now());
             let pct = |a: u32, b: u32| {
                 if b == 0 {
                     0.0
@@ -125,7 +125,7 @@ impl Simulation {
                 tr.lcu_hours += alb.lcus(rps, tr.in_system as f64) * window_s / 3600.0;
             }
         }
-        let cost = cost + self.fargate_cost(self.now) + self.alb_cost(self.now);
+        let cost = cost + self.fargate_cost(self.engine.now()) + self.alb_cost(self.engine.now());
         let s = &mut self.series;
         s.cost_usd.push(cost);
         // CPU used over the window that ends now.
@@ -142,7 +142,7 @@ impl Simulation {
             .zip(self.host_cpu.iter_mut())
             .zip(s.hosts.iter_mut())
         {
-            cpu.account(self.now);
+            cpu.account(self.engine.now());
             let u = cpu.area - cpu.area_at_sample;
             cpu.area_at_sample = cpu.area;
             let cap = inst.spec.vcpu as f64 * window;
@@ -219,7 +219,7 @@ impl Simulation {
     pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
         let fail = |message: String| {
             Err(InvariantViolation {
-                time: self.now,
+                time: self.engine.now(),
                 message,
             })
         };
@@ -340,7 +340,10 @@ impl Simulation {
             .filter(|t| t.service.index() == si)
             .filter_map(|t| {
                 let from = t.running_at?;
-                let to = t.stopped_at.unwrap_or(self.end).min(self.end);
+                let to = t
+                    .stopped_at
+                    .unwrap_or(self.engine.end())
+                    .min(self.engine.end());
                 let cpu = self.sc.taskdefs[t.taskdef.index()].cpu.0 as f64 / 1024.0;
                 Some(cpu * to.since(from).as_secs_f64() / 3600.0)
             })
@@ -414,13 +417,13 @@ impl Simulation {
 
     pub fn finish(mut self) -> RunOutput {
         // A last sample at the end of the run, if the step did not land on it.
-        if self.series.t_s.last().copied() != Some(self.end.as_secs_f64()) {
-            self.now = self.end;
+        if self.series.t_s.last().copied() != Some(self.engine.end().as_secs_f64()) {
+            self.engine.clock_to_end();
             self.sample();
         }
         // The end is always in the snapshots, whatever the stride.
         if self.snapshot_stride > 0
-            && self.snapshots.last().map(|s| s.t_s) != Some(self.end.as_secs_f64())
+            && self.snapshots.last().map(|s| s.t_s) != Some(self.engine.end().as_secs_f64())
         {
             let s = self.snapshot();
             self.snapshots.push(s);
@@ -533,7 +536,9 @@ impl Simulation {
                         .tasks
                         .iter()
                         .filter(|t| t.service.index() == si && t.capacity.is_fargate())
-                        .map(|t| self.fargate_task_cost(t.id, t.stopped_at.unwrap_or(self.end)))
+                        .map(|t| {
+                            self.fargate_task_cost(t.id, t.stopped_at.unwrap_or(self.engine.end()))
+                        })
                         .sum::<f64>()
                         + 0.0,
                     scale_up_s: crate::metrics::ScaleUpSummary {
@@ -585,7 +590,7 @@ impl Simulation {
         let launched = self
             .instances
             .iter()
-            .filter(|i| i.launched_at <= self.end)
+            .filter(|i| i.launched_at <= self.engine.end())
             .map(|i| i.launches())
             .sum::<u32>();
         let never = self
@@ -597,7 +602,7 @@ impl Simulation {
         let ec2: f64 = self
             .instances
             .iter()
-            .map(|i| i.bill(self.end))
+            .map(|i| i.bill(self.engine.end()))
             .sum::<f64>()
             // An empty float sum is -0.0: without instances the report would say "$-0.0000".
             + 0.0;
@@ -606,9 +611,9 @@ impl Simulation {
             scenario_hash: format!("{:016x}", self.sc.hash),
             seed: self.seed,
             engine_version: env!("CARGO_PKG_VERSION"),
-            trace_hash: format!("{:016x}", self.trace.finish()),
-            events: self.events,
-            sim_seconds: self.end.as_secs_f64(),
+            trace_hash: format!("{:016x}", self.engine.trace_hash()),
+            events: self.engine.events(),
+            sim_seconds: self.engine.end().as_secs_f64(),
             services,
             cluster: ClusterSummary {
                 name: self.sc.spec.cluster.name.clone(),
@@ -626,9 +631,9 @@ impl Simulation {
                     .sum(),
             },
             cost_usd: {
-                let fargate = self.fargate_cost(self.end);
-                let alb = self.alb_cost(self.end);
-                let hours = self.end.as_secs_f64() / 3600.0;
+                let fargate = self.fargate_cost(self.engine.end());
+                let alb = self.alb_cost(self.engine.end());
+                let hours = self.engine.end().as_secs_f64() / 3600.0;
                 let total = ec2 + fargate + alb;
                 CostSummary {
                     total,

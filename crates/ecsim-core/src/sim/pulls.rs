@@ -165,8 +165,8 @@ impl Simulation {
             // The registry refuses the request: the pull fails at once (an assumption: one
             // second for the round trip; the agent does not retry an authorisation error).
             self.tasks[t.index()].stopped_reason = Some(reason);
-            self.queue.push(
-                self.now + SimDuration::from_secs(1),
+            self.engine.schedule(
+                self.engine.now() + SimDuration::from_secs(1),
                 Event::StartFailed {
                     task: t,
                     generation,
@@ -217,16 +217,18 @@ impl Simulation {
                 downloads_left: 0,
                 deps: 0,
                 dependents: Vec::new(),
-                started: self.now,
-                manifest_at: self.now,
+                started: self.engine.now(),
+                manifest_at: self.engine.now(),
                 deps_done_at: SimTime::ZERO,
                 downloaded: Vec::new(),
                 extracting: false,
                 attempts: 0,
                 cached_mib: 0.0,
             });
-            self.queue
-                .push(self.now + delay, Event::ManifestFetched { pull: p });
+            self.engine.schedule(
+                self.engine.now() + delay,
+                Event::ManifestFetched { pull: p },
+            );
         }
         if self.tasks[t.index()].pulls_left == 0 {
             self.task_pulled(t);
@@ -322,7 +324,7 @@ impl Simulation {
     /// per role per host, valid 12 h (ecs-facts §9); a Fargate host is new for every task.
     fn ecr_token(&mut self, net: u32, t: TaskId) -> SimDuration {
         let role = self.puller_role(t);
-        let now = self.now;
+        let now = self.engine.now();
         if let Some((_, ready, expiry)) = self.nets[net as usize]
             .tokens
             .iter()
@@ -379,7 +381,7 @@ impl Simulation {
             .spec
             .registry_outages
             .iter()
-            .any(|o| o.covers(&reg, self.now))
+            .any(|o| o.covers(&reg, self.engine.now()))
         {
             let pull = &mut self.pulls[p as usize];
             pull.attempts += 1;
@@ -389,8 +391,10 @@ impl Simulation {
                 let jitter = 0.8 + 0.4 * self.pull_rng.uniform();
                 let wait = registry::pull_backoff(attempts, jitter);
                 let again = wait + self.sc.spec.model.manifest_fetch.sample(&mut self.pull_rng);
-                self.queue
-                    .push(self.now + again, Event::ManifestFetched { pull: p });
+                self.engine.schedule(
+                    self.engine.now() + again,
+                    Event::ManifestFetched { pull: p },
+                );
                 let msg = format!(
                     "pull of {} on {}: registry {reg} unavailable (attempt {attempts} of {PULL_ATTEMPTS}); retrying in {:.1} s",
                     self.sc.images.image(im).reference,
@@ -403,7 +407,7 @@ impl Simulation {
             self.pull_gave_up(p, &reg);
             return;
         }
-        self.pulls[p as usize].manifest_at = self.now;
+        self.pulls[p as usize].manifest_at = self.engine.now();
         for &l in &self.sc.images.image(im).layers {
             match self.nets[net as usize].cache.layer(l) {
                 LayerState::Present => {
@@ -477,7 +481,7 @@ impl Simulation {
             pull.started_layers += 1;
             pull.active += 1;
             if !started {
-                self.nets[net].advance(self.now);
+                self.nets[net].advance(self.engine.now());
                 started = true;
             }
             let left_mb = self.sc.images.layer(l).size_mib * MB_PER_MIB;
@@ -506,9 +510,9 @@ impl Simulation {
         };
         let secs = (min.max(0.0) / n.rate()).max(0.0);
         // Round up to the next nanosecond so the download is done when the event comes.
-        let at = self.now + SimDuration((secs * 1e9).ceil() as u64);
+        let at = self.engine.now() + SimDuration((secs * 1e9).ceil() as u64);
         let generation = n.generation;
-        self.queue.push(at, Event::NetTick { net, generation });
+        self.engine.schedule(at, Event::NetTick { net, generation });
     }
 
     /// Downloads on the network finish.
@@ -516,7 +520,7 @@ impl Simulation {
         if self.nets[net as usize].generation != generation {
             return;
         }
-        self.nets[net as usize].advance(self.now);
+        self.nets[net as usize].advance(self.engine.now());
         let mut finished: Vec<Download> = Vec::new();
         self.nets[net as usize].downloads.retain(|d| {
             if d.left_mb <= DONE_EPS_MB {
@@ -535,7 +539,7 @@ impl Simulation {
             let pull = &mut self.pulls[d.pull as usize];
             pull.active -= 1;
             pull.downloads_left -= 1;
-            pull.downloaded.push((d.layer, self.now));
+            pull.downloaded.push((d.layer, self.engine.now()));
         }
         for d in &finished {
             self.start_downloads(d.pull);
@@ -565,13 +569,13 @@ impl Simulation {
                 .downloaded
                 .iter()
                 .find(|(x, _)| *x == l)
-                .map_or(self.now, |x| x.1);
+                .map_or(self.engine.now(), |x| x.1);
             t = t.max(got)
                 + SimDuration::from_secs_f64(self.sc.images.layer(l).size_mib * MB_PER_MIB / rate);
         }
-        let end = t.max(self.now);
+        let end = t.max(self.engine.now());
         self.pulls[p as usize].extracting = true;
-        self.queue.push(end, Event::PullExtracted { pull: p });
+        self.engine.schedule(end, Event::PullExtracted { pull: p });
     }
 
     /// The pull's image is on the host (or, with `from_registry` false, the cached copy is used).
@@ -583,13 +587,13 @@ impl Simulation {
         let n = &mut self.nets[net as usize];
         n.inflight.retain(|&(_, q)| q != p);
         if from_registry {
-            n.cache.pulled(im, self.now);
+            n.cache.pulled(im, self.engine.now());
             self.pull_stats.pulls += 1;
             let pull = &self.pulls[p as usize];
             self.pull_stats.mib_from_cache += pull.cached_mib;
             if self.log.has_room() {
                 let image = self.sc.images.image(im);
-                let took = self.now.since(pull.started).as_secs_f64();
+                let took = self.engine.now().since(pull.started).as_secs_f64();
                 let msg = format!(
                     "pull of {} on {} took {took:.1} s, {:.0} MB of {:.0} MB from cache",
                     image.reference,
@@ -606,7 +610,7 @@ impl Simulation {
         for d in dependents {
             let dep = &mut self.pulls[d as usize];
             dep.deps -= 1;
-            dep.deps_done_at = self.now;
+            dep.deps_done_at = self.engine.now();
             self.maybe_extract(d);
         }
         let waiting = std::mem::take(&mut self.pulls[p as usize].tasks);
@@ -626,7 +630,7 @@ impl Simulation {
     /// must be allowed to write, ecs-facts §10) and starts them, within the agent's
     /// `ECS_CONTAINER_START_TIMEOUT`.
     pub(super) fn task_pulled(&mut self, t: TaskId) {
-        self.tasks[t.index()].pull_done_at = Some(self.now);
+        self.tasks[t.index()].pull_done_at = Some(self.engine.now());
         let generation = self.tasks[t.index()].generation;
         let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
         if td.uses_awslogs {
@@ -636,8 +640,8 @@ impl Simulation {
                 self.tasks[t.index()].stopped_reason = Some(format!(
                     "CannotStartContainerError: failed to initialize logging driver: AccessDeniedException: {who} is not authorized to perform: {a}"
                 ));
-                self.queue.push(
-                    self.now,
+                self.engine.schedule(
+                    self.engine.now(),
                     Event::StartFailed {
                         task: t,
                         generation,
@@ -661,16 +665,16 @@ impl Simulation {
                 self.tasks[t.index()].stopped_reason = Some(format!(
                     "DockerTimeoutError: Could not transition to started; timed out after waiting {limit} (ECS_CONTAINER_START_TIMEOUT)"
                 ));
-                self.queue.push(
-                    self.now + limit,
+                self.engine.schedule(
+                    self.engine.now() + limit,
                     Event::StartFailed {
                         task: t,
                         generation,
                     },
                 );
             }
-            _ => self.queue.push(
-                self.now + d,
+            _ => self.engine.schedule(
+                self.engine.now() + d,
                 Event::ContainerStarted {
                     task: t,
                     generation,
@@ -689,7 +693,7 @@ impl Simulation {
         let removed = if self.nets[host as usize].inflight.is_empty() {
             self.nets[host as usize]
                 .cache
-                .cleanup(&self.sc.images, &settings, self.now)
+                .cleanup(&self.sc.images, &settings, self.engine.now())
         } else {
             Vec::new()
         };
@@ -704,8 +708,8 @@ impl Simulation {
             self.push_log("image_cleanup", None, None, Some(id), msg);
         }
         let life = self.instances[host as usize].life;
-        self.queue.push(
-            self.now + settings.interval,
+        self.engine.schedule(
+            self.engine.now() + settings.interval,
             Event::ImageCleanup { host, life },
         );
     }

@@ -163,19 +163,20 @@ impl Simulation {
     }
 
     pub(super) fn arrival(&mut self, ti: usize) {
-        let now = self.now;
+        let now = self.engine.now();
         let tr = &mut self.traffic[ti];
         let work = tr.spec.work.sample(&mut tr.work);
         tr.arrived += 1;
         if let Some(next) = tr.spec.next_arrival(now, &mut tr.arrivals, &mut tr.cursor) {
-            self.queue.push(next, Event::Arrival { traffic: ti as u32 });
+            self.engine
+                .schedule(next, Event::Arrival { traffic: ti as u32 });
         }
         let tr = &mut self.traffic[ti];
         let Some(target) = pick(tr, &self.loads, now) else {
             tr.no_target += 1;
             return;
         };
-        self.trace.write_u64(target.0 as u64);
+        self.engine.fold(target.0 as u64);
         if self.loads[target.index()].hung {
             // The ALB still routes to it; the hung application never answers (a 504).
             self.traffic[ti].target_unhealthy += 1;
@@ -207,7 +208,7 @@ impl Simulation {
             let inst = &self.instances[h.index()];
             let vcpus = inst.spec.vcpu as f64;
             let cpu = &mut self.host_cpu[h.index()];
-            cpu.account(self.now);
+            cpu.account(self.engine.now());
             cpu.in_service += 1;
             if cpu.in_service as f64 > vcpus {
                 // Contended: the task's share of the host is in proportion to its CPU units among
@@ -236,8 +237,8 @@ impl Simulation {
             self.host_cpu[h.index()].busy += rate;
         }
         let generation = self.tasks[t.index()].generation;
-        let done = self.now + SimDuration::from_secs_f64(work / rate);
-        self.queue.push(
+        let done = self.engine.now() + SimDuration::from_secs_f64(work / rate);
+        self.engine.schedule(
             done,
             Event::RequestDone {
                 task: t,
@@ -249,7 +250,7 @@ impl Simulation {
     }
 
     pub(super) fn request_done(&mut self, t: TaskId, generation: u32, arrived: SimTime, rate: f64) {
-        let now = self.now;
+        let now = self.engine.now();
         // A request of a task placed before its instance's slot was launched again ran on the
         // old instance, whose CPU account went with it.
         let on_this_instance = |h: crate::units::HostId| {
@@ -306,14 +307,17 @@ impl Simulation {
     }
 
     fn target_healthy_now(&mut self, t: TaskId) {
-        self.tasks[t.index()].healthy_at.get_or_insert(self.now);
+        self.tasks[t.index()]
+            .healthy_at
+            .get_or_insert(self.engine.now());
         if let Some(ti) = self.loads[t.index()].traffic {
             // A target group with no healthy target does not slow-start its first one: it takes
             // the whole share at once, as there is nobody else to take it.
             let first = self.traffic[ti].targets.is_empty();
             let slow = self.traffic[ti].spec.slow_start;
             self.traffic[ti].targets.push(t);
-            self.loads[t.index()].slow_since = (!first && !slow.is_zero()).then_some(self.now);
+            self.loads[t.index()].slow_since =
+                (!first && !slow.is_zero()).then_some(self.engine.now());
             let name = self.task_name(t);
             let host = self.tasks[t.index()].host;
             let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
@@ -362,7 +366,7 @@ impl Simulation {
         let Some(ti) = self.loads[t.index()].traffic else {
             return;
         };
-        let now = self.now;
+        let now = self.engine.now();
         let tr = &mut self.traffic[ti];
         let dropped = self.loads[t.index()].queue.len() as u64;
         self.loads[t.index()].queue.clear();

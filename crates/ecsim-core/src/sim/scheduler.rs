@@ -12,7 +12,8 @@ impl Simulation {
     pub(super) fn schedule_retry(&mut self) {
         if !self.retry_scheduled && self.services.iter().any(|s| !s.waiting.is_empty()) {
             self.retry_scheduled = true;
-            self.queue.push(self.now, Event::RetryPlacement);
+            self.engine
+                .schedule(self.engine.now(), Event::RetryPlacement);
         }
     }
 
@@ -51,7 +52,7 @@ impl Simulation {
                 ports: Vec::new(),
                 uses_eni: false,
                 generation: 0,
-                created_at: self.now,
+                created_at: self.engine.now(),
                 running_at: None,
                 pending_reason: None,
                 stopped_reason: None,
@@ -103,7 +104,7 @@ impl Simulation {
         self.push_log("service_updated", Some(name), None, None, msg);
         if active {
             if desired > before && self.services[si].scale_up_since.is_none() {
-                self.services[si].scale_up_since = Some(self.now);
+                self.services[si].scale_up_since = Some(self.engine.now());
             }
             self.reconcile(s);
             self.scale_up_check(si);
@@ -115,7 +116,8 @@ impl Simulation {
         let st = &mut self.services[si];
         if let Some(since) = st.scale_up_since {
             if st.running >= st.desired {
-                st.scale_ups.push(self.now.since(since).as_secs_f64());
+                st.scale_ups
+                    .push(self.engine.now().since(since).as_secs_f64());
                 st.scale_up_since = None;
             }
         }
@@ -192,8 +194,8 @@ impl Simulation {
             match self.deregister_target(t) {
                 Some(delay) if !self.drained(t) => {
                     let generation = self.tasks[t.index()].generation;
-                    self.queue.push(
-                        self.now + delay,
+                    self.engine.schedule(
+                        self.engine.now() + delay,
                         Event::DrainDone {
                             task: t,
                             generation,
@@ -246,8 +248,8 @@ impl Simulation {
                 .sample(&mut self.services[si].start_rng)
                 .min(timeout);
             let generation = self.tasks[t.index()].generation;
-            self.queue.push(
-                self.now + exit,
+            self.engine.schedule(
+                self.engine.now() + exit,
                 Event::TaskExited {
                     task: t,
                     generation,
@@ -294,8 +296,8 @@ impl Simulation {
         let k = self.services[si].failed_rounds.clamp(1, 8);
         let delay = SimDuration::from_secs((10u64 << (k - 1)).min(900));
         if plan {
-            self.queue.push(
-                self.now + delay,
+            self.engine.schedule(
+                self.engine.now() + delay,
                 Event::ServiceRetry {
                     service: ServiceId(si as u32),
                 },
@@ -369,7 +371,9 @@ impl Simulation {
         let images = &self.sc.taskdef_images[task.taskdef.index()];
         for (k, &im) in images.iter().enumerate() {
             if !images[..k].contains(&im) {
-                self.nets[h.index()].cache.release_user(im, self.now);
+                self.nets[h.index()]
+                    .cache
+                    .release_user(im, self.engine.now());
             }
         }
     }
@@ -514,10 +518,10 @@ impl Simulation {
             }
         }
 
-        self.trace.write_u64(t.0 as u64);
-        self.trace.write_u64(host.0 as u64);
+        self.engine.fold(t.0 as u64);
+        self.engine.fold(host.0 as u64);
         for p in &held {
-            self.trace.write(&p.port.to_le_bytes());
+            self.engine.fold_bytes(&p.port.to_le_bytes());
         }
 
         let task = &mut self.tasks[t.index()];
@@ -535,8 +539,8 @@ impl Simulation {
                 .eni_attach
                 .sample(&mut self.services[si].eni_rng);
             let generation = self.tasks[t.index()].generation;
-            self.queue.push(
-                self.now + d,
+            self.engine.schedule(
+                self.engine.now() + d,
                 Event::EniAttached {
                     task: t,
                     generation,
@@ -544,7 +548,7 @@ impl Simulation {
             );
             Some(d)
         } else {
-            self.tasks[t.index()].placed_at = Some(self.now);
+            self.tasks[t.index()].placed_at = Some(self.engine.now());
             if self.tasks[t.index()].state == TaskState::Provisioning {
                 self.move_task(t, TaskState::Pending);
             }
@@ -579,7 +583,7 @@ impl Simulation {
 
     /// The task's ENI is attached: PENDING, and its pulls begin.
     pub(super) fn eni_attached(&mut self, t: TaskId) {
-        self.tasks[t.index()].placed_at = Some(self.now);
+        self.tasks[t.index()].placed_at = Some(self.engine.now());
         if self.tasks[t.index()].state == TaskState::Provisioning {
             self.move_task(t, TaskState::Pending);
         }
@@ -598,20 +602,20 @@ impl Simulation {
             .iter()
             .all(|tr| tr.service != self.tasks[t.index()].service.index());
         let task = &mut self.tasks[t.index()];
-        task.running_at = Some(self.now);
+        task.running_at = Some(self.engine.now());
         if no_target {
             // Without a load balancer, RUNNING is as healthy as it gets.
-            task.healthy_at = Some(self.now);
+            task.healthy_at = Some(self.engine.now());
         }
         let service = task.service;
-        let since = self.now.since(task.created_at).as_secs_f64();
+        let since = self.engine.now().since(task.created_at).as_secs_f64();
         let (si, host) = (task.service.index(), task.host);
         let st = &mut self.services[si];
         st.started += 1;
         st.running += 1;
         st.failed_rounds = 0;
         if st.steady_at.is_none() && st.running >= st.desired {
-            st.steady_at = Some(self.now);
+            st.steady_at = Some(self.engine.now());
         }
         self.scale_up_check(si);
         if self.log.has_room() {

@@ -207,7 +207,7 @@ impl Simulation {
             }
         }
         ClusterSnapshot {
-            t_s: self.now.as_secs_f64(),
+            t_s: self.engine.now().as_secs_f64(),
             hosts_not_shown: self.instances.len().saturating_sub(MAX_DRAWN) as u32,
             hosts,
             fargate_not_shown: on_fargate.len().saturating_sub(MAX_DRAWN) as u32,

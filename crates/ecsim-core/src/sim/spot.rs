@@ -38,7 +38,7 @@ impl Simulation {
             self.push_log("spot_notice", None, None, None, msg);
             return;
         };
-        self.instances[host.index()].noticed_at = Some(self.now);
+        self.instances[host.index()].noticed_at = Some(self.engine.now());
         let draining = self.instances[host.index()]
             .agent
             .enable_spot_instance_draining;
@@ -51,11 +51,15 @@ impl Simulation {
         self.push_log("spot_notice", None, None, Some(host), msg);
         let life = self.instances[host.index()].life;
         if draining {
-            self.queue
-                .push(self.now + AGENT_POLL, Event::InstanceDrains { host, life });
+            self.engine.schedule(
+                self.engine.now() + AGENT_POLL,
+                Event::InstanceDrains { host, life },
+            );
         }
-        self.queue
-            .push(self.now + NOTICE, Event::InstanceTerminated { host, life });
+        self.engine.schedule(
+            self.engine.now() + NOTICE,
+            Event::InstanceTerminated { host, life },
+        );
     }
 
     /// DRAINING: no new placements; service tasks are stopped gracefully and replaced.
@@ -101,7 +105,7 @@ impl Simulation {
         }
         let inst = &mut self.instances[host.index()];
         inst.state = InstanceState::Terminated;
-        inst.terminated_at = Some(self.now);
+        inst.terminated_at = Some(self.engine.now());
         let group = inst.group;
         self.nets[host.index()].drop_downloads();
         let msg = format!("instance {host} terminated ({why})");

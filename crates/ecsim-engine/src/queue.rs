@@ -4,7 +4,7 @@
 //! the order they were scheduled, on every platform. Events are small `Copy` values stored inline
 //! in the heap's vector, so the steady state allocates nothing per event. Cancellation is by
 //! generation: an event names the generation of the thing it acts on, and the handler drops it if
-//! that thing has moved on (see `sim.rs`), instead of searching the heap.
+//! that thing has moved on, instead of searching the heap.
 
 use crate::time::SimTime;
 use std::cmp::Ordering;

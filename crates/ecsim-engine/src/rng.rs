@@ -1,13 +1,13 @@
 //! Random numbers: one independent ChaCha8 stream per purpose, derived from the master seed.
 //!
-//! Each purpose (the boot times of one instance group, the container starts of one service, the
-//! placement tie-breaks of one service, …) is named by a string; the stream is the master seed's
-//! ChaCha8 key with the purpose's hash as ChaCha's 64-bit stream number. Adding a service or an
-//! instance group therefore leaves every other stream untouched: two variants of a scenario see the
-//! same draws where they share parts (common random numbers, DESIGN.md "The engine").
+//! Each purpose (the arrivals of one traffic source, the tie-breaks of one decision maker, …) is
+//! named by a string; the stream is the master seed's ChaCha8 key with the purpose's hash as
+//! ChaCha's 64-bit stream number. Adding a part to a model therefore leaves every other part's
+//! stream untouched: two variants of a scenario see the same draws where they share parts
+//! (common random numbers, docs/determinism.md).
 //!
 //! Samplers are written here on `libm` rather than taken from `rand_distr` because `f64::ln` and
-//! friends differ in the last bit between native and wasm (toolchain.md §3); `libm` is the same
+//! friends differ in the last bit between native and wasm (docs/determinism.md); `libm` is the same
 //! code on both, so a run is bit-identical everywhere.
 
 use crate::hash::fnv1a;

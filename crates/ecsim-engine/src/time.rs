@@ -1,6 +1,6 @@
 //! Simulated time: an integer count of nanoseconds since the start of the run.
 //!
-//! Time is never a float (DESIGN.md, "The engine"): floats drift and their rounding differs with the
+//! Time is never a float (docs/determinism.md): floats drift and their rounding differs with the
 //! order of operations, while integer nanoseconds add exactly. A `u64` of nanoseconds spans 584 years.
 //! Durations drawn from distributions are rounded to a whole nanosecond once, when drawn.
 
