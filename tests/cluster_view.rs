@@ -112,9 +112,9 @@ fn tasks_that_fit_nowhere_wait_with_their_reason() {
 
 #[test]
 fn fargate_tasks_are_shown_apart_with_their_eni() {
-    let text = ecsim_core::form::set(
+    let text = ecsim_front::form::set(
         DEFAULT_SCENARIO,
-        ecsim_core::form::Knob::LaunchType,
+        ecsim_front::form::Knob::LaunchType,
         "FARGATE",
     )
     .expect("form")

@@ -1,9 +1,9 @@
 //! The editor's form: the common knobs of the scenario as fields (read from its text by the
-//! worker with `ecsim_core::form`), each change sent back to the worker to be written into the
+//! worker with `ecsim_front::form`), each change sent back to the worker to be written into the
 //! text; the check's error shown at the field it is about; and a box to paste an AWS task
 //! definition into the scenario.
 
-use ecsim_core::form::{Field, Knob};
+use ecsim_front::form::{Field, Knob};
 use ecsim_web::worker::FormEdit;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;

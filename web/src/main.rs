@@ -134,7 +134,7 @@ fn app() -> Html {
                 .and_then(|w| w.location().hash().ok())
                 .unwrap_or_default();
             if hash.contains("t=") {
-                match ecsim_core::share::decode(&hash) {
+                match ecsim_front::share::decode(&hash) {
                     Ok(shared) => {
                         text.set(shared.text.clone());
                         file.set(shared.file.clone());

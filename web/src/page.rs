@@ -163,7 +163,7 @@ pub fn on_output(out: Output, page: &Page) {
                 let exports = Exports {
                     share: format!(
                         "#{}",
-                        ecsim_core::share::encode(&text, &file, Some(view.seed))
+                        ecsim_front::share::encode(&text, &file, Some(view.seed))
                     ),
                     summary: blob_url(&view.summary_json, "application/json"),
                     timeseries: blob_url(&view.timeseries_csv, "text/csv"),

@@ -133,7 +133,7 @@ impl RunView {
         RunView {
             run,
             seed: s.seed,
-            report: ecsim_core::report::text(sc, s),
+            report: ecsim_front::report::text(sc, s),
             trace_hash: s.trace_hash.clone(),
             objectives: s
                 .objectives

@@ -6,10 +6,10 @@
 //! message loop of microtasks would never let a Pause or Stop in (toolchain-worker.md, pitfall 6).
 
 use crate::view::{ChartData, CompareView, LessonView, RunView};
-use ecsim_core::form::{self, Edit, Field, Knob};
 use ecsim_core::metrics::Summary;
 use ecsim_core::sim::ClusterSnapshot;
 use ecsim_core::{RunOptions, Scenario, Simulation};
+use ecsim_front::form::{self, Edit, Field, Knob};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
@@ -62,7 +62,7 @@ pub struct Checked {
     pub error_knob: Option<Knob>,
 }
 
-/// A change the form asks of the scenario text (`ecsim_core::form`).
+/// A change the form asks of the scenario text (`ecsim_front::form`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FormEdit {
     Set { knob: Knob, value: String },

@@ -101,14 +101,14 @@ fn run_default() -> Result<(), Failure> {
     )
     .map_err(|e| Failure::BadInput(e.to_string()))?;
     let out = run(&sc, &RunOptions::default()).map_err(|e| Failure::RunFailed(e.to_string()))?;
-    print!("{}", ecsim_core::report::text(&sc, &out.summary));
+    print!("{}", ecsim_front::report::text(&sc, &out.summary));
     Ok(())
 }
 
 fn run_command(args: &RunArgs) -> Result<(), Failure> {
     let arg = args.scenario.display().to_string();
     let (text, name, link_seed) = if arg.contains("t=") && !args.scenario.exists() {
-        let s = ecsim_core::share::decode(&arg).map_err(|e| Failure::BadInput(e.to_string()))?;
+        let s = ecsim_front::share::decode(&arg).map_err(|e| Failure::BadInput(e.to_string()))?;
         (s.text, s.file, s.seed)
     } else {
         let text = std::fs::read_to_string(&args.scenario)
@@ -130,7 +130,7 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     if args.json {
         println!("{}", to_json(&out.summary));
     } else {
-        print!("{}", ecsim_core::report::text(&sc, &out.summary));
+        print!("{}", ecsim_front::report::text(&sc, &out.summary));
         if let Some(dir) = &args.out {
             println!("outputs written to {}", dir.display());
         }

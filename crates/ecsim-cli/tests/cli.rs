@@ -228,7 +228,7 @@ fn a_share_link_runs_the_same_scenario_and_seed() {
     let text = ecsim_core::DEFAULT_SCENARIO;
     let link = format!(
         "http://127.0.0.1:8080/#{}",
-        ecsim_core::share::encode(text, "scenarios/default.toml", Some(5))
+        ecsim_front::share::encode(text, "scenarios/default.toml", Some(5))
     );
     let by_link = json(&ecsim(&["run", &link, "--json"]));
     let by_file = json(&ecsim(&[

@@ -1,8 +1,8 @@
 //! The summary of a run as text a person reads: what the CLI prints and the web page shows, from
 //! one place so the two always agree.
 
-use crate::metrics::Summary;
-use crate::scenario::Scenario;
+use ecsim_core::metrics::Summary;
+use ecsim_core::scenario::Scenario;
 use std::fmt::Write;
 
 /// The readable summary: cluster, services, cost, objectives.

@@ -10,7 +10,7 @@
 //! (`Field::owns_error`). The knobs act on the first instance group, the first service, its task
 //! definition and its traffic; the rest is edited in the text.
 
-use crate::taskdef::TaskDefinitionSpec;
+use ecsim_core::taskdef::TaskDefinitionSpec;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
@@ -107,7 +107,7 @@ pub fn fields(text: &str) -> Result<Vec<Field>, FormError> {
     let no_group = group.is_none().then(|| {
         "no [[instance_groups]] in the scenario (Fargate only): add one in the text".to_string()
     });
-    let mut types: Vec<String> = crate::catalog::builtin_names()
+    let mut types: Vec<String> = ecsim_core::catalog::builtin_names()
         .into_iter()
         .map(String::from)
         .collect();
@@ -455,7 +455,7 @@ fn fit_fargate(doc: &mut DocumentMut, at: &Targets) -> Vec<String> {
             cpu += n("cpu");
             memory += n("memory").max(n("memoryReservation"));
         }
-        if let Some((c, m)) = crate::fargate::smallest_fit(cpu, memory) {
+        if let Some((c, m)) = ecsim_core::fargate::smallest_fit(cpu, memory) {
             put(td, "cpu", &c.to_string());
             put(td, "memory", &m.to_string());
             changes.push(format!(

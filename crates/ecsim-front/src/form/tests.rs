@@ -1,6 +1,6 @@
 use super::*;
-use crate::scenario::Scenario;
-use crate::DEFAULT_SCENARIO as DEFAULT;
+use ecsim_core::scenario::Scenario;
+use ecsim_core::DEFAULT_SCENARIO as DEFAULT;
 
 fn value(text: &str, knob: Knob) -> String {
     let f = fields(text).expect("fields");
@@ -146,10 +146,10 @@ fn choosing_fargate_makes_the_service_fit_fargate() {
     let sc = parse_ok(&edit.text);
     assert_eq!(
         sc.services[0].capacity[0].capacity,
-        crate::capacity::Capacity::Fargate
+        ecsim_core::capacity::Capacity::Fargate
     );
     assert_eq!((sc.taskdefs[0].cpu.0, sc.taskdefs[0].memory.0), (256, 1024));
-    let out = crate::run(&sc, &Default::default()).expect("runs");
+    let out = ecsim_core::run(&sc, &Default::default()).expect("runs");
     assert_eq!(out.summary.services["web"].tasks.running_end, 8);
     // A size Fargate does not offer is refused at the memory field.
     let text = set(&edit.text, Knob::TaskMemory, "3000").expect("set").text;
@@ -177,7 +177,7 @@ fn a_rate_on_a_service_without_traffic_adds_traffic() {
     let text = set(&quiet, Knob::Rps, "20").expect("set").text;
     let sc = parse_ok(&text);
     assert_eq!(sc.spec.traffic.len(), 1);
-    let out = crate::run(&sc, &Default::default()).expect("runs");
+    let out = ecsim_core::run(&sc, &Default::default()).expect("runs");
     assert!(out.summary.services["web"].requests.arrived > 1000);
 }
 
@@ -240,7 +240,7 @@ fn pasting_a_described_task_definition_replaces_its_family() {
     let td = &sc.taskdefs[0];
     assert_eq!((td.cpu.0, td.memory.0), (512, 1024));
     assert!(text.contains("# created once the hosts have registered"));
-    let out = crate::run(&sc, &Default::default()).expect("runs");
+    let out = ecsim_core::run(&sc, &Default::default()).expect("runs");
     assert_eq!(out.summary.services["web"].tasks.running_end, 8);
 }
 

@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn a_link_round_trips_the_scenario_exactly() {
-        let text = crate::DEFAULT_SCENARIO;
+        let text = ecsim_core::DEFAULT_SCENARIO;
         let frag = encode(text, "scenarios/my run.toml", Some(7));
         assert!(
             frag.len() < text.len(),
