@@ -113,7 +113,7 @@ fn provisioning_tasks_launch_instances_and_empty_ones_go_after_fifteen_minutes()
     assert!(out
         .tasks
         .iter()
-        .all(|t| t.stop_code != Some("TerminationNotice")));
+        .all(|t| t.stop_code != Some(ecsim_core::task::StopCode::TerminationNotice)));
     // Each task record names the provider it ran on.
     assert!(out.tasks.iter().all(|t| t.capacity == "cp"));
 }

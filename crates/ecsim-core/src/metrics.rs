@@ -563,7 +563,7 @@ pub struct TaskRecord {
     pub running_s: Option<f64>,
     pub healthy_s: Option<f64>,
     pub stopped_s: Option<f64>,
-    pub stop_code: Option<&'static str>,
+    pub stop_code: Option<crate::task::StopCode>,
     pub stopped_reason: Option<String>,
 }
 
@@ -594,7 +594,7 @@ pub fn tasks_to_csv(tasks: &[TaskRecord]) -> String {
             num(t.running_s),
             num(t.healthy_s),
             num(t.stopped_s),
-            t.stop_code.unwrap_or(""),
+            t.stop_code.map_or("", crate::task::StopCode::as_str),
             text(t.stopped_reason.as_deref().unwrap_or("")),
         ));
     }

@@ -11,6 +11,66 @@ use crate::time::SimTime;
 use crate::units::{HostId, Port, ServiceId, TaskDefId, TaskId};
 use serde::Serialize;
 
+/// ECS's stop code of a stopped task (docs/ecs-facts.md §1 "Stop codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum StopCode {
+    /// Its essential container exited: a crash, or a batch task's work done.
+    EssentialContainerExited,
+    /// The service scheduler stopped it: scale-in, a deployment, a replacement.
+    ServiceSchedulerInitiated,
+    /// Fargate Spot took its capacity back.
+    SpotInterruption,
+    /// It could not start: see its `StartError`.
+    TaskFailedToStart,
+    /// Its instance went away.
+    TerminationNotice,
+}
+
+impl StopCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StopCode::EssentialContainerExited => "EssentialContainerExited",
+            StopCode::ServiceSchedulerInitiated => "ServiceSchedulerInitiated",
+            StopCode::SpotInterruption => "SpotInterruption",
+            StopCode::TaskFailedToStart => "TaskFailedToStart",
+            StopCode::TerminationNotice => "TerminationNotice",
+        }
+    }
+}
+
+impl std::fmt::Display for StopCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a task could not start, as the error ECS puts first in its stopped reason
+/// (docs/ecs-facts.md §1 "Stop codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum StartError {
+    /// The image could not be pulled: access denied, or the registry unavailable.
+    CannotPullContainerError,
+    /// The container could not be created: its log driver was refused.
+    CannotStartContainerError,
+    /// The container did not start within the agent's `ECS_CONTAINER_START_TIMEOUT`.
+    DockerTimeoutError,
+}
+
+impl StartError {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StartError::CannotPullContainerError => "CannotPullContainerError",
+            StartError::CannotStartContainerError => "CannotStartContainerError",
+            StartError::DockerTimeoutError => "DockerTimeoutError",
+        }
+    }
+
+    /// The stopped reason ECS shows: the error, then what went wrong.
+    pub fn reason(self, detail: &str) -> String {
+        format!("{}: {detail}", self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskState {
@@ -95,8 +155,10 @@ pub struct Task {
     pub running_at: Option<SimTime>,
     /// The last reason placement failed, while the task waits for an instance.
     pub pending_reason: Option<Reason>,
-    /// Why the task failed to start, in ECS's words (`CannotPullContainerError: …`).
+    /// Why the task stopped, in ECS's words (`CannotPullContainerError: …`).
     pub stopped_reason: Option<String>,
+    /// What kept it from starting, when it could not.
+    pub start_error: Option<StartError>,
     /// Where it runs (EC2 instances, Fargate, Fargate Spot).
     pub capacity: crate::scenario::Capacity,
     /// The network its images are pulled over: its instance's, or its own Fargate host's.
@@ -112,9 +174,8 @@ pub struct Task {
     /// Fargate billing runs from the start of the pull to the task's end.
     pub billed_from: Option<SimTime>,
     pub stopped_at: Option<SimTime>,
-    /// ECS's stop code once it is stopping: `ServiceSchedulerInitiated`, `TaskFailedToStart`,
-    /// `SpotInterruption`, `TerminationNotice` (ecs-facts §1 "Stop codes").
-    pub stop_code: Option<&'static str>,
+    /// ECS's stop code once it is stopping.
+    pub stop_code: Option<StopCode>,
     /// A batch task's attempt, from 1, and whether it finished its work.
     pub attempt: u32,
     pub succeeded: bool,

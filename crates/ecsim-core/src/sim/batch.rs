@@ -33,13 +33,7 @@ impl Simulation {
         self.tasks[t.index()].succeeded = true;
         self.services[si].desired -= 1;
         self.services[si].completed += 1;
-        self.task_gone(
-            t,
-            "EssentialContainerExited",
-            "Essential container in task exited (exit code 0)".into(),
-            "STOPPED (EssentialContainerExited): its work is done, exit code 0",
-            super::Gone::Finished,
-        );
+        self.stop(t, super::StopCause::Finished);
         self.batch_check_done(si);
         // A task that finished on a DRAINING instance may have a replacement already: one too
         // many now.
@@ -56,7 +50,12 @@ impl Simulation {
         };
         // Only an interruption needs a re-run: the scheduler's own stops (a surplus, a DRAINING
         // instance's task whose replacement is started) have no replacement to ask for.
-        if task.succeeded || matches!(task.stop_code, None | Some("ServiceSchedulerInitiated")) {
+        if task.succeeded
+            || matches!(
+                task.stop_code,
+                None | Some(crate::task::StopCode::ServiceSchedulerInitiated)
+            )
+        {
             return;
         }
         let (attempt, attempts) = (task.attempt, b.attempts);

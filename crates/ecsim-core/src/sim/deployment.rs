@@ -235,7 +235,7 @@ impl Simulation {
             }
         }
         for t in stop {
-            self.stop_task(t);
+            self.stop(t, super::StopCause::Scheduler);
         }
         if start > 0 {
             self.create_tasks(s, start);

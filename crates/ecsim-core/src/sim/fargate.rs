@@ -93,14 +93,13 @@ impl Simulation {
     pub(super) fn spot_interruption(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
         self.services[si].spot_interrupted += 1;
-        self.tasks[t.index()].stop_code = Some("SpotInterruption");
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
         let msg = format!(
             "task {name}: Fargate Spot interruption, two-minute warning; stopping (SpotInterruption)"
         );
         self.push_log("spot_interruption", Some(svc), Some(t), None, msg);
-        self.stop_task(t);
+        self.stop(t, super::StopCause::SpotInterruption);
         self.service_retry(self.tasks[t.index()].service);
     }
 

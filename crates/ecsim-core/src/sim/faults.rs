@@ -68,13 +68,7 @@ impl Simulation {
             }
             FaultKind::TaskCrash(si) => {
                 if let Some(t) = self.fault_victim(i, si, "crash") {
-                    self.task_gone(
-                        t,
-                        "EssentialContainerExited",
-                        "Essential container in task exited".into(),
-                        "STOPPED (EssentialContainerExited): its essential container crashed",
-                        super::Gone::Crashed,
-                    );
+                    self.stop(t, super::StopCause::Crashed);
                     self.service_retry(crate::units::ServiceId(si as u32));
                 }
             }

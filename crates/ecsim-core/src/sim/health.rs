@@ -76,7 +76,7 @@ impl Simulation {
             self.sc.services[si].name
         ));
         self.deployment_task_failed(t, true);
-        self.stop_task(t);
+        self.stop(t, super::StopCause::Scheduler);
         self.service_retry(crate::units::ServiceId(si as u32));
     }
 

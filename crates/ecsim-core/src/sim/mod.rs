@@ -19,6 +19,7 @@ mod deployment;
 mod fargate;
 mod faults;
 mod health;
+mod lifecycle;
 mod observe;
 mod pulls;
 mod requests;
@@ -36,10 +37,11 @@ use crate::log::{EventLog, LogEntry};
 use crate::metrics::{Summary, TimeSeries};
 use crate::rng::Stream;
 use crate::scenario::Scenario;
-use crate::task::{Task, TaskState};
+use crate::task::{StopCode, Task, TaskState};
 use crate::time::{SimDuration, SimTime};
 use crate::units::{HostId, Port, ServiceId, TaskId};
 use ecsim_engine::{EventLoop, Traced};
+use lifecycle::StopCause;
 use thiserror::Error;
 
 #[derive(Debug, Clone, Copy)]
@@ -281,7 +283,7 @@ struct ServiceState {
     /// Tasks lost with their instance.
     lost: u32,
     /// Stopped tasks by ECS stop code.
-    stop_codes: std::collections::BTreeMap<&'static str, u32>,
+    stop_codes: std::collections::BTreeMap<StopCode, u32>,
     /// The task definition new tasks are made of (a deployment changes it).
     taskdef: crate::units::TaskDefId,
     deployment: Option<deployment::Deployment>,
@@ -301,17 +303,6 @@ struct ServiceState {
     finished_at: Option<SimTime>,
     /// Tasks replaced because their target failed its health checks.
     health_check_failures: u32,
-}
-
-/// How a task stopped at once (`task_gone`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gone {
-    /// With its instance.
-    Lost,
-    /// Its essential container died.
-    Crashed,
-    /// A batch task's work is done (exit code 0).
-    Finished,
 }
 
 pub struct Simulation {
@@ -663,7 +654,7 @@ impl Simulation {
             }
             Event::StartFailed { task, generation } => {
                 if self.tasks[task.index()].generation == generation {
-                    self.task_failed_to_start(task);
+                    self.stop(task, StopCause::FailedToStart);
                 }
             }
             Event::ManifestFetched { pull } => self.manifest_fetched(pull),
@@ -808,10 +799,19 @@ impl Simulation {
         if let Err(e) = self.tasks[t.index()].move_to(next) {
             self.violation.get_or_insert(e.to_string());
         }
+        // The running count follows the state, here and nowhere else.
+        let st = &mut self.services[self.tasks[t.index()].service.index()];
+        if next == TaskState::Running {
+            st.running += 1;
+        } else if before == TaskState::Running {
+            st.running -= 1;
+        }
         if next == TaskState::Stopped {
             let task = &mut self.tasks[t.index()];
             task.stopped_at = Some(self.engine.now());
-            let code = *task.stop_code.get_or_insert("ServiceSchedulerInitiated");
+            let code = *task
+                .stop_code
+                .get_or_insert(StopCode::ServiceSchedulerInitiated);
             *self.services[task.service.index()]
                 .stop_codes
                 .entry(code)

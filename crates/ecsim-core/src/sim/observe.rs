@@ -235,6 +235,30 @@ impl Simulation {
                 ));
             }
         }
+        // Each service's counts of running and live tasks agree with its tasks' states.
+        let mut running = vec![0u32; self.services.len()];
+        let mut live = vec![0u32; self.services.len()];
+        for t in &self.tasks {
+            let si = t.service.index();
+            running[si] += u32::from(t.state == TaskState::Running);
+            live[si] += u32::from(t.state < TaskState::Deactivating);
+        }
+        for (si, st) in self.services.iter().enumerate() {
+            let name = &self.sc.services[si].name;
+            if st.running != running[si] {
+                return fail(format!(
+                    "service {name} counts {} running tasks, {} are RUNNING",
+                    st.running, running[si]
+                ));
+            }
+            if st.live.len() as u32 != live[si] {
+                return fail(format!(
+                    "service {name} lists {} live tasks, {} are not yet stopping",
+                    st.live.len(),
+                    live[si]
+                ));
+            }
+        }
         // An image is in use on a host by exactly the live tasks there that run it.
         for inst in &self.instances {
             let cache = &self.nets[inst.id.index()].cache;

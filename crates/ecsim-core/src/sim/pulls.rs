@@ -17,6 +17,7 @@ use super::{Event, Simulation};
 use crate::iam::{ECR_PULL_ACTIONS, LOGS_ACTIONS};
 use crate::image_cache::{ImageCache, LayerState, PullBehavior};
 use crate::registry::{self, is_ecr, ECR_TOKEN_LIFETIME, PULL_ATTEMPTS};
+use crate::task::StartError;
 use crate::time::{SimDuration, SimTime};
 use crate::units::{ImageId, LayerId, TaskId};
 
@@ -165,6 +166,7 @@ impl Simulation {
             // The registry refuses the request: the pull fails at once (an assumption: one
             // second for the round trip; the agent does not retry an authorisation error).
             self.tasks[t.index()].stopped_reason = Some(reason);
+            self.tasks[t.index()].start_error = Some(StartError::CannotPullContainerError);
             self.engine.schedule(
                 self.engine.now() + SimDuration::from_secs(1),
                 Event::StartFailed {
@@ -456,14 +458,16 @@ impl Simulation {
             return;
         }
         self.pull_stats.failed += 1;
-        let reason = format!(
-            "CannotPullContainerError: pull of {reference} failed after {PULL_ATTEMPTS} attempts: registry {reg} is unavailable"
-        );
+        let error = StartError::CannotPullContainerError;
+        let reason = error.reason(&format!(
+            "pull of {reference} failed after {PULL_ATTEMPTS} attempts: registry {reg} is unavailable"
+        ));
         let waiting = std::mem::take(&mut self.pulls[p as usize].tasks);
         for (t, generation) in waiting {
             if self.tasks[t.index()].generation == generation {
                 self.tasks[t.index()].stopped_reason = Some(reason.clone());
-                self.task_failed_to_start(t);
+                self.tasks[t.index()].start_error = Some(error);
+                self.stop(t, super::StopCause::FailedToStart);
             }
         }
     }
@@ -637,9 +641,11 @@ impl Simulation {
             let role = self.puller_role(t);
             if let Some(a) = self.sc.roles.denied(role.as_deref(), &LOGS_ACTIONS) {
                 let who = role.unwrap_or_else(|| "the task (no execution role)".into());
-                self.tasks[t.index()].stopped_reason = Some(format!(
-                    "CannotStartContainerError: failed to initialize logging driver: AccessDeniedException: {who} is not authorized to perform: {a}"
-                ));
+                let error = StartError::CannotStartContainerError;
+                self.tasks[t.index()].stopped_reason = Some(error.reason(&format!(
+                    "failed to initialize logging driver: AccessDeniedException: {who} is not authorized to perform: {a}"
+                )));
+                self.tasks[t.index()].start_error = Some(error);
                 self.engine.schedule(
                     self.engine.now(),
                     Event::StartFailed {
@@ -662,9 +668,11 @@ impl Simulation {
             .map(|h| self.instances[h.index()].agent.container_start_timeout);
         match timeout {
             Some(limit) if d > limit => {
-                self.tasks[t.index()].stopped_reason = Some(format!(
-                    "DockerTimeoutError: Could not transition to started; timed out after waiting {limit} (ECS_CONTAINER_START_TIMEOUT)"
-                ));
+                let error = StartError::DockerTimeoutError;
+                self.tasks[t.index()].stopped_reason = Some(error.reason(&format!(
+                    "Could not transition to started; timed out after waiting {limit} (ECS_CONTAINER_START_TIMEOUT)"
+                )));
+                self.tasks[t.index()].start_error = Some(error);
                 self.engine.schedule(
                     self.engine.now() + limit,
                     Event::StartFailed {

@@ -5,7 +5,6 @@ use super::{Event, Simulation};
 use crate::placement::{self, Demand};
 use crate::task::{HeldPort, Task, TaskState};
 use crate::taskdef::{HostPortNeed, NetworkMode};
-use crate::time::SimDuration;
 use crate::units::{ServiceId, TaskId};
 
 impl Simulation {
@@ -56,6 +55,7 @@ impl Simulation {
                 running_at: None,
                 pending_reason: None,
                 stopped_reason: None,
+                start_error: None,
                 capacity,
                 net: None,
                 pulls_left: 0,
@@ -170,211 +170,15 @@ impl Simulation {
             if let Some(h) = self.tasks[t.index()].host {
                 crowd[h.index()] -= 1;
             }
-            self.stop_task(t);
+            self.stop(t, super::StopCause::Scheduler);
         }
         self.schedule_retry();
-    }
-
-    /// Stops a task on the service scheduler's behalf (stop code `ServiceSchedulerInitiated`). A
-    /// task that has not started stops at once and its pending events are void (its generation
-    /// moves on); a running one is deactivated and signalled, and stops when its containers exit,
-    /// at the latest after the agent's `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL).
-    pub(super) fn stop_task(&mut self, t: TaskId) {
-        self.tasks[t.index()]
-            .stop_code
-            .get_or_insert("ServiceSchedulerInitiated");
-        let si = self.tasks[t.index()].service.index();
-        let name = self.task_name(t);
-        let svc = self.sc.services[si].name.clone();
-        if self.tasks[t.index()].state == TaskState::Running {
-            // DEACTIVATING: the target is deregistered and drains (requests it holds finish; no
-            // new ones come) for up to the deregistration delay, then the containers are stopped.
-            self.move_task(t, TaskState::Deactivating);
-            self.services[si].running -= 1;
-            match self.deregister_target(t) {
-                Some(delay) if !self.drained(t) => {
-                    let generation = self.tasks[t.index()].generation;
-                    self.engine.schedule(
-                        self.engine.now() + delay,
-                        Event::DrainDone {
-                            task: t,
-                            generation,
-                        },
-                    );
-                    let host = self.tasks[t.index()].host;
-                    let msg =
-                        format!("task {name} DEACTIVATING: its target drains for up to {delay}");
-                    self.push_log("target_draining", Some(svc), Some(t), host, msg);
-                }
-                _ => self.begin_stopping(t),
-            }
-        } else {
-            self.tasks[t.index()].generation += 1;
-            self.services[si].waiting.retain(|&w| w != t);
-            self.release(t);
-            self.tasks[t.index()].pending_reason = None;
-            self.move_task(t, TaskState::Stopped);
-            self.fargate_stopped(t);
-            self.services[si].stopped += 1;
-            self.push_log(
-                "task_stopped",
-                Some(svc),
-                Some(t),
-                None,
-                format!("task {name} STOPPED before it started (ServiceSchedulerInitiated)"),
-            );
-        }
-    }
-
-    /// STOPPING: SIGTERM to the containers; they exit after a drawn time, at most the agent's stop
-    /// timeout (then SIGKILL). Requests the task still holds are lost.
-    pub(super) fn begin_stopping(&mut self, t: TaskId) {
-        let si = self.tasks[t.index()].service.index();
-        let name = self.task_name(t);
-        let svc = self.sc.services[si].name.clone();
-        self.tasks[t.index()].generation += 1;
-        self.drop_queued_requests(t);
-        self.move_task(t, TaskState::Stopping);
-        {
-            let host = self.tasks[t.index()].host;
-            let timeout = host
-                .map(|h| self.instances[h.index()].agent.container_stop_timeout)
-                .unwrap_or(SimDuration::from_secs(30));
-            let exit = self
-                .sc
-                .spec
-                .model
-                .container_exit
-                .sample(&mut self.services[si].start_rng)
-                .min(timeout);
-            let generation = self.tasks[t.index()].generation;
-            self.engine.schedule(
-                self.engine.now() + exit,
-                Event::TaskExited {
-                    task: t,
-                    generation,
-                },
-            );
-            self.push_log(
-                "task_stopping",
-                Some(svc),
-                Some(t),
-                host,
-                format!(
-                    "task {name} STOPPING (ServiceSchedulerInitiated): SIGTERM, exits in {:.1} s",
-                    exit.as_secs_f64()
-                ),
-            );
-        }
-    }
-
-    /// The task could not start (stop code `TaskFailedToStart`): it stops, gives back what it
-    /// held, and the service replaces it after a delay that grows with each round of failed
-    /// starts (ecs-facts §1 "Service retry throttling": incrementally longer, up to 15 minutes;
-    /// the steps are an assumption: 10 s, doubling). Failures while a retry is already planned
-    /// wait for that one: one retry round per service at a time.
-    pub(super) fn task_failed_to_start(&mut self, t: TaskId) {
-        self.tasks[t.index()].stop_code = Some("TaskFailedToStart");
-        let si = self.tasks[t.index()].service.index();
-        self.tasks[t.index()].generation += 1;
-        self.release(t);
-        self.move_task(t, TaskState::Stopped);
-        self.fargate_stopped(t);
-        let st = &mut self.services[si];
-        st.failed += 1;
-        let plan = !st.retry_pending;
-        if plan {
-            st.retry_pending = true;
-            st.failed_rounds += 1;
-        }
-        let reason = self.tasks[t.index()]
-            .stopped_reason
-            .clone()
-            .unwrap_or_default();
-        let code = reason.split(':').next().unwrap_or("").to_string();
-        *self.services[si].failed_reasons.entry(code).or_insert(0) += 1;
-        let k = self.services[si].failed_rounds.clamp(1, 8);
-        let delay = SimDuration::from_secs((10u64 << (k - 1)).min(900));
-        if plan {
-            self.engine.schedule(
-                self.engine.now() + delay,
-                Event::ServiceRetry {
-                    service: ServiceId(si as u32),
-                },
-            );
-        }
-        let name = self.task_name(t);
-        let svc = self.sc.services[si].name.clone();
-        let host = self.tasks[t.index()].host;
-        let msg = if plan {
-            format!(
-                "task {name} STOPPED (TaskFailedToStart): {reason}; the service retries in {delay}"
-            )
-        } else {
-            format!("task {name} STOPPED (TaskFailedToStart): {reason}; the service's next retry is already planned")
-        };
-        self.push_log("task_failed", Some(svc), Some(t), host, msg);
-        self.deployment_task_failed(t, false);
     }
 
     /// The service scheduler's retry after failed starts: back to the desired count.
     pub(super) fn service_retry(&mut self, s: ServiceId) {
         if self.services[s.index()].active {
             self.reconcile(s);
-        }
-    }
-
-    pub(super) fn task_exited(&mut self, t: TaskId) {
-        self.move_task(t, TaskState::Deprovisioning);
-        self.move_task(t, TaskState::Stopped);
-        let host = self.tasks[t.index()].host;
-        self.release(t);
-        self.fargate_stopped(t);
-        let si = self.tasks[t.index()].service.index();
-        self.services[si].stopped += 1;
-        let name = self.task_name(t);
-        let svc = self.sc.services[si].name.clone();
-        self.push_log(
-            "task_stopped",
-            Some(svc),
-            Some(t),
-            host,
-            format!("task {name} STOPPED; its resources and ports are free"),
-        );
-        // A deployment held back by its maximum may go on now.
-        if self.rolling(si) {
-            self.reconcile_deployment(ServiceId(si as u32));
-        }
-        self.schedule_retry();
-    }
-
-    /// Gives back what a placed task holds on its instance: CPU, memory, ports, ENI.
-    pub(super) fn release(&mut self, t: TaskId) {
-        let task = &mut self.tasks[t.index()];
-        let Some(h) = task.host else { return };
-        let inst = &mut self.instances[h.index()];
-        if !inst.tasks.contains(&t) {
-            return;
-        }
-        let td = &self.sc.taskdefs[task.taskdef.index()];
-        inst.reserved_cpu -= td.cpu;
-        inst.reserved_memory -= td.memory;
-        for p in task.ports.drain(..) {
-            inst.ports.release(p.port, p.dynamic);
-        }
-        if task.uses_eni {
-            inst.enis_used -= 1;
-            task.uses_eni = false;
-        }
-        inst.remove_task(t, task.service);
-        // Its containers keep their images in use until the agent cleans the task up.
-        let images = &self.sc.taskdef_images[task.taskdef.index()];
-        for (k, &im) in images.iter().enumerate() {
-            if !images[..k].contains(&im) {
-                self.nets[h.index()]
-                    .cache
-                    .release_user(im, self.engine.now());
-            }
         }
     }
 
@@ -612,7 +416,6 @@ impl Simulation {
         let (si, host) = (task.service.index(), task.host);
         let st = &mut self.services[si];
         st.started += 1;
-        st.running += 1;
         st.failed_rounds = 0;
         if st.steady_at.is_none() && st.running >= st.desired {
             st.steady_at = Some(self.engine.now());

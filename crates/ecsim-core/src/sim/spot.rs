@@ -13,7 +13,7 @@ use super::{Event, Simulation};
 use crate::instance::InstanceState;
 use crate::task::TaskState;
 use crate::time::SimDuration;
-use crate::units::{HostId, TaskId};
+use crate::units::HostId;
 
 /// ecs-facts §7: two minutes from the notice to the termination.
 const NOTICE: SimDuration = SimDuration::from_secs(120);
@@ -95,9 +95,7 @@ impl Simulation {
         let tasks = self.instances[host.index()].tasks.clone();
         let mut services = Vec::new();
         for t in tasks {
-            let reason = format!("TerminationNotice: Host EC2 (instance {host}) terminated.");
-            let msg = format!("STOPPED: Host EC2 (instance {host}) terminated");
-            self.task_gone(t, "TerminationNotice", reason, &msg, super::Gone::Lost);
+            self.stop(t, super::StopCause::InstanceLost { host });
             let s = self.tasks[t.index()].service;
             if !services.contains(&s) {
                 services.push(s);
@@ -115,49 +113,5 @@ impl Simulation {
         for s in services {
             self.service_retry(s);
         }
-    }
-
-    /// A task stops at once, not by the scheduler's hand (its instance died, its essential
-    /// container exited): its target goes, the requests it holds are lost, and it is STOPPED
-    /// with `code` and `reason`; `msg` follows the task's name in the log.
-    pub(super) fn task_gone(
-        &mut self,
-        t: TaskId,
-        code: &'static str,
-        reason: String,
-        msg: &str,
-        how: super::Gone,
-    ) {
-        let with_instance = how == super::Gone::Lost;
-        let si = self.tasks[t.index()].service.index();
-        if self.tasks[t.index()].state == TaskState::Running {
-            self.services[si].running -= 1;
-            self.deregister_target(t);
-        }
-        self.services[si].waiting.retain(|&w| w != t);
-        self.tasks[t.index()].generation += 1;
-        self.tasks[t.index()].stop_code = Some(code);
-        self.drop_queued_requests(t);
-        self.release(t);
-        self.fargate_stopped(t);
-        self.tasks[t.index()].stopped_reason = Some(reason);
-        if self.tasks[t.index()].state != TaskState::Stopped {
-            self.move_task(t, TaskState::Stopped);
-            self.services[si].stopped += 1;
-            if with_instance {
-                self.services[si].lost += 1;
-            }
-        }
-        let name = self.task_name(t);
-        let svc = self.sc.services[si].name.clone();
-        let host = self.tasks[t.index()].host;
-        let kind = match how {
-            super::Gone::Lost => "task_lost",
-            super::Gone::Crashed => "task_crashed",
-            super::Gone::Finished => "task_finished",
-        };
-        self.push_log(kind, Some(svc), Some(t), host, format!("task {name} {msg}"));
-        // What it held is free: tasks waiting for room may fit now.
-        self.schedule_retry();
     }
 }
