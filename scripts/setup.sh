@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TRUNK_VERSION=0.21.14 # 0.22 needs rustc >= 1.96.1 (shared/reference/toolchain.md P1)
+TRUNK_VERSION=0.21.14 # 0.22 needs rustc >= 1.96.1 (docs/toolchain.md P1)
 browser=0
 [ "${1:-}" = "--browser" ] && browser=1
 
@@ -41,7 +41,7 @@ fi
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WB_VERSION" \
    || ! command -v wasm-bindgen-test-runner >/dev/null; then
   log "building wasm-bindgen-cli $WB_VERSION (a few minutes, once)"
-  # No --locked: its lock file pins a webpki-roots the registry mirror lacks (toolchain.md P2).
+  # No --locked: its lock file pins a webpki-roots the registry mirror lacks (docs/toolchain.md P2).
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 

@@ -1,4 +1,4 @@
-//! The engine allocates nothing per event in the steady state (DESIGN.md "Speed"): once the
+//! The engine allocates nothing per event in the steady state (docs/determinism.md "Speed"): once the
 //! cluster has started, thousands of further events run without a single heap allocation.
 //! A counting global allocator measures it; this file is its own test binary, so no other test
 //! allocates concurrently.

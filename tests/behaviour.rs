@@ -442,7 +442,7 @@ fn the_initial_health_setting_decides_when_a_target_takes_requests() {
             .t_s;
         healthy - running
     };
-    // One check: one 30 s interval. Threshold: 5 checks, 150 s (ecs-facts "Conflicts" #1).
+    // One check: one 30 s interval. Threshold: 5 checks, 150 s (docs/ecs-facts.md "Conflicts" #1).
     assert!((healthy_after("one_check") - 30.0).abs() < 1e-6);
     assert!((healthy_after("threshold") - 150.0).abs() < 1e-6);
 }

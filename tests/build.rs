@@ -1,7 +1,7 @@
 //! Embeds the scenario library into the test crate, and for wasm builds also runs every scenario
 //! *natively* here (the build script always runs on the host) to record its native `trace_hash`.
 //! The wasm test then recomputes each hash in wasm and compares: native and wasm must agree bit
-//! for bit (DESIGN.md "Bit-identical everywhere").
+//! for bit (docs/determinism.md "Bit-identical everywhere").
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

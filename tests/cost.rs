@@ -46,7 +46,7 @@ fn close(a: f64, b: f64) -> bool {
 fn two_instances_for_an_hour_cost_two_instance_hours() {
     let out = run(&parse(&cluster("", "")), &Default::default()).expect("runs");
     let c = &out.summary.cost_usd;
-    // m5.large $0.096 per hour (ecs-facts §8), 2 × 1 h, launched at 0.
+    // m5.large $0.096 per hour (docs/ecs-facts.md §8), 2 × 1 h, launched at 0.
     assert!(close(c.ec2, 2.0 * 0.096), "{c:?}");
     assert!(
         close(c.total, c.ec2) && c.fargate == 0.0 && c.alb == 0.0,

@@ -517,7 +517,7 @@ fn eni_trunking_raises_the_awsvpc_tasks_per_instance() {
             .tasks
             .running_end
     };
-    // m5.large: 3 ENIs, one primary → 2 tasks; trunked → 10 (ecs-facts §2).
+    // m5.large: 3 ENIs, one primary → 2 tasks; trunked → 10 (docs/ecs-facts.md §2).
     assert_eq!(run_with(""), 2);
     assert_eq!(run_with("eni_trunking = true"), 10);
     let e = Scenario::parse(
@@ -651,7 +651,7 @@ fn the_startup_breakdown_adds_up_to_the_time_to_healthy() {
             / 3.0
     };
     assert!((sum - mean_startup).abs() < 1e-6, "{sum} vs {mean_startup}");
-    // The pull is most of a cold start (ecs-facts §7: 76 % in Slacker).
+    // The pull is most of a cold start (docs/ecs-facts.md §7: 76 % in Slacker).
     assert!(b.pull.unwrap() > 0.9 * sum, "{b:?}");
     assert!(s.startup_s.p50.unwrap() <= s.startup_s.max.unwrap());
 }

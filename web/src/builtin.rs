@@ -1,7 +1,5 @@
-//! The scenarios the page offers: the built-in library (embedded at build time), then the user's
-//! saved ones.
-
-use crate::saved::Saved;
+//! The built-in scenarios the page offers (embedded at build time) and the picker's groups; the
+//! user's saved ones follow them in the picker (`saved::entry`).
 
 /// The built-in scenarios the page offers, as (file, text).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -89,15 +87,4 @@ pub fn group_of(file: &str) -> &'static str {
         .iter()
         .find(|(_, d)| *d == folder)
         .map_or("templates", |(_, d)| d)
-}
-
-/// The file name and text of entry `i` of the picker: a built-in scenario, then the saved ones.
-pub fn entry(library: &[Saved], i: usize) -> (String, String) {
-    match BUILTIN.get(i) {
-        Some((f, t)) => (f.to_string(), t.to_string()),
-        None => library
-            .get(i - BUILTIN.len())
-            .map(|s| (s.file(), s.text.clone()))
-            .unwrap_or_else(|| (BUILTIN[0].0.to_string(), BUILTIN[0].1.to_string())),
-    }
 }

@@ -19,14 +19,14 @@ mod page;
 mod saved;
 mod what_if;
 
-use builtin::{entry, group_of, BUILTIN, GROUPS};
+use builtin::{group_of, BUILTIN, GROUPS};
 use cluster_view::{ClusterFeed, ClusterView};
 use ecsim_web::worker::Checked;
 use form_panel::{FormNotice, FormPanel};
 use log_panel::LogPanel;
 use outputs::{blob_url, Canvases};
 use page::{on_output, LastRun, Outcome, Page};
-use saved::{passed_lessons, Lib};
+use saved::{entry, passed_lessons, Lib};
 use what_if::{render_compare, Comparing};
 
 use ecsim_web::view::CompareView;

@@ -132,3 +132,14 @@ impl Lib {
         self.library.set(list);
     }
 }
+
+/// The file name and text of entry `i` of the picker: a built-in scenario, then the saved ones.
+pub fn entry(library: &[Saved], i: usize) -> (String, String) {
+    match BUILTIN.get(i) {
+        Some((f, t)) => (f.to_string(), t.to_string()),
+        None => library
+            .get(i - BUILTIN.len())
+            .map(|s| (s.file(), s.text.clone()))
+            .unwrap_or_else(|| (BUILTIN[0].0.to_string(), BUILTIN[0].1.to_string())),
+    }
+}

@@ -3,7 +3,7 @@
 //! stops between slices; sends the finished run as a `RunView`.
 //!
 //! Between slices it yields to the worker's event loop with a zero timeout (a macrotask): a
-//! message loop of microtasks would never let a Pause or Stop in (toolchain-worker.md, pitfall 6).
+//! message loop of microtasks would never let a Pause or Stop in (docs/toolchain.md W6).
 
 use crate::view::{ChartData, CompareView, LessonView, RunView};
 use ecsim_core::metrics::Summary;

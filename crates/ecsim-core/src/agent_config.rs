@@ -1,12 +1,12 @@
 //! The ECS container agent's configuration file, `/etc/ecs/ecs.config`: `KEY=VALUE` lines.
 //!
-//! Defaults are those of the agent as the ECS-optimised AMI launches it (ecs-facts §3): ecs-init
+//! Defaults are those of the agent as the ECS-optimised AMI launches it (docs/ecs-facts.md §3): ecs-init
 //! turns on task IAM roles, task ENIs and adds `awslogs` to the logging drivers, which the raw
 //! agent does not; an instance group with `agent_defaults = "agent"` gets the raw agent's
-//! (ecs-facts "Conflicts" #4).
+//! (docs/ecs-facts.md "Conflicts" #4).
 //! The dynamic host-port range defaults to the kernel's `ip_local_port_range`, 32768–60999, which
 //! is what the agent reads on a normal Linux AMI; its 49153–65535 fallback applies only when that
-//! file cannot be read (ecs-facts "Conflicts" #3). Unknown keys are kept and reported, as the real
+//! file cannot be read (docs/ecs-facts.md "Conflicts" #3). Unknown keys are kept and reported, as the real
 //! agent ignores them.
 
 use crate::image_cache::{CleanupSettings, PullBehavior};
@@ -16,9 +16,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use thiserror::Error;
 
-/// ecs-facts §2 "Default reserved TCP ports, Linux".
+/// docs/ecs-facts.md §2 "Default reserved TCP ports, Linux".
 pub const DEFAULT_RESERVED_PORTS: [Port; 5] = [22, 2375, 2376, 51678, 51679];
-/// ecs-facts §2 "Kernel default ip_local_port_range".
+/// docs/ecs-facts.md §2 "Kernel default ip_local_port_range".
 pub const DEFAULT_DYNAMIC_RANGE: (Port, Port) = (32768, 60999);
 
 /// A parsed `ecs.config`.
@@ -47,7 +47,7 @@ pub struct AgentConfig {
     /// `ECS_DISABLE_IMAGE_CLEANUP`, `ECS_IMAGE_CLEANUP_INTERVAL`, `ECS_IMAGE_MINIMUM_CLEANUP_AGE`,
     /// `ECS_NUM_IMAGES_DELETE_PER_CYCLE`, `ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION`.
     pub image_cleanup: CleanupSettings,
-    /// `ECS_CONTAINER_START_TIMEOUT` (3 min default, minimum 45 s; ecs-facts §3): a container
+    /// `ECS_CONTAINER_START_TIMEOUT` (3 min default, minimum 45 s; docs/ecs-facts.md §3): a container
     /// that has not started by then fails the task.
     pub container_start_timeout: SimDuration,
     /// `ECS_CONTAINER_STOP_TIMEOUT` (30 s default, minimum 1 s).
@@ -60,7 +60,7 @@ pub struct AgentConfig {
     pub unknown_keys: Vec<(usize, String)>,
 }
 
-/// Whose defaults an `ecs.config` starts from (ecs-facts §3 and "Conflicts" #4).
+/// Whose defaults an `ecs.config` starts from (docs/ecs-facts.md §3 and "Conflicts" #4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub enum AgentDefaults {
     /// The ECS-optimised AMI: ecs-init turns on task IAM roles and task ENIs, and allows
@@ -213,7 +213,7 @@ impl AgentConfig {
             "ECS_RESERVED_PORTS" => {
                 self.reserved_ports = parse_json(key, v, "a JSON list of ports like [22, 2375]")?;
                 if self.reserved_ports.len() > 100 {
-                    // ecs-facts §2 "Reserved-port cap per instance".
+                    // docs/ecs-facts.md §2 "Reserved-port cap per instance".
                     return Err(format!(
                         "ECS_RESERVED_PORTS lists {} ports; ECS allows at most 100",
                         self.reserved_ports.len()
@@ -259,7 +259,7 @@ impl AgentConfig {
             }
             "ECS_ENABLE_TASK_ENI" => self.enable_task_eni = parse_bool(key, v)?,
             "ECS_DISABLE_IMAGE_CLEANUP" => self.image_cleanup.disabled = parse_bool(key, v)?,
-            // ecs-facts §3: interval minimum 10 min; cleanup wait values under 1 s are ignored.
+            // docs/ecs-facts.md §3: interval minimum 10 min; cleanup wait values under 1 s are ignored.
             "ECS_IMAGE_CLEANUP_INTERVAL" => {
                 self.image_cleanup.interval = at_least(key, v, SimDuration::from_secs(600))?
             }
@@ -278,13 +278,13 @@ impl AgentConfig {
                     _ => return Err(format!("ECS_NUM_IMAGES_DELETE_PER_CYCLE={v:?}: expected a whole number, at least 1")),
                 }
             }
-            // ecs-facts §3: minimum 45 s.
+            // docs/ecs-facts.md §3: minimum 45 s.
             "ECS_CONTAINER_START_TIMEOUT" => {
                 self.container_start_timeout = at_least(key, v, SimDuration::from_secs(45))?
             }
             "ECS_CONTAINER_STOP_TIMEOUT" => {
                 let d = parse_duration(v).map_err(|e| format!("ECS_CONTAINER_STOP_TIMEOUT: {e}"))?;
-                // ecs-facts §3: minimum 1 s.
+                // docs/ecs-facts.md §3: minimum 1 s.
                 if d < SimDuration::from_secs(1) {
                     return Err(format!("ECS_CONTAINER_STOP_TIMEOUT={v:?} is below the 1s minimum"));
                 }

@@ -1,5 +1,5 @@
-//! The load balancer's target group settings: health checks (ecs-facts §5, ALB rows); and what an
-//! Application Load Balancer costs (`[model.alb]`, ecs-facts §8 "ALB"): $0.0225 per ALB-hour and
+//! The load balancer's target group settings: health checks (docs/ecs-facts.md §5, ALB rows); and what an
+//! Application Load Balancer costs (`[model.alb]`, docs/ecs-facts.md §8 "ALB"): $0.0225 per ALB-hour and
 //! $0.008 per LCU-hour, where an hour's LCUs are the largest of its new connections ÷ 25 per
 //! second, active connections ÷ 3,000, and GB processed ÷ 1 per hour (rule evaluations stay under
 //! the 10 free rules). Routing and draining run in `sim/requests.rs`.
@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlbModel {
-    /// USD per ALB-hour, us-east-1 (ecs-facts §8).
+    /// USD per ALB-hour, us-east-1 (docs/ecs-facts.md §8).
     #[serde(default = "default_alb_hour")]
     pub hour_usd: f64,
-    /// USD per LCU-hour, us-east-1 (ecs-facts §8).
+    /// USD per LCU-hour, us-east-1 (docs/ecs-facts.md §8).
     #[serde(default = "default_lcu_hour")]
     pub lcu_hour_usd: f64,
     /// Requests a client connection carries before it closes. An assumption: 1 (no keep-alive)
@@ -82,7 +82,7 @@ impl AlbModel {
     }
 }
 
-/// A target group's health check (ecs-facts §5, ALB rows).
+/// A target group's health check (docs/ecs-facts.md §5, ALB rows).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HealthCheck {
@@ -100,7 +100,7 @@ pub struct HealthCheck {
     /// knob: an application's warm-up, 0 by default). Checks before then fail.
     #[serde(default)]
     pub app_warmup: SimDuration,
-    /// How a newly registered target becomes healthy — the sources disagree (ecs-facts
+    /// How a newly registered target becomes healthy — the sources disagree (docs/ecs-facts.md
     /// "Conflicts" #1): `one_check` (the ALB guide: a new target must pass one health check) or
     /// `threshold` (the ECS Best Practices guide: healthy_threshold checks, 5 × 30 s = 150 s).
     /// Default `one_check`: the ALB guide is the primary source for ALB behaviour and has said so
@@ -153,7 +153,7 @@ impl HealthCheck {
     /// until the application is up (`app_warmup`). The first check that passes makes a new
     /// target healthy (`one_check`), or the `healthy_threshold`-th in a row does (`threshold`);
     /// after `unhealthy_threshold` failures it is unhealthy, and it takes `healthy_threshold`
-    /// passes in a row to come back (ALB rows of ecs-facts §5).
+    /// passes in a row to come back (ALB rows of docs/ecs-facts.md §5).
     pub fn plan(&self) -> TargetPlan {
         let first_pass = (self.app_warmup.0.div_ceil(self.interval.0.max(1)) as u32).max(1);
         let failures = first_pass - 1;

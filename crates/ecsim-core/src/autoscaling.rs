@@ -2,7 +2,7 @@
 //! a scalable target with min and max capacity, target tracking and step scaling policies on a
 //! metric published once a minute, and scheduled actions that change min and max.
 //!
-//! The facts behind the defaults (ecs-facts §6):
+//! The facts behind the defaults (docs/ecs-facts.md §6):
 //! - metrics: `ECSServiceAverageCPUUtilization` (CPU used by the service's tasks ÷ the CPU they
 //!   reserve, can exceed 100 %) and `ALBRequestCountPerTarget` (requests in the minute ÷ healthy
 //!   targets), published every minute. Memory use is not modelled (tasks reserve memory; requests
@@ -112,7 +112,7 @@ fn one() -> u32 {
 /// The metric cadence: one datapoint a minute.
 pub const PERIOD: SimDuration = SimDuration::from_secs(60);
 /// Datapoints above the target before target tracking scales out, and below 90 % of it before
-/// it scales in (ecs-facts §6 "Alarm shape").
+/// it scales in (docs/ecs-facts.md §6 "Alarm shape").
 pub const HIGH_DATAPOINTS: usize = 3;
 pub const LOW_DATAPOINTS: usize = 15;
 pub const LOW_FRACTION: f64 = 0.9;

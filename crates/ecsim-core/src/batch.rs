@@ -13,7 +13,7 @@
 use crate::capacity::ProviderItemSpec;
 use crate::error::FieldError;
 use crate::rng::DurationDist;
-use crate::service::{Service, ServiceSpec};
+use crate::service::{Batch, Service, ServiceSpec};
 use crate::taskdef::TaskDefinition;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -44,14 +44,6 @@ pub struct ScheduledTaskSpec {
 
 fn one() -> u32 {
     1
-}
-
-/// What makes a service a batch.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Batch {
-    pub count: u32,
-    pub run_time: DurationDist,
-    pub attempts: u32,
 }
 
 impl ScheduledTaskSpec {

@@ -2,7 +2,7 @@
 //! `capacityProviderStrategy`, and ECS managed scaling ("cluster auto scaling"), which sets the
 //! group's desired capacity from the `CapacityProviderReservation` metric.
 //!
-//! The facts behind the model (ecs-facts §6):
+//! The facts behind the model (docs/ecs-facts.md §6):
 //! - Every minute ECS computes M, the instances the provider's tasks need, and N, the instances
 //!   in the group; the metric is M ÷ N × 100 (200 when N = 0 and M > 0). With tasks waiting in
 //!   PROVISIONING, M = N plus a binpack estimate of the instances the waiting tasks need,
@@ -75,10 +75,10 @@ fn warmup() -> SimDuration {
     SimDuration::from_secs(300)
 }
 
-/// ecs-facts §6: step sizes are 1..=10 000; warm-up 0..=10 000 s.
+/// docs/ecs-facts.md §6: step sizes are 1..=10 000; warm-up 0..=10 000 s.
 const MAX_STEP: u32 = 10_000;
 const MAX_WARMUP: SimDuration = SimDuration::from_secs(10_000);
-/// Minutes below the target before the group scales in (ecs-facts §6 "CAS scale-in").
+/// Minutes below the target before the group scales in (docs/ecs-facts.md §6 "CAS scale-in").
 pub const SCALE_IN_DATAPOINTS: u32 = 15;
 /// How often ECS computes the reservation.
 pub const PERIOD: SimDuration = SimDuration::from_secs(60);
@@ -323,7 +323,7 @@ pub fn reservation(ms: &ManagedScaling, g: GroupView) -> Reservation {
 }
 
 /// The group's next desired capacity after a scale-in decision: the policy's ask, but not
-/// below half the group (ecs-facts §6 "CAS scale-in") nor the group's minimum.
+/// below half the group (docs/ecs-facts.md §6 "CAS scale-in") nor the group's minimum.
 pub fn scale_in_to(in_service: u32, asked: u32, min_size: u32) -> u32 {
     asked.max(in_service / 2).max(min_size).min(in_service)
 }

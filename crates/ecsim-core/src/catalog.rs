@@ -1,5 +1,5 @@
 //! The built-in catalogue of EC2 instance types: what each offers a container instance and what it
-//! costs. Values come from `shared/reference/ecs-facts.md`:
+//! costs. Values come from `docs/ecs-facts.md`:
 //! - vCPU, memory and on-demand price (us-east-1, Linux): §8 "EC2 On-Demand, Linux";
 //! - ENIs: §2 "EC2 ENI limits"; awsvpc tasks with ENI trunking: §2 "Trunking task limits" (t3 is
 //!   not in the supported list);

@@ -1,4 +1,4 @@
-//! Money. EC2 instances are billed per second from launch with a 60-second minimum (ecs-facts §8
+//! Money. EC2 instances are billed per second from launch with a 60-second minimum (docs/ecs-facts.md §8
 //! "EC2 billing granularity"), at the instance type's on-demand price (§8, us-east-1 Linux), which a
 //! scenario may override through `instance_types`.
 

@@ -1,6 +1,6 @@
 //! Fargate: capacity that appears per task, on a single-use host of the task's own size.
 //!
-//! What it models and where the numbers come from (`shared/reference/ecs-facts.md`):
+//! What it models and where the numbers come from (`docs/ecs-facts.md`):
 //! - only `awsvpc`, and only the CPU/memory pairs of §8 "Fargate CPU/memory combinations (Linux)";
 //!   any other pair is refused at load with the valid memory values for that CPU;
 //! - provisioning (capacity and the task's ENI) before the pull: §7 "awsvpc ENI attach" ("several
@@ -10,7 +10,7 @@
 //! - launches pass a token bucket of 100 with 20 per second refill (§7 "Fargate launch throttle");
 //! - billing per second with a one-minute minimum (§8 "Fargate billing granularity") at §8's
 //!   us-east-1 prices for x86 and ARM, from the start of the image pull to the task's end (AWS's
-//!   pricing page; the start point is not in ecs-facts); Fargate Spot at a discount (§8 "up to
+//!   pricing page; the start point is not in docs/ecs-facts.md); Fargate Spot at a discount (§8 "up to
 //!   70 %") with interruptions that give two minutes' warning (§7 "Fargate Spot").
 
 use crate::rng::DurationDist;
@@ -95,7 +95,7 @@ pub fn check_size(cpu: Option<u32>, memory: Option<u32>) -> Result<(), SizeError
     }
 }
 
-/// Fargate's knobs (`[model.fargate]`), each defaulting to a fact of ecs-facts.
+/// Fargate's knobs (`[model.fargate]`), each defaulting to a fact of docs/ecs-facts.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FargateModel {

@@ -1,6 +1,6 @@
 //! IAM roles, reduced to what decides whether a task can start: the actions each role allows.
 //!
-//! Who acts (ecs-facts §10): the task execution role pulls from ECR and writes `awslogs` logs for
+//! Who acts (docs/ecs-facts.md §10): the task execution role pulls from ECR and writes `awslogs` logs for
 //! the agent (or for Fargate); on EC2 without one, the container instance's role does. A pull
 //! from ECR needs `ecr:GetAuthorizationToken`, `ecr:BatchGetImage` and
 //! `ecr:GetDownloadUrlForLayer` (§9 "Pull call sequence"); `awslogs` needs `logs:CreateLogStream`
@@ -13,17 +13,17 @@ use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// The actions an ECR pull performs, in call order (ecs-facts §9).
+/// The actions an ECR pull performs, in call order (docs/ecs-facts.md §9).
 pub const ECR_PULL_ACTIONS: [&str; 3] = [
     "ecr:GetAuthorizationToken",
     "ecr:BatchGetImage",
     "ecr:GetDownloadUrlForLayer",
 ];
 
-/// The actions the `awslogs` log driver performs (ecs-facts §10).
+/// The actions the `awslogs` log driver performs (docs/ecs-facts.md §10).
 pub const LOGS_ACTIONS: [&str; 2] = ["logs:CreateLogStream", "logs:PutLogEvents"];
 
-/// ecs-facts §10: `AmazonECSTaskExecutionRolePolicy`.
+/// docs/ecs-facts.md §10: `AmazonECSTaskExecutionRolePolicy`.
 const EXECUTION_POLICY: [&str; 6] = [
     "ecr:GetAuthorizationToken",
     "ecr:BatchCheckLayerAvailability",
@@ -35,7 +35,7 @@ const EXECUTION_POLICY: [&str; 6] = [
 
 /// The managed policies a role may attach by name, with the actions ecsim knows they allow.
 /// `AmazonEC2ContainerServiceforEC2Role` (the usual instance role's policy) also allows the
-/// ECR pull and log actions; its full list (ecs:*, …) is not in ecs-facts, and only the pull and
+/// ECR pull and log actions; its full list (ecs:*, …) is not in docs/ecs-facts.md, and only the pull and
 /// log actions matter here.
 pub fn managed_policy(name: &str) -> Option<&'static [&'static str]> {
     match name {

@@ -2,7 +2,7 @@
 //! must be pulled under the agent's `ECS_IMAGE_PULL_BEHAVIOR`, and the agent's periodic image
 //! cleanup.
 //!
-//! From ecs-facts §3: `default` pulls and falls back to the cached image if the pull fails;
+//! From docs/ecs-facts.md §3: `default` pulls and falls back to the cached image if the pull fails;
 //! `always` pulls and fails the task on error; `once` pulls only if the agent has not pulled the
 //! image before (or it was cleaned up); `prefer-cached` pulls only if the image is not on the
 //! host. Cleanup runs every `ECS_IMAGE_CLEANUP_INTERVAL` (30 min), removes up to
@@ -50,7 +50,7 @@ impl PullBehavior {
     }
 }
 
-/// The agent's image cleanup settings (ecs-facts §3).
+/// The agent's image cleanup settings (docs/ecs-facts.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct CleanupSettings {
     /// `ECS_DISABLE_IMAGE_CLEANUP` (false).

@@ -4,7 +4,7 @@
 //! and a host that holds a layer does not fetch it again; so a scenario lists each image's layers
 //! by an id, and the same id in two images is the same layer. An image given only a `size_mib` is
 //! one layer of its own; an image the scenario does not list is one layer of the model's
-//! `default_image_mib`. ECR's largest layer is 52,000 MiB (ecs-facts §9 "Size limits").
+//! `default_image_mib`. ECR's largest layer is 52,000 MiB (docs/ecs-facts.md §9 "Size limits").
 
 use crate::error::FieldError;
 use crate::registry::registry_of;
@@ -12,7 +12,7 @@ use crate::units::{ImageId, LayerId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// ecs-facts §9 "Size limits": max layer 52,000 MiB.
+/// docs/ecs-facts.md §9 "Size limits": max layer 52,000 MiB.
 pub const MAX_LAYER_MIB: f64 = 52_000.0;
 
 /// An image as a scenario lists it: by `size_mib` (one layer), or by `layers`.

@@ -1,7 +1,7 @@
 //! EC2 container instances: launched, booted, registered by the ECS agent, holding tasks.
 //!
-//! Registration follows the agent (ecs-facts §3): registered CPU = vCPUs × 1024 units; registered
-//! memory = the memory the OS reports (below nominal; ecs-facts "Conflicts" #5, e.g. 7985 of
+//! Registration follows the agent (docs/ecs-facts.md §3): registered CPU = vCPUs × 1024 units; registered
+//! memory = the memory the OS reports (below nominal; docs/ecs-facts.md "Conflicts" #5, e.g. 7985 of
 //! 8192 MiB on an m4.large, ≈2.5 % less) minus `ECS_RESERVED_MEMORY`. An agent whose
 //! `ECS_CLUSTER` names another cluster registers there, so it never joins this one.
 
@@ -25,7 +25,7 @@ pub enum InstanceState {
     Active,
     /// Booted, but its agent joined another cluster (`ECS_CLUSTER` mismatch).
     NeverJoined,
-    /// No new placements; its service tasks are being replaced (ecs-facts §1 "DRAINING
+    /// No new placements; its service tasks are being replaced (docs/ecs-facts.md §1 "DRAINING
     /// behaviour").
     Draining,
     /// Gone (a Spot interruption, a fault, a scale-in): no tasks, no bill. An Auto Scaling
@@ -56,7 +56,7 @@ pub struct Instance {
     pub reserved_cpu: CpuUnits,
     pub reserved_memory: MiB,
     pub enis_used: u32,
-    /// awsvpc tasks it can hold: its ENIs less the primary (ecs-facts §2 "awsvpc ENI budget"),
+    /// awsvpc tasks it can hold: its ENIs less the primary (docs/ecs-facts.md §2 "awsvpc ENI budget"),
     /// or the trunking limit when launched with `awsvpcTrunking` (§2 "Trunking task limits").
     pub eni_budget: u32,
     pub ports: HostPorts,
@@ -91,16 +91,16 @@ impl Instance {
         );
         attributes.insert("ecs.cpu-architecture".into(), spec.architecture.clone());
         attributes.insert("ecs.os-type".into(), "linux".into());
-        // Capabilities the agent advertises from its configuration (ecs-facts §3, §10).
+        // Capabilities the agent advertises from its configuration (docs/ecs-facts.md §3, §10).
         for d in &agent.available_logging_drivers {
-            attributes.insert(crate::taskdef::log_driver_capability(d), String::new());
+            attributes.insert(crate::attributes::log_driver_capability(d), String::new());
         }
         if agent.enable_task_eni {
-            attributes.insert(crate::taskdef::TASK_ENI_CAPABILITY.into(), String::new());
+            attributes.insert(crate::attributes::TASK_ENI_CAPABILITY.into(), String::new());
         }
         if agent.enable_task_iam_role {
             attributes.insert(
-                crate::taskdef::TASK_IAM_ROLE_CAPABILITY.into(),
+                crate::attributes::TASK_IAM_ROLE_CAPABILITY.into(),
                 String::new(),
             );
         }
@@ -185,7 +185,7 @@ impl Instance {
         self.registered_memory - self.reserved_memory
     }
 
-    /// ENIs left for `awsvpc` tasks: the instance's ENIs less the primary one (ecs-facts §2
+    /// ENIs left for `awsvpc` tasks: the instance's ENIs less the primary one (docs/ecs-facts.md §2
     /// "awsvpc ENI budget").
     pub fn enis_free(&self) -> u32 {
         self.eni_budget.saturating_sub(self.enis_used)

@@ -8,6 +8,7 @@ pub use ecsim_engine::{hash, queue, rng, time};
 
 pub mod agent_config;
 pub mod alb;
+pub mod attributes;
 pub mod autoscaling;
 pub mod batch;
 pub mod capacity;

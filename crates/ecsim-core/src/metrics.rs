@@ -1,6 +1,6 @@
 //! What a run reports: time series sampled at a fixed step, and the summary.
 //!
-//! Reservation follows ECS's CloudWatch metrics (ecs-facts §4 "Cluster reservation metrics"):
+//! Reservation follows ECS's CloudWatch metrics (docs/ecs-facts.md §4 "Cluster reservation metrics"):
 //! CPUReservation = CPU units reserved by tasks ÷ CPU units registered × 100, over the registered
 //! (ACTIVE) instances; memory likewise. Field names of the summary are a contract (issue #2): later
 //! work adds fields but renames none.

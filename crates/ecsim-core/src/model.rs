@@ -1,69 +1,69 @@
 //! Knobs of the model that are not AWS resources: boot and start latencies, registry throughput,
 //! image sizes, OS memory overhead, the event log's size. Each default cites its row of
-//! `shared/reference/ecs-facts.md`, or says it is an assumption.
+//! `docs/ecs-facts.md`, or says it is an assumption.
 
 use crate::rng::DurationDist;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 
-/// Knobs of the model, each defaulting to a fact of `ecs-facts.md`.
+/// Knobs of the model, each defaulting to a fact of `docs/ecs-facts.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
-    /// From launch to the agent's registration. ecs-facts §7: an instance launched at 11:48:41 was
+    /// From launch to the agent's registration. docs/ecs-facts.md §7: an instance launched at 11:48:41 was
     /// registered at 11:49:22 (41 s); boot to SSH is ≈ 26–29 s. Default uniform 35–47 s.
     #[serde(default = "default_boot")]
     pub boot_time: DurationDist,
-    /// From the image being on the host to the container running. ecs-facts §7: the same image
+    /// From the image being on the host to the container running. docs/ecs-facts.md §7: the same image
     /// cached on EC2 starts in 1–3 s. Default uniform 1–3 s.
     #[serde(default = "default_start")]
     pub container_start: DurationDist,
     /// Download rate of one layer from the registry, MB/s; the layers downloading at once on a
-    /// host share its network. ecs-facts §7 "Image pull throughput from ECR" is UNSOURCED:
+    /// host share its network. docs/ecs-facts.md §7 "Image pull throughput from ECR" is UNSOURCED:
     /// ~10–15 MB/s back-calculated from Fargate anecdotes. Default 15.
     #[serde(default = "default_registry_rate")]
     pub registry_mb_per_s: f64,
-    /// Layers one pull downloads at once. ecs-facts §7 "Docker default max-concurrent-downloads":
+    /// Layers one pull downloads at once. docs/ecs-facts.md §7 "Docker default max-concurrent-downloads":
     /// 3.
     #[serde(default = "default_concurrent_layers")]
     pub concurrent_layer_downloads: u32,
     /// Layer extraction (decompress and write), MB/s, one layer after another in manifest order.
-    /// Not in ecs-facts (an assumption): 80 MB/s.
+    /// Not in docs/ecs-facts.md (an assumption): 80 MB/s.
     #[serde(default = "default_extract_rate")]
     pub extract_mb_per_s: f64,
-    /// The manifest request (BatchGetImage after the auth token, ecs-facts §9 "Pull call
-    /// sequence"), the fixed overhead of every pull. Not measured in ecs-facts (an assumption):
+    /// The manifest request (BatchGetImage after the auth token, docs/ecs-facts.md §9 "Pull call
+    /// sequence"), the fixed overhead of every pull. Not measured in docs/ecs-facts.md (an assumption):
     /// 0.5 s.
     #[serde(default = "default_manifest")]
     pub manifest_fetch: DurationDist,
     /// Fetching an ECR auth token (GetAuthorizationToken), needed once per principal per host
-    /// every 12 h (ecs-facts §9 "Auth token"). An assumption: 0.2 s.
+    /// every 12 h (docs/ecs-facts.md §9 "Auth token"). An assumption: 0.2 s.
     #[serde(default = "default_token_fetch")]
     pub auth_token_fetch: DurationDist,
     /// Size of an image the scenario does not list in `images`.
     #[serde(default = "default_image_mib")]
     pub default_image_mib: f64,
-    /// Memory the OS keeps from the agent, % of nominal. ecs-facts "Conflicts" #5: an m4.large
+    /// Memory the OS keeps from the agent, % of nominal. docs/ecs-facts.md "Conflicts" #5: an m4.large
     /// registers 7985 of 8192 MiB (2.5 %).
     #[serde(default = "default_os_overhead")]
     pub os_memory_overhead_pct: f64,
     /// EC2 Spot's discount on the on-demand price, %. Spot prices move with the market and are
-    /// not in ecs-facts; 70 % is an assumption, the figure §8 gives for Fargate Spot.
+    /// not in docs/ecs-facts.md; 70 % is an assumption, the figure §8 gives for Fargate Spot.
     #[serde(default = "default_ec2_spot_discount")]
     pub ec2_spot_discount_pct: f64,
-    /// Creating and attaching an `awsvpc` task's ENI on an EC2 instance, before the pull: ecs-facts
+    /// Creating and attaching an `awsvpc` task's ENI on an EC2 instance, before the pull: docs/ecs-facts.md
     /// §2 "awsvpc" and §7 "awsvpc ENI attach" ("adds several seconds"). Default uniform 3–7 s (the
     /// spread is an assumption). Fargate's ENI is part of `fargate.provisioning`.
     #[serde(default = "default_eni_attach")]
     pub eni_attach: DurationDist,
     /// From SIGTERM to a container's exit when a task is stopped; capped by the agent's
-    /// `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL). An assumption, not in ecs-facts: a server that
+    /// `ECS_CONTAINER_STOP_TIMEOUT` (then SIGKILL). An assumption, not in docs/ecs-facts.md: a server that
     /// handles SIGTERM exits within a second or two. Default uniform 0.5–2 s.
     #[serde(default = "default_exit")]
     pub container_exit: DurationDist,
     /// From managed scaling's scale-out decision (the minute's `CapacityProviderReservation`) to
     /// the Auto Scaling group launching instances: the metric reaching CloudWatch, the alarm,
-    /// the group's scaling activity. Not in AWS's docs; calibrated to ecs-facts §7 "End-to-end
+    /// the group's scaling activity. Not in AWS's docs; calibrated to docs/ecs-facts.md §7 "End-to-end
     /// scale" (2022): new tasks start on EC2 with cluster auto scaling ~2.5 min after a
     /// scale-up, on Fargate after ~30 s. Less the minute's wait (≈ 30 s on average), the boot
     /// and registration (41 s) and the pull, about a minute is left. Default uniform 40–80 s.

@@ -1,15 +1,15 @@
-//! Task placement, as ECS does it (ecs-facts §4 "Selection pipeline"): (1) filter the ACTIVE
+//! Task placement, as ECS does it (docs/ecs-facts.md §4 "Selection pipeline"): (1) filter the ACTIVE
 //! container instances by CPU, memory, ports and ENIs; (2) apply the constraints (binding);
 //! (3) order the rest by the strategies (best effort, chained: later rules break ties of earlier
 //! ones); (4) pick the first. Remaining ties are broken at random from the service's own placement
 //! stream, as ECS picks arbitrarily among equals.
 //!
 //! A task that fits nowhere gets the reason ECS gives (`RESOURCE:CPU`, `RESOURCE:MEMORY`,
-//! `RESOURCE:PORTS`, `RESOURCE:ENI`, ecs-facts §4 "RunTask/StartTask failure reasons"): the most
+//! `RESOURCE:PORTS`, `RESOURCE:ENI`, docs/ecs-facts.md §4 "RunTask/StartTask failure reasons"): the most
 //! common first-failing check over the instances, in that order on ties.
 //!
 //! With no strategy, a service spreads over `attribute:ecs.availability-zone`, then over instances
-//! (ecs-facts §4 "Service default strategy").
+//! (docs/ecs-facts.md §4 "Service default strategy").
 
 use crate::error::FieldError;
 use crate::instance::Instance;
@@ -18,7 +18,7 @@ use crate::units::{CpuUnits, HostId, MiB, Port, ServiceId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// ecs-facts §4 "Limits".
+/// docs/ecs-facts.md §4 "Limits".
 pub const MAX_STRATEGIES: usize = 5;
 pub const MAX_CONSTRAINTS: usize = 10;
 

@@ -1,4 +1,4 @@
-//! Host ports on one container instance, given out as the ECS agent does (ecs-facts §2):
+//! Host ports on one container instance, given out as the ECS agent does (docs/ecs-facts.md §2):
 //! - `hostPort` 0 or absent (bridge mode) takes a port of the dynamic range, searching
 //!   *sequentially* from the port after the last one assigned and wrapping to the start of the
 //!   range, skipping reserved ports and ports in use;
@@ -8,7 +8,7 @@
 
 use crate::units::Port;
 
-/// ecs-facts §2 "Reserved-port cap per instance".
+/// docs/ecs-facts.md §2 "Reserved-port cap per instance".
 pub const RESERVED_PORT_CAP: usize = 100;
 
 #[derive(Debug, Clone)]

@@ -2,13 +2,13 @@
 //! when it is unavailable.
 //!
 //! - ECR (`<account>.dkr.ecr.<region>.amazonaws.com`): the puller's IAM role must allow the pull
-//!   actions (`iam`), through an auth token valid 12 h (ecs-facts §9 "Auth token");
+//!   actions (`iam`), through an auth token valid 12 h (docs/ecs-facts.md §9 "Auth token");
 //! - a private non-ECR registry the scenario names: the agent needs its credentials in
-//!   `ECS_ENGINE_AUTH_TYPE`/`ECS_ENGINE_AUTH_DATA` (ecs-facts §3);
+//!   `ECS_ENGINE_AUTH_TYPE`/`ECS_ENGINE_AUTH_DATA` (docs/ecs-facts.md §3);
 //! - anything else (Docker Hub, public.ecr.aws) is public.
 //!
 //! A scenario may schedule outages of a registry; a pull that meets one is retried as the agent
-//! retries (ecs-facts §3 "Image pull retries": 5 attempts, backoff 1.1 s → 5 s, ×2, ±20 %).
+//! retries (docs/ecs-facts.md §3 "Image pull retries": 5 attempts, backoff 1.1 s → 5 s, ×2, ±20 %).
 
 /// Docker Hub, where an image reference without a registry host comes from.
 pub const DOCKER_HUB: &str = "docker.io";
@@ -16,14 +16,14 @@ pub const DOCKER_HUB: &str = "docker.io";
 use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 
-/// ecs-facts §9 "Auth token": valid 12 hours.
+/// docs/ecs-facts.md §9 "Auth token": valid 12 hours.
 pub const ECR_TOKEN_LIFETIME: SimDuration = SimDuration::from_secs(12 * 3600);
 
-/// ecs-facts §3 "Image pull retries": 5 attempts.
+/// docs/ecs-facts.md §3 "Image pull retries": 5 attempts.
 pub const PULL_ATTEMPTS: u32 = 5;
 
 /// The agent's wait before pull attempt `attempt + 1` (after `attempt` failures, from 1): 1.1 s
-/// doubling up to 5 s, times `jitter` in 0.8..1.2 (ecs-facts §3 "Image pull retries").
+/// doubling up to 5 s, times `jitter` in 0.8..1.2 (docs/ecs-facts.md §3 "Image pull retries").
 pub fn pull_backoff(attempt: u32, jitter: f64) -> SimDuration {
     let base = (1.1 * 2f64.powi(attempt.saturating_sub(1).min(16) as i32)).min(5.0);
     SimDuration::from_secs_f64(base * jitter)

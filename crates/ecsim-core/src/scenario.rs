@@ -27,6 +27,7 @@ const MAX_DURATION: SimDuration = SimDuration::from_secs(400 * 86400);
 const MAX_INSTANCES: u32 = 10_000;
 use crate::service::MAX_DESIRED;
 pub use crate::service::{CircuitBreakerSpec, DeploymentConfigurationSpec, Service, ServiceSpec};
+pub use crate::source::Format;
 const MAX_SAMPLES: u64 = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,7 +185,7 @@ pub struct InstanceGroupSpec {
     #[serde(default)]
     pub eni_trunking: bool,
     /// Spot instances: at each of these times, the group's lowest-numbered running instance gets
-    /// EC2's two-minute interruption notice (ecs-facts §7 "Spot interruption notice").
+    /// EC2's two-minute interruption notice (docs/ecs-facts.md §7 "Spot interruption notice").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spot_interruptions: Vec<SimDuration>,
     /// Spot instances, billed at `model.ec2_spot_discount_pct` off the on-demand price. Default:
@@ -279,66 +280,6 @@ fn not_a_batch(s: &Service, path: String) -> Result<(), FieldError> {
             ),
         )),
         None => Ok(()),
-    }
-}
-
-/// The task definition `name` (`family` or `family:revision`; without a revision the latest, as
-/// ECS does) names, checked against the capacity it will run on.
-pub(crate) fn resolve_taskdef(
-    taskdefs: &[TaskDefinition],
-    name: &str,
-    capacity: &[ProviderShare],
-    path: &str,
-) -> Result<usize, FieldError> {
-    let (family, revision) = match name.rsplit_once(':') {
-        Some((f, r)) => match r.parse::<u32>() {
-            Ok(r) => (f, Some(r)),
-            Err(_) => (name, None),
-        },
-        None => (name, None),
-    };
-    let found = taskdefs
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.family == family && revision.is_none_or(|r| r == t.revision))
-        .max_by_key(|(_, t)| t.revision);
-    let Some((tdi, td)) = found else {
-        let known: Vec<String> = taskdefs
-            .iter()
-            .map(|t| format!("{}:{}", t.family, t.revision))
-            .collect();
-        return Err(FieldError::new(
-            path,
-            format!("no task definition {name:?}; defined: {}", known.join(", ")),
-        ));
-    };
-    if capacity.iter().any(|c| c.capacity.is_fargate()) && !td.fargate {
-        return Err(FieldError::new(
-            path,
-            format!(
-                "task definition {}:{} does not support launch type FARGATE; add \"FARGATE\" to its requiresCompatibilities (with networkMode awsvpc and a Fargate cpu/memory pair)",
-                td.family, td.revision
-            ),
-        ));
-    }
-    Ok(tdi)
-}
-
-/// The format of a scenario's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Toml,
-    Json,
-}
-
-impl Format {
-    /// JSON for `.json` files, TOML otherwise.
-    pub fn from_file_name(name: &str) -> Format {
-        if name.to_ascii_lowercase().ends_with(".json") {
-            Format::Json
-        } else {
-            Format::Toml
-        }
     }
 }
 
@@ -546,7 +487,7 @@ impl Scenario {
                     return Err(FieldError::new(
                         path,
                         format!(
-                            "{name} does not support ENI trunking (eni_trunking = true; ecs-facts §2 \"Trunking task limits\" lists m5, c5 and m6g types, not t3)"
+                            "{name} does not support ENI trunking (eni_trunking = true; docs/ecs-facts.md §2 \"Trunking task limits\" lists m5, c5 and m6g types, not t3)"
                         ),
                     ));
                 }
@@ -757,7 +698,7 @@ impl Scenario {
                 ));
             }
             let taskdef = match &a.task_definition {
-                Some(name) => Some(TaskDefId(resolve_taskdef(
+                Some(name) => Some(TaskDefId(crate::service::resolve_taskdef(
                     &taskdefs,
                     name,
                     &services[si].capacity,

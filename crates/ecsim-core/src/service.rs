@@ -1,12 +1,12 @@
 //! Services: the `aws ecs create-service` input a scenario gives (a subset), checked against the
 //! task definitions and capacity providers it names. The rounding of `minimumHealthyPercent` and
-//! `maximumPercent` (ecs-facts §5) is applied by the deployment (`sim/deployment.rs`); the
+//! `maximumPercent` (docs/ecs-facts.md §5) is applied by the deployment (`sim/deployment.rs`); the
 //! defaults, 100 and 200, are REPLICA's.
 
 use crate::capacity::{ProviderItemSpec, ProviderShare};
 use crate::error::FieldError;
 use crate::placement::{self, Constraint, ConstraintSpec, Strategy, StrategySpec};
-use crate::scenario::resolve_taskdef;
+use crate::rng::DurationDist;
 use crate::taskdef::TaskDefinition;
 use crate::time::SimDuration;
 use crate::units::TaskDefId;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// The most tasks a service may want.
 pub const MAX_DESIRED: u32 = 100_000;
 
-/// `deploymentConfiguration` of a service (ecs-facts §5): how far a rolling deployment may go
+/// `deploymentConfiguration` of a service (docs/ecs-facts.md §5): how far a rolling deployment may go
 /// below and above the desired count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -60,7 +60,7 @@ pub struct ServiceSpec {
     pub placement_constraints: Vec<ConstraintSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DeploymentConfigurationSpec>,
-    /// How long ECS ignores a new task's load balancer health after it starts (ecs-facts §5:
+    /// How long ECS ignores a new task's load balancer health after it starts (docs/ecs-facts.md §5:
     /// default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_grace_period_seconds: Option<u32>,
@@ -92,7 +92,7 @@ pub struct Service {
     /// The deployment circuit breaker, when enabled: whether it rolls back.
     pub circuit_breaker: Option<bool>,
     /// A scheduled batch (`scheduled_tasks`), not a long-running service.
-    pub batch: Option<crate::batch::Batch>,
+    pub batch: Option<Batch>,
     /// `healthCheckGracePeriodSeconds`.
     pub grace: SimDuration,
 }
@@ -213,4 +213,54 @@ impl ServiceSpec {
             ),
         })
     }
+}
+
+/// The task definition `name` (`family` or `family:revision`; without a revision the latest, as
+/// ECS does) names, checked against the capacity it will run on.
+pub(crate) fn resolve_taskdef(
+    taskdefs: &[TaskDefinition],
+    name: &str,
+    capacity: &[ProviderShare],
+    path: &str,
+) -> Result<usize, FieldError> {
+    let (family, revision) = match name.rsplit_once(':') {
+        Some((f, r)) => match r.parse::<u32>() {
+            Ok(r) => (f, Some(r)),
+            Err(_) => (name, None),
+        },
+        None => (name, None),
+    };
+    let found = taskdefs
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.family == family && revision.is_none_or(|r| r == t.revision))
+        .max_by_key(|(_, t)| t.revision);
+    let Some((tdi, td)) = found else {
+        let known: Vec<String> = taskdefs
+            .iter()
+            .map(|t| format!("{}:{}", t.family, t.revision))
+            .collect();
+        return Err(FieldError::new(
+            path,
+            format!("no task definition {name:?}; defined: {}", known.join(", ")),
+        ));
+    };
+    if capacity.iter().any(|c| c.capacity.is_fargate()) && !td.fargate {
+        return Err(FieldError::new(
+            path,
+            format!(
+                "task definition {}:{} does not support launch type FARGATE; add \"FARGATE\" to its requiresCompatibilities (with networkMode awsvpc and a Fargate cpu/memory pair)",
+                td.family, td.revision
+            ),
+        ));
+    }
+    Ok(tdi)
+}
+
+/// What makes a service a batch (`[[scheduled_tasks]]`, read in `batch`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub count: u32,
+    pub run_time: DurationDist,
+    pub attempts: u32,
 }

@@ -2,7 +2,23 @@
 //! search for the line of a field path (`services[1].placementStrategy[0].field`) for errors found
 //! after parsing, when the parser's spans are gone.
 
-use crate::scenario::Format;
+/// The format of a scenario's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+impl Format {
+    /// JSON for `.json` files, TOML otherwise.
+    pub fn from_file_name(name: &str) -> Format {
+        if name.to_ascii_lowercase().ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Toml
+        }
+    }
+}
 
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {

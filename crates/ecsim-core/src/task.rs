@@ -1,4 +1,4 @@
-//! Tasks and their lifecycle, with the states ECS names (ecs-facts §1 "Task lastStatus flow"):
+//! Tasks and their lifecycle, with the states ECS names (docs/ecs-facts.md §1 "Task lastStatus flow"):
 //! PROVISIONING → PENDING → ACTIVATING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING →
 //! STOPPED. A task only moves forward; it may skip ahead to the stop path from any state before
 //! RUNNING (a task that fails to start), but RUNNING is reached only through ACTIVATING.
@@ -160,7 +160,7 @@ pub struct Task {
     /// What kept it from starting, when it could not.
     pub start_error: Option<StartError>,
     /// Where it runs (EC2 instances, Fargate, Fargate Spot).
-    pub capacity: crate::scenario::Capacity,
+    pub capacity: crate::capacity::Capacity,
     /// The network its images are pulled over: its instance's, or its own Fargate host's.
     pub net: Option<u32>,
     /// Image pulls not yet finished.

@@ -2,12 +2,13 @@
 //! `taskDefinition` object, a subset), so a user can paste theirs; fields the model does not use
 //! (ARNs, `status`, `requiresAttributes`, …) are accepted and ignored.
 //!
-//! What a task reserves on an instance follows ECS (ecs-facts §4): task-level `cpu`/`memory` when
+//! What a task reserves on an instance follows ECS (docs/ecs-facts.md §4): task-level `cpu`/`memory` when
 //! given, otherwise the sum over containers, where a container's memory is its `memoryReservation`
 //! (soft limit) if set, else its `memory` (hard limit). A definition that requires `FARGATE`
 //! compatibility is checked as RegisterTaskDefinition checks it: `awsvpc`, and a task size from
 //! Fargate's table (`fargate::check_size`).
 
+use crate::attributes::{log_driver_capability, TASK_ENI_CAPABILITY, TASK_IAM_ROLE_CAPABILITY};
 use crate::error::FieldError;
 use crate::units::{CpuUnits, MiB, Port};
 use serde::{Deserialize, Serialize};
@@ -80,20 +81,6 @@ pub struct ContainerDefinitionSpec {
 pub struct LogConfiguration {
     pub log_driver: String,
 }
-
-/// The capability attribute an instance's agent advertises for a log driver it allows
-/// (`ECS_AVAILABLE_LOGGING_DRIVERS`), and that a task definition using the driver requires.
-pub fn log_driver_capability(driver: &str) -> String {
-    format!("com.amazonaws.ecs.capability.logging-driver.{driver}")
-}
-
-/// The capability an agent with `ECS_ENABLE_TASK_IAM_ROLE=true` advertises, and that a task
-/// definition with a `taskRoleArn` requires.
-pub const TASK_IAM_ROLE_CAPABILITY: &str = "com.amazonaws.ecs.capability.task-iam-role";
-
-/// The capability an agent with `ECS_ENABLE_TASK_ENI=true` advertises, and that an `awsvpc` task
-/// definition requires.
-pub const TASK_ENI_CAPABILITY: &str = "ecs.capability.task-eni";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -239,7 +226,7 @@ impl TaskDefinitionSpec {
         let task_cpu = match &self.cpu {
             Some(v) => {
                 let u = parse_cpu(v).map_err(|m| FieldError::new(at("cpu"), m))?;
-                // ecs-facts §4 "Task-level CPU on EC2": 128 to 10240 units; Fargate goes to
+                // docs/ecs-facts.md §4 "Task-level CPU on EC2": 128 to 10240 units; Fargate goes to
                 // 16 vCPU (§8).
                 let max = if self.wants_fargate() { 16384 } else { 10240 };
                 if !(128..=max).contains(&u) {
@@ -276,7 +263,7 @@ impl TaskDefinitionSpec {
             if c.image.trim().is_empty() {
                 return Err(FieldError::new(cp("image"), "must not be empty"));
             }
-            // ecs-facts §4: the Docker minimum is 6 MiB; `memory` must exceed `memoryReservation`.
+            // docs/ecs-facts.md §4: the Docker minimum is 6 MiB; `memory` must exceed `memoryReservation`.
             for (f, v) in [
                 ("memory", c.memory),
                 ("memoryReservation", c.memory_reservation),
@@ -398,7 +385,7 @@ impl TaskDefinitionSpec {
         }
         let fargate = self.wants_fargate();
         if fargate {
-            // ecs-facts §2 "Network modes": Fargate supports awsvpc only.
+            // docs/ecs-facts.md §2 "Network modes": Fargate supports awsvpc only.
             if network_mode != NetworkMode::Awsvpc {
                 return Err(FieldError::new(
                     at("networkMode"),

@@ -45,12 +45,12 @@ pub struct TrafficSpec {
     /// The target group's health check.
     #[serde(default)]
     pub health_check: HealthCheck,
-    /// How long a deregistered target drains before its task is stopped: ecs-facts §5
+    /// How long a deregistered target drains before its task is stopped: docs/ecs-facts.md §5
     /// "deregistration_delay.timeout_seconds", 300 s default, 0–3600 s.
     #[serde(default = "default_deregistration")]
     pub deregistration_delay: SimDuration,
     /// slow_start.duration_seconds: 0 (off) or 30–900 s; a new target's share of requests ramps
-    /// up linearly over it. Not with least_outstanding_requests (ecs-facts §5).
+    /// up linearly over it. Not with least_outstanding_requests (docs/ecs-facts.md §5).
     #[serde(default)]
     pub slow_start: SimDuration,
 }

@@ -43,7 +43,7 @@ macro_rules! quantity {
 }
 
 quantity!(
-    /// ECS CPU units: 1024 units are one vCPU (ecs-facts §4 "CPU units").
+    /// ECS CPU units: 1024 units are one vCPU (docs/ecs-facts.md §4 "CPU units").
     CpuUnits,
     u32
 );

@@ -115,12 +115,12 @@ impl<E: Traced> EventLoop<E> {
         self.now = self.now.max(self.end);
     }
 
-    /// Folds a decision an event led to (which host, which slot) into the trace.
+    /// Folds a decision an event led to (which of several places was chosen) into the trace.
     pub fn fold(&mut self, value: u64) {
         self.trace.write_u64(value);
     }
 
-    /// Folds raw bytes (a port number as two bytes, say) into the trace.
+    /// Folds raw bytes (a 16-bit number as two bytes, say) into the trace.
     pub fn fold_bytes(&mut self, bytes: &[u8]) {
         self.trace.write(bytes);
     }

@@ -411,7 +411,7 @@ pub fn set(text: &str, knob: Knob, value: &str) -> Result<Edit, FormError> {
 /// Makes the service and its task definition fit Fargate: no placement strategies or
 /// constraints (Fargate places tasks itself), `FARGATE` in `requiresCompatibilities`, `awsvpc`,
 /// and, when the task has no size, the smallest Fargate size that holds its containers
-/// (ecs-facts §6). Returns what it changed.
+/// (docs/ecs-facts.md §8 "Fargate CPU/memory combinations (Linux)"). Returns what it changed.
 fn fit_fargate(doc: &mut DocumentMut, at: &Targets) -> Vec<String> {
     let mut changes = Vec::new();
     if let Some(s) = at.service.and_then(|k| nth_mut(doc.get_mut("services"), k)) {

@@ -250,7 +250,7 @@ impl Simulation {
             Some((want, why)) if want.clamp(min, max) > desired => {
                 Some((want.clamp(min, max), why, true))
             }
-            // Scale-in waits while a deployment goes on (ecs-facts §6 "During deployments").
+            // Scale-in waits while a deployment goes on (docs/ecs-facts.md §6 "During deployments").
             _ if tt_agree && !ins.is_empty() && self.services[si].deployment.is_none() => {
                 // Every policy must agree: the least reduction of them all.
                 let (want, why) = ins

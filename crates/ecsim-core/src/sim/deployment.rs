@@ -1,6 +1,6 @@
 //! Rolling deployments: `update-service --task-definition` replaces a service's tasks with tasks
 //! of the new revision (and a DRAINING instance's tasks are replaced the same way), within its
-//! `deploymentConfiguration` (ecs-facts §5): at most
+//! `deploymentConfiguration` (docs/ecs-facts.md §5): at most
 //! floor(desired × maximumPercent ÷ 100) tasks live (placed or waiting, not stopping), and at
 //! least ceil(desired × minimumHealthyPercent ÷ 100) healthy — RUNNING, and with a load balancer
 //! its target healthy. Old tasks that are not healthy may always go; healthy ones only above the
@@ -8,7 +8,7 @@
 //!
 //! Measured per deployment: how long it took (until every old task was stopping and the new ones
 //! were all healthy), the requests that failed meanwhile, and the fewest healthy targets seen.
-//! The deployment circuit breaker (`deploymentCircuitBreaker`, ecs-facts §5) counts the new
+//! The deployment circuit breaker (`deploymentCircuitBreaker`, docs/ecs-facts.md §5) counts the new
 //! revision's tasks that fail to start; at clamp(0.5 × desired, 3, 200) of them, unless one has
 //! reached RUNNING, the deployment FAILED: it rolls back to the previous revision, or without
 //! rollback launches nothing more. Not modelled yet: the breaker's second stage (health check
@@ -37,7 +37,7 @@ pub(super) struct Deployment {
     rollback: bool,
 }
 
-/// The circuit breaker's threshold: failed tasks ≥ clamp(0.5 × desired, 3, 200) (ecs-facts §5;
+/// The circuit breaker's threshold: failed tasks ≥ clamp(0.5 × desired, 3, 200) (docs/ecs-facts.md §5;
 /// the API reference's minimum of 3, not the 2023 guide's 10).
 fn breaker_threshold(desired: u32) -> u32 {
     desired.div_ceil(2).clamp(3, 200)

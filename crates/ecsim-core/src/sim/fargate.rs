@@ -88,7 +88,7 @@ impl Simulation {
         self.start_task_pulls(t);
     }
 
-    /// Fargate Spot reclaims the task's capacity: a two-minute warning (SIGTERM now, ecs-facts §7
+    /// Fargate Spot reclaims the task's capacity: a two-minute warning (SIGTERM now, docs/ecs-facts.md §7
     /// "Fargate Spot"); the task stops within its stop timeout and the service replaces it.
     pub(super) fn spot_interruption(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();

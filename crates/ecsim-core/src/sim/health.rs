@@ -4,9 +4,9 @@
 //!
 //! ECS replaces a task whose target the load balancer marks unhealthy ("Task failed ELB health
 //! checks"), except during the service's `healthCheckGracePeriodSeconds` after the task started
-//! (ecs-facts §5: default 0 with a load balancer), when it ignores the target's health; if the
+//! (docs/ecs-facts.md §5: default 0 with a load balancer), when it ignores the target's health; if the
 //! target is still not healthy when the grace period ends, the task is replaced then. A task
-//! replaced this way is a failure for the deployment circuit breaker's second stage (ecs-facts
+//! replaced this way is a failure for the deployment circuit breaker's second stage (docs/ecs-facts.md
 //! §5 "Circuit breaker stages"). The checks themselves (`alb::HealthCheck::plan`): every
 //! interval, failing until the application is up; unhealthy after `unhealthy_threshold`
 //! failures; healthy again after `healthy_threshold` passes.

@@ -427,7 +427,7 @@ impl Simulation {
 
     /// What the Application Load Balancers cost up to `now`: one per service with traffic through
     /// an ALB, billed by the hour from the start, and the LCU-hours sampled so far. (A Classic
-    /// Load Balancer's prices are not in ecs-facts: it is not billed.)
+    /// Load Balancer's prices are not in docs/ecs-facts.md: it is not billed.)
     pub(super) fn alb_cost(&self, now: SimTime) -> f64 {
         let alb = &self.sc.spec.model.alb;
         let hours = now.as_secs_f64() / 3600.0;

@@ -155,7 +155,7 @@ impl Simulation {
         let tdi = self.tasks[t.index()].taskdef.index();
         let behavior = match self.tasks[t.index()].host {
             Some(h) => self.instances[h.index()].agent.image_pull_behavior,
-            // Fargate pulls the whole image every time (ecs-facts §7 "Fargate caching").
+            // Fargate pulls the whole image every time (docs/ecs-facts.md §7 "Fargate caching").
             None => PullBehavior::Always,
         };
         let generation = self.tasks[t.index()].generation;
@@ -323,7 +323,7 @@ impl Simulation {
     }
 
     /// The time to get an ECR auth token for the task's puller on `net`, if none is held: one
-    /// per role per host, valid 12 h (ecs-facts §9); a Fargate host is new for every task.
+    /// per role per host, valid 12 h (docs/ecs-facts.md §9); a Fargate host is new for every task.
     fn ecr_token(&mut self, net: u32, t: TaskId) -> SimDuration {
         let role = self.puller_role(t);
         let now = self.engine.now();
@@ -631,7 +631,7 @@ impl Simulation {
     }
 
     /// All the task's images are on its host: the agent creates the containers (the log driver
-    /// must be allowed to write, ecs-facts §10) and starts them, within the agent's
+    /// must be allowed to write, docs/ecs-facts.md §10) and starts them, within the agent's
     /// `ECS_CONTAINER_START_TIMEOUT`.
     pub(super) fn task_pulled(&mut self, t: TaskId) {
         self.tasks[t.index()].pull_done_at = Some(self.engine.now());
@@ -692,7 +692,7 @@ impl Simulation {
     }
 
     /// The agent's periodic image cleanup on an instance. Pulls and deletes exclude each other
-    /// (ecs-facts §3 "Concurrent pulls"): a cycle that finds a pull in flight is skipped.
+    /// (docs/ecs-facts.md §3 "Concurrent pulls"): a cycle that finds a pull in flight is skipped.
     pub(super) fn image_cleanup(&mut self, host: u32) {
         let settings = self.instances[host as usize].agent.image_cleanup;
         if !self.instances[host as usize].in_service() {

@@ -376,7 +376,7 @@ impl Simulation {
     }
 }
 
-/// Linux CPU shares of a task: its CPU units, where 0 and 1 count as 2 (ecs-facts §4 "CPU
+/// Linux CPU shares of a task: its CPU units, where 0 and 1 count as 2 (docs/ecs-facts.md §4 "CPU
 /// units": null/0/1 are sent as 2).
 fn cpu_shares(units: u32) -> f64 {
     units.max(2) as f64

@@ -88,7 +88,7 @@ impl Simulation {
 
     /// `aws ecs update-service --desired-count`: start more tasks, or stop the surplus. ECS stops
     /// tasks that have not started before running ones, and running ones from the instance with
-    /// the most tasks of the service first (the reverse of spread; ecs-facts §4 "Service default
+    /// the most tasks of the service first (the reverse of spread; docs/ecs-facts.md §4 "Service default
     /// strategy", scale-in), newest first among equals.
     pub(super) fn update_service(&mut self, s: ServiceId, desired: u32) {
         let si = s.index();
@@ -207,7 +207,7 @@ impl Simulation {
 
     pub(super) fn set_waiting_reason(&mut self, t: TaskId, r: placement::Reason) {
         // A task of an EC2 capacity provider waits in PROVISIONING for the provider to launch
-        // capacity (ecs-facts §6); others are PENDING with the placement failure.
+        // capacity (docs/ecs-facts.md §6); others are PENDING with the placement failure.
         let on_provider = matches!(
             self.tasks[t.index()].capacity,
             crate::capacity::Capacity::Provider(_)

@@ -1,8 +1,8 @@
 //! EC2 Spot interruptions and instance draining.
 //!
-//! EC2 gives a Spot instance two minutes' notice before it terminates it (ecs-facts §7 "Spot
+//! EC2 gives a Spot instance two minutes' notice before it terminates it (docs/ecs-facts.md §7 "Spot
 //! interruption notice"). With `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` the agent polls the
-//! notice every second and sets the instance to DRAINING (ecs-facts §3): it takes no new tasks,
+//! notice every second and sets the instance to DRAINING (docs/ecs-facts.md §3): it takes no new tasks,
 //! and its service tasks are replaced as in a rolling deployment (§1 "DRAINING behaviour",
 //! `sim/deployment.rs`): replacements start elsewhere within the service's maximumPercent, and
 //! the old tasks are stopped the graceful way (target deregistered and drained, SIGTERM) as
@@ -15,9 +15,9 @@ use crate::task::TaskState;
 use crate::time::SimDuration;
 use crate::units::HostId;
 
-/// ecs-facts §7: two minutes from the notice to the termination.
+/// docs/ecs-facts.md §7: two minutes from the notice to the termination.
 const NOTICE: SimDuration = SimDuration::from_secs(120);
-/// ecs-facts §3: the agent polls the instance-action endpoint every second.
+/// docs/ecs-facts.md §3: the agent polls the instance-action endpoint every second.
 const AGENT_POLL: SimDuration = SimDuration::from_secs(1);
 
 impl Simulation {

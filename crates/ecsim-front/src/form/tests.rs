@@ -1,3 +1,6 @@
+//! The form's own tests: every knob read and written back, comments kept, Fargate fitting, pasted
+//! task definitions, and the edited text still a valid scenario that runs.
+
 use super::*;
 use ecsim_core::scenario::Scenario;
 use ecsim_core::DEFAULT_SCENARIO as DEFAULT;
