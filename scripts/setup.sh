@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Installs what ecsim needs and this machine lacks; skips whatever is already there, so it is
-# cheap to run every time. Usage: scripts/setup.sh [--browser]
-#   always:     the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at Cargo.lock's version, crates
-#   --browser:  also Debian's chromium + chromium-driver and the npm playwright-core for the tests
+# cheap to run every time. Usage: scripts/setup.sh [--browser | --target-only]
+#   always:        the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at Cargo.lock's version, crates
+#   --browser:     also Debian's chromium + chromium-driver and the npm playwright-core for the tests
+#   --target-only: only the wasm32 target (seconds: what formatting and clippy need)
 # Nothing prebuilt is downloaded (this machine reaches only package registries): the tools are
 # built with `cargo install`, which takes ~10 minutes the first time on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14 # 0.22 needs rustc >= 1.96.1 (docs/toolchain.md P1)
-browser=0
-[ "${1:-}" = "--browser" ] && browser=1
+browser=0 target_only=0
+case "${1:-}" in
+  --browser) browser=1 ;;
+  --target-only) target_only=1 ;;
+  "") ;;
+  *) echo "usage: scripts/setup.sh [--browser | --target-only]" >&2; exit 2 ;;
+esac
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -23,6 +29,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+[ "$target_only" = 1 ] && exit 0
 
 apt_pid=""
 if [ "$browser" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then

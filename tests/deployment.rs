@@ -185,3 +185,50 @@ fn without_rollback_the_failed_deployment_stops_launching_and_without_the_breake
     assert!(s.deployments[0].failed_tasks > 3, "{:?}", s.deployments[0]);
     assert_eq!(s.tasks.running_end, 4);
 }
+
+/// A scale-in during a deployment stops the new tasks beyond the desired count, waiting ones
+/// first (found by the fresh-seed random scenarios: a service replacing a DRAINING instance's
+/// tasks kept 22 waiting tasks after its desired count fell to 6).
+#[test]
+fn a_scale_in_during_a_deployment_stops_the_surplus_new_tasks() {
+    // One m5.large holds 2 tasks of 1024 units: of 8 wanted, 6 wait. At 5 minutes web:2 is
+    // deployed (its tasks wait too), at 6 minutes the desired count falls to 1.
+    let text = r#"
+name = "deploy-scale-in"
+duration = "8m"
+[[instance_groups]]
+name = "g"
+instance_type = "m5.large"
+count = 1
+[[task_definitions]]
+family = "web"
+revision = 1
+containerDefinitions = [{ name = "web", image = "web:1", cpu = 1024, memory = 512 }]
+[[task_definitions]]
+family = "web"
+revision = 2
+containerDefinitions = [{ name = "web", image = "web:2", cpu = 1024, memory = 512 }]
+[[services]]
+serviceName = "web"
+taskDefinition = "web:1"
+desiredCount = 8
+startAt = "60s"
+[[actions]]
+at = "5m"
+service = "web"
+task_definition = "web:2"
+[[actions]]
+at = "6m"
+service = "web"
+desired_count = 1
+"#;
+    let out = go(text);
+    let k = &out.summary.services["web"].tasks;
+    assert_eq!(k.desired, 1);
+    // maximumPercent 200 of 1: at most 2 live, and none of them waiting beyond the one wanted.
+    assert!(
+        k.running_end + k.pending_end <= 2,
+        "{k:?}: the surplus new tasks still wait"
+    );
+    assert!(k.pending_end <= 1, "{k:?}");
+}

@@ -234,6 +234,16 @@ impl Simulation {
                 stop.push(t);
             }
         }
+        // New tasks beyond the desired count: not yet running first, then the newest.
+        let mut surplus = new;
+        surplus.sort_by_key(|&t| {
+            (
+                self.tasks[t.index()].state == TaskState::Running,
+                std::cmp::Reverse(t.0),
+            )
+        });
+        let extra = surplus.len().saturating_sub(desired as usize);
+        stop.extend(surplus.into_iter().take(extra));
         for t in stop {
             self.stop(t, super::StopCause::Scheduler);
         }
