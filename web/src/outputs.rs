@@ -1,28 +1,46 @@
 //! What the page makes of a finished run: the charts drawn on its canvases, each chart as PNG,
-//! and `blob:` URLs for the downloads.
+//! and `blob:` URLs for the downloads, each revoked when the page no longer shows its link (a
+//! `BlobUrl` revokes itself when its last holder drops it, so each run's downloads free the
+//! last run's).
 
 use ecsim_web::chart;
 use ecsim_web::view::{ChartData, RunView};
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, BlobPropertyBag, HtmlCanvasElement, Url};
 use yew::prelude::*;
 
-/// Downloads of a finished run: a share link, the summary JSON, the time series CSV, each chart
-/// as PNG.
+/// Downloads of a finished run: a share link, the summary JSON, the time series CSV.
 #[derive(Clone, PartialEq, Default)]
 pub struct Exports {
     pub share: String,
-    pub summary: Option<String>,
-    pub timeseries: Option<String>,
+    pub summary: Option<Rc<BlobUrl>>,
+    pub timeseries: Option<Rc<BlobUrl>>,
 }
 
-/// A `blob:` URL holding `body`, for a download link.
-pub fn blob_url(body: &str, mime: &str) -> Option<String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(body));
-    let opts = BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
-    Url::create_object_url_with_blob(&blob).ok()
+/// A `blob:` URL for a download link, revoked when dropped.
+#[derive(Debug, PartialEq)]
+pub struct BlobUrl(String);
+
+impl BlobUrl {
+    /// A URL holding `body`; `None` if the browser refuses.
+    pub fn new(body: &str, mime: &str) -> Option<BlobUrl> {
+        let parts = js_sys::Array::of1(&JsValue::from_str(body));
+        let opts = BlobPropertyBag::new();
+        opts.set_type(mime);
+        let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
+        Url::create_object_url_with_blob(&blob).ok().map(BlobUrl)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for BlobUrl {
+    fn drop(&mut self) {
+        let _ = Url::revoke_object_url(&self.0);
+    }
 }
 
 type DrawFn = fn(HtmlCanvasElement, &ChartData) -> Result<(), String>;
@@ -33,7 +51,7 @@ fn on(r: &NodeRef, c: &ChartData, f: DrawFn) -> Result<(), String> {
 }
 
 /// The canvases the charts are drawn on.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Canvases {
     pub reservation: NodeRef,
     pub tasks: NodeRef,

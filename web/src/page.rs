@@ -1,16 +1,50 @@
-//! The page's state that the worker's answers change (`Page`), and `on_output`, which applies
-//! each answer: checks and form edits, progress with the live cluster view and charts, pauses,
-//! the finished run (charts, exports, a passed lesson remembered), a what-if's result, a crash.
+//! The page's state and the one place it changes: `PageState` is a reducer (`use_reducer`), and
+//! everything that happens on the page is an `Action` — a pick in the picker, a keystroke in the
+//! editor, a library change, and each answer of the simulation worker. The reducer is pure (no
+//! DOM, no storage, no worker): what must touch the browser (canvases, blob URLs, local storage)
+//! is done by whoever dispatches, before the action (`link.rs`, the components).
 
+use crate::builtin::BUILTIN;
 use crate::cluster_view::ClusterFeed;
 use crate::form_panel::FormNotice;
-use crate::outputs::{blob_url, Canvases, Exports};
-use crate::saved::remember_passed;
-use crate::what_if::Comparing;
-use ecsim_web::view::RunView;
-use ecsim_web::worker::{Checked, FormEdit, Output};
-use yew::prelude::*;
+use crate::outputs::Exports;
+use crate::saved::{self, Saved};
+use ecsim_web::view::{CompareView, RunView};
+use ecsim_web::worker::{Checked, FormEdit};
+use std::rc::Rc;
+use yew::Reducible;
 
+/// A value shared between states by pointer: comparing two is comparing addresses, so a render
+/// never compares a run's whole view, chart data or PNGs.
+#[derive(Debug, Default)]
+pub struct Shared<T>(Rc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(v: T) -> Self {
+        Shared(Rc::new(v))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Where the page's run stands.
 #[derive(Clone, PartialEq)]
 pub enum Outcome {
     None,
@@ -23,161 +57,274 @@ pub enum Outcome {
     Stopped {
         sim_s: f64,
     },
-    Done(Box<RunView>, Exports),
+    Done(Shared<RunView>, Exports),
 }
 
-/// What the worker's answers change on the page.
-#[derive(Clone)]
-pub struct Page {
-    pub outcome: UseStateHandle<Outcome>,
-    pub checked: UseStateHandle<Checked>,
-    pub canvases: Canvases,
-    pub last: LastRun,
-    pub pngs: UseStateHandle<Vec<(String, String)>>,
-    pub crashed: std::rc::Rc<std::cell::Cell<bool>>,
-    pub comparing: Comparing,
-    pub text: UseStateHandle<String>,
-    /// The editor's text as last rendered (a state handle's value is the one of its render).
-    pub current_text: std::rc::Rc<std::cell::RefCell<String>>,
-    pub form_notice: UseStateHandle<Option<FormNotice>>,
-    pub cluster: UseStateHandle<ClusterFeed>,
+/// Everything the page shows that can change.
+#[derive(Clone, PartialEq)]
+pub struct PageState {
+    /// The picker's entry: a built-in scenario, then the saved ones.
+    pub choice: usize,
+    /// The editor's text, and the file name errors and the format go by.
+    pub text: String,
+    pub file: String,
+    /// The seed box as typed (empty: the scenario's own seed).
+    pub seed: String,
+    pub library: Shared<Vec<Saved>>,
+    pub library_notice: Option<String>,
+    pub checked: Shared<Checked>,
+    pub form_notice: Option<FormNotice>,
+    pub outcome: Outcome,
+    pub cluster: ClusterFeed,
+    pub pngs: Shared<Vec<(String, String)>>,
+    /// What-if: variant B's text once made, its result, and which of its runs goes on.
+    pub variant_b: Option<String>,
+    pub compared: Option<Shared<CompareView>>,
+    pub compare_run: (u32, u32),
 }
 
-/// The scenario text and file name of the run in progress (for its share link).
-pub type LastRun = std::rc::Rc<std::cell::RefCell<(String, String)>>;
+impl Default for PageState {
+    fn default() -> Self {
+        PageState {
+            choice: 0,
+            text: BUILTIN[0].1.to_string(),
+            file: BUILTIN[0].0.to_string(),
+            seed: String::new(),
+            library: Shared::new(saved::load()),
+            library_notice: None,
+            checked: Shared::default(),
+            form_notice: None,
+            outcome: Outcome::None,
+            cluster: ClusterFeed::None,
+            pngs: Shared::default(),
+            variant_b: None,
+            compared: None,
+            compare_run: (0, 0),
+        }
+    }
+}
 
-/// What the worker said, applied to the page.
-pub fn on_output(out: Output, page: &Page) {
-    let Page {
-        outcome,
-        checked,
-        canvases,
-        last,
-        pngs,
-        crashed,
-        comparing: compare,
-        text,
-        current_text,
-        form_notice,
-        cluster,
-    } = page;
-    match out {
-        Output::Checked(c) => checked.set(c),
-        Output::Edited {
-            before,
-            edit,
-            result,
-        } => {
-            let paste = matches!(edit, FormEdit::Paste { .. });
-            if *current_text.borrow() != before {
-                return form_notice.set(Some(FormNotice::Refused {
-                    paste,
-                    message: "the text changed while the form was writing it: set the field again"
-                        .into(),
-                }));
+/// What happens on the page.
+pub enum Action {
+    /// The picker's entry `i`, with its file and text.
+    Pick {
+        i: usize,
+        file: String,
+        text: String,
+    },
+    Edit(String),
+    Seed(String),
+    /// A share link opened: its scenario and seed.
+    Shared {
+        text: String,
+        file: String,
+        seed: Option<u64>,
+    },
+    /// The library was stored: show `list`, pick its entry `pick` (or the default's name), say
+    /// `notice`; `text` replaces the editor's (an import).
+    Library {
+        list: Vec<Saved>,
+        pick: Option<usize>,
+        notice: String,
+        text: Option<String>,
+    },
+    LibraryNotice(String),
+    /// A bad value in the controls (a seed, a seed count).
+    Refused(String),
+    MakeVariantB,
+    EditVariantB(String),
+    CompareAsked,
+    // The worker's answers.
+    Checked(Checked),
+    /// A form edit applied to `before`: the new text and a notice, or why it was refused.
+    Edited {
+        before: String,
+        edit: FormEdit,
+        result: Result<(String, Option<String>), String>,
+    },
+    Started {
+        end_s: f64,
+    },
+    Progress {
+        sim_s: f64,
+        end_s: f64,
+        run: u32,
+        runs: u32,
+        snapshot: Option<Rc<ecsim_core::sim::ClusterSnapshot>>,
+    },
+    Paused {
+        sim_s: f64,
+        snapshot: Option<Rc<ecsim_core::sim::ClusterSnapshot>>,
+    },
+    Resumed,
+    Stopped {
+        sim_s: f64,
+    },
+    Failed(String),
+    /// A finished run, its charts drawn and its downloads made.
+    Done {
+        view: Shared<RunView>,
+        exports: Exports,
+        snapshots: Rc<Vec<ecsim_core::sim::ClusterSnapshot>>,
+    },
+    Pngs(Vec<(String, String)>),
+    Compared(Shared<CompareView>),
+}
+
+impl Reducible for PageState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Pick { i, file, text } => {
+                s.choice = i;
+                s.text = text;
+                s.file = file;
+                s.outcome = Outcome::None;
+                s.cluster = ClusterFeed::None;
+                s.form_notice = None;
             }
-            match result {
-                Ok(e) => {
-                    *current_text.borrow_mut() = e.text.clone();
-                    text.set(e.text);
-                    form_notice.set(e.notice.map(FormNotice::Done));
+            Action::Edit(text) => s.text = text,
+            Action::Seed(seed) => s.seed = seed,
+            Action::Shared { text, file, seed } => {
+                s.text = text;
+                s.file = file;
+                s.seed = seed.map(|v| v.to_string()).unwrap_or_default();
+            }
+            Action::Library {
+                list,
+                pick,
+                notice,
+                text,
+            } => {
+                if let Some(t) = text {
+                    s.text = t;
                 }
-                Err(message) => form_notice.set(Some(FormNotice::Refused { paste, message })),
+                match pick.and_then(|k| list.get(k).map(|e| (k, e.file()))) {
+                    Some((k, file)) => {
+                        s.file = file;
+                        s.choice = BUILTIN.len() + k;
+                    }
+                    None => {
+                        s.file = BUILTIN[0].0.to_string();
+                        s.choice = 0;
+                    }
+                }
+                s.library = Shared::new(list);
+                s.library_notice = Some(notice);
             }
-        }
-        Output::Started { end_s } => {
-            canvases.clear();
-            outcome.set(Outcome::Running {
-                sim_s: 0.0,
-                end_s,
-                paused: false,
-            })
-        }
-        Output::Progress {
-            sim_s,
-            end_s,
-            run,
-            runs,
-            snapshot,
-            charts,
-            ..
-        } => {
-            if let Some(s) = snapshot {
-                cluster.set(ClusterFeed::Live(std::rc::Rc::new(*s)));
+            Action::LibraryNotice(n) => s.library_notice = Some(n),
+            Action::Refused(e) | Action::Failed(e) => s.outcome = Outcome::Error(e),
+            Action::MakeVariantB => s.variant_b = Some(s.text.clone()),
+            Action::EditVariantB(b) => s.variant_b = Some(b),
+            Action::CompareAsked => s.compared = None,
+            Action::Checked(c) => s.checked = Shared::new(c),
+            Action::Edited {
+                before,
+                edit,
+                result,
+            } => {
+                let paste = matches!(edit, FormEdit::Paste { .. });
+                if s.text != before {
+                    let message =
+                        "the text changed while the form was writing it: set the field again";
+                    s.form_notice = Some(FormNotice::Refused {
+                        paste,
+                        message: message.into(),
+                    });
+                } else {
+                    match result {
+                        Ok((text, notice)) => {
+                            s.text = text;
+                            s.form_notice = notice.map(FormNotice::Done);
+                        }
+                        Err(message) => {
+                            s.form_notice = Some(FormNotice::Refused { paste, message })
+                        }
+                    }
+                }
             }
-            // Partial results: the charts so far. A chart that cannot be drawn now will be
-            // at the end, where its error is reported.
-            if let Some(c) = charts {
-                let _ = canvases.draw_live(&c);
+            Action::Started { end_s } => {
+                s.outcome = Outcome::Running {
+                    sim_s: 0.0,
+                    end_s,
+                    paused: false,
+                }
             }
-            // A what-if runs several simulations: the bar says which.
-            if runs > 1 && *compare.1 != (run, runs) {
-                compare.1.set((run, runs));
-            }
-            outcome.set(Outcome::Running {
+            Action::Progress {
                 sim_s,
                 end_s,
-                paused: false,
-            })
-        }
-        Output::Compared(view) => {
-            compare.0.set(Some(*view));
-            compare.1.set((0, 0));
-            outcome.set(Outcome::None);
-        }
-        Output::Paused { sim_s, snapshot } => {
-            if let Some(s) = snapshot {
-                cluster.set(ClusterFeed::Live(std::rc::Rc::new(*s)));
-            }
-            let end_s = match &**outcome {
-                Outcome::Running { end_s, .. } => *end_s,
-                _ => sim_s,
-            };
-            outcome.set(Outcome::Running {
-                sim_s,
-                end_s,
-                paused: true,
-            })
-        }
-        Output::Resumed => {
-            if let Outcome::Running { sim_s, end_s, .. } = **outcome {
-                outcome.set(Outcome::Running {
+                run,
+                runs,
+                snapshot,
+            } => {
+                if let Some(snap) = snapshot {
+                    s.cluster = ClusterFeed::Live(snap);
+                }
+                // A what-if runs several simulations: the bar says which.
+                if runs > 1 {
+                    s.compare_run = (run, runs);
+                }
+                s.outcome = Outcome::Running {
                     sim_s,
                     end_s,
                     paused: false,
-                })
-            }
-        }
-        Output::Stopped { sim_s } => outcome.set(Outcome::Stopped { sim_s }),
-        Output::Failed(e) => outcome.set(Outcome::Error(e)),
-        Output::Crashed(e) => {
-            crashed.set(true);
-            outcome.set(Outcome::Error(e))
-        }
-        Output::Done(mut view) => match canvases.draw(&view) {
-            Ok(()) => {
-                let (text, file) = last.borrow().clone();
-                if !view.objectives.is_empty() && view.objectives.iter().all(|o| o.held) {
-                    remember_passed(&file);
-                }
-                let exports = Exports {
-                    share: format!(
-                        "#{}",
-                        ecsim_front::share::encode(&text, &file, Some(view.seed))
-                    ),
-                    summary: blob_url(&view.summary_json, "application/json"),
-                    timeseries: blob_url(&view.timeseries_csv, "text/csv"),
                 };
-                cluster.set(ClusterFeed::Run(std::rc::Rc::new(std::mem::take(
-                    &mut view.snapshots,
-                ))));
-                outcome.set(Outcome::Done(view, exports));
-                // PNG encoding takes a while: after the result is on the screen.
-                pngs.set(Vec::new());
-                let (pngs, canvases) = (pngs.clone(), canvases.clone());
-                gloo_timers::callback::Timeout::new(0, move || pngs.set(canvases.pngs())).forget();
             }
-            Err(e) => outcome.set(Outcome::Error(format!("could not draw a chart: {e}"))),
-        },
+            Action::Paused { sim_s, snapshot } => {
+                if let Some(snap) = snapshot {
+                    s.cluster = ClusterFeed::Live(snap);
+                }
+                let end_s = match s.outcome {
+                    Outcome::Running { end_s, .. } => end_s,
+                    _ => sim_s,
+                };
+                s.outcome = Outcome::Running {
+                    sim_s,
+                    end_s,
+                    paused: true,
+                };
+            }
+            Action::Resumed => {
+                if let Outcome::Running { sim_s, end_s, .. } = s.outcome {
+                    s.outcome = Outcome::Running {
+                        sim_s,
+                        end_s,
+                        paused: false,
+                    };
+                }
+            }
+            Action::Stopped { sim_s } => s.outcome = Outcome::Stopped { sim_s },
+            Action::Done {
+                view,
+                exports,
+                snapshots,
+            } => {
+                s.cluster = ClusterFeed::Run(snapshots);
+                s.outcome = Outcome::Done(view, exports);
+                s.pngs = Shared::default();
+            }
+            Action::Pngs(p) => s.pngs = Shared::new(p),
+            Action::Compared(view) => {
+                s.compared = Some(view);
+                s.compare_run = (0, 0);
+                s.outcome = Outcome::None;
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+impl PageState {
+    pub fn running(&self) -> bool {
+        matches!(self.outcome, Outcome::Running { .. })
+    }
+
+    /// The picked saved scenario's place in the library, if a saved one is picked.
+    pub fn picked_saved(&self) -> Option<usize> {
+        self.choice
+            .checked_sub(BUILTIN.len())
+            .filter(|&k| k < self.library.len())
     }
 }

@@ -4,7 +4,6 @@
 
 use crate::builtin::BUILTIN;
 use serde::{Deserialize, Serialize};
-use yew::UseStateHandle;
 
 const KEY: &str = "ecsim.scenarios";
 
@@ -98,39 +97,6 @@ pub fn check_name(name: &str) -> Result<String, String> {
         ));
     }
     Ok(n.to_string())
-}
-
-/// The page state the library buttons change together.
-#[derive(Clone)]
-pub struct Lib {
-    pub library: UseStateHandle<Vec<Saved>>,
-    pub choice: UseStateHandle<usize>,
-    pub file: UseStateHandle<String>,
-    pub text: UseStateHandle<String>,
-    pub notice: UseStateHandle<Option<String>>,
-}
-
-impl Lib {
-    /// Stores `list` and shows it, picking its entry `pick` (or the default scenario's name for
-    /// the editor's text), and says `done`; if the browser refuses, nothing changes but the
-    /// notice.
-    pub fn commit(&self, list: Vec<Saved>, pick: Option<usize>, done: String) {
-        if let Err(e) = store(&list) {
-            return self.notice.set(Some(e));
-        }
-        match pick {
-            Some(k) => {
-                self.file.set(list[k].file());
-                self.choice.set(BUILTIN.len() + k);
-            }
-            None => {
-                self.file.set(BUILTIN[0].0.to_string());
-                self.choice.set(0);
-            }
-        }
-        self.notice.set(Some(done));
-        self.library.set(list);
-    }
 }
 
 /// The file name and text of entry `i` of the picker: a built-in scenario, then the saved ones.

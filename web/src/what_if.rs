@@ -1,17 +1,71 @@
-//! The what-if view: the comparison of variants A and B that the worker computes, as a table of
-//! means with 95 % intervals and the difference B − A, and the first seed's runs of A and B
-//! overlaid on charts.
+//! The what-if view: variant B made from the scenario and edited beside it, both run over the
+//! same seeds by the worker; the comparison as a table of means with 95 % intervals and the
+//! difference B − A, and the first seed's runs of A and B overlaid on charts.
 
+use crate::link::use_ctx;
+use crate::page::Action;
 use ecsim_web::chart::{draw_overlay, Overlay};
 use ecsim_web::view::{CompareView, Estimate};
-use web_sys::HtmlCanvasElement;
+use ecsim_web::worker::Input;
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// A what-if's result, and which of its runs is going on.
-pub type Comparing = (
-    UseStateHandle<Option<CompareView>>,
-    UseStateHandle<(u32, u32)>,
-);
+/// The what-if section: make B, edit it, choose the seeds, compare.
+#[function_component(WhatIf)]
+pub fn what_if() -> Html {
+    let ctx = use_ctx();
+    let s = &ctx.state;
+    let seeds_ref = use_node_ref();
+    let dispatch = ctx.link.dispatch.clone();
+    let on_make_b = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::MakeVariantB))
+    };
+    let on_edit_b = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                dispatch.dispatch(Action::EditVariantB(t.value()));
+            }
+        })
+    };
+    let on_compare = {
+        let (link, seeds_ref) = (ctx.link.clone(), seeds_ref.clone());
+        let (a, b, file) = (s.text.clone(), s.variant_b.clone(), s.file.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(b) = b.clone() else { return };
+            let n = seeds_ref
+                .cast::<HtmlInputElement>()
+                .and_then(|i| i.value().trim().parse::<u64>().ok())
+                .unwrap_or(3);
+            if !(1..=20).contains(&n) {
+                let e = format!("seeds: {n} is outside 1..=20");
+                return link.dispatch.dispatch(Action::Refused(e));
+            }
+            link.dispatch.dispatch(Action::CompareAsked);
+            link.send(Input::Compare {
+                a: a.clone(),
+                b,
+                file: file.clone(),
+                seeds: (1..=n).collect(),
+            });
+        })
+    };
+    html! {
+        <section id="what-if">
+            <h2>{ "What if…" }</h2>
+            if let Some(b) = s.variant_b.clone() {
+                <p>{ "Variant A is the scenario text below; edit variant B here, then compare both over the same seeds." }</p>
+                <textarea id="variant-b" rows="12" cols="100" value={b} spellcheck="false" oninput={on_edit_b} aria-label="variant B" />
+                <label>{ "Seeds " }<input id="seeds" ref={seeds_ref} type="number" min="1" max="20" placeholder="3" /></label>
+                <button id="compare" onclick={on_compare}>{ "Compare A and B" }</button>
+            } else {
+                <button id="make-b" onclick={on_make_b}>{ "Make variant B from this scenario" }</button>
+            }
+            { for s.compared.iter().map(|c| render_compare(c)) }
+        </section>
+    }
+}
 
 /// `mean ± half-width` as the comparison table shows an estimate.
 fn show(e: &Option<Estimate>) -> String {
@@ -28,7 +82,7 @@ fn show(e: &Option<Estimate>) -> String {
 
 /// The what-if table: each metric's mean over the seeds in A and B, and the difference; then
 /// the overlaid charts.
-pub fn render_compare(c: &CompareView) -> Html {
+fn render_compare(c: &CompareView) -> Html {
     html! {
         <>
         { table(c) }

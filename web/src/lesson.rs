@@ -1,0 +1,24 @@
+//! The scenario's description and, for a lesson, its concept and what to try.
+
+use crate::link::use_ctx;
+use yew::prelude::*;
+
+#[function_component(LessonPanel)]
+pub fn lesson_panel() -> Html {
+    let ctx = use_ctx();
+    let c = &ctx.state.checked;
+    html! {
+        <>
+        <p id="description">{ c.description.clone() }</p>
+        { for c.lesson.iter().map(|l| html! {
+            <div id="lesson">
+                <p class="concept">{ &l.concept }</p>
+                if !l.tries.is_empty() {
+                    <p class="try-title">{ "Try:" }</p>
+                    <ul class="try">{ for l.tries.iter().map(|t| html! { <li>{ t }</li> }) }</ul>
+                }
+            </div>
+        }) }
+        </>
+    }
+}
