@@ -56,15 +56,18 @@ impl<E: Traced> EventLoop<E> {
         }
     }
 
+    #[inline]
     pub fn now(&self) -> SimTime {
         self.now
     }
 
+    #[inline]
     pub fn end(&self) -> SimTime {
         self.end
     }
 
     /// Events processed so far.
+    #[inline]
     pub fn events(&self) -> u64 {
         self.events
     }
@@ -74,17 +77,20 @@ impl<E: Traced> EventLoop<E> {
         self.queue.len()
     }
 
+    #[inline]
     pub fn schedule(&mut self, at: SimTime, event: E) {
         self.queue.push(at, event);
     }
 
     /// Schedules `event` at `now + after`.
+    #[inline]
     pub fn schedule_in(&mut self, after: SimDuration, event: E) {
         self.queue.push(self.now + after, event);
     }
 
     /// The next event due by the end, with the clock moved to it and the event in the trace;
     /// `None` when nothing more is due.
+    #[inline]
     pub fn next_due(&mut self) -> Result<Option<E>, TimeWentBack> {
         match self.queue.peek_time() {
             Some(t) if t <= self.end => {}
@@ -116,11 +122,13 @@ impl<E: Traced> EventLoop<E> {
     }
 
     /// Folds a decision an event led to (which of several places was chosen) into the trace.
+    #[inline]
     pub fn fold(&mut self, value: u64) {
         self.trace.write_u64(value);
     }
 
     /// Folds raw bytes (a 16-bit number as two bytes, say) into the trace.
+    #[inline]
     pub fn fold_bytes(&mut self, bytes: &[u8]) {
         self.trace.write(bytes);
     }

@@ -23,6 +23,7 @@ impl Default for Fnv {
 }
 
 impl Fnv {
+    #[inline]
     pub fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= b as u64;
@@ -30,6 +31,7 @@ impl Fnv {
         }
     }
 
+    #[inline]
     pub fn write_u64(&mut self, v: u64) {
         self.write(&v.to_le_bytes());
     }

@@ -29,16 +29,19 @@ impl Stream {
         Stream { rng }
     }
 
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.rng.next_u64()
     }
 
     /// Uniform on [0, 1) with 53 random bits.
+    #[inline]
     pub fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform integer in [0, n); `n` must be positive. Uses rejection, so there is no modulo bias.
+    #[inline]
     pub fn below(&mut self, n: u64) -> u64 {
         debug_assert!(n > 0);
         let zone = u64::MAX - (u64::MAX % n);
@@ -52,6 +55,7 @@ impl Stream {
 
     /// Standard normal, by Box–Muller on `libm` (one of the pair is used, so each call takes two
     /// uniforms and the stream stays simple to reason about).
+    #[inline]
     pub fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.uniform();
         let u2 = self.uniform();
@@ -59,6 +63,7 @@ impl Stream {
     }
 
     /// Exponential with the given mean, via inversion with `libm::log` (bit-identical everywhere).
+    #[inline]
     pub fn exponential(&mut self, mean: f64) -> f64 {
         -mean * libm::log(1.0 - self.uniform())
     }
@@ -77,6 +82,7 @@ pub enum DurationDist {
 }
 
 impl DurationDist {
+    #[inline]
     pub fn sample(&self, s: &mut Stream) -> SimDuration {
         match *self {
             DurationDist::Constant { value } => value,
