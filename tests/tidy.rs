@@ -66,27 +66,39 @@ fn code_of(text: &str) -> String {
 }
 
 fn is_ident_start(c: char) -> bool {
-    c.is_ascii_lowercase() || c == '_'
+    c.is_ascii_alphabetic() || c == '_'
 }
 
 fn ident_at(s: &str) -> Option<&str> {
     let end = s
-        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(s.len());
     (end > 0 && s.starts_with(is_ident_start)).then(|| &s[..end])
 }
 
-/// The top-level modules a file's code names through `crate::` (also inside `crate::{a, b::c}`).
+/// The names a file's code reaches through `crate::` (also inside `crate::{a, b::c}`): modules,
+/// or items the crate root re-exports (`crate::Simulation`).
 fn crate_refs(code: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut rest = code;
     while let Some(i) = rest.find("crate::") {
         let after = &rest[i + "crate::".len()..];
         if let Some(group) = after.strip_prefix('{') {
-            let end = group.find('}').unwrap_or(group.len());
-            for part in group[..end].split(',') {
-                if let Some(id) = ident_at(part.trim_start()) {
-                    out.insert(id.to_string());
+            // The first name of each top-level part (`time::{A, B}` gives `time` only).
+            let (mut depth, mut start) = (0usize, true);
+            for (k, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => start = true,
+                    c if start && !c.is_whitespace() => {
+                        start = false;
+                        if let Some(id) = ident_at(&group[k..]) {
+                            out.insert(id.to_string());
+                        }
+                    }
+                    _ => {}
                 }
             }
         } else if let Some(id) = ident_at(after) {
@@ -106,18 +118,47 @@ fn top_module(src: &Path, file: &Path) -> Option<String> {
     (!matches!(name.as_str(), "lib" | "main")).then_some(name)
 }
 
+/// What the crate root re-exports, by name, and the module it comes from (`pub use sim::{A, B}`).
+fn root_reexports(src: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for root in ["lib.rs", "main.rs"] {
+        let Ok(text) = std::fs::read_to_string(src.join(root)) else {
+            continue;
+        };
+        for stmt in code_of(&text).split(';') {
+            let Some(rest) = stmt.trim().strip_prefix("pub use ") else {
+                continue;
+            };
+            let Some((module, items)) = rest.split_once("::") else {
+                continue;
+            };
+            let items = items.trim().trim_start_matches('{').trim_end_matches('}');
+            for item in items.split(',') {
+                let name = item.rsplit(" as ").next().unwrap_or(item).trim();
+                if let Some(id) = ident_at(name) {
+                    out.insert(id.to_string(), module.trim().to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     rust_files(src, &mut files);
+    let reexports = root_reexports(src);
     let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for f in &files {
         let Some(m) = top_module(src, f) else {
             continue;
         };
-        let refs = crate_refs(&code_of(&read(f)));
+        let refs = crate_refs(&code_of(&read(f)))
+            .into_iter()
+            .map(|r| reexports.get(&r).cloned().unwrap_or(r));
         g.entry(m.clone())
             .or_default()
-            .extend(refs.into_iter().filter(|r| *r != m));
+            .extend(refs.filter(|r| *r != m));
     }
     // Only edges to modules of this crate (`crate::X` where X is a re-export from another
     // crate, such as the core's `time`, is not a module here).
@@ -200,10 +241,12 @@ fn the_cycle_finder_finds_cycles() {
     .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
     .collect();
     assert_eq!(cycles(&g), vec![vec!["a", "b", "c"]]);
-    let refs = crate_refs("use crate::{alb::X, time::{A, B}};\nlet q = crate::queue::Q;");
+    let refs = crate_refs(
+        "use crate::{alb::X, time::{A, B}};\nlet q = crate::queue::Q;\ncrate::Sim::new()",
+    );
     assert_eq!(
         refs.into_iter().collect::<Vec<_>>(),
-        vec!["alb", "queue", "time"]
+        vec!["Sim", "alb", "queue", "time"]
     );
 }
 

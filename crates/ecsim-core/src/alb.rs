@@ -105,8 +105,19 @@ pub struct HealthCheck {
     /// `threshold` (the ECS Best Practices guide: healthy_threshold checks, 5 × 30 s = 150 s).
     /// Default `one_check`: the ALB guide is the primary source for ALB behaviour and has said so
     /// unchanged from 2018 to 2023.
-    #[serde(default = "default_initial")]
-    pub initial: String,
+    #[serde(default)]
+    pub initial: InitialHealth,
+}
+
+/// How a newly registered target becomes healthy (see `HealthCheck::initial`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitialHealth {
+    /// One passed check.
+    #[default]
+    OneCheck,
+    /// `healthy_threshold` passed checks.
+    Threshold,
 }
 
 fn default_interval() -> SimDuration {
@@ -118,9 +129,6 @@ fn default_healthy_threshold() -> u32 {
 fn default_unhealthy_threshold() -> u32 {
     2
 }
-fn default_initial() -> String {
-    "one_check".into()
-}
 
 impl Default for HealthCheck {
     fn default() -> Self {
@@ -129,7 +137,7 @@ impl Default for HealthCheck {
             healthy_threshold: default_healthy_threshold(),
             unhealthy_threshold: default_unhealthy_threshold(),
             app_warmup: SimDuration::ZERO,
-            initial: default_initial(),
+            initial: InitialHealth::OneCheck,
         }
     }
 }
@@ -163,7 +171,7 @@ impl HealthCheck {
                 healthy_after: self.checks(first_pass + self.healthy_threshold - 1),
             };
         }
-        let passes = if self.initial == "threshold" {
+        let passes = if self.initial == InitialHealth::Threshold {
             self.healthy_threshold
         } else {
             1
@@ -196,12 +204,6 @@ impl HealthCheck {
                     "must be 2..=10 (ALB limits)",
                 ));
             }
-        }
-        if !matches!(self.initial.as_str(), "one_check" | "threshold") {
-            return Err(FieldError::new(
-                format!("{path}.initial"),
-                "use one_check or threshold",
-            ));
         }
         Ok(())
     }

@@ -49,6 +49,17 @@ pub use time::{SimDuration, SimTime};
 pub const DEFAULT_SCENARIO: &str = include_str!("../../../scenarios/default.toml");
 pub const DEFAULT_SCENARIO_FILE: &str = "scenarios/default.toml";
 
+impl Scenario {
+    /// Parses a scenario's text (TOML, or JSON for a `.json` file) and checks it whole: the
+    /// schema and every section (`scenario`), then that each objective names a number of the
+    /// summary (`sim`). Errors name the file, the line when it can be found, and the field.
+    pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let sc = Scenario::read(text, file)?;
+        sim::check_objective_metrics(&sc).map_err(|e| Scenario::located(text, file, e))?;
+        Ok(sc)
+    }
+}
+
 /// Runs a scenario to its end.
 pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunOutput, InvariantViolation> {
     let mut sim = Simulation::new(scenario, opts);

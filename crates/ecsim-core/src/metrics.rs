@@ -522,7 +522,7 @@ pub struct LogSummary {
 pub struct ObjectiveResult {
     pub name: String,
     pub metric: String,
-    pub op: String,
+    pub op: Comparison,
     pub target: f64,
     pub measured: Option<f64>,
     pub held: bool,
@@ -535,15 +535,50 @@ pub fn lookup<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json
     path.split('.').try_fold(v, |v, k| v.get(k))
 }
 
-pub fn compare(measured: f64, op: &str, target: f64) -> bool {
-    match op {
-        "<" => measured < target,
-        "<=" => measured <= target,
-        "==" => measured == target,
-        "!=" => measured != target,
-        ">=" => measured >= target,
-        ">" => measured > target,
-        _ => false,
+/// An objective's comparison, written as its symbol (`"<="`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum Comparison {
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "==")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = ">")]
+    Gt,
+}
+
+impl Comparison {
+    pub fn holds(self, measured: f64, target: f64) -> bool {
+        match self {
+            Comparison::Lt => measured < target,
+            Comparison::Le => measured <= target,
+            Comparison::Eq => measured == target,
+            Comparison::Ne => measured != target,
+            Comparison::Ge => measured >= target,
+            Comparison::Gt => measured > target,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Lt => "<",
+            Comparison::Le => "<=",
+            Comparison::Eq => "==",
+            Comparison::Ne => "!=",
+            Comparison::Ge => ">=",
+            Comparison::Gt => ">",
+        }
+    }
+}
+
+impl std::fmt::Display for Comparison {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.symbol())
     }
 }
 

@@ -20,6 +20,7 @@ mod fargate;
 mod faults;
 mod health;
 mod lifecycle;
+mod objectives;
 mod observe;
 mod pulls;
 mod requests;
@@ -27,6 +28,7 @@ mod scheduler;
 mod snapshot;
 mod spot;
 
+pub(crate) use objectives::check_objective_metrics;
 pub use snapshot::{
     BalancerSnapshot, ClusterSnapshot, HostSnapshot, PullSnapshot, TaskSnapshot, Waiting,
     MAX_SNAPSHOTS,

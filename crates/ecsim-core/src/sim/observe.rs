@@ -711,10 +711,10 @@ fn evaluate_objectives(sc: &Scenario, summary: &Summary) -> Vec<ObjectiveResult>
             ObjectiveResult {
                 name: o.name.clone(),
                 metric: o.metric.clone(),
-                op: o.op.clone(),
+                op: o.op,
                 target: o.value,
                 measured,
-                held: measured.is_some_and(|m| metrics::compare(m, &o.op, o.value)),
+                held: measured.is_some_and(|m| o.op.holds(m, o.value)),
                 error,
             }
         })

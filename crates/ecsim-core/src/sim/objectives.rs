@@ -1,0 +1,58 @@
+//! Objectives before the run: every objective's metric must name a number of the summary. The
+//! summary's shape is the run's own (`observe`), so the check lives beside it, and the crate root
+//! runs it after the scenario layer has read the text (`Scenario::parse`).
+
+use crate::error::FieldError;
+use crate::scenario::Scenario;
+
+/// Every objective's metric must name a number of the summary. The summary's shape is known
+/// before the run: it is the summary of the scenario at time zero, plus any key under the maps
+/// that fill as the run goes (`pending_reasons`, `tasks_per_instance`, `failed_reasons`,
+/// `stop_codes`).
+pub(crate) fn check_objective_metrics(sc: &Scenario) -> Result<(), FieldError> {
+    if sc.spec.objectives.is_empty() {
+        return Ok(());
+    }
+    let skeleton = super::Simulation::new(sc, &Default::default())
+        .finish()
+        .summary;
+    let value = serde_json::to_value(&skeleton).unwrap_or_default();
+    for (i, o) in sc.spec.objectives.iter().enumerate() {
+        let found = crate::metrics::lookup(&value, &o.metric);
+        let ok = match found {
+            Some(v) => v.is_number() || v.is_null(),
+            None => o.metric.rsplit_once('.').is_some_and(|(parent, _)| {
+                [
+                    ".pending_reasons",
+                    ".tasks_per_instance",
+                    ".failed_reasons",
+                    ".stop_codes",
+                ]
+                .iter()
+                .any(|m| parent.ends_with(m))
+                    && crate::metrics::lookup(&value, parent).is_some_and(|p| p.is_object())
+            }),
+        };
+        if !ok {
+            let hint = match found {
+                Some(v) if v.is_object() => {
+                    let keys: Vec<&str> = v
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|m| m.keys())
+                        .map(String::as_str)
+                        .collect();
+                    format!("it is a group; add one of: {}", keys.join(", "))
+                }
+                Some(_) => "it is not a number".to_string(),
+                None => "the summary has no such field (see `ecsim run --json` for the names)"
+                    .to_string(),
+            };
+            return Err(FieldError::new(
+                format!("objectives[{i}].metric"),
+                format!("{:?}: {hint}", o.metric),
+            ));
+        }
+    }
+    Ok(())
+}
