@@ -221,6 +221,100 @@ impl Traced for Event {
     }
 }
 
+/// An id with the generation of its thing when the event was scheduled (a task's generation,
+/// an instance slot's life, a network's schedule): when the thing has moved on, the event is
+/// stale and `Simulation::handle` drops it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamped<Id> {
+    id: Id,
+    generation: u32,
+}
+
+/// What an event is stamped with, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    Task(Stamped<TaskId>),
+    Instance(Stamped<HostId>),
+    Net(Stamped<u32>),
+}
+
+impl Event {
+    fn stamp(&self) -> Option<Stamp> {
+        let task = |id, generation| Some(Stamp::Task(Stamped { id, generation }));
+        let instance = |id, generation| Some(Stamp::Instance(Stamped { id, generation }));
+        match *self {
+            Event::EniAttached {
+                task: t,
+                generation,
+            }
+            | Event::FargateReady {
+                task: t,
+                generation,
+            }
+            | Event::SpotInterruption {
+                task: t,
+                generation,
+            }
+            | Event::ContainerStarted {
+                task: t,
+                generation,
+            }
+            | Event::TaskExited {
+                task: t,
+                generation,
+            }
+            | Event::TargetHealthy {
+                task: t,
+                generation,
+            }
+            | Event::StartFailed {
+                task: t,
+                generation,
+            }
+            | Event::DrainDone {
+                task: t,
+                generation,
+            }
+            | Event::BatchDone {
+                task: t,
+                generation,
+            }
+            | Event::TargetUnhealthy {
+                task: t,
+                generation,
+            }
+            | Event::GraceOver {
+                task: t,
+                generation,
+            } => task(t, generation),
+            Event::InstanceRegisters { host, life }
+            | Event::InstanceDrains { host, life }
+            | Event::InstanceTerminated { host, life } => instance(host, life),
+            Event::ImageCleanup { host, life } => instance(HostId(host), life),
+            Event::NetTick { net, generation } => Some(Stamp::Net(Stamped {
+                id: net,
+                generation,
+            })),
+            // A request's completion is never dropped: on a stopped task it fails.
+            Event::RequestDone { .. }
+            | Event::ServiceStarts { .. }
+            | Event::RetryPlacement
+            | Event::ManifestFetched { .. }
+            | Event::PullExtracted { .. }
+            | Event::SpotNotice { .. }
+            | Event::UpdateService { .. }
+            | Event::Arrival { .. }
+            | Event::ServiceRetry { .. }
+            | Event::Fault { .. }
+            | Event::ScalingTick
+            | Event::CapacityTick
+            | Event::AsgLaunch { .. }
+            | Event::ScheduledScaling { .. }
+            | Event::Sample => None,
+        }
+    }
+}
+
 /// How to run a scenario.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -619,6 +713,10 @@ impl Simulation {
     }
 
     fn handle(&mut self, ev: Event) {
+        // The one place stale events are dropped: their task, instance or network moved on.
+        if !self.current(ev.stamp()) {
+            return;
+        }
         match ev {
             Event::Sample => {
                 self.sample();
@@ -627,11 +725,7 @@ impl Simulation {
                     self.engine.schedule(next, Event::Sample);
                 }
             }
-            Event::InstanceRegisters { host, life } => {
-                if self.instances[host.index()].life == life {
-                    self.instance_registers(host)
-                }
-            }
+            Event::InstanceRegisters { host, .. } => self.instance_registers(host),
             Event::ServiceStarts { service } => self.create_service(service),
             Event::UpdateService { action } => {
                 let a = self.sc.actions[action as usize].clone();
@@ -643,56 +737,31 @@ impl Simulation {
                 }
             }
             Event::Arrival { traffic } => self.arrival(traffic as usize),
+            // Not dropped when stale: a request whose task stopped counts as failed.
             Event::RequestDone {
                 task,
                 generation,
                 arrived,
                 rate,
             } => self.request_done(task, generation, arrived, rate),
-            Event::TargetHealthy { task, generation } => {
-                if self.tasks[task.index()].generation == generation {
-                    self.target_healthy(task);
-                }
-            }
-            Event::StartFailed { task, generation } => {
-                if self.tasks[task.index()].generation == generation {
-                    self.stop(task, StopCause::FailedToStart);
-                }
-            }
+            Event::TargetHealthy { task, .. } => self.target_healthy(task),
+            Event::StartFailed { task, .. } => self.stop(task, StopCause::FailedToStart),
             Event::ManifestFetched { pull } => self.manifest_fetched(pull),
             Event::SpotNotice { group, index } => self.spot_notice(group as usize, index),
-            Event::InstanceDrains { host, life } => {
-                if self.instances[host.index()].life == life {
-                    self.instance_drains(host)
-                }
-            }
-            Event::InstanceTerminated { host, life } => {
-                let inst = &self.instances[host.index()];
-                if inst.life == life && inst.in_service() {
+            Event::InstanceDrains { host, .. } => self.instance_drains(host),
+            Event::InstanceTerminated { host, .. } => {
+                if self.instances[host.index()].in_service() {
                     self.instance_terminated(host, "Spot interruption")
                 }
             }
             Event::Fault { index } => self.fault(index as usize),
-            Event::EniAttached { task, generation } => {
-                if self.tasks[task.index()].generation == generation {
-                    self.eni_attached(task);
-                }
-            }
-            Event::NetTick { net, generation } => self.net_tick(net, generation),
+            Event::EniAttached { task, .. } => self.eni_attached(task),
+            Event::NetTick { net, .. } => self.net_tick(net),
             Event::PullExtracted { pull } => self.pull_finished(pull, true),
-            Event::ImageCleanup { host, life } => {
-                if self.instances[host as usize].life == life {
-                    self.image_cleanup(host)
-                }
-            }
-            Event::FargateReady { task, generation } => {
-                if self.tasks[task.index()].generation == generation {
-                    self.fargate_ready(task);
-                }
-            }
-            Event::SpotInterruption { task, generation } => {
-                let t = &self.tasks[task.index()];
-                if t.generation == generation && t.state <= TaskState::Running {
+            Event::ImageCleanup { host, .. } => self.image_cleanup(host),
+            Event::FargateReady { task, .. } => self.fargate_ready(task),
+            Event::SpotInterruption { task, .. } => {
+                if self.tasks[task.index()].state <= TaskState::Running {
                     self.spot_interruption(task);
                 }
             }
@@ -702,48 +771,36 @@ impl Simulation {
             }
             Event::ScalingTick => self.scaling_tick(),
             Event::CapacityTick => self.capacity_tick(),
-            Event::BatchDone { task, generation } => {
-                if self.tasks[task.index()].generation == generation {
-                    self.batch_task_done(task);
-                }
-            }
-            Event::TargetUnhealthy { task, generation } => {
-                if self.tasks[task.index()].generation == generation {
-                    self.target_unhealthy(task);
-                }
-            }
-            Event::GraceOver { task, generation } => {
-                if self.tasks[task.index()].generation == generation {
-                    self.grace_over(task);
-                }
-            }
+            Event::BatchDone { task, .. } => self.batch_task_done(task),
+            Event::TargetUnhealthy { task, .. } => self.target_unhealthy(task),
+            Event::GraceOver { task, .. } => self.grace_over(task),
             Event::AsgLaunch { group } => {
                 self.asg_fill(group as usize, "scale-out by its capacity provider")
             }
             Event::ScheduledScaling { target, index } => {
                 self.scheduled_scaling(target as usize, index as usize)
             }
-            Event::DrainDone { task, generation } => {
-                let t = &self.tasks[task.index()];
-                if t.generation == generation && t.state == TaskState::Deactivating {
+            Event::DrainDone { task, .. } => {
+                if self.tasks[task.index()].state == TaskState::Deactivating {
                     self.begin_stopping(task);
                 }
             }
-            Event::TaskExited { task, generation } => {
-                if self.tasks[task.index()].generation == generation {
-                    self.task_exited(task);
-                }
-            }
+            Event::TaskExited { task, .. } => self.task_exited(task),
             Event::RetryPlacement => {
                 self.retry_scheduled = false;
                 self.retry_waiting();
             }
-            Event::ContainerStarted { task, generation } => {
-                if self.tasks[task.index()].generation != generation {
-                    return;
-                }
-                self.task_running(task);
-            }
+            Event::ContainerStarted { task, .. } => self.task_running(task),
+        }
+    }
+
+    /// Whether the thing an event was stamped with is still the one it named.
+    fn current(&self, stamp: Option<Stamp>) -> bool {
+        match stamp {
+            None => true,
+            Some(Stamp::Task(s)) => self.tasks[s.id.index()].generation == s.generation,
+            Some(Stamp::Instance(s)) => self.instances[s.id.index()].life == s.generation,
+            Some(Stamp::Net(s)) => self.nets[s.id as usize].generation == s.generation,
         }
     }
 

@@ -41,7 +41,8 @@ pub(super) struct Net {
     stream_cap_mb_s: f64,
     downloads: Vec<Download>,
     last: SimTime,
-    generation: u32,
+    /// Moves on whenever the downloads change: a `NetTick` planned before is stale.
+    pub(super) generation: u32,
     /// Bumped when its host goes: pulls begun before are void.
     host_life: u32,
     /// Pulls in flight, by image: a second task of the image joins the first's pull.
@@ -520,10 +521,7 @@ impl Simulation {
     }
 
     /// Downloads on the network finish.
-    pub(super) fn net_tick(&mut self, net: u32, generation: u32) {
-        if self.nets[net as usize].generation != generation {
-            return;
-        }
+    pub(super) fn net_tick(&mut self, net: u32) {
         self.nets[net as usize].advance(self.engine.now());
         let mut finished: Vec<Download> = Vec::new();
         self.nets[net as usize].downloads.retain(|d| {
