@@ -82,7 +82,7 @@ impl Default for CleanupSettings {
 pub enum LayerState {
     Absent,
     /// Being downloaded by the pull with this index (other pulls wait for it).
-    Fetching(u32),
+    Fetching(crate::units::PullId),
     Present,
 }
 

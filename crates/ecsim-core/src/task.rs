@@ -8,7 +8,7 @@
 
 use crate::placement::Reason;
 use crate::time::SimTime;
-use crate::units::{HostId, Port, ServiceId, TaskDefId, TaskId};
+use crate::units::{HostId, NetId, Port, ServiceId, TaskDefId, TaskId};
 use serde::Serialize;
 
 /// ECS's stop code of a stopped task (docs/ecs-facts.md §1 "Stop codes").
@@ -162,7 +162,7 @@ pub struct Task {
     /// Where it runs (EC2 instances, Fargate, Fargate Spot).
     pub capacity: crate::capacity::Capacity,
     /// The network its images are pulled over: its instance's, or its own Fargate host's.
-    pub net: Option<u32>,
+    pub net: Option<NetId>,
     /// Image pulls not yet finished.
     pub pulls_left: u32,
     /// Its timeline from wanted to healthy, beside `created_at` and `running_at`: placed on an

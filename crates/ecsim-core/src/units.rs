@@ -107,6 +107,24 @@ id!(
     LayerId
 );
 
+id!(
+    /// An image pull in flight or done, by start order.
+    PullId
+);
+id!(
+    /// A network images are pulled over: one per instance slot (same index), then one per
+    /// Fargate task.
+    NetId
+);
+id!(
+    /// An instance group, by its position in the scenario.
+    GroupId
+);
+id!(
+    /// A `[[faults]]` entry, by its position in the scenario.
+    FaultId
+);
+
 impl fmt::Display for HostId {
     /// Instance ids as the event log shows them: `i-01`, `i-02`, …
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

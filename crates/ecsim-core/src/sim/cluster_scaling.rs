@@ -297,8 +297,12 @@ impl Simulation {
                 .model
                 .asg_scale_out_delay
                 .sample(&mut self.asgs[gi].reaction);
-            self.engine
-                .schedule(now + d, Event::AsgLaunch { group: gi as u32 });
+            self.engine.schedule(
+                now + d,
+                Event::AsgLaunch {
+                    group: crate::units::GroupId(gi as u32),
+                },
+            );
         } else if target < n {
             self.providers[k].low_minutes += 1;
             if self.providers[k].low_minutes >= SCALE_IN_DATAPOINTS {

@@ -57,7 +57,7 @@ impl Simulation {
     /// The task's Fargate host is ready: PENDING while it pulls its whole image (no cache), billed
     /// from now.
     pub(super) fn fargate_ready(&mut self, t: TaskId) {
-        let net = self.nets.len() as u32;
+        let net = crate::units::NetId(self.nets.len() as u32);
         let m = &self.sc.spec.model.fargate;
         self.nets.push(Net::new(
             ImageCache::new(&self.sc.images),
@@ -109,7 +109,7 @@ impl Simulation {
             self.fargate_cost_closed += self.fargate_task_cost(t, self.engine.now());
             // Its host is gone, and with it any download still running there.
             if let Some(net) = self.tasks[t.index()].net {
-                self.nets[net as usize].drop_downloads();
+                self.nets[net.index()].drop_downloads();
             }
         }
     }

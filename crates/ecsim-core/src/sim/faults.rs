@@ -16,9 +16,12 @@ impl Simulation {
             .collect();
         for i in 0..self.sc.faults.len() {
             match self.sc.faults[i].timing {
-                FaultTiming::At(at) => self
-                    .engine
-                    .schedule(SimTime::ZERO + at, Event::Fault { index: i as u32 }),
+                FaultTiming::At(at) => self.engine.schedule(
+                    SimTime::ZERO + at,
+                    Event::Fault {
+                        index: crate::units::FaultId(i as u32),
+                    },
+                ),
                 FaultTiming::Every { from, .. } => self.plan_fault(i, SimTime::ZERO + from),
             }
         }
@@ -35,7 +38,12 @@ impl Simulation {
             (SimTime::ZERO + u).min(self.engine.end())
         });
         if at <= last {
-            self.engine.schedule(at, Event::Fault { index: i as u32 });
+            self.engine.schedule(
+                at,
+                Event::Fault {
+                    index: crate::units::FaultId(i as u32),
+                },
+            );
         }
     }
 

@@ -41,7 +41,7 @@ use crate::rng::Stream;
 use crate::scenario::Scenario;
 use crate::task::{StopCode, Task, TaskState};
 use crate::time::{SimDuration, SimTime};
-use crate::units::{HostId, Port, ServiceId, TaskId};
+use crate::units::{FaultId, GroupId, HostId, NetId, Port, PullId, ServiceId, TaskId};
 use ecsim_engine::{EventLoop, Traced};
 use lifecycle::StopCause;
 use thiserror::Error;
@@ -58,16 +58,16 @@ enum Event {
     RetryPlacement,
     /// The manifest request of `pulls[pull]` is answered (or fails: the registry is down).
     ManifestFetched {
-        pull: u32,
+        pull: PullId,
     },
     /// The next layer download on `nets[net]` finishes.
     NetTick {
-        net: u32,
+        net: NetId,
         generation: u32,
     },
     /// `pulls[pull]` has extracted its last layer.
     PullExtracted {
-        pull: u32,
+        pull: PullId,
     },
     /// The agent's image cleanup cycle on an instance.
     ImageCleanup {
@@ -86,7 +86,7 @@ enum Event {
     },
     /// `spot_interruptions[index]` of an instance group: EC2's two-minute notice.
     SpotNotice {
-        group: u32,
+        group: GroupId,
         index: u32,
     },
     /// The agent saw the notice (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`): the instance drains.
@@ -149,7 +149,7 @@ enum Event {
     },
     /// `faults[index]` strikes.
     Fault {
-        index: u32,
+        index: FaultId,
     },
     /// A minute has passed: the scalable targets' metrics and policies.
     ScalingTick,
@@ -157,7 +157,7 @@ enum Event {
     CapacityTick,
     /// An Auto Scaling group acts on a raised desired capacity: it launches instances.
     AsgLaunch {
-        group: u32,
+        group: GroupId,
     },
     /// A batch task's work is done.
     BatchDone {
@@ -189,13 +189,13 @@ impl Traced for Event {
             Event::InstanceRegisters { host, .. } => (1, host.0 as u64, 0),
             Event::ServiceStarts { service } => (2, service.0 as u64, 0),
             Event::RetryPlacement => (3, 0, 0),
-            Event::ManifestFetched { pull } => (4, pull as u64, 0),
-            Event::NetTick { net, generation } => (15, net as u64, generation as u64),
-            Event::PullExtracted { pull } => (16, pull as u64, 0),
+            Event::ManifestFetched { pull } => (4, pull.0 as u64, 0),
+            Event::NetTick { net, generation } => (15, net.0 as u64, generation as u64),
+            Event::PullExtracted { pull } => (16, pull.0 as u64, 0),
             Event::ImageCleanup { host, .. } => (17, host as u64, 0),
             Event::FargateReady { task, generation } => (18, task.0 as u64, generation as u64),
             Event::SpotInterruption { task, generation } => (19, task.0 as u64, generation as u64),
-            Event::SpotNotice { group, index } => (20, group as u64, index as u64),
+            Event::SpotNotice { group, index } => (20, group.0 as u64, index as u64),
             Event::InstanceDrains { host, .. } => (21, host.0 as u64, 0),
             Event::InstanceTerminated { host, .. } => (22, host.0 as u64, 0),
             Event::EniAttached { task, generation } => (23, task.0 as u64, generation as u64),
@@ -211,11 +211,11 @@ impl Traced for Event {
             Event::ServiceRetry { service } => (14, service.0 as u64, 0),
             Event::ScalingTick => (24, 0, 0),
             Event::CapacityTick => (27, 0, 0),
-            Event::AsgLaunch { group } => (28, group as u64, 0),
+            Event::AsgLaunch { group } => (28, group.0 as u64, 0),
             Event::BatchDone { task, generation } => (29, task.0 as u64, generation as u64),
             Event::TargetUnhealthy { task, generation } => (30, task.0 as u64, generation as u64),
             Event::GraceOver { task, generation } => (31, task.0 as u64, generation as u64),
-            Event::Fault { index } => (26, index as u64, 0),
+            Event::Fault { index } => (26, index.0 as u64, 0),
             Event::ScheduledScaling { target, index } => (25, target as u64, index as u64),
         }
     }
@@ -235,7 +235,7 @@ struct Stamped<Id> {
 enum Stamp {
     Task(Stamped<TaskId>),
     Instance(Stamped<HostId>),
-    Net(Stamped<u32>),
+    Net(Stamped<NetId>),
 }
 
 impl Event {
@@ -530,7 +530,7 @@ impl Simulation {
                 engine.schedule(
                     SimTime::ZERO + *at,
                     Event::SpotNotice {
-                        group: gi as u32,
+                        group: GroupId(gi as u32),
                         index: k as u32,
                     },
                 );
@@ -747,14 +747,14 @@ impl Simulation {
             Event::TargetHealthy { task, .. } => self.target_healthy(task),
             Event::StartFailed { task, .. } => self.stop(task, StopCause::FailedToStart),
             Event::ManifestFetched { pull } => self.manifest_fetched(pull),
-            Event::SpotNotice { group, index } => self.spot_notice(group as usize, index),
+            Event::SpotNotice { group, index } => self.spot_notice(group.index(), index),
             Event::InstanceDrains { host, .. } => self.instance_drains(host),
             Event::InstanceTerminated { host, .. } => {
                 if self.instances[host.index()].in_service() {
                     self.instance_terminated(host, "Spot interruption")
                 }
             }
-            Event::Fault { index } => self.fault(index as usize),
+            Event::Fault { index } => self.fault(index.index()),
             Event::EniAttached { task, .. } => self.eni_attached(task),
             Event::NetTick { net, .. } => self.net_tick(net),
             Event::PullExtracted { pull } => self.pull_finished(pull, true),
@@ -775,7 +775,7 @@ impl Simulation {
             Event::TargetUnhealthy { task, .. } => self.target_unhealthy(task),
             Event::GraceOver { task, .. } => self.grace_over(task),
             Event::AsgLaunch { group } => {
-                self.asg_fill(group as usize, "scale-out by its capacity provider")
+                self.asg_fill(group.index(), "scale-out by its capacity provider")
             }
             Event::ScheduledScaling { target, index } => {
                 self.scheduled_scaling(target as usize, index as usize)
@@ -800,7 +800,7 @@ impl Simulation {
             None => true,
             Some(Stamp::Task(s)) => self.tasks[s.id.index()].generation == s.generation,
             Some(Stamp::Instance(s)) => self.instances[s.id.index()].life == s.generation,
-            Some(Stamp::Net(s)) => self.nets[s.id as usize].generation == s.generation,
+            Some(Stamp::Net(s)) => self.nets[s.id.index()].generation == s.generation,
         }
     }
 

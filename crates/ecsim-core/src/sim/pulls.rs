@@ -19,7 +19,7 @@ use crate::image_cache::{ImageCache, LayerState, PullBehavior};
 use crate::registry::{self, is_ecr, ECR_TOKEN_LIFETIME, PULL_ATTEMPTS};
 use crate::task::StartError;
 use crate::time::{SimDuration, SimTime};
-use crate::units::{ImageId, LayerId, TaskId};
+use crate::units::{ImageId, LayerId, NetId, PullId, TaskId};
 
 /// MiB to MB (registry and network rates are in MB/s).
 const MB_PER_MIB: f64 = 1.048_576;
@@ -28,7 +28,7 @@ const DONE_EPS_MB: f64 = 1e-6;
 
 #[derive(Debug, Clone, Copy)]
 struct Download {
-    pull: u32,
+    pull: PullId,
     layer: LayerId,
     left_mb: f64,
 }
@@ -46,7 +46,7 @@ pub(super) struct Net {
     /// Bumped when its host goes: pulls begun before are void.
     host_life: u32,
     /// Pulls in flight, by image: a second task of the image joins the first's pull.
-    inflight: Vec<(ImageId, u32)>,
+    inflight: Vec<(ImageId, PullId)>,
     /// ECR auth tokens held, by role: when the token arrives and when it expires.
     tokens: Vec<(Option<String>, SimTime, SimTime)>,
 }
@@ -102,7 +102,7 @@ impl Net {
 
 #[derive(Debug, Clone)]
 pub(super) struct Pull {
-    net: u32,
+    net: NetId,
     /// The network's generation when the pull began: a host terminated since voids it.
     net_generation: u32,
     image: ImageId,
@@ -116,7 +116,7 @@ pub(super) struct Pull {
     downloads_left: u32,
     /// Other pulls fetching layers this one needs, and the pulls waiting on this one.
     deps: u32,
-    dependents: Vec<u32>,
+    dependents: Vec<PullId>,
     started: SimTime,
     manifest_at: SimTime,
     /// When the last pull it waited on finished (its shared layers extracted).
@@ -181,7 +181,7 @@ impl Simulation {
             if images[..k].contains(&im) {
                 continue;
             }
-            let n = &mut self.nets[net as usize];
+            let n = &mut self.nets[net.index()];
             if !n.cache.needs_pull(behavior, im) {
                 self.pull_stats.cache_hits += 1;
                 if self.log.has_room() {
@@ -198,11 +198,11 @@ impl Simulation {
             }
             self.tasks[t.index()].pulls_left += 1;
             if let Some(&(_, p)) = n.inflight.iter().find(|(i, _)| *i == im) {
-                self.pulls[p as usize].tasks.push((t, generation));
+                self.pulls[p.index()].tasks.push((t, generation));
                 self.pull_stats.joined += 1;
                 continue;
             }
-            let p = self.pulls.len() as u32;
+            let p = PullId(self.pulls.len() as u32);
             n.inflight.push((im, p));
             let mut delay = self.sc.spec.model.manifest_fetch.sample(&mut self.pull_rng);
             if is_ecr(&self.sc.images.image(im).registry) {
@@ -210,7 +210,7 @@ impl Simulation {
             }
             self.pulls.push(Pull {
                 net,
-                net_generation: self.nets[net as usize].host_life,
+                net_generation: self.nets[net.index()].host_life,
                 image: im,
                 behavior,
                 tasks: vec![(t, generation)],
@@ -238,8 +238,8 @@ impl Simulation {
         }
     }
 
-    fn net_name(&self, net: u32) -> String {
-        match self.instances.get(net as usize) {
+    fn net_name(&self, net: NetId) -> String {
+        match self.instances.get(net.index()) {
             Some(i) => i.id.to_string(),
             None => "its Fargate host".to_string(),
         }
@@ -252,7 +252,7 @@ impl Simulation {
             .inflight
             .iter()
             .map(|&(im, p)| {
-                let pull = &self.pulls[p as usize];
+                let pull = &self.pulls[p.index()];
                 super::snapshot::PullSnapshot {
                     image: self.sc.images.image(im).reference.clone(),
                     layers_done: pull.downloaded.len() as u32,
@@ -325,10 +325,10 @@ impl Simulation {
 
     /// The time to get an ECR auth token for the task's puller on `net`, if none is held: one
     /// per role per host, valid 12 h (docs/ecs-facts.md §9); a Fargate host is new for every task.
-    fn ecr_token(&mut self, net: u32, t: TaskId) -> SimDuration {
+    fn ecr_token(&mut self, net: NetId, t: TaskId) -> SimDuration {
         let role = self.puller_role(t);
         let now = self.engine.now();
-        if let Some((_, ready, expiry)) = self.nets[net as usize]
+        if let Some((_, ready, expiry)) = self.nets[net.index()]
             .tokens
             .iter()
             .find(|(r, _, _)| *r == role)
@@ -344,7 +344,7 @@ impl Simulation {
             .model
             .auth_token_fetch
             .sample(&mut self.pull_rng);
-        let n = &mut self.nets[net as usize];
+        let n = &mut self.nets[net.index()];
         n.tokens.retain(|(r, _, _)| *r != role);
         n.tokens
             .push((role.clone(), now + d, now + d + ECR_TOKEN_LIFETIME));
@@ -362,20 +362,20 @@ impl Simulation {
     }
 
     /// The manifest answer arrives, or the registry is down.
-    pub(super) fn manifest_fetched(&mut self, p: u32) {
-        let im = self.pulls[p as usize].image;
-        let net = self.pulls[p as usize].net;
-        if self.pulls[p as usize].net_generation != self.nets[net as usize].host_life {
+    pub(super) fn manifest_fetched(&mut self, p: PullId) {
+        let im = self.pulls[p.index()].image;
+        let net = self.pulls[p.index()].net;
+        if self.pulls[p.index()].net_generation != self.nets[net.index()].host_life {
             return;
         }
         // Every task that wanted it has stopped: the agent drops the pull before fetching
         // layers (no other pull waits on it yet).
-        let wanted = self.pulls[p as usize]
+        let wanted = self.pulls[p.index()]
             .tasks
             .iter()
             .any(|&(t, g)| self.tasks[t.index()].generation == g);
         if !wanted {
-            self.nets[net as usize].inflight.retain(|&(_, q)| q != p);
+            self.nets[net.index()].inflight.retain(|&(_, q)| q != p);
             return;
         }
         let reg = self.sc.images.image(im).registry.clone();
@@ -386,7 +386,7 @@ impl Simulation {
             .iter()
             .any(|o| o.covers(&reg, self.engine.now()))
         {
-            let pull = &mut self.pulls[p as usize];
+            let pull = &mut self.pulls[p.index()];
             pull.attempts += 1;
             if pull.attempts < PULL_ATTEMPTS {
                 let attempts = pull.attempts;
@@ -410,29 +410,29 @@ impl Simulation {
             self.pull_gave_up(p, &reg);
             return;
         }
-        self.pulls[p as usize].manifest_at = self.engine.now();
+        self.pulls[p.index()].manifest_at = self.engine.now();
         for &l in &self.sc.images.image(im).layers {
-            match self.nets[net as usize].cache.layer(l) {
+            match self.nets[net.index()].cache.layer(l) {
                 LayerState::Present => {
-                    self.pulls[p as usize].cached_mib += self.sc.images.layer(l).size_mib
+                    self.pulls[p.index()].cached_mib += self.sc.images.layer(l).size_mib
                 }
                 LayerState::Fetching(q) if q != p => {
-                    let other = &mut self.pulls[q as usize];
+                    let other = &mut self.pulls[q.index()];
                     if !other.dependents.contains(&p) {
                         other.dependents.push(p);
-                        self.pulls[p as usize].deps += 1;
+                        self.pulls[p.index()].deps += 1;
                     }
                 }
                 LayerState::Fetching(_) => {}
                 LayerState::Absent => {
-                    self.nets[net as usize]
+                    self.nets[net.index()]
                         .cache
                         .set_layer(l, LayerState::Fetching(p));
-                    self.pulls[p as usize].own.push(l);
+                    self.pulls[p.index()].own.push(l);
                 }
             }
         }
-        let pull = &mut self.pulls[p as usize];
+        let pull = &mut self.pulls[p.index()];
         pull.downloads_left = pull.own.len() as u32;
         self.start_downloads(p);
         self.maybe_extract(p);
@@ -440,13 +440,13 @@ impl Simulation {
 
     /// The last attempt failed: `default` uses the cached image if there is one; otherwise the
     /// tasks waiting fail to start.
-    fn pull_gave_up(&mut self, p: u32, reg: &str) {
+    fn pull_gave_up(&mut self, p: PullId, reg: &str) {
         let (im, net, behavior) = {
-            let pull = &self.pulls[p as usize];
+            let pull = &self.pulls[p.index()];
             (pull.image, pull.net, pull.behavior)
         };
         let reference = self.sc.images.image(im).reference.clone();
-        let n = &mut self.nets[net as usize];
+        let n = &mut self.nets[net.index()];
         n.inflight.retain(|&(_, q)| q != p);
         if behavior == PullBehavior::Default && n.cache.is_present(im) {
             self.pull_stats.fell_back_to_cache += 1;
@@ -463,7 +463,7 @@ impl Simulation {
         let reason = error.reason(&format!(
             "pull of {reference} failed after {PULL_ATTEMPTS} attempts: registry {reg} is unavailable"
         ));
-        let waiting = std::mem::take(&mut self.pulls[p as usize].tasks);
+        let waiting = std::mem::take(&mut self.pulls[p.index()].tasks);
         for (t, generation) in waiting {
             if self.tasks[t.index()].generation == generation {
                 self.tasks[t.index()].stopped_reason = Some(reason.clone());
@@ -474,36 +474,36 @@ impl Simulation {
     }
 
     /// Starts the pull's next layers, up to the concurrency limit.
-    fn start_downloads(&mut self, p: u32) {
+    fn start_downloads(&mut self, p: PullId) {
         let limit = self.sc.spec.model.concurrent_layer_downloads;
-        let net = self.pulls[p as usize].net as usize;
+        let net = self.pulls[p.index()].net;
         let mut started = false;
-        while self.pulls[p as usize].active < limit
-            && self.pulls[p as usize].started_layers < self.pulls[p as usize].own.len()
+        while self.pulls[p.index()].active < limit
+            && self.pulls[p.index()].started_layers < self.pulls[p.index()].own.len()
         {
-            let pull = &mut self.pulls[p as usize];
+            let pull = &mut self.pulls[p.index()];
             let l = pull.own[pull.started_layers];
             pull.started_layers += 1;
             pull.active += 1;
             if !started {
-                self.nets[net].advance(self.engine.now());
+                self.nets[net.index()].advance(self.engine.now());
                 started = true;
             }
             let left_mb = self.sc.images.layer(l).size_mib * MB_PER_MIB;
-            self.nets[net].downloads.push(Download {
+            self.nets[net.index()].downloads.push(Download {
                 pull: p,
                 layer: l,
                 left_mb,
             });
         }
         if started {
-            self.reschedule_net(net as u32);
+            self.reschedule_net(net);
         }
     }
 
     /// Plans the network's next download completion (an earlier plan is void).
-    fn reschedule_net(&mut self, net: u32) {
-        let n = &mut self.nets[net as usize];
+    fn reschedule_net(&mut self, net: NetId) {
+        let n = &mut self.nets[net.index()];
         n.generation = n.generation.wrapping_add(1);
         let Some(min) = n
             .downloads
@@ -521,10 +521,10 @@ impl Simulation {
     }
 
     /// Downloads on the network finish.
-    pub(super) fn net_tick(&mut self, net: u32) {
-        self.nets[net as usize].advance(self.engine.now());
+    pub(super) fn net_tick(&mut self, net: NetId) {
+        self.nets[net.index()].advance(self.engine.now());
         let mut finished: Vec<Download> = Vec::new();
-        self.nets[net as usize].downloads.retain(|d| {
+        self.nets[net.index()].downloads.retain(|d| {
             if d.left_mb <= DONE_EPS_MB {
                 finished.push(*d);
                 false
@@ -533,12 +533,12 @@ impl Simulation {
             }
         });
         for d in &finished {
-            self.nets[net as usize]
+            self.nets[net.index()]
                 .cache
                 .set_layer(d.layer, LayerState::Present);
             self.pull_stats.layers_downloaded += 1;
             self.pull_stats.mib_downloaded += self.sc.images.layer(d.layer).size_mib;
-            let pull = &mut self.pulls[d.pull as usize];
+            let pull = &mut self.pulls[d.pull.index()];
             pull.active -= 1;
             pull.downloads_left -= 1;
             pull.downloaded.push((d.layer, self.engine.now()));
@@ -554,8 +554,8 @@ impl Simulation {
 
     /// Once its downloads are done and the pulls it waits on have finished, the pull's layers
     /// extract one after another; the pull ends when the last is extracted.
-    fn maybe_extract(&mut self, p: u32) {
-        let pull = &self.pulls[p as usize];
+    fn maybe_extract(&mut self, p: PullId) {
+        let pull = &self.pulls[p.index()];
         if pull.extracting
             || pull.downloads_left > 0
             || pull.deps > 0
@@ -576,22 +576,22 @@ impl Simulation {
                 + SimDuration::from_secs_f64(self.sc.images.layer(l).size_mib * MB_PER_MIB / rate);
         }
         let end = t.max(self.engine.now());
-        self.pulls[p as usize].extracting = true;
+        self.pulls[p.index()].extracting = true;
         self.engine.schedule(end, Event::PullExtracted { pull: p });
     }
 
     /// The pull's image is on the host (or, with `from_registry` false, the cached copy is used).
-    pub(super) fn pull_finished(&mut self, p: u32, from_registry: bool) {
-        let (im, net) = (self.pulls[p as usize].image, self.pulls[p as usize].net);
-        if self.pulls[p as usize].net_generation != self.nets[net as usize].host_life {
+    pub(super) fn pull_finished(&mut self, p: PullId, from_registry: bool) {
+        let (im, net) = (self.pulls[p.index()].image, self.pulls[p.index()].net);
+        if self.pulls[p.index()].net_generation != self.nets[net.index()].host_life {
             return;
         }
-        let n = &mut self.nets[net as usize];
+        let n = &mut self.nets[net.index()];
         n.inflight.retain(|&(_, q)| q != p);
         if from_registry {
             n.cache.pulled(im, self.engine.now());
             self.pull_stats.pulls += 1;
-            let pull = &self.pulls[p as usize];
+            let pull = &self.pulls[p.index()];
             self.pull_stats.mib_from_cache += pull.cached_mib;
             if self.log.has_room() {
                 let image = self.sc.images.image(im);
@@ -604,18 +604,18 @@ impl Simulation {
                     image.size_mib * MB_PER_MIB
                 );
                 let first = pull.tasks.first().map(|x| x.0);
-                let host = self.instances.get(net as usize).map(|i| i.id);
+                let host = self.instances.get(net.index()).map(|i| i.id);
                 self.push_log("image_pull", None, first, host, msg);
             }
         }
-        let dependents = std::mem::take(&mut self.pulls[p as usize].dependents);
+        let dependents = std::mem::take(&mut self.pulls[p.index()].dependents);
         for d in dependents {
-            let dep = &mut self.pulls[d as usize];
+            let dep = &mut self.pulls[d.index()];
             dep.deps -= 1;
             dep.deps_done_at = self.engine.now();
             self.maybe_extract(d);
         }
-        let waiting = std::mem::take(&mut self.pulls[p as usize].tasks);
+        let waiting = std::mem::take(&mut self.pulls[p.index()].tasks);
         for (t, generation) in waiting {
             let task = &mut self.tasks[t.index()];
             if task.generation != generation {

@@ -333,7 +333,8 @@ impl Simulation {
         task.ports = held;
         task.uses_eni = uses_eni;
         task.pending_reason = None;
-        task.net = Some(host.0);
+        // An instance slot pulls over the network of the same index.
+        task.net = Some(crate::units::NetId(host.0));
         let eni = if uses_eni {
             // PROVISIONING while its ENI is created and attached; the pull waits for it.
             let d = self
