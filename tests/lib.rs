@@ -2,6 +2,7 @@
 
 use ecsim_core::{RunOptions, Scenario, Simulation};
 
+pub mod kit;
 mod random_scenario;
 pub use random_scenario::random_scenario;
 
