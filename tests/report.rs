@@ -1,7 +1,8 @@
 //! The readable report (`ecsim_front::report`), checked whole against snapshots in
 //! `tests/golden/report/`: the CLI prints it and the web page shows it, so a change to any line
 //! shows up here as a diff. `UPDATE_EXPECT=1 cargo test -p ecsim-tests --test report` rewrites
-//! the snapshots after a change on purpose.
+//! the snapshots after a change on purpose. Native only: the snapshots are files.
+#![cfg(not(target_arch = "wasm32"))]
 
 use ecsim_core::{run, RunOptions};
 use ecsim_tests::library;
