@@ -351,260 +351,12 @@ impl Scenario {
 
     /// Validates a parsed spec (e.g. one built in code) into a runnable scenario.
     pub fn from_spec(spec: ScenarioSpec, file: &str) -> Result<Scenario, FieldError> {
-        if spec.name.trim().is_empty() {
-            return Err(FieldError::new("name", "must not be empty"));
-        }
-        if spec.duration.is_zero() || spec.duration > MAX_DURATION {
-            return Err(FieldError::new(
-                "duration",
-                format!("{} is outside 1ns..=400 days", spec.duration),
-            ));
-        }
-        if spec.sample_step.is_zero() {
-            return Err(FieldError::new("sample_step", "must be positive"));
-        }
-        if spec.duration.0 / spec.sample_step.0 > MAX_SAMPLES {
-            return Err(FieldError::new(
-                "sample_step",
-                format!(
-                    "{} gives more than {MAX_SAMPLES} samples over {}",
-                    spec.sample_step, spec.duration
-                ),
-            ));
-        }
-        if spec.cluster.name.trim().is_empty() {
-            return Err(FieldError::new("cluster.name", "must not be empty"));
-        }
+        check_run_settings(&spec)?;
         let m = &spec.model;
-        for (f, d) in [
-            ("model.boot_time", &m.boot_time),
-            ("model.asg_scale_out_delay", &m.asg_scale_out_delay),
-            ("model.container_start", &m.container_start),
-            ("model.container_exit", &m.container_exit),
-            ("model.eni_attach", &m.eni_attach),
-        ] {
-            d.validate().map_err(|msg| FieldError::new(f, msg))?;
-        }
-        for (f, d) in [
-            ("model.manifest_fetch", &m.manifest_fetch),
-            ("model.auth_token_fetch", &m.auth_token_fetch),
-        ] {
-            d.validate().map_err(|msg| FieldError::new(f, msg))?;
-        }
-        m.fargate
-            .validate()
-            .map_err(|(f, msg)| FieldError::new(f, msg))?;
-        m.alb.validate()?;
-        if !(0.0..=100.0).contains(&m.ec2_spot_discount_pct) {
-            return Err(FieldError::new(
-                "model.ec2_spot_discount_pct",
-                "must be in 0..=100",
-            ));
-        }
-        if !(1..=64).contains(&m.concurrent_layer_downloads) {
-            return Err(FieldError::new(
-                "model.concurrent_layer_downloads",
-                "must be 1..=64",
-            ));
-        }
-        for (f, v) in [
-            ("model.registry_mb_per_s", m.registry_mb_per_s),
-            ("model.default_image_mib", m.default_image_mib),
-            ("model.extract_mb_per_s", m.extract_mb_per_s),
-        ] {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(FieldError::new(f, format!("{v} must be a positive number")));
-            }
-        }
-        if !(m.os_memory_overhead_pct.is_finite()
-            && (0.0..100.0).contains(&m.os_memory_overhead_pct))
-        {
-            return Err(FieldError::new(
-                "model.os_memory_overhead_pct",
-                "must be in 0..100",
-            ));
-        }
-
-        let mut types: BTreeMap<String, InstanceType> = catalog::builtin()
-            .into_iter()
-            .map(|(n, t)| (n.to_string(), t))
-            .collect();
-        for (name, t) in &spec.instance_types {
-            let p = |f: &str| format!("instance_types.{name}.{f}");
-            if t.vcpu == 0 || t.vcpu > 1024 {
-                return Err(FieldError::new(p("vcpu"), "must be 1..=1024"));
-            }
-            if t.memory_mib < 512 {
-                return Err(FieldError::new(p("memory_mib"), "must be at least 512"));
-            }
-            if !(t.network_gbps.is_finite() && t.network_gbps > 0.0) {
-                return Err(FieldError::new(p("network_gbps"), "must be positive"));
-            }
-            if !(t.price_per_hour.is_finite() && t.price_per_hour >= 0.0) {
-                return Err(FieldError::new(p("price_per_hour"), "must be zero or more"));
-            }
-            types.insert(name.clone(), t.clone());
-        }
-
+        let types = instance_types(&spec)?;
         let roles = Roles::build(&spec.roles)?;
-        let mut groups = Vec::new();
-        let mut total = 0u32;
-        for (i, g) in spec.instance_groups.iter().enumerate() {
-            let p = |f: &str| format!("instance_groups[{i}].{f}");
-            if g.name.trim().is_empty() {
-                return Err(FieldError::new(p("name"), "must not be empty"));
-            }
-            if spec.instance_groups[..i].iter().any(|o| o.name == g.name) {
-                return Err(FieldError::new(
-                    p("name"),
-                    format!("{:?} names two groups", g.name),
-                ));
-            }
-            // The group's type, then its mixed instances policy's others.
-            let mut group_types: Vec<(String, InstanceType)> = Vec::new();
-            let named = std::iter::once((g.instance_type.clone(), p("instance_type"))).chain(
-                g.mixed_instance_types
-                    .iter()
-                    .enumerate()
-                    .map(|(j, n)| (n.clone(), p(&format!("mixed_instance_types[{j}]")))),
-            );
-            for (name, path) in named {
-                let Some(t) = types.get(&name) else {
-                    let known: Vec<&str> = types.keys().map(String::as_str).collect();
-                    return Err(FieldError::new(
-                        path,
-                        format!(
-                            "unknown instance type {name:?}; known: {}",
-                            known.join(", ")
-                        ),
-                    ));
-                };
-                if group_types.iter().any(|(n, _)| *n == name) {
-                    return Err(FieldError::new(path, format!("{name} is listed twice")));
-                }
-                if g.eni_trunking && t.trunk_tasks.is_none() {
-                    // The group's own type: the trunking flag is what to change.
-                    let path = if group_types.is_empty() {
-                        p("eni_trunking")
-                    } else {
-                        path
-                    };
-                    return Err(FieldError::new(
-                        path,
-                        format!(
-                            "{name} does not support ENI trunking (eni_trunking = true; docs/ecs-facts.md §2 \"Trunking task limits\" lists m5, c5 and m6g types, not t3)"
-                        ),
-                    ));
-                }
-                group_types.push((name, t.clone()));
-            }
-            let min_size = g.min_size.unwrap_or(0).min(g.count);
-            let max_size = g.max_size.unwrap_or(g.count);
-            if let Some(min) = g.min_size.filter(|&m| m > g.count) {
-                return Err(FieldError::new(
-                    p("min_size"),
-                    format!(
-                        "{min} is above count ({}), the initial desired capacity",
-                        g.count
-                    ),
-                ));
-            }
-            if max_size < g.count {
-                return Err(FieldError::new(
-                    p("max_size"),
-                    format!(
-                        "{max_size} is below count ({}), the initial desired capacity",
-                        g.count
-                    ),
-                ));
-            }
-            if g.min_size.is_some() && g.max_size.is_none() {
-                return Err(FieldError::new(
-                    p("max_size"),
-                    "an Auto Scaling group needs max_size as well as min_size",
-                ));
-            }
-            total = total.saturating_add(max_size);
-            if total > MAX_INSTANCES {
-                return Err(FieldError::new(
-                    p(if g.max_size.is_some() {
-                        "max_size"
-                    } else {
-                        "count"
-                    }),
-                    format!("more than {MAX_INSTANCES} instances in all"),
-                ));
-            }
-            if g.availability_zones.is_empty()
-                || g.availability_zones.iter().any(|z| z.trim().is_empty())
-            {
-                return Err(FieldError::new(
-                    p("availability_zones"),
-                    "needs at least one non-empty zone",
-                ));
-            }
-            let agent = AgentConfig::parse_with(&g.ecs_config, g.agent_defaults).map_err(|e| {
-                FieldError::new(
-                    p("ecs_config"),
-                    format!("line {} of ecs.config: {}", e.line, e.message),
-                )
-            })?;
-            let iam_role = match &g.iam_role {
-                Some(r) => Some(roles.resolve(r, &p("iam_role"))?),
-                None => None,
-            };
-            let spot = g.spot.unwrap_or(!g.spot_interruptions.is_empty());
-            if !spot && !g.spot_interruptions.is_empty() {
-                return Err(FieldError::new(
-                    p("spot_interruptions"),
-                    "only Spot instances are interrupted: remove spot = false, or the interruptions",
-                ));
-            }
-            if spot {
-                for (_, t) in &mut group_types {
-                    t.price_per_hour *= 1.0 - spec.model.ec2_spot_discount_pct / 100.0;
-                }
-            }
-            groups.push(InstanceGroup {
-                name: g.name.clone(),
-                types: group_types,
-                agent,
-                count: g.count,
-                asg: g.max_size.is_some(),
-                min_size,
-                max_size,
-                availability_zones: g.availability_zones.clone(),
-                launch_at: g.launch_at,
-                iam_role,
-                cached_images: Vec::new(),
-                eni_trunking: g.eni_trunking,
-                spot_interruptions: g.spot_interruptions.clone(),
-            });
-        }
-
-        let mut taskdefs = Vec::new();
-        for (i, td) in spec.task_definitions.iter().enumerate() {
-            let p = format!("task_definitions[{i}]");
-            let t = td.validate(&p)?;
-            for (f, r) in [
-                ("executionRoleArn", &td.execution_role_arn),
-                ("taskRoleArn", &td.task_role_arn),
-            ] {
-                if let Some(r) = r.as_deref().filter(|r| !r.is_empty()) {
-                    roles.resolve(r, &format!("{p}.{f}"))?;
-                }
-            }
-            if taskdefs
-                .iter()
-                .any(|o: &TaskDefinition| o.family == t.family && o.revision == t.revision)
-            {
-                return Err(FieldError::new(
-                    format!("{p}.family"),
-                    format!("{}:{} is defined twice", t.family, t.revision),
-                ));
-            }
-            taskdefs.push(t);
-        }
+        let mut groups = instance_groups(&spec, &types, &roles)?;
+        let taskdefs = task_definitions(&spec, &roles)?;
 
         let images = ImageCatalog::build(
             &spec.images,
@@ -819,4 +571,277 @@ impl Scenario {
         };
         Ok(sc)
     }
+}
+
+/// The run's own settings: name, duration, sampling, cluster name and the model's knobs.
+fn check_run_settings(spec: &ScenarioSpec) -> Result<(), FieldError> {
+    if spec.name.trim().is_empty() {
+        return Err(FieldError::new("name", "must not be empty"));
+    }
+    if spec.duration.is_zero() || spec.duration > MAX_DURATION {
+        return Err(FieldError::new(
+            "duration",
+            format!("{} is outside 1ns..=400 days", spec.duration),
+        ));
+    }
+    if spec.sample_step.is_zero() {
+        return Err(FieldError::new("sample_step", "must be positive"));
+    }
+    if spec.duration.0 / spec.sample_step.0 > MAX_SAMPLES {
+        return Err(FieldError::new(
+            "sample_step",
+            format!(
+                "{} gives more than {MAX_SAMPLES} samples over {}",
+                spec.sample_step, spec.duration
+            ),
+        ));
+    }
+    if spec.cluster.name.trim().is_empty() {
+        return Err(FieldError::new("cluster.name", "must not be empty"));
+    }
+    let m = &spec.model;
+    for (f, d) in [
+        ("model.boot_time", &m.boot_time),
+        ("model.asg_scale_out_delay", &m.asg_scale_out_delay),
+        ("model.container_start", &m.container_start),
+        ("model.container_exit", &m.container_exit),
+        ("model.eni_attach", &m.eni_attach),
+    ] {
+        d.validate().map_err(|msg| FieldError::new(f, msg))?;
+    }
+    for (f, d) in [
+        ("model.manifest_fetch", &m.manifest_fetch),
+        ("model.auth_token_fetch", &m.auth_token_fetch),
+    ] {
+        d.validate().map_err(|msg| FieldError::new(f, msg))?;
+    }
+    m.fargate
+        .validate()
+        .map_err(|(f, msg)| FieldError::new(f, msg))?;
+    m.alb.validate()?;
+    if !(0.0..=100.0).contains(&m.ec2_spot_discount_pct) {
+        return Err(FieldError::new(
+            "model.ec2_spot_discount_pct",
+            "must be in 0..=100",
+        ));
+    }
+    if !(1..=64).contains(&m.concurrent_layer_downloads) {
+        return Err(FieldError::new(
+            "model.concurrent_layer_downloads",
+            "must be 1..=64",
+        ));
+    }
+    for (f, v) in [
+        ("model.registry_mb_per_s", m.registry_mb_per_s),
+        ("model.default_image_mib", m.default_image_mib),
+        ("model.extract_mb_per_s", m.extract_mb_per_s),
+    ] {
+        if !(v.is_finite() && v > 0.0) {
+            return Err(FieldError::new(f, format!("{v} must be a positive number")));
+        }
+    }
+    if !(m.os_memory_overhead_pct.is_finite() && (0.0..100.0).contains(&m.os_memory_overhead_pct)) {
+        return Err(FieldError::new(
+            "model.os_memory_overhead_pct",
+            "must be in 0..100",
+        ));
+    }
+    Ok(())
+}
+
+/// The built-in catalogue with the scenario's own instance types added.
+fn instance_types(spec: &ScenarioSpec) -> Result<BTreeMap<String, InstanceType>, FieldError> {
+    let mut types: BTreeMap<String, InstanceType> = catalog::builtin()
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), t))
+        .collect();
+    for (name, t) in &spec.instance_types {
+        let p = |f: &str| format!("instance_types.{name}.{f}");
+        if t.vcpu == 0 || t.vcpu > 1024 {
+            return Err(FieldError::new(p("vcpu"), "must be 1..=1024"));
+        }
+        if t.memory_mib < 512 {
+            return Err(FieldError::new(p("memory_mib"), "must be at least 512"));
+        }
+        if !(t.network_gbps.is_finite() && t.network_gbps > 0.0) {
+            return Err(FieldError::new(p("network_gbps"), "must be positive"));
+        }
+        if !(t.price_per_hour.is_finite() && t.price_per_hour >= 0.0) {
+            return Err(FieldError::new(p("price_per_hour"), "must be zero or more"));
+        }
+        types.insert(name.clone(), t.clone());
+    }
+    Ok(types)
+}
+
+/// The instance groups: types (and a mixed instances policy), Auto Scaling bounds, zones,
+/// `ecs.config`, role, Spot. Their cached images are filled in once the images are known.
+fn instance_groups(
+    spec: &ScenarioSpec,
+    types: &BTreeMap<String, InstanceType>,
+    roles: &Roles,
+) -> Result<Vec<InstanceGroup>, FieldError> {
+    let mut groups = Vec::new();
+    let mut total = 0u32;
+    for (i, g) in spec.instance_groups.iter().enumerate() {
+        let p = |f: &str| format!("instance_groups[{i}].{f}");
+        if g.name.trim().is_empty() {
+            return Err(FieldError::new(p("name"), "must not be empty"));
+        }
+        if spec.instance_groups[..i].iter().any(|o| o.name == g.name) {
+            return Err(FieldError::new(
+                p("name"),
+                format!("{:?} names two groups", g.name),
+            ));
+        }
+        // The group's type, then its mixed instances policy's others.
+        let mut group_types: Vec<(String, InstanceType)> = Vec::new();
+        let named = std::iter::once((g.instance_type.clone(), p("instance_type"))).chain(
+            g.mixed_instance_types
+                .iter()
+                .enumerate()
+                .map(|(j, n)| (n.clone(), p(&format!("mixed_instance_types[{j}]")))),
+        );
+        for (name, path) in named {
+            let Some(t) = types.get(&name) else {
+                let known: Vec<&str> = types.keys().map(String::as_str).collect();
+                return Err(FieldError::new(
+                    path,
+                    format!(
+                        "unknown instance type {name:?}; known: {}",
+                        known.join(", ")
+                    ),
+                ));
+            };
+            if group_types.iter().any(|(n, _)| *n == name) {
+                return Err(FieldError::new(path, format!("{name} is listed twice")));
+            }
+            if g.eni_trunking && t.trunk_tasks.is_none() {
+                // The group's own type: the trunking flag is what to change.
+                let path = if group_types.is_empty() {
+                    p("eni_trunking")
+                } else {
+                    path
+                };
+                return Err(FieldError::new(
+                    path,
+                    format!(
+                        "{name} does not support ENI trunking (eni_trunking = true; docs/ecs-facts.md §2 \"Trunking task limits\" lists m5, c5 and m6g types, not t3)"
+                    ),
+                ));
+            }
+            group_types.push((name, t.clone()));
+        }
+        let min_size = g.min_size.unwrap_or(0).min(g.count);
+        let max_size = g.max_size.unwrap_or(g.count);
+        if let Some(min) = g.min_size.filter(|&m| m > g.count) {
+            return Err(FieldError::new(
+                p("min_size"),
+                format!(
+                    "{min} is above count ({}), the initial desired capacity",
+                    g.count
+                ),
+            ));
+        }
+        if max_size < g.count {
+            return Err(FieldError::new(
+                p("max_size"),
+                format!(
+                    "{max_size} is below count ({}), the initial desired capacity",
+                    g.count
+                ),
+            ));
+        }
+        if g.min_size.is_some() && g.max_size.is_none() {
+            return Err(FieldError::new(
+                p("max_size"),
+                "an Auto Scaling group needs max_size as well as min_size",
+            ));
+        }
+        total = total.saturating_add(max_size);
+        if total > MAX_INSTANCES {
+            return Err(FieldError::new(
+                p(if g.max_size.is_some() {
+                    "max_size"
+                } else {
+                    "count"
+                }),
+                format!("more than {MAX_INSTANCES} instances in all"),
+            ));
+        }
+        if g.availability_zones.is_empty()
+            || g.availability_zones.iter().any(|z| z.trim().is_empty())
+        {
+            return Err(FieldError::new(
+                p("availability_zones"),
+                "needs at least one non-empty zone",
+            ));
+        }
+        let agent = AgentConfig::parse_with(&g.ecs_config, g.agent_defaults).map_err(|e| {
+            FieldError::new(
+                p("ecs_config"),
+                format!("line {} of ecs.config: {}", e.line, e.message),
+            )
+        })?;
+        let iam_role = match &g.iam_role {
+            Some(r) => Some(roles.resolve(r, &p("iam_role"))?),
+            None => None,
+        };
+        let spot = g.spot.unwrap_or(!g.spot_interruptions.is_empty());
+        if !spot && !g.spot_interruptions.is_empty() {
+            return Err(FieldError::new(
+                p("spot_interruptions"),
+                "only Spot instances are interrupted: remove spot = false, or the interruptions",
+            ));
+        }
+        if spot {
+            for (_, t) in &mut group_types {
+                t.price_per_hour *= 1.0 - spec.model.ec2_spot_discount_pct / 100.0;
+            }
+        }
+        groups.push(InstanceGroup {
+            name: g.name.clone(),
+            types: group_types,
+            agent,
+            count: g.count,
+            asg: g.max_size.is_some(),
+            min_size,
+            max_size,
+            availability_zones: g.availability_zones.clone(),
+            launch_at: g.launch_at,
+            iam_role,
+            cached_images: Vec::new(),
+            eni_trunking: g.eni_trunking,
+            spot_interruptions: g.spot_interruptions.clone(),
+        });
+    }
+    Ok(groups)
+}
+
+/// The task definitions, each checked, with the roles they name, and no revision twice.
+fn task_definitions(spec: &ScenarioSpec, roles: &Roles) -> Result<Vec<TaskDefinition>, FieldError> {
+    let mut taskdefs = Vec::new();
+    for (i, td) in spec.task_definitions.iter().enumerate() {
+        let p = format!("task_definitions[{i}]");
+        let t = td.validate(&p)?;
+        for (f, r) in [
+            ("executionRoleArn", &td.execution_role_arn),
+            ("taskRoleArn", &td.task_role_arn),
+        ] {
+            if let Some(r) = r.as_deref().filter(|r| !r.is_empty()) {
+                roles.resolve(r, &format!("{p}.{f}"))?;
+            }
+        }
+        if taskdefs
+            .iter()
+            .any(|o: &TaskDefinition| o.family == t.family && o.revision == t.revision)
+        {
+            return Err(FieldError::new(
+                format!("{p}.family"),
+                format!("{}:{} is defined twice", t.family, t.revision),
+            ));
+        }
+        taskdefs.push(t);
+    }
+    Ok(taskdefs)
 }
