@@ -13,7 +13,7 @@ use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 
 // Rate profiles used to live here: the re-export keeps paths such as `traffic::RateSpec` working.
-pub use crate::rate::{RateSpec, RateStep, Smooth};
+pub use crate::rate::RateSpec;
 
 /// z such that Φ(z) = 0.99.
 const Z99: f64 = 2.326_347_874_040_841;
