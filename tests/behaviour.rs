@@ -1,6 +1,7 @@
 //! Behaviour: each claim of the seed lecture and of ECS's documentation that this slice models,
 //! as a test on a small scenario.
 
+use ecsim_core::log::LogKind;
 use ecsim_core::run;
 use ecsim_core::task::TaskState;
 use ecsim_tests::{one_service, parse, per_host, run_checked};
@@ -243,7 +244,7 @@ fn a_second_task_on_a_host_reuses_the_pulled_image() {
         .log
         .entries
         .iter()
-        .filter(|e| e.kind == "image_pull")
+        .filter(|e| e.kind == LogKind::ImagePull)
         .count();
     assert_eq!(pulls, 1, "the second task waits for the same pull");
 }
@@ -362,7 +363,11 @@ fn stopping_a_task_mid_pull_cancels_its_pending_start() {
     assert_eq!(sim.instances()[0].reserved_cpu.0, 0);
     let out = sim.finish();
     assert_eq!(out.summary.services["app"].tasks.started, 0);
-    assert!(!out.log.entries.iter().any(|e| e.kind == "task_running"));
+    assert!(!out
+        .log
+        .entries
+        .iter()
+        .any(|e| e.kind == LogKind::TaskRunning));
 }
 
 #[test]
@@ -402,7 +407,11 @@ fn scaling_in_drains_targets_so_no_request_is_lost() {
     assert_eq!((s.tasks.running_end, s.tasks.stopped), (2, 2));
     assert!(s.requests.served > 200, "{:?}", s.requests);
     assert_eq!(s.requests.failed, 0, "{:?}", s.requests.failed_by_reason);
-    assert!(out.log.entries.iter().any(|e| e.kind == "target_draining"));
+    assert!(out
+        .log
+        .entries
+        .iter()
+        .any(|e| e.kind == LogKind::TargetDraining));
 }
 
 #[test]
@@ -437,7 +446,7 @@ fn the_initial_health_setting_decides_when_a_target_takes_requests() {
             .log
             .entries
             .iter()
-            .find(|e| e.kind == "target_healthy")
+            .find(|e| e.kind == LogKind::TargetHealthy)
             .unwrap()
             .t_s;
         healthy - running
@@ -535,14 +544,17 @@ fn targets_are_host_ports_in_bridge_mode_and_task_ips_in_awsvpc() {
             + TRAFFIC,
     );
     assert!(
-        awsvpc.entries.iter().any(|e| e.kind == "target_healthy"
-            && e.message.contains(":8080 (task app:1)")
-            && e.message.starts_with("target 10.0.")),
+        awsvpc
+            .entries
+            .iter()
+            .any(|e| e.kind == LogKind::TargetHealthy
+                && e.message.contains(":8080 (task app:1)")
+                && e.message.starts_with("target 10.0.")),
         "{:?}",
         awsvpc
             .entries
             .iter()
-            .filter(|e| e.kind == "target_healthy")
+            .filter(|e| e.kind == LogKind::TargetHealthy)
             .collect::<Vec<_>>()
     );
 }

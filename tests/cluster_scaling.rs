@@ -3,6 +3,7 @@
 //! only after 15 minutes below the target; managed termination protection spares instances
 //! that run tasks; a group replaces an instance it loses.
 
+use ecsim_core::log::LogKind;
 use ecsim_core::metrics::TimeSeries;
 use ecsim_tests::run_text as go;
 
@@ -175,7 +176,7 @@ fn a_group_replaces_an_instance_it_loses_and_bills_both() {
         .log
         .entries
         .iter()
-        .find(|e| e.kind == "instance_launched")
+        .find(|e| e.kind == LogKind::InstanceLaunched)
         .expect("a replacement");
     assert!(
         replaced.message.contains("replacing i-01"),
@@ -250,7 +251,7 @@ fn a_mixed_instances_policy_spreads_the_group_over_its_types() {
         .log
         .entries
         .iter()
-        .filter(|e| e.kind == "instance_registered")
+        .filter(|e| e.kind == LogKind::InstanceRegistered)
         .map(|e| {
             e.message
                 .split(['(', ','])

@@ -1,6 +1,7 @@
 //! Rolling deployments: within minimumHealthyPercent and maximumPercent, with the defaults no
 //! request fails; with a minimum of 0 on one task the service has no target for a while.
 
+use ecsim_core::log::LogKind;
 use ecsim_core::Scenario;
 use ecsim_tests::run_text as go;
 
@@ -66,7 +67,7 @@ fn with_the_defaults_a_deployment_drops_no_request() {
         .log
         .entries
         .iter()
-        .filter(|e| e.kind == "deployment")
+        .filter(|e| e.kind == LogKind::Deployment)
         .map(|e| e.message.as_str())
         .collect();
     assert!(

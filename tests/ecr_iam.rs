@@ -1,6 +1,7 @@
 //! ECR and IAM: who may pull (the execution role, else the instance role), the log actions
 //! `awslogs` needs, and ECR tokens per role and host.
 
+use ecsim_core::log::LogKind;
 use ecsim_tests::kit::*;
 
 #[test]
@@ -22,7 +23,7 @@ fn an_access_denied_pull_stops_the_task_with_cannot_pull_container_error() {
         .log
         .entries
         .iter()
-        .find(|e| e.kind == "task_failed")
+        .find(|e| e.kind == LogKind::TaskFailed)
         .expect("a failed start is logged")
         .message;
     assert!(

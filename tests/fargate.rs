@@ -1,6 +1,7 @@
 //! Fargate: every task pulls its whole image, launches pass the token bucket, billing per
 //! second with a one-minute minimum, Fargate Spot interruptions, and the `fargate-vs-ec2` lesson.
 
+use ecsim_core::log::LogKind;
 use ecsim_core::task::TaskState;
 use ecsim_tests::kit::*;
 use ecsim_tests::run_checked;
@@ -97,13 +98,13 @@ fn fargate_spot_interruptions_stop_tasks_and_the_service_replaces_them() {
         .log
         .entries
         .iter()
-        .any(|e| e.kind == "spot_interruption" && e.message.contains("two-minute warning")));
+        .any(|e| e.kind == LogKind::SpotInterruption && e.message.contains("two-minute warning")));
     // Base 1 on FARGATE, then 1:3 — of the first 9 tasks, 3 on demand and 6 on Spot.
     let provisioning: Vec<&str> = out
         .log
         .entries
         .iter()
-        .filter(|e| e.kind == "fargate_provisioning")
+        .filter(|e| e.kind == LogKind::FargateProvisioning)
         .take(9)
         .map(|e| {
             if e.message.contains("Fargate Spot") {

@@ -1,6 +1,7 @@
 //! Faults: a Spot interruption with and without the agent's draining, an instance lost without
 //! notice, crashed tasks (once and at random); each is logged and the service recovers.
 
+use ecsim_core::log::LogKind;
 use ecsim_core::{run, RunOptions, Scenario};
 use ecsim_tests::{parse, run_text as go};
 
@@ -92,7 +93,7 @@ fn an_instance_lost_without_notice_takes_its_tasks_and_they_are_replaced() {
         .log
         .entries
         .iter()
-        .find(|e| e.kind == "instance_terminated")
+        .find(|e| e.kind == LogKind::InstanceTerminated)
         .map(|e| e.message.clone())
         .unwrap_or_default();
     assert!(msg.contains("host failure"), "{msg}");
@@ -115,7 +116,11 @@ fn a_crashed_task_is_replaced() {
     assert_eq!(s.tasks.started, 5);
     assert_eq!(s.tasks.running_end, 4);
     assert_eq!(s.tasks.lost_with_instance, 0);
-    assert!(out.log.entries.iter().any(|e| e.kind == "task_crashed"));
+    assert!(out
+        .log
+        .entries
+        .iter()
+        .any(|e| e.kind == LogKind::TaskCrashed));
 }
 
 #[test]

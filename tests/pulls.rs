@@ -2,6 +2,7 @@
 //! between images, pulls sharing the host's network, registry outages and the agent's retries,
 //! image cleanup, and the `ecr-pulls` lesson.
 
+use ecsim_core::log::LogKind;
 use ecsim_tests::kit::*;
 use ecsim_tests::run_checked;
 
@@ -30,9 +31,13 @@ fn a_second_task_on_the_host_uses_the_cache_with_prefer_cached_or_once() {
         let im = &out.summary.images;
         assert_eq!((im.pulls, im.cache_hits), (1, 1), "{behaviour}: {im:?}");
         assert_eq!(out.summary.services["app"].tasks.running_end, 2);
-        assert!(out.log.entries.iter().any(|e| e.kind == "image_cached"
-            && e.message
-                .contains(&format!("ECS_IMAGE_PULL_BEHAVIOR={behaviour}"))));
+        assert!(out
+            .log
+            .entries
+            .iter()
+            .any(|e| e.kind == LogKind::ImageCached
+                && e.message
+                    .contains(&format!("ECS_IMAGE_PULL_BEHAVIOR={behaviour}"))));
     }
     // `default` pulls again, but every layer is on the host: only the manifest is fetched.
     let out = second_task("", "", "", c);

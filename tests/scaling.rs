@@ -1,6 +1,7 @@
 //! Service auto scaling: target tracking converges after a step in load and waits out its
 //! cooldowns before scaling in; step scaling and scheduled actions do what their policies say.
 
+use ecsim_core::log::LogKind;
 use ecsim_core::metrics::TimeSeries;
 use ecsim_tests::run_text as go;
 
@@ -108,7 +109,7 @@ fn target_tracking_converges_after_a_step_in_load() {
         .log
         .entries
         .iter()
-        .filter(|e| e.kind == "scaling")
+        .filter(|e| e.kind == LogKind::Scaling)
         .map(|e| e.message.as_str())
         .collect();
     assert!(

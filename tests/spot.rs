@@ -1,6 +1,7 @@
 //! EC2 Spot: notices strike registered instances, and with `ECS_ENABLE_SPOT_INSTANCE_DRAINING`
 //! the tasks are replaced before the instance goes.
 
+use ecsim_core::log::LogKind;
 use ecsim_tests::kit::*;
 use ecsim_tests::run_checked;
 
@@ -31,7 +32,10 @@ fn spot_draining_replaces_tasks_before_the_instance_goes() {
     assert_eq!(s.tasks.running_end, 4);
     assert_eq!(s.tasks.lost_with_instance, 0, "{:?}", s.tasks);
     assert_eq!(s.tasks_per_instance.get("i-02"), Some(&4));
-    assert!(log.entries.iter().any(|e| e.kind == "instance_draining"));
+    assert!(log
+        .entries
+        .iter()
+        .any(|e| e.kind == LogKind::InstanceDraining));
     assert_eq!(drained.cluster.instances_end, 1);
 
     let (lost, log) = run_with("");
@@ -41,7 +45,7 @@ fn spot_draining_replaces_tasks_before_the_instance_goes() {
     let msg = &log
         .entries
         .iter()
-        .find(|e| e.kind == "task_lost")
+        .find(|e| e.kind == LogKind::TaskLost)
         .expect("a lost task is logged")
         .message;
     assert!(msg.contains("terminated"), "{msg}");
@@ -65,7 +69,7 @@ fn spot_notices_hit_registered_instances_one_each() {
         .log
         .entries
         .iter()
-        .filter(|e| e.kind == "spot_notice")
+        .filter(|e| e.kind == LogKind::SpotNotice)
         .map(|e| e.message.as_str())
         .collect();
     assert!(

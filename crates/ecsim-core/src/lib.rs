@@ -23,7 +23,7 @@ pub(crate) mod iam;
 pub(crate) mod image_cache;
 pub(crate) mod images;
 pub mod instance;
-pub(crate) mod log;
+pub mod log;
 pub mod metrics;
 pub(crate) mod model;
 pub(crate) mod placement;

@@ -6,10 +6,102 @@
 use crate::time::SimTime;
 use serde::Serialize;
 
+/// What an entry is about: the filter the web app's log offers, and what tests look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogKind {
+    AgentConfig,
+    BatchFinished,
+    BatchGaveUp,
+    ClusterScaleIn,
+    ClusterScaleOut,
+    Deployment,
+    EcrAuthToken,
+    FargateProvisioning,
+    Fault,
+    ImageCached,
+    ImageCleanup,
+    ImagePull,
+    ImagePullFallback,
+    ImagePullRetry,
+    InstanceDraining,
+    InstanceLaunched,
+    InstanceNeverJoined,
+    InstanceRegistered,
+    InstanceTerminated,
+    Scaling,
+    ServiceCreated,
+    ServiceUpdated,
+    SpotInterruption,
+    SpotNotice,
+    TargetDraining,
+    TargetHealthy,
+    TargetUnhealthy,
+    TaskCrashed,
+    TaskFailed,
+    TaskFinished,
+    TaskLost,
+    TaskPlaced,
+    TaskRunning,
+    TaskStopped,
+    TaskStopping,
+    TaskUnplaced,
+}
+
+impl LogKind {
+    /// The kind as `events.jsonl` and the web app's filter write it (`task_placed`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LogKind::AgentConfig => "agent_config",
+            LogKind::BatchFinished => "batch_finished",
+            LogKind::BatchGaveUp => "batch_gave_up",
+            LogKind::ClusterScaleIn => "cluster_scale_in",
+            LogKind::ClusterScaleOut => "cluster_scale_out",
+            LogKind::Deployment => "deployment",
+            LogKind::EcrAuthToken => "ecr_auth_token",
+            LogKind::FargateProvisioning => "fargate_provisioning",
+            LogKind::Fault => "fault",
+            LogKind::ImageCached => "image_cached",
+            LogKind::ImageCleanup => "image_cleanup",
+            LogKind::ImagePull => "image_pull",
+            LogKind::ImagePullFallback => "image_pull_fallback",
+            LogKind::ImagePullRetry => "image_pull_retry",
+            LogKind::InstanceDraining => "instance_draining",
+            LogKind::InstanceLaunched => "instance_launched",
+            LogKind::InstanceNeverJoined => "instance_never_joined",
+            LogKind::InstanceRegistered => "instance_registered",
+            LogKind::InstanceTerminated => "instance_terminated",
+            LogKind::Scaling => "scaling",
+            LogKind::ServiceCreated => "service_created",
+            LogKind::ServiceUpdated => "service_updated",
+            LogKind::SpotInterruption => "spot_interruption",
+            LogKind::SpotNotice => "spot_notice",
+            LogKind::TargetDraining => "target_draining",
+            LogKind::TargetHealthy => "target_healthy",
+            LogKind::TargetUnhealthy => "target_unhealthy",
+            LogKind::TaskCrashed => "task_crashed",
+            LogKind::TaskFailed => "task_failed",
+            LogKind::TaskFinished => "task_finished",
+            LogKind::TaskLost => "task_lost",
+            LogKind::TaskPlaced => "task_placed",
+            LogKind::TaskRunning => "task_running",
+            LogKind::TaskStopped => "task_stopped",
+            LogKind::TaskStopping => "task_stopping",
+            LogKind::TaskUnplaced => "task_unplaced",
+        }
+    }
+}
+
+impl std::fmt::Display for LogKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogEntry {
     pub t_s: f64,
-    pub kind: &'static str,
+    pub kind: LogKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +141,7 @@ impl EventLog {
         self.entries.len() < self.capacity
     }
 
-    pub fn entry(t: SimTime, kind: &'static str, message: String) -> LogEntry {
+    pub fn entry(t: SimTime, kind: LogKind, message: String) -> LogEntry {
         LogEntry {
             t_s: t.as_secs_f64(),
             kind,

@@ -7,6 +7,7 @@ use super::{Event, Simulation};
 use crate::autoscaling::{
     tracked_capacity, AutoScaling, Metric, HIGH_DATAPOINTS, LOW_DATAPOINTS, LOW_FRACTION, PERIOD,
 };
+use crate::log::LogKind;
 use crate::task::TaskState;
 use crate::time::SimTime;
 use crate::units::ServiceId;
@@ -115,7 +116,7 @@ impl Simulation {
         let (min, max, si) = (sc.min, sc.max, sc.spec.service);
         let name = self.sc.services[si].name.clone();
         let msg = format!("scheduled scaling: service {name} capacity now {min}..={max}");
-        self.push_log("scaling", Some(name), None, None, msg);
+        self.push_log(LogKind::Scaling, Some(name), None, None, msg);
         let d = self.services[si].desired;
         if !(min..=max).contains(&d) {
             self.update_service(ServiceId(si as u32), d.clamp(min, max));
@@ -282,7 +283,7 @@ impl Simulation {
             "auto scaling: {why}: service {name} scales {} to {want} tasks",
             if up { "out" } else { "in" }
         );
-        self.push_log("scaling", Some(name), None, None, msg);
+        self.push_log(LogKind::Scaling, Some(name), None, None, msg);
         self.update_service(ServiceId(si as u32), want);
     }
 }

@@ -3,6 +3,7 @@
 //! attempts remain; the batch is done when every task has finished or given up.
 
 use super::{Event, Simulation};
+use crate::log::LogKind;
 use crate::task::TaskState;
 use crate::units::TaskId;
 
@@ -69,7 +70,7 @@ impl Simulation {
             let name = self.task_name(t);
             let svc = self.sc.services[si].name.clone();
             let msg = format!("batch {svc}: task {name} gave up after {attempt} attempts");
-            self.push_log("batch_gave_up", Some(svc), Some(t), None, msg);
+            self.push_log(LogKind::BatchGaveUp, Some(svc), Some(t), None, msg);
             self.batch_check_done(si);
         }
     }
@@ -90,6 +91,6 @@ impl Simulation {
             "batch {svc} finished after {:.1} s: {done} tasks done, {gave_up} given up",
             took.as_secs_f64()
         );
-        self.push_log("batch_finished", Some(svc), None, None, msg);
+        self.push_log(LogKind::BatchFinished, Some(svc), None, None, msg);
     }
 }

@@ -15,6 +15,7 @@ use crate::capacity_provider::{
 };
 use crate::image_cache::ImageCache;
 use crate::instance::{Instance, InstanceState};
+use crate::log::LogKind;
 use crate::metrics::{ProviderSeries, ProviderSummary};
 use crate::taskdef::{HostPortNeed, NetworkMode};
 use crate::time::SimTime;
@@ -161,7 +162,7 @@ impl Simulation {
             "Auto Scaling group {} launched instance {host} in {az} ({why}; launch {life} in this slot)",
             g.name
         );
-        self.push_log("instance_launched", None, None, Some(host), msg);
+        self.push_log(LogKind::InstanceLaunched, None, None, Some(host), msg);
         Some(host)
     }
 
@@ -290,7 +291,7 @@ impl Simulation {
                 "capacity provider {}: CapacityProviderReservation {:.0} % (M = {}, N = {n}, {} tasks waiting): desired capacity {n} -> {target}",
                 cp.name, r.pct, r.needed, view.waiting_tasks
             );
-            self.push_log("cluster_scale_out", None, None, None, msg);
+            self.push_log(LogKind::ClusterScaleOut, None, None, None, msg);
             let d = self
                 .sc
                 .spec
@@ -366,7 +367,7 @@ impl Simulation {
             self.providers[k].low_minutes,
             names.join(", ")
         );
-        self.push_log("cluster_scale_in", None, None, None, msg);
+        self.push_log(LogKind::ClusterScaleIn, None, None, None, msg);
         for h in picked {
             self.engine.fold(h.0 as u64);
             let live = self.instances[h.index()].tasks.len() as u32;

@@ -17,6 +17,7 @@
 
 use super::Simulation;
 use crate::instance::InstanceState;
+use crate::log::LogKind;
 use crate::metrics::DeploymentSummary;
 use crate::task::TaskState;
 use crate::time::SimTime;
@@ -57,7 +58,7 @@ impl Simulation {
         let (to_label, from_label) = (self.td_label(to), self.td_label(from));
         if from == to {
             let msg = format!("service {name} already runs {to_label}: no deployment");
-            self.push_log("deployment", Some(name), None, None, msg);
+            self.push_log(LogKind::Deployment, Some(name), None, None, msg);
             return;
         }
         // A deployment still going on is superseded: its tasks are old ones now.
@@ -71,7 +72,7 @@ impl Simulation {
             self.sc.services[si].min_healthy_pct,
             self.sc.services[si].max_pct
         );
-        self.push_log("deployment", Some(name), None, None, msg);
+        self.push_log(LogKind::Deployment, Some(name), None, None, msg);
         if !self.services[si].active {
             return;
         }
@@ -132,7 +133,7 @@ impl Simulation {
                 String::new()
             }
         );
-        self.push_log("deployment", Some(name), None, None, msg);
+        self.push_log(LogKind::Deployment, Some(name), None, None, msg);
         self.services[si].deployments.push(rec);
         if rollback {
             self.services[si].deployment = None;
@@ -271,7 +272,7 @@ impl Simulation {
                     rec.failed_requests,
                     rec.min_healthy_targets
                 );
-                self.push_log("deployment", Some(name), None, None, msg);
+                self.push_log(LogKind::Deployment, Some(name), None, None, msg);
                 self.services[si].deployments.push(rec);
             }
         }

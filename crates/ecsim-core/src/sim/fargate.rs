@@ -4,6 +4,7 @@
 use super::pulls::Net;
 use super::{Event, Simulation};
 use crate::image_cache::ImageCache;
+use crate::log::LogKind;
 use crate::scenario::Capacity;
 use crate::task::TaskState;
 use crate::time::{SimDuration, SimTime};
@@ -50,7 +51,7 @@ impl Simulation {
                 "task {name} PROVISIONING on {kind}{wait}: capacity and ENI ready in {:.1} s",
                 d.as_secs_f64()
             );
-            self.push_log("fargate_provisioning", Some(svc), Some(t), None, msg);
+            self.push_log(LogKind::FargateProvisioning, Some(svc), Some(t), None, msg);
         }
     }
 
@@ -98,7 +99,7 @@ impl Simulation {
         let msg = format!(
             "task {name}: Fargate Spot interruption, two-minute warning; stopping (SpotInterruption)"
         );
-        self.push_log("spot_interruption", Some(svc), Some(t), None, msg);
+        self.push_log(LogKind::SpotInterruption, Some(svc), Some(t), None, msg);
         self.stop(t, super::StopCause::SpotInterruption);
         self.service_retry(self.tasks[t.index()].service);
     }

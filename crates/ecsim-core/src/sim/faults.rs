@@ -4,6 +4,7 @@
 use super::{Event, Simulation};
 use crate::faults::{FaultKind, FaultTiming};
 use crate::instance::InstanceState;
+use crate::log::LogKind;
 use crate::rng::Stream;
 use crate::task::TaskState;
 use crate::time::{SimDuration, SimTime};
@@ -70,7 +71,7 @@ impl Simulation {
                             "fault {i}: no instance of group {} left to lose",
                             self.sc.groups[g].name
                         );
-                        self.push_log("fault", None, None, None, msg);
+                        self.push_log(LogKind::Fault, None, None, None, msg);
                     }
                 }
             }
@@ -88,7 +89,7 @@ impl Simulation {
                     let msg = format!(
                         "task {name}: its application hangs; requests and health checks to it fail"
                     );
-                    self.push_log("fault", Some(svc), Some(t), host, msg);
+                    self.push_log(LogKind::Fault, Some(svc), Some(t), host, msg);
                     self.hang(t);
                 }
             }
@@ -114,7 +115,7 @@ impl Simulation {
                 "fault {i}: service {} has no running task to {what}",
                 self.sc.services[si].name
             );
-            self.push_log("fault", None, None, None, msg);
+            self.push_log(LogKind::Fault, None, None, None, msg);
             return None;
         }
         Some(running[self.fault_rngs[i].below(running.len() as u64) as usize])

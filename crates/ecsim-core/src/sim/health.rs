@@ -12,6 +12,7 @@
 //! failures; healthy again after `healthy_threshold` passes.
 
 use super::{Event, Simulation};
+use crate::log::LogKind;
 use crate::task::TaskState;
 use crate::units::TaskId;
 
@@ -37,7 +38,7 @@ impl Simulation {
                 "task {name}: target unhealthy; ECS ignores it until the health check grace period ends at {:.0} s",
                 grace_end.as_secs_f64()
             );
-            self.push_log("target_unhealthy", Some(svc), Some(t), host, msg);
+            self.push_log(LogKind::TargetUnhealthy, Some(svc), Some(t), host, msg);
             let generation = self.tasks[t.index()].generation;
             self.engine.schedule(
                 grace_end,
@@ -49,7 +50,7 @@ impl Simulation {
             return;
         }
         let msg = format!("task {name}: target unhealthy");
-        self.push_log("target_unhealthy", Some(svc), Some(t), host, msg);
+        self.push_log(LogKind::TargetUnhealthy, Some(svc), Some(t), host, msg);
         self.failed_health_checks(t);
     }
 

@@ -12,6 +12,7 @@
 //! `move_task`, which keeps the per-service counts of live and running tasks.
 
 use super::{Event, Simulation};
+use crate::log::LogKind;
 use crate::task::{StartError, StopCode, TaskState};
 use crate::time::SimDuration;
 use crate::units::{HostId, ServiceId, TaskId};
@@ -90,7 +91,7 @@ impl Simulation {
                     let host = self.tasks[t.index()].host;
                     let msg =
                         format!("task {name} DEACTIVATING: its target drains for up to {delay}");
-                    self.push_log("target_draining", Some(svc), Some(t), host, msg);
+                    self.push_log(LogKind::TargetDraining, Some(svc), Some(t), host, msg);
                 }
                 _ => self.begin_stopping(t),
             }
@@ -103,7 +104,7 @@ impl Simulation {
             self.fargate_stopped(t);
             self.services[si].stopped += 1;
             self.push_log(
-                "task_stopped",
+                LogKind::TaskStopped,
                 Some(svc),
                 Some(t),
                 None,
@@ -142,7 +143,7 @@ impl Simulation {
                 },
             );
             self.push_log(
-                "task_stopping",
+                LogKind::TaskStopping,
                 Some(svc),
                 Some(t),
                 host,
@@ -201,7 +202,7 @@ impl Simulation {
         } else {
             format!("task {name} STOPPED (TaskFailedToStart): {reason}; the service's next retry is already planned")
         };
-        self.push_log("task_failed", Some(svc), Some(t), host, msg);
+        self.push_log(LogKind::TaskFailed, Some(svc), Some(t), host, msg);
         self.deployment_task_failed(t, false);
     }
 
@@ -217,7 +218,7 @@ impl Simulation {
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
         self.push_log(
-            "task_stopped",
+            LogKind::TaskStopped,
             Some(svc),
             Some(t),
             host,
@@ -268,17 +269,17 @@ impl Simulation {
             StopCause::InstanceLost { host } => (
                 format!("TerminationNotice: Host EC2 (instance {host}) terminated."),
                 format!("STOPPED: Host EC2 (instance {host}) terminated"),
-                "task_lost",
+                LogKind::TaskLost,
             ),
             StopCause::Crashed => (
                 "Essential container in task exited".to_string(),
                 "STOPPED (EssentialContainerExited): its essential container crashed".to_string(),
-                "task_crashed",
+                LogKind::TaskCrashed,
             ),
             _ => (
                 "Essential container in task exited (exit code 0)".to_string(),
                 "STOPPED (EssentialContainerExited): its work is done, exit code 0".to_string(),
-                "task_finished",
+                LogKind::TaskFinished,
             ),
         };
         let with_instance = matches!(cause, StopCause::InstanceLost { .. });

@@ -35,7 +35,7 @@ pub use snapshot::{
 };
 
 use crate::instance::{Instance, InstanceState};
-use crate::log::{EventLog, LogEntry};
+use crate::log::{EventLog, LogEntry, LogKind};
 use crate::metrics::{Summary, TimeSeries};
 use crate::rng::Stream;
 use crate::scenario::Scenario;
@@ -588,7 +588,7 @@ impl Simulation {
             for (line, key) in &g.agent.unknown_keys {
                 log.push(EventLog::entry(
                     SimTime::ZERO,
-                    "agent_config",
+                    LogKind::AgentConfig,
                     format!("group {}: ecs.config line {line}: unknown key {key} is ignored by the agent", g.name),
                 ));
             }
@@ -813,7 +813,7 @@ impl Simulation {
                 "instance {host} never joined: ECS_CLUSTER={}, cluster is '{cluster}'",
                 inst.agent.cluster
             );
-            self.push_log("instance_never_joined", None, None, Some(host), msg);
+            self.push_log(LogKind::InstanceNeverJoined, None, None, Some(host), msg);
             return;
         }
         inst.state = InstanceState::Active;
@@ -826,7 +826,7 @@ impl Simulation {
             inst.registered_memory.0,
             self.engine.now().since(inst.launched_at).as_secs_f64()
         );
-        self.push_log("instance_registered", None, None, Some(host), msg);
+        self.push_log(LogKind::InstanceRegistered, None, None, Some(host), msg);
         let cleanup = self.instances[host.index()].agent.image_cleanup;
         if !cleanup.disabled {
             let life = self.instances[host.index()].life;
@@ -880,7 +880,7 @@ impl Simulation {
 
     fn push_log(
         &mut self,
-        kind: &'static str,
+        kind: LogKind,
         service: Option<String>,
         task: Option<TaskId>,
         host: Option<HostId>,

@@ -16,6 +16,7 @@
 use super::{Event, Simulation};
 use crate::iam::{ECR_PULL_ACTIONS, LOGS_ACTIONS};
 use crate::image_cache::{ImageCache, LayerState, PullBehavior};
+use crate::log::LogKind;
 use crate::registry::{self, is_ecr, ECR_TOKEN_LIFETIME, PULL_ATTEMPTS};
 use crate::task::StartError;
 use crate::time::{SimDuration, SimTime};
@@ -192,7 +193,7 @@ impl Simulation {
                         behavior.name()
                     );
                     let host = self.tasks[t.index()].host;
-                    self.push_log("image_cached", None, Some(t), host, msg);
+                    self.push_log(LogKind::ImageCached, None, Some(t), host, msg);
                 }
                 continue;
             }
@@ -356,7 +357,7 @@ impl Simulation {
                 self.net_name(net)
             );
             let host = self.tasks[t.index()].host;
-            self.push_log("ecr_auth_token", None, Some(t), host, msg);
+            self.push_log(LogKind::EcrAuthToken, None, Some(t), host, msg);
         }
         d
     }
@@ -404,7 +405,7 @@ impl Simulation {
                     self.net_name(net),
                     wait.as_secs_f64()
                 );
-                self.push_log("image_pull_retry", None, None, None, msg);
+                self.push_log(LogKind::ImagePullRetry, None, None, None, msg);
                 return;
             }
             self.pull_gave_up(p, &reg);
@@ -454,7 +455,7 @@ impl Simulation {
                 "pull of {reference} on {} failed after {PULL_ATTEMPTS} attempts; using the cached image (ECS_IMAGE_PULL_BEHAVIOR=default)",
                 self.net_name(net)
             );
-            self.push_log("image_pull_fallback", None, None, None, msg);
+            self.push_log(LogKind::ImagePullFallback, None, None, None, msg);
             self.pull_finished(p, false);
             return;
         }
@@ -605,7 +606,7 @@ impl Simulation {
                 );
                 let first = pull.tasks.first().map(|x| x.0);
                 let host = self.instances.get(net.index()).map(|i| i.id);
-                self.push_log("image_pull", None, first, host, msg);
+                self.push_log(LogKind::ImagePull, None, first, host, msg);
             }
         }
         let dependents = std::mem::take(&mut self.pulls[p.index()].dependents);
@@ -711,7 +712,7 @@ impl Simulation {
                 .collect();
             let id = self.instances[host as usize].id;
             let msg = format!("image cleanup on {id} removed {}", names.join(", "));
-            self.push_log("image_cleanup", None, None, Some(id), msg);
+            self.push_log(LogKind::ImageCleanup, None, None, Some(id), msg);
         }
         let life = self.instances[host as usize].life;
         self.engine.schedule(

@@ -18,6 +18,7 @@
 
 use super::{Event, Simulation};
 use crate::histogram::Histogram;
+use crate::log::LogKind;
 use crate::rng::Stream;
 use crate::task::TaskState;
 use crate::time::{SimDuration, SimTime};
@@ -341,7 +342,7 @@ impl Simulation {
                 .name
                 .clone();
             let msg = format!("target {target} (task {name}) is healthy and receives requests");
-            self.push_log("target_healthy", Some(svc), Some(t), host, msg);
+            self.push_log(LogKind::TargetHealthy, Some(svc), Some(t), host, msg);
         }
     }
 

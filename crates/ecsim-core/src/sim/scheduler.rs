@@ -2,6 +2,7 @@
 //! retrying when capacity changes, pulling and starting them.
 
 use super::{Event, Simulation};
+use crate::log::LogKind;
 use crate::placement::{self, Demand};
 use crate::task::{HeldPort, Task, TaskState};
 use crate::taskdef::{HostPortNeed, NetworkMode};
@@ -101,7 +102,7 @@ impl Simulation {
             " (before it is created)"
         };
         let msg = format!("service {name} desired count {before} -> {desired}{when}");
-        self.push_log("service_updated", Some(name), None, None, msg);
+        self.push_log(LogKind::ServiceUpdated, Some(name), None, None, msg);
         if active {
             if desired > before && self.services[si].scale_up_since.is_none() {
                 self.services[si].scale_up_since = Some(self.engine.now());
@@ -132,7 +133,7 @@ impl Simulation {
             "service {name} created with desired count {}",
             self.services[si].desired
         );
-        self.push_log("service_created", Some(name), None, None, msg);
+        self.push_log(LogKind::ServiceCreated, Some(name), None, None, msg);
         self.reconcile(s);
     }
 
@@ -244,7 +245,7 @@ impl Simulation {
                     msg += &format!("; no instance has {}", missing.join(", "));
                 }
             }
-            self.push_log("task_unplaced", Some(svc), Some(t), None, msg);
+            self.push_log(LogKind::TaskUnplaced, Some(svc), Some(t), None, msg);
         }
     }
 
@@ -373,7 +374,7 @@ impl Simulation {
             };
             let svc = self.sc.services[si].name.clone();
             self.push_log(
-                "task_placed",
+                LogKind::TaskPlaced,
                 Some(svc.clone()),
                 Some(t),
                 Some(host),
@@ -427,7 +428,7 @@ impl Simulation {
             let on = host.map(|h| format!(" on {h}")).unwrap_or_default();
             let svc = self.sc.services[si].name.clone();
             self.push_log(
-                "task_running",
+                LogKind::TaskRunning,
                 Some(svc),
                 Some(t),
                 host,

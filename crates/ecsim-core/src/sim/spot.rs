@@ -11,6 +11,7 @@
 
 use super::{Event, Simulation};
 use crate::instance::InstanceState;
+use crate::log::LogKind;
 use crate::task::TaskState;
 use crate::time::SimDuration;
 use crate::units::HostId;
@@ -35,7 +36,7 @@ impl Simulation {
                 "spot interruption {index} of group {}: no registered instance left to interrupt",
                 self.sc.groups[group].name
             );
-            self.push_log("spot_notice", None, None, None, msg);
+            self.push_log(LogKind::SpotNotice, None, None, None, msg);
             return;
         };
         self.instances[host.index()].noticed_at = Some(self.engine.now());
@@ -48,7 +49,7 @@ impl Simulation {
             "ECS_ENABLE_SPOT_INSTANCE_DRAINING is off: its tasks run until it is gone"
         };
         let msg = format!("instance {host}: Spot interruption notice, terminated in 2 min; {then}");
-        self.push_log("spot_notice", None, None, Some(host), msg);
+        self.push_log(LogKind::SpotNotice, None, None, Some(host), msg);
         let life = self.instances[host.index()].life;
         if draining {
             self.engine.schedule(
@@ -74,7 +75,7 @@ impl Simulation {
             "instance {host} DRAINING: {} tasks to replace elsewhere",
             tasks.len()
         );
-        self.push_log("instance_draining", None, None, Some(host), msg);
+        self.push_log(LogKind::InstanceDraining, None, None, Some(host), msg);
         // Its service tasks are replaced as in a deployment: new ones elsewhere first, within the
         // services' maximumPercent, old ones stopped down to their minimumHealthyPercent.
         let mut services = Vec::new();
@@ -107,7 +108,7 @@ impl Simulation {
         let group = inst.group;
         self.nets[host.index()].drop_downloads();
         let msg = format!("instance {host} terminated ({why})");
-        self.push_log("instance_terminated", None, None, Some(host), msg);
+        self.push_log(LogKind::InstanceTerminated, None, None, Some(host), msg);
         // An Auto Scaling group replaces it (unless it was its own scale-in).
         self.asg_fill(group, &format!("replacing {host}"));
         for s in services {
