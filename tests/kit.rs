@@ -146,3 +146,15 @@ pub fn second_task(ecs_config: &str, service: &str, taskdef: &str, container: &s
     }
     .run()
 }
+
+/// Shared by the tests of ports, placement, services and the load balancer.
+pub const WEB: &str = r#"{ name = "web", image = "web:1", cpu = 256, memory = 512, portMappings = [{ containerPort = 8080, hostPort = 0 }] }"#;
+
+/// Shared by the tests of ports, placement, services and the load balancer.
+pub const TRAFFIC: &str = r#"
+[[traffic]]
+service = "app"
+start = "150s"
+rate = { profile = "constant", rps = 40 }
+work = { dist = "exponential", mean = "20ms" }
+"#;
