@@ -21,6 +21,13 @@ pub struct Stream {
     rng: ChaCha8Rng,
 }
 
+/// The generator's state means nothing to a reader.
+impl core::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Stream").finish_non_exhaustive()
+    }
+}
+
 impl Stream {
     /// The stream for `purpose` under `master_seed`.
     pub fn new(master_seed: u64, purpose: &str) -> Self {

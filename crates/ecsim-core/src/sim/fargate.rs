@@ -5,6 +5,7 @@ use super::pulls::Net;
 use super::{Event, Simulation};
 use crate::image_cache::ImageCache;
 use crate::log::LogKind;
+use crate::rng::Stream;
 use crate::scenario::Capacity;
 use crate::task::TaskState;
 use crate::time::{SimDuration, SimTime};
@@ -60,10 +61,13 @@ impl Simulation {
     pub(super) fn fargate_ready(&mut self, t: TaskId) {
         let net = crate::units::NetId(self.nets.len() as u32);
         let m = &self.sc.spec.model.fargate;
+        // A Fargate task's host is its own: so is the stream its pulls draw from.
+        let rng = Stream::new(self.seed, &format!("pulls/fargate/{}", self.task_name(t)));
         self.nets.push(Net::new(
             ImageCache::new(&self.sc.images),
             m.pull_mb_per_s,
             f64::INFINITY,
+            rng,
         ));
         self.move_task(t, TaskState::Pending);
         let task = &mut self.tasks[t.index()];

@@ -12,8 +12,22 @@ use crate::time::{SimDuration, SimTime};
 impl Simulation {
     /// One stream per fault, and each fault's first time.
     pub(super) fn init_faults(&mut self) {
-        self.fault_rngs = (0..self.sc.faults.len())
-            .map(|i| Stream::new(self.seed, &format!("faults/{i}")))
+        // A fault's stream is named by what it strikes, not by its place in the list, so adding
+        // or reordering faults leaves the others' draws alone (docs/determinism.md). Faults of
+        // the same kind on the same target are told apart by their order among themselves.
+        let keys: Vec<String> = self
+            .sc
+            .faults
+            .iter()
+            .map(|f| self.fault_key(f.kind))
+            .collect();
+        self.fault_rngs = keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let twin = keys[..i].iter().filter(|k| *k == key).count();
+                Stream::new(self.seed, &format!("faults/{key}/{twin}"))
+            })
             .collect();
         for i in 0..self.sc.faults.len() {
             match self.sc.faults[i].timing {
@@ -24,6 +38,16 @@ impl Simulation {
                     },
                 ),
                 FaultTiming::Every { from, .. } => self.plan_fault(i, SimTime::ZERO + from),
+            }
+        }
+    }
+
+    fn fault_key(&self, kind: FaultKind) -> String {
+        match kind {
+            FaultKind::InstanceLoss(g) => format!("instance_loss/{}", self.sc.groups[g].name),
+            FaultKind::TaskCrash(s) => format!("task_crash/{}", self.sc.services[s].name),
+            FaultKind::HealthCheckFailure(s) => {
+                format!("health_check_failure/{}", self.sc.services[s].name)
             }
         }
     }

@@ -371,6 +371,8 @@ struct ServiceState {
     steady_at: Option<SimTime>,
     placement_rng: Stream,
     start_rng: Stream,
+    /// How long its containers take to exit when stopped.
+    exit_rng: Stream,
     /// Fargate provisioning and Spot interruption draws.
     fargate_rng: Stream,
     /// ENI attachment times of its awsvpc tasks on EC2.
@@ -423,7 +425,6 @@ pub struct Simulation {
     /// task.
     nets: Vec<pulls::Net>,
     pulls: Vec<pulls::Pull>,
-    pull_rng: Stream,
     pull_stats: pulls::PullStats,
     fargate_bucket: crate::fargate::TokenBucket,
     /// Fargate tasks being billed, and the final bills of those that stopped.
@@ -506,6 +507,7 @@ impl Simulation {
                 steady_at: None,
                 placement_rng: Stream::new(seed, &format!("placement/{}", s.name)),
                 start_rng: Stream::new(seed, &format!("container_start/{}", s.name)),
+                exit_rng: Stream::new(seed, &format!("container_exit/{}", s.name)),
                 fargate_rng: Stream::new(seed, &format!("fargate/{}", s.name)),
                 eni_rng: Stream::new(seed, &format!("eni/{}", s.name)),
                 spot_interrupted: 0,
@@ -544,6 +546,9 @@ impl Simulation {
         }
         let nhosts = instances.len();
         let m = &sc.spec.model;
+        // Each instance slot's pulls draw from its own stream, named by its group and place in
+        // it, so a pull on one host never shifts another's (docs/determinism.md).
+        let mut slot_in_group = vec![0u32; sc.groups.len()];
         let nets = instances
             .iter()
             .map(|i| {
@@ -551,7 +556,10 @@ impl Simulation {
                 for &im in &sc.groups[i.group].cached_images {
                     cache.preload(&sc.images, im);
                 }
-                pulls::Net::new(cache, i.spec.network_gbps * 125.0, m.registry_mb_per_s)
+                let k = slot_in_group[i.group];
+                slot_in_group[i.group] += 1;
+                let rng = Stream::new(seed, &format!("pulls/{}/{k}", sc.groups[i.group].name));
+                pulls::Net::new(cache, i.spec.network_gbps * 125.0, m.registry_mb_per_s, rng)
             })
             .collect();
         let fargate_bucket =
@@ -610,7 +618,6 @@ impl Simulation {
             loads: Vec::new(),
             nets,
             pulls: Vec::new(),
-            pull_rng: Stream::new(seed, "pulls"),
             pull_stats: Default::default(),
             fargate_bucket,
             fargate_live: Default::default(),

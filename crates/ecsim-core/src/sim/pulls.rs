@@ -18,6 +18,7 @@ use crate::iam::{ECR_PULL_ACTIONS, LOGS_ACTIONS};
 use crate::image_cache::{ImageCache, LayerState, PullBehavior};
 use crate::log::LogKind;
 use crate::registry::{self, is_ecr, ECR_TOKEN_LIFETIME, PULL_ATTEMPTS};
+use crate::rng::Stream;
 use crate::task::StartError;
 use crate::time::{SimDuration, SimTime};
 use crate::units::{ImageId, LayerId, NetId, PullId, TaskId};
@@ -50,10 +51,18 @@ pub(super) struct Net {
     inflight: Vec<(ImageId, PullId)>,
     /// ECR auth tokens held, by role: when the token arrives and when it expires.
     tokens: Vec<(Option<String>, SimTime, SimTime)>,
+    /// The draws of the pulls over this network alone: manifest and token round trips, retry
+    /// jitter.
+    rng: Stream,
 }
 
 impl Net {
-    pub(super) fn new(cache: ImageCache, bandwidth_mb_s: f64, stream_cap_mb_s: f64) -> Self {
+    pub(super) fn new(
+        cache: ImageCache,
+        bandwidth_mb_s: f64,
+        stream_cap_mb_s: f64,
+        rng: Stream,
+    ) -> Self {
         Net {
             cache,
             bandwidth_mb_s,
@@ -64,6 +73,7 @@ impl Net {
             host_life: 0,
             inflight: Vec::new(),
             tokens: Vec::new(),
+            rng,
         }
     }
 
@@ -205,7 +215,12 @@ impl Simulation {
             }
             let p = PullId(self.pulls.len() as u32);
             n.inflight.push((im, p));
-            let mut delay = self.sc.spec.model.manifest_fetch.sample(&mut self.pull_rng);
+            let mut delay = self
+                .sc
+                .spec
+                .model
+                .manifest_fetch
+                .sample(&mut self.nets[net.index()].rng);
             if is_ecr(&self.sc.images.image(im).registry) {
                 delay = delay + self.ecr_token(net, t);
             }
@@ -344,7 +359,7 @@ impl Simulation {
             .spec
             .model
             .auth_token_fetch
-            .sample(&mut self.pull_rng);
+            .sample(&mut self.nets[net.index()].rng);
         let n = &mut self.nets[net.index()];
         n.tokens.retain(|(r, _, _)| *r != role);
         n.tokens
@@ -392,9 +407,10 @@ impl Simulation {
             if pull.attempts < PULL_ATTEMPTS {
                 let attempts = pull.attempts;
                 self.pull_stats.retries += 1;
-                let jitter = 0.8 + 0.4 * self.pull_rng.uniform();
+                let rng = &mut self.nets[net.index()].rng;
+                let jitter = 0.8 + 0.4 * rng.uniform();
                 let wait = registry::pull_backoff(attempts, jitter);
-                let again = wait + self.sc.spec.model.manifest_fetch.sample(&mut self.pull_rng);
+                let again = wait + self.sc.spec.model.manifest_fetch.sample(rng);
                 self.engine.schedule(
                     self.engine.now() + again,
                     Event::ManifestFetched { pull: p },
