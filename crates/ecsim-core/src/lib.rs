@@ -26,6 +26,7 @@ pub mod instance;
 pub mod log;
 pub mod metrics;
 pub(crate) mod model;
+pub(crate) mod network;
 pub(crate) mod placement;
 pub(crate) mod ports;
 pub(crate) mod rate;

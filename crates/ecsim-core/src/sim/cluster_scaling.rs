@@ -148,7 +148,7 @@ impl Simulation {
         for &im in &g.cached_images {
             cache.preload(&self.sc.images, im);
         }
-        self.nets[slot].new_host(cache, self.engine.now());
+        self.pulls.nets[slot].new_host(cache, self.engine.now());
         self.host_cpu[slot] = Default::default();
         let boot = self.sc.spec.model.boot_time.sample(&mut self.boot_rngs[gi]);
         let host = HostId(slot as u32);

@@ -59,11 +59,11 @@ impl Simulation {
     /// The task's Fargate host is ready: PENDING while it pulls its whole image (no cache), billed
     /// from now.
     pub(super) fn fargate_ready(&mut self, t: TaskId) {
-        let net = crate::units::NetId(self.nets.len() as u32);
+        let net = crate::units::NetId(self.pulls.nets.len() as u32);
         let m = &self.sc.spec.model.fargate;
         // A Fargate task's host is its own: so is the stream its pulls draw from.
         let rng = Stream::new(self.seed, &format!("pulls/fargate/{}", self.task_name(t)));
-        self.nets.push(Net::new(
+        self.pulls.nets.push(Net::new(
             ImageCache::new(&self.sc.images),
             m.pull_mb_per_s,
             f64::INFINITY,
@@ -114,7 +114,7 @@ impl Simulation {
             self.fargate_cost_closed += self.fargate_task_cost(t, self.engine.now());
             // Its host is gone, and with it any download still running there.
             if let Some(net) = self.tasks[t.index()].net {
-                self.nets[net.index()].drop_downloads();
+                self.pulls.nets[net.index()].drop_downloads();
             }
         }
     }

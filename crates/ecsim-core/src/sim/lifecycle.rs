@@ -254,7 +254,7 @@ impl Simulation {
         let images = &self.sc.taskdef_images[task.taskdef.index()];
         for (k, &im) in images.iter().enumerate() {
             if !images[..k].contains(&im) {
-                self.nets[h.index()]
+                self.pulls.nets[h.index()]
                     .cache
                     .release_user(im, self.engine.now());
             }

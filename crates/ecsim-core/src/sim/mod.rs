@@ -15,6 +15,7 @@
 mod autoscaling;
 mod batch;
 mod cluster_scaling;
+mod container_start;
 mod deployment;
 mod fargate;
 mod faults;
@@ -23,6 +24,7 @@ mod lifecycle;
 mod objectives;
 mod observe;
 mod pulls;
+mod registry_auth;
 mod requests;
 mod scheduler;
 mod snapshot;
@@ -421,11 +423,8 @@ pub struct Simulation {
     /// Request slots and queue of each task, by task id.
     loads: Vec<requests::TaskLoad>,
     host_cpu: Vec<requests::HostCpu>,
-    /// Networks images are pulled over: one per instance (same index), then one per Fargate
-    /// task.
-    nets: Vec<pulls::Net>,
-    pulls: Vec<pulls::Pull>,
-    pull_stats: pulls::PullStats,
+    /// Image pulls, and the networks they go over.
+    pulls: pulls::Pulls,
     fargate_bucket: crate::fargate::TokenBucket,
     /// Fargate tasks being billed, and the final bills of those that stopped.
     fargate_live: std::collections::BTreeSet<TaskId>,
@@ -616,9 +615,7 @@ impl Simulation {
             host_cpu: vec![requests::HostCpu::default(); nhosts],
             traffic,
             loads: Vec::new(),
-            nets,
-            pulls: Vec::new(),
-            pull_stats: Default::default(),
+            pulls: pulls::Pulls::new(nets),
             fargate_bucket,
             fargate_live: Default::default(),
             fargate_cost_closed: 0.0,
@@ -763,7 +760,7 @@ impl Simulation {
             }
             Event::Fault { index } => self.fault(index.index()),
             Event::EniAttached { task, .. } => self.eni_attached(task),
-            Event::NetTick { net, .. } => self.net_tick(net),
+            Event::NetTick { net, .. } => self.pulls.net_tick(net, &mut self.engine, &self.sc),
             Event::PullExtracted { pull } => self.pull_finished(pull, true),
             Event::ImageCleanup { host, .. } => self.image_cleanup(host),
             Event::FargateReady { task, .. } => self.fargate_ready(task),
@@ -807,7 +804,7 @@ impl Simulation {
             None => true,
             Some(Stamp::Task(s)) => self.tasks[s.id.index()].generation == s.generation,
             Some(Stamp::Instance(s)) => self.instances[s.id.index()].life == s.generation,
-            Some(Stamp::Net(s)) => self.nets[s.id.index()].generation == s.generation,
+            Some(Stamp::Net(s)) => self.pulls.nets[s.id.index()].link.generation() == s.generation,
         }
     }
 

@@ -261,7 +261,7 @@ impl Simulation {
         }
         // An image is in use on a host by exactly the live tasks there that run it.
         for inst in &self.instances {
-            let cache = &self.nets[inst.id.index()].cache;
+            let cache = &self.pulls.nets[inst.id.index()].cache;
             for i in 0..self.sc.images.image_count() {
                 let im = crate::units::ImageId(i as u32);
                 let users = inst
@@ -668,7 +668,7 @@ impl Simulation {
                 }
             },
             images: {
-                let p = &self.pull_stats;
+                let p = &self.pulls.stats;
                 ImageSummary {
                     pulls: p.pulls,
                     pulls_joined: p.joined,

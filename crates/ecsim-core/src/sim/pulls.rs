@@ -1,50 +1,45 @@
-//! Image pulls: authorisation, the manifest, layer downloads sharing a network, extraction, and
-//! the agent's retries.
+//! Image pulls: the manifest, layer downloads sharing a network, extraction, and the agent's
+//! retries.
 //!
-//! A pull of an image onto a network (an instance's, or a Fargate task's own) first checks that
-//! the puller may pull (a private registry's credentials in the agent's `ECS_ENGINE_AUTH_DATA`;
-//! for ECR, the execution role's or instance role's IAM actions, through an auth token kept 12 h
-//! per role and host), then fetches the manifest, then downloads the layers the network's cache
-//! lacks, `model.concurrent_layer_downloads` at a time. Downloads in flight on one network share
-//! its bandwidth equally, each at most `model.registry_mb_per_s` (processor sharing, recomputed
-//! whenever a download starts or ends). A layer another pull on the same host is fetching is not
-//! fetched twice: the second pull waits for the first. Layers extract one after another in
-//! manifest order once downloaded. A registry outage fails the manifest request; the agent
-//! retries with backoff (`registry::pull_backoff`), and after the last attempt `default` falls
-//! back to a cached image while the others fail the task with `CannotPullContainerError`.
+//! A pull of an image onto a network (an instance's, or a Fargate task's own) begins once the
+//! puller may pull (`sim/registry_auth.rs`: registry credentials, IAM, the ECR token), then
+//! fetches the manifest, then downloads the layers the network's cache lacks,
+//! `model.concurrent_layer_downloads` at a time. Downloads in flight on one network share its
+//! bandwidth equally, each at most `model.registry_mb_per_s` (`crate::network`). A layer another
+//! pull on the same host is fetching is not fetched twice: the second pull waits for the first.
+//! Layers extract one after another in manifest order once downloaded. A registry outage fails
+//! the manifest request; the agent retries with backoff (`registry::pull_backoff`), and after
+//! the last attempt `default` falls back to a cached image while the others fail the task with
+//! `CannotPullContainerError`. When every image is in, the containers start
+//! (`sim/container_start.rs`).
+//!
+//! The subsystem's state is `Pulls`: the networks (each with its cache, ECR tokens and its own
+//! random stream), every pull begun, and the statistics. The download and extraction machinery
+//! is `impl Pulls` and takes only the event loop and the scenario; the steps that touch tasks
+//! (which tasks wait, which fail) are the `impl Simulation` handlers below it.
 
+use super::snapshot::PullSnapshot;
 use super::{Event, Simulation};
-use crate::iam::{ECR_PULL_ACTIONS, LOGS_ACTIONS};
 use crate::image_cache::{ImageCache, LayerState, PullBehavior};
+use crate::images::ImageCatalog;
 use crate::log::LogKind;
+use crate::network::Network;
 use crate::registry::{self, is_ecr, ECR_TOKEN_LIFETIME, PULL_ATTEMPTS};
-use crate::rng::Stream;
+use crate::rng::{DurationDist, Stream};
+use crate::scenario::Scenario;
 use crate::task::StartError;
 use crate::time::{SimDuration, SimTime};
 use crate::units::{ImageId, LayerId, NetId, PullId, TaskId};
+use ecsim_engine::EventLoop;
 
 /// MiB to MB (registry and network rates are in MB/s).
 const MB_PER_MIB: f64 = 1.048_576;
-/// A download with less than this left (MB) is done: rounding of nanosecond times.
-const DONE_EPS_MB: f64 = 1e-6;
-
-#[derive(Debug, Clone, Copy)]
-struct Download {
-    pull: PullId,
-    layer: LayerId,
-    left_mb: f64,
-}
-
 /// A network images are pulled over, with the cache of what is on its host.
 #[derive(Debug, Clone)]
 pub(super) struct Net {
     pub(super) cache: ImageCache,
-    bandwidth_mb_s: f64,
-    stream_cap_mb_s: f64,
-    downloads: Vec<Download>,
-    last: SimTime,
-    /// Moves on whenever the downloads change: a `NetTick` planned before is stale.
-    pub(super) generation: u32,
+    /// The layer downloads in flight, sharing the network's bandwidth.
+    pub(super) link: Network<(PullId, LayerId)>,
     /// Bumped when its host goes: pulls begun before are void.
     host_life: u32,
     /// Pulls in flight, by image: a second task of the image joins the first's pull.
@@ -65,11 +60,7 @@ impl Net {
     ) -> Self {
         Net {
             cache,
-            bandwidth_mb_s,
-            stream_cap_mb_s,
-            downloads: Vec::new(),
-            last: SimTime::ZERO,
-            generation: 0,
+            link: Network::new(bandwidth_mb_s, stream_cap_mb_s),
             host_life: 0,
             inflight: Vec::new(),
             tokens: Vec::new(),
@@ -79,40 +70,257 @@ impl Net {
 
     /// Its host is gone: downloads stop, and the planned tick is void.
     pub(super) fn drop_downloads(&mut self) {
-        self.downloads.clear();
+        self.link.clear();
         self.inflight.clear();
-        self.generation = self.generation.wrapping_add(1);
         self.host_life = self.host_life.wrapping_add(1);
+    }
+
+    /// How long until an ECR auth token for `role` is held here: none if one is, the rest of
+    /// the wait if one is on its way, else a fresh fetch (drawn from `fetch`); and whether it
+    /// was fetched now. A token lasts 12 h (docs/ecs-facts.md §9).
+    pub(super) fn ecr_token(
+        &mut self,
+        role: Option<String>,
+        now: SimTime,
+        fetch: &DurationDist,
+    ) -> (SimDuration, bool) {
+        if let Some((_, ready, expiry)) = self.tokens.iter().find(|(r, _, _)| *r == role) {
+            if *expiry > now {
+                return (ready.since(now), false);
+            }
+        }
+        let d = fetch.sample(&mut self.rng);
+        self.tokens.retain(|(r, _, _)| *r != role);
+        self.tokens
+            .push((role, now + d, now + d + ECR_TOKEN_LIFETIME));
+        (d, true)
     }
 
     /// A new instance in the slot: nothing in flight, the AMI's cache, no auth tokens.
     pub(super) fn new_host(&mut self, cache: ImageCache, now: SimTime) {
-        self.drop_downloads();
+        self.link.reset(now);
+        self.inflight.clear();
+        self.host_life = self.host_life.wrapping_add(1);
         self.cache = cache;
         self.tokens.clear();
-        self.last = now;
+    }
+}
+
+/// The pulls subsystem: the networks images are pulled over, every pull begun, and what the
+/// pulls did.
+#[derive(Debug, Clone)]
+pub(super) struct Pulls {
+    /// One per instance slot (same index), then one per Fargate task.
+    pub(super) nets: Vec<Net>,
+    /// Every pull begun, by `PullId`.
+    list: Vec<Pull>,
+    pub(super) stats: PullStats,
+}
+
+impl Pulls {
+    pub(super) fn new(nets: Vec<Net>) -> Self {
+        Pulls {
+            nets,
+            list: Vec::new(),
+            stats: PullStats::default(),
+        }
     }
 
-    fn rate(&self) -> f64 {
-        let n = self.downloads.len().max(1) as f64;
-        (self.bandwidth_mb_s / n).min(self.stream_cap_mb_s)
+    /// A task joins the pull of `image` in flight on `net`, if there is one.
+    fn join(&mut self, net: NetId, image: ImageId, task: (TaskId, u32)) -> bool {
+        let Some(&(_, p)) = self.nets[net.index()]
+            .inflight
+            .iter()
+            .find(|(i, _)| *i == image)
+        else {
+            return false;
+        };
+        self.list[p.index()].tasks.push(task);
+        self.stats.joined += 1;
+        true
     }
 
-    /// Moves every download on by the time since the last change.
-    fn advance(&mut self, now: SimTime) {
-        let dt = now.since(self.last).as_secs_f64();
-        if dt > 0.0 && !self.downloads.is_empty() {
-            let r = self.rate();
-            for d in &mut self.downloads {
-                d.left_mb -= r * dt;
+    /// A pull of `image` onto `net` begins now, for `task`; its manifest is asked for.
+    fn begin(
+        &mut self,
+        net: NetId,
+        image: ImageId,
+        behavior: PullBehavior,
+        task: (TaskId, u32),
+        now: SimTime,
+    ) -> PullId {
+        let p = PullId(self.list.len() as u32);
+        let n = &mut self.nets[net.index()];
+        n.inflight.push((image, p));
+        self.list.push(Pull {
+            net,
+            net_generation: n.host_life,
+            image,
+            behavior,
+            tasks: vec![task],
+            own: Vec::new(),
+            started_layers: 0,
+            active: 0,
+            downloads_left: 0,
+            deps: 0,
+            dependents: Vec::new(),
+            started: now,
+            manifest_at: now,
+            deps_done_at: SimTime::ZERO,
+            downloaded: Vec::new(),
+            extracting: false,
+            attempts: 0,
+            cached_mib: 0.0,
+        });
+        p
+    }
+
+    /// The manifest is in: each layer is on the host already, being fetched by another pull
+    /// (this one waits for it), or this pull's to download.
+    fn manifest_in(&mut self, p: PullId, engine: &mut EventLoop<Event>, sc: &Scenario) {
+        let (im, net) = (self.list[p.index()].image, self.list[p.index()].net);
+        self.list[p.index()].manifest_at = engine.now();
+        for &l in &sc.images.image(im).layers {
+            match self.nets[net.index()].cache.layer(l) {
+                LayerState::Present => {
+                    self.list[p.index()].cached_mib += sc.images.layer(l).size_mib
+                }
+                LayerState::Fetching(q) if q != p => {
+                    let other = &mut self.list[q.index()];
+                    if !other.dependents.contains(&p) {
+                        other.dependents.push(p);
+                        self.list[p.index()].deps += 1;
+                    }
+                }
+                LayerState::Fetching(_) => {}
+                LayerState::Absent => {
+                    self.nets[net.index()]
+                        .cache
+                        .set_layer(l, LayerState::Fetching(p));
+                    self.list[p.index()].own.push(l);
+                }
             }
         }
-        self.last = now;
+        let pull = &mut self.list[p.index()];
+        pull.downloads_left = pull.own.len() as u32;
+        self.start_downloads(p, engine, sc);
+        self.maybe_extract(p, engine, sc);
+    }
+
+    /// Starts the pull's next layers, up to the concurrency limit.
+    fn start_downloads(&mut self, p: PullId, engine: &mut EventLoop<Event>, sc: &Scenario) {
+        let limit = sc.spec.model.concurrent_layer_downloads;
+        let net = self.list[p.index()].net;
+        let now = engine.now();
+        let mut started = false;
+        while self.list[p.index()].active < limit
+            && self.list[p.index()].started_layers < self.list[p.index()].own.len()
+        {
+            let pull = &mut self.list[p.index()];
+            let l = pull.own[pull.started_layers];
+            pull.started_layers += 1;
+            pull.active += 1;
+            let mb = sc.images.layer(l).size_mib * MB_PER_MIB;
+            self.nets[net.index()].link.start(now, (p, l), mb);
+            started = true;
+        }
+        if started {
+            self.reschedule_net(net, engine);
+        }
+    }
+
+    /// Plans the network's next download completion (an earlier plan is void).
+    fn reschedule_net(&mut self, net: NetId, engine: &mut EventLoop<Event>) {
+        if let Some((at, generation)) = self.nets[net.index()].link.plan(engine.now()) {
+            engine.schedule(at, Event::NetTick { net, generation });
+        }
+    }
+
+    /// Downloads on the network finish: their layers are on the host, their pulls start the
+    /// next ones, and a pull with all its layers in begins extracting.
+    pub(super) fn net_tick(&mut self, net: NetId, engine: &mut EventLoop<Event>, sc: &Scenario) {
+        let now = engine.now();
+        let finished = self.nets[net.index()].link.finish(now);
+        for &(p, layer) in &finished {
+            self.nets[net.index()]
+                .cache
+                .set_layer(layer, LayerState::Present);
+            self.stats.layers_downloaded += 1;
+            self.stats.mib_downloaded += sc.images.layer(layer).size_mib;
+            let pull = &mut self.list[p.index()];
+            pull.active -= 1;
+            pull.downloads_left -= 1;
+            pull.downloaded.push((layer, now));
+        }
+        for &(p, _) in &finished {
+            self.start_downloads(p, engine, sc);
+        }
+        for &(p, _) in &finished {
+            self.maybe_extract(p, engine, sc);
+        }
+        self.reschedule_net(net, engine);
+    }
+
+    /// Once its downloads are done and the pulls it waits on have finished, the pull's layers
+    /// extract one after another; the pull ends when the last is extracted.
+    fn maybe_extract(&mut self, p: PullId, engine: &mut EventLoop<Event>, sc: &Scenario) {
+        let pull = &self.list[p.index()];
+        if pull.extracting
+            || pull.downloads_left > 0
+            || pull.deps > 0
+            || pull.started_layers < pull.own.len()
+        {
+            return;
+        }
+        let now = engine.now();
+        let rate = sc.spec.model.extract_mb_per_s;
+        // Its own layers go on top of the shared ones other pulls extract.
+        let mut t = pull.manifest_at.max(pull.deps_done_at);
+        for &l in &pull.own {
+            let got = pull
+                .downloaded
+                .iter()
+                .find(|(x, _)| *x == l)
+                .map_or(now, |x| x.1);
+            t = t.max(got)
+                + SimDuration::from_secs_f64(sc.images.layer(l).size_mib * MB_PER_MIB / rate);
+        }
+        self.list[p.index()].extracting = true;
+        engine.schedule(t.max(now), Event::PullExtracted { pull: p });
+    }
+
+    /// The pull is done: the pulls that waited on its layers may extract now.
+    fn release_dependents(&mut self, p: PullId, engine: &mut EventLoop<Event>, sc: &Scenario) {
+        let dependents = std::mem::take(&mut self.list[p.index()].dependents);
+        for d in dependents {
+            let dep = &mut self.list[d.index()];
+            dep.deps -= 1;
+            dep.deps_done_at = engine.now();
+            self.maybe_extract(d, engine, sc);
+        }
+    }
+
+    /// The pulls under way on a network, for a snapshot: the image, its layers downloaded of
+    /// those it downloads (known once the manifest is in), and the tasks waiting for it.
+    pub(super) fn snapshot(&self, net: usize, images: &ImageCatalog) -> Vec<PullSnapshot> {
+        self.nets[net]
+            .inflight
+            .iter()
+            .map(|&(im, p)| {
+                let pull = &self.list[p.index()];
+                PullSnapshot {
+                    image: images.image(im).reference.clone(),
+                    layers_done: pull.downloaded.len() as u32,
+                    layers: pull.own.len() as u32,
+                    tasks: pull.tasks.len() as u32,
+                }
+            })
+            .collect()
     }
 }
 
 #[derive(Debug, Clone)]
-pub(super) struct Pull {
+struct Pull {
     net: NetId,
     /// The network's generation when the pull began: a host terminated since voids it.
     net_generation: u32,
@@ -192,9 +400,9 @@ impl Simulation {
             if images[..k].contains(&im) {
                 continue;
             }
-            let n = &mut self.nets[net.index()];
+            let n = &mut self.pulls.nets[net.index()];
             if !n.cache.needs_pull(behavior, im) {
-                self.pull_stats.cache_hits += 1;
+                self.pulls.stats.cache_hits += 1;
                 if self.log.has_room() {
                     let msg = format!(
                         "{} is cached on {}: no pull (ECS_IMAGE_PULL_BEHAVIOR={})",
@@ -208,190 +416,52 @@ impl Simulation {
                 continue;
             }
             self.tasks[t.index()].pulls_left += 1;
-            if let Some(&(_, p)) = n.inflight.iter().find(|(i, _)| *i == im) {
-                self.pulls[p.index()].tasks.push((t, generation));
-                self.pull_stats.joined += 1;
+            if self.pulls.join(net, im, (t, generation)) {
                 continue;
             }
-            let p = PullId(self.pulls.len() as u32);
-            n.inflight.push((im, p));
+            let now = self.engine.now();
+            let p = self.pulls.begin(net, im, behavior, (t, generation), now);
             let mut delay = self
                 .sc
                 .spec
                 .model
                 .manifest_fetch
-                .sample(&mut self.nets[net.index()].rng);
+                .sample(&mut self.pulls.nets[net.index()].rng);
             if is_ecr(&self.sc.images.image(im).registry) {
                 delay = delay + self.ecr_token(net, t);
             }
-            self.pulls.push(Pull {
-                net,
-                net_generation: self.nets[net.index()].host_life,
-                image: im,
-                behavior,
-                tasks: vec![(t, generation)],
-                own: Vec::new(),
-                started_layers: 0,
-                active: 0,
-                downloads_left: 0,
-                deps: 0,
-                dependents: Vec::new(),
-                started: self.engine.now(),
-                manifest_at: self.engine.now(),
-                deps_done_at: SimTime::ZERO,
-                downloaded: Vec::new(),
-                extracting: false,
-                attempts: 0,
-                cached_mib: 0.0,
-            });
-            self.engine.schedule(
-                self.engine.now() + delay,
-                Event::ManifestFetched { pull: p },
-            );
+            self.engine
+                .schedule(now + delay, Event::ManifestFetched { pull: p });
         }
         if self.tasks[t.index()].pulls_left == 0 {
             self.task_pulled(t);
         }
     }
 
-    fn net_name(&self, net: NetId) -> String {
+    pub(super) fn net_name(&self, net: NetId) -> String {
         match self.instances.get(net.index()) {
             Some(i) => i.id.to_string(),
             None => "its Fargate host".to_string(),
         }
     }
 
-    /// The pulls under way on a network, for a snapshot: the image, its layers downloaded of
-    /// those it downloads (known once the manifest is in), and the tasks waiting for it.
-    pub(super) fn pulls_on(&self, net: usize) -> Vec<super::snapshot::PullSnapshot> {
-        self.nets[net]
-            .inflight
-            .iter()
-            .map(|&(im, p)| {
-                let pull = &self.pulls[p.index()];
-                super::snapshot::PullSnapshot {
-                    image: self.sc.images.image(im).reference.clone(),
-                    layers_done: pull.downloaded.len() as u32,
-                    layers: pull.own.len() as u32,
-                    tasks: pull.tasks.len() as u32,
-                }
-            })
-            .collect()
-    }
-
-    /// The role that pulls for a task: its execution role, else on EC2 its instance's role.
-    fn puller_role(&self, t: TaskId) -> Option<String> {
-        let task = &self.tasks[t.index()];
-        let td = &self.sc.taskdefs[task.taskdef.index()];
-        td.execution_role.clone().or_else(|| {
-            task.host.and_then(|h| {
-                self.sc.groups[self.instances[h.index()].group]
-                    .iam_role
-                    .clone()
-            })
-        })
-    }
-
-    /// Why the task may not pull `image`, in ECS's words, or `None`.
-    fn pull_denied(&self, t: TaskId, im: ImageId) -> Option<String> {
-        let image = self.sc.images.image(im);
-        let reg = image.registry.as_str();
-        let host = self.tasks[t.index()].host;
-        if self.sc.spec.private_registries.iter().any(|r| r == reg) {
-            let has_creds = host.is_some_and(|h| {
-                self.instances[h.index()]
-                    .agent
-                    .engine_auth_registries
-                    .iter()
-                    .any(|k| registry::auth_key_host(k) == reg)
-            });
-            if !has_creds {
-                let why = if host.is_some() {
-                    "the agent has no credentials for registry {reg} (ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA)"
-                } else {
-                    "Fargate has no credentials for registry {reg} (repositoryCredentials are not modelled)"
-                };
-                return Some(format!(
-                    "CannotPullContainerError: pull access denied for {}: {}",
-                    image.reference,
-                    why.replace("{reg}", reg)
-                ));
-            }
-        }
-        if is_ecr(reg) {
-            let role = self.puller_role(t);
-            let denied = self.sc.roles.denied(role.as_deref(), &ECR_PULL_ACTIONS)?;
-            return Some(match role {
-                Some(r) => format!(
-                    "CannotPullContainerError: pull access denied for {}: AccessDeniedException: role {r} is not authorized to perform: {denied}",
-                    image.reference
-                ),
-                None if host.is_none() => format!(
-                    "CannotPullContainerError: pull access denied for {}: no basic auth credentials (Fargate pulls from ECR with the task execution role, and the task definition has none)",
-                    image.reference
-                ),
-                None => format!(
-                    "CannotPullContainerError: pull access denied for {}: no basic auth credentials (no execution role, and the instance has no IAM role)",
-                    image.reference
-                ),
-            });
-        }
-        None
-    }
-
-    /// The time to get an ECR auth token for the task's puller on `net`, if none is held: one
-    /// per role per host, valid 12 h (docs/ecs-facts.md §9); a Fargate host is new for every task.
-    fn ecr_token(&mut self, net: NetId, t: TaskId) -> SimDuration {
-        let role = self.puller_role(t);
-        let now = self.engine.now();
-        if let Some((_, ready, expiry)) = self.nets[net.index()]
-            .tokens
-            .iter()
-            .find(|(r, _, _)| *r == role)
-        {
-            if *expiry > now {
-                // Held, or on its way for an earlier pull.
-                return ready.since(now);
-            }
-        }
-        let d = self
-            .sc
-            .spec
-            .model
-            .auth_token_fetch
-            .sample(&mut self.nets[net.index()].rng);
-        let n = &mut self.nets[net.index()];
-        n.tokens.retain(|(r, _, _)| *r != role);
-        n.tokens
-            .push((role.clone(), now + d, now + d + ECR_TOKEN_LIFETIME));
-        self.pull_stats.auth_tokens += 1;
-        if self.log.has_room() {
-            let who = role.as_deref().unwrap_or("the agent (no role named)");
-            let msg = format!(
-                "ECR auth token for {who} on {} fetched, valid 12 h",
-                self.net_name(net)
-            );
-            let host = self.tasks[t.index()].host;
-            self.push_log(LogKind::EcrAuthToken, None, Some(t), host, msg);
-        }
-        d
-    }
-
     /// The manifest answer arrives, or the registry is down.
     pub(super) fn manifest_fetched(&mut self, p: PullId) {
-        let im = self.pulls[p.index()].image;
-        let net = self.pulls[p.index()].net;
-        if self.pulls[p.index()].net_generation != self.nets[net.index()].host_life {
+        let im = self.pulls.list[p.index()].image;
+        let net = self.pulls.list[p.index()].net;
+        if self.pulls.list[p.index()].net_generation != self.pulls.nets[net.index()].host_life {
             return;
         }
         // Every task that wanted it has stopped: the agent drops the pull before fetching
         // layers (no other pull waits on it yet).
-        let wanted = self.pulls[p.index()]
+        let wanted = self.pulls.list[p.index()]
             .tasks
             .iter()
             .any(|&(t, g)| self.tasks[t.index()].generation == g);
         if !wanted {
-            self.nets[net.index()].inflight.retain(|&(_, q)| q != p);
+            self.pulls.nets[net.index()]
+                .inflight
+                .retain(|&(_, q)| q != p);
             return;
         }
         let reg = self.sc.images.image(im).registry.clone();
@@ -402,12 +472,12 @@ impl Simulation {
             .iter()
             .any(|o| o.covers(&reg, self.engine.now()))
         {
-            let pull = &mut self.pulls[p.index()];
+            let pull = &mut self.pulls.list[p.index()];
             pull.attempts += 1;
             if pull.attempts < PULL_ATTEMPTS {
                 let attempts = pull.attempts;
-                self.pull_stats.retries += 1;
-                let rng = &mut self.nets[net.index()].rng;
+                self.pulls.stats.retries += 1;
+                let rng = &mut self.pulls.nets[net.index()].rng;
                 let jitter = 0.8 + 0.4 * rng.uniform();
                 let wait = registry::pull_backoff(attempts, jitter);
                 let again = wait + self.sc.spec.model.manifest_fetch.sample(rng);
@@ -427,46 +497,21 @@ impl Simulation {
             self.pull_gave_up(p, &reg);
             return;
         }
-        self.pulls[p.index()].manifest_at = self.engine.now();
-        for &l in &self.sc.images.image(im).layers {
-            match self.nets[net.index()].cache.layer(l) {
-                LayerState::Present => {
-                    self.pulls[p.index()].cached_mib += self.sc.images.layer(l).size_mib
-                }
-                LayerState::Fetching(q) if q != p => {
-                    let other = &mut self.pulls[q.index()];
-                    if !other.dependents.contains(&p) {
-                        other.dependents.push(p);
-                        self.pulls[p.index()].deps += 1;
-                    }
-                }
-                LayerState::Fetching(_) => {}
-                LayerState::Absent => {
-                    self.nets[net.index()]
-                        .cache
-                        .set_layer(l, LayerState::Fetching(p));
-                    self.pulls[p.index()].own.push(l);
-                }
-            }
-        }
-        let pull = &mut self.pulls[p.index()];
-        pull.downloads_left = pull.own.len() as u32;
-        self.start_downloads(p);
-        self.maybe_extract(p);
+        self.pulls.manifest_in(p, &mut self.engine, &self.sc);
     }
 
     /// The last attempt failed: `default` uses the cached image if there is one; otherwise the
     /// tasks waiting fail to start.
     fn pull_gave_up(&mut self, p: PullId, reg: &str) {
         let (im, net, behavior) = {
-            let pull = &self.pulls[p.index()];
+            let pull = &self.pulls.list[p.index()];
             (pull.image, pull.net, pull.behavior)
         };
         let reference = self.sc.images.image(im).reference.clone();
-        let n = &mut self.nets[net.index()];
+        let n = &mut self.pulls.nets[net.index()];
         n.inflight.retain(|&(_, q)| q != p);
         if behavior == PullBehavior::Default && n.cache.is_present(im) {
-            self.pull_stats.fell_back_to_cache += 1;
+            self.pulls.stats.fell_back_to_cache += 1;
             let msg = format!(
                 "pull of {reference} on {} failed after {PULL_ATTEMPTS} attempts; using the cached image (ECS_IMAGE_PULL_BEHAVIOR=default)",
                 self.net_name(net)
@@ -475,12 +520,12 @@ impl Simulation {
             self.pull_finished(p, false);
             return;
         }
-        self.pull_stats.failed += 1;
+        self.pulls.stats.failed += 1;
         let error = StartError::CannotPullContainerError;
         let reason = error.reason(&format!(
             "pull of {reference} failed after {PULL_ATTEMPTS} attempts: registry {reg} is unavailable"
         ));
-        let waiting = std::mem::take(&mut self.pulls[p.index()].tasks);
+        let waiting = std::mem::take(&mut self.pulls.list[p.index()].tasks);
         for (t, generation) in waiting {
             if self.tasks[t.index()].generation == generation {
                 self.tasks[t.index()].stopped_reason = Some(reason.clone());
@@ -490,126 +535,22 @@ impl Simulation {
         }
     }
 
-    /// Starts the pull's next layers, up to the concurrency limit.
-    fn start_downloads(&mut self, p: PullId) {
-        let limit = self.sc.spec.model.concurrent_layer_downloads;
-        let net = self.pulls[p.index()].net;
-        let mut started = false;
-        while self.pulls[p.index()].active < limit
-            && self.pulls[p.index()].started_layers < self.pulls[p.index()].own.len()
-        {
-            let pull = &mut self.pulls[p.index()];
-            let l = pull.own[pull.started_layers];
-            pull.started_layers += 1;
-            pull.active += 1;
-            if !started {
-                self.nets[net.index()].advance(self.engine.now());
-                started = true;
-            }
-            let left_mb = self.sc.images.layer(l).size_mib * MB_PER_MIB;
-            self.nets[net.index()].downloads.push(Download {
-                pull: p,
-                layer: l,
-                left_mb,
-            });
-        }
-        if started {
-            self.reschedule_net(net);
-        }
-    }
-
-    /// Plans the network's next download completion (an earlier plan is void).
-    fn reschedule_net(&mut self, net: NetId) {
-        let n = &mut self.nets[net.index()];
-        n.generation = n.generation.wrapping_add(1);
-        let Some(min) = n
-            .downloads
-            .iter()
-            .map(|d| d.left_mb)
-            .min_by(|a, b| a.total_cmp(b))
-        else {
-            return;
-        };
-        let secs = (min.max(0.0) / n.rate()).max(0.0);
-        // Round up to the next nanosecond so the download is done when the event comes.
-        let at = self.engine.now() + SimDuration((secs * 1e9).ceil() as u64);
-        let generation = n.generation;
-        self.engine.schedule(at, Event::NetTick { net, generation });
-    }
-
-    /// Downloads on the network finish.
-    pub(super) fn net_tick(&mut self, net: NetId) {
-        self.nets[net.index()].advance(self.engine.now());
-        let mut finished: Vec<Download> = Vec::new();
-        self.nets[net.index()].downloads.retain(|d| {
-            if d.left_mb <= DONE_EPS_MB {
-                finished.push(*d);
-                false
-            } else {
-                true
-            }
-        });
-        for d in &finished {
-            self.nets[net.index()]
-                .cache
-                .set_layer(d.layer, LayerState::Present);
-            self.pull_stats.layers_downloaded += 1;
-            self.pull_stats.mib_downloaded += self.sc.images.layer(d.layer).size_mib;
-            let pull = &mut self.pulls[d.pull.index()];
-            pull.active -= 1;
-            pull.downloads_left -= 1;
-            pull.downloaded.push((d.layer, self.engine.now()));
-        }
-        for d in &finished {
-            self.start_downloads(d.pull);
-        }
-        for d in &finished {
-            self.maybe_extract(d.pull);
-        }
-        self.reschedule_net(net);
-    }
-
-    /// Once its downloads are done and the pulls it waits on have finished, the pull's layers
-    /// extract one after another; the pull ends when the last is extracted.
-    fn maybe_extract(&mut self, p: PullId) {
-        let pull = &self.pulls[p.index()];
-        if pull.extracting
-            || pull.downloads_left > 0
-            || pull.deps > 0
-            || pull.started_layers < pull.own.len()
-        {
-            return;
-        }
-        let rate = self.sc.spec.model.extract_mb_per_s;
-        // Its own layers go on top of the shared ones other pulls extract.
-        let mut t = pull.manifest_at.max(pull.deps_done_at);
-        for &l in &pull.own {
-            let got = pull
-                .downloaded
-                .iter()
-                .find(|(x, _)| *x == l)
-                .map_or(self.engine.now(), |x| x.1);
-            t = t.max(got)
-                + SimDuration::from_secs_f64(self.sc.images.layer(l).size_mib * MB_PER_MIB / rate);
-        }
-        let end = t.max(self.engine.now());
-        self.pulls[p.index()].extracting = true;
-        self.engine.schedule(end, Event::PullExtracted { pull: p });
-    }
-
     /// The pull's image is on the host (or, with `from_registry` false, the cached copy is used).
     pub(super) fn pull_finished(&mut self, p: PullId, from_registry: bool) {
-        let (im, net) = (self.pulls[p.index()].image, self.pulls[p.index()].net);
-        if self.pulls[p.index()].net_generation != self.nets[net.index()].host_life {
+        let (im, net) = (
+            self.pulls.list[p.index()].image,
+            self.pulls.list[p.index()].net,
+        );
+        if self.pulls.list[p.index()].net_generation != self.pulls.nets[net.index()].host_life {
             return;
         }
-        let n = &mut self.nets[net.index()];
+        let n = &mut self.pulls.nets[net.index()];
         n.inflight.retain(|&(_, q)| q != p);
         if from_registry {
             n.cache.pulled(im, self.engine.now());
-            self.pull_stats.pulls += 1;
-            let pull = &self.pulls[p.index()];
-            self.pull_stats.mib_from_cache += pull.cached_mib;
+            self.pulls.stats.pulls += 1;
+            let pull = &self.pulls.list[p.index()];
+            self.pulls.stats.mib_from_cache += pull.cached_mib;
             if self.log.has_room() {
                 let image = self.sc.images.image(im);
                 let took = self.engine.now().since(pull.started).as_secs_f64();
@@ -625,14 +566,8 @@ impl Simulation {
                 self.push_log(LogKind::ImagePull, None, first, host, msg);
             }
         }
-        let dependents = std::mem::take(&mut self.pulls[p.index()].dependents);
-        for d in dependents {
-            let dep = &mut self.pulls[d.index()];
-            dep.deps -= 1;
-            dep.deps_done_at = self.engine.now();
-            self.maybe_extract(d);
-        }
-        let waiting = std::mem::take(&mut self.pulls[p.index()].tasks);
+        self.pulls.release_dependents(p, &mut self.engine, &self.sc);
+        let waiting = std::mem::take(&mut self.pulls.list[p.index()].tasks);
         for (t, generation) in waiting {
             let task = &mut self.tasks[t.index()];
             if task.generation != generation {
@@ -645,67 +580,6 @@ impl Simulation {
         }
     }
 
-    /// All the task's images are on its host: the agent creates the containers (the log driver
-    /// must be allowed to write, docs/ecs-facts.md §10) and starts them, within the agent's
-    /// `ECS_CONTAINER_START_TIMEOUT`.
-    pub(super) fn task_pulled(&mut self, t: TaskId) {
-        self.tasks[t.index()].pull_done_at = Some(self.engine.now());
-        let generation = self.tasks[t.index()].generation;
-        let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
-        if td.uses_awslogs {
-            let role = self.puller_role(t);
-            if let Some(a) = self.sc.roles.denied(role.as_deref(), &LOGS_ACTIONS) {
-                let who = role.unwrap_or_else(|| "the task (no execution role)".into());
-                let error = StartError::CannotStartContainerError;
-                self.tasks[t.index()].stopped_reason = Some(error.reason(&format!(
-                    "failed to initialize logging driver: AccessDeniedException: {who} is not authorized to perform: {a}"
-                )));
-                self.tasks[t.index()].start_error = Some(error);
-                self.engine.schedule(
-                    self.engine.now(),
-                    Event::StartFailed {
-                        task: t,
-                        generation,
-                    },
-                );
-                return;
-            }
-        }
-        let si = self.tasks[t.index()].service.index();
-        let d = self
-            .sc
-            .spec
-            .model
-            .container_start
-            .sample(&mut self.services[si].start_rng);
-        let timeout = self.tasks[t.index()]
-            .host
-            .map(|h| self.instances[h.index()].agent.container_start_timeout);
-        match timeout {
-            Some(limit) if d > limit => {
-                let error = StartError::DockerTimeoutError;
-                self.tasks[t.index()].stopped_reason = Some(error.reason(&format!(
-                    "Could not transition to started; timed out after waiting {limit} (ECS_CONTAINER_START_TIMEOUT)"
-                )));
-                self.tasks[t.index()].start_error = Some(error);
-                self.engine.schedule(
-                    self.engine.now() + limit,
-                    Event::StartFailed {
-                        task: t,
-                        generation,
-                    },
-                );
-            }
-            _ => self.engine.schedule(
-                self.engine.now() + d,
-                Event::ContainerStarted {
-                    task: t,
-                    generation,
-                },
-            ),
-        }
-    }
-
     /// The agent's periodic image cleanup on an instance. Pulls and deletes exclude each other
     /// (docs/ecs-facts.md §3 "Concurrent pulls"): a cycle that finds a pull in flight is skipped.
     pub(super) fn image_cleanup(&mut self, host: u32) {
@@ -713,15 +587,17 @@ impl Simulation {
         if !self.instances[host as usize].in_service() {
             return;
         }
-        let removed = if self.nets[host as usize].inflight.is_empty() {
-            self.nets[host as usize]
-                .cache
-                .cleanup(&self.sc.images, &settings, self.engine.now())
+        let removed = if self.pulls.nets[host as usize].inflight.is_empty() {
+            self.pulls.nets[host as usize].cache.cleanup(
+                &self.sc.images,
+                &settings,
+                self.engine.now(),
+            )
         } else {
             Vec::new()
         };
         if !removed.is_empty() {
-            self.pull_stats.images_cleaned += removed.len() as u64;
+            self.pulls.stats.images_cleaned += removed.len() as u64;
             let names: Vec<&str> = removed
                 .iter()
                 .map(|&i| self.sc.images.image(i).reference.as_str())
@@ -735,5 +611,129 @@ impl Simulation {
             self.engine.now() + settings.interval,
             Event::ImageCleanup { host, life },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The pulls subsystem alone: a network, its pulls and an event loop, without a cluster.
+
+    use super::*;
+
+    /// Two images on one base layer, pulled onto a host with a 100 MB/s link and a 20 MB/s
+    /// registry stream; `extract_mb_per_s` is left at its default.
+    fn scenario() -> Scenario {
+        Scenario::parse(
+            r#"
+name = "pulls"
+duration = "1h"
+[[images]]
+image = "a:1"
+layers = [ { id = "base", size_mib = 100 }, { id = "a", size_mib = 50 } ]
+[[images]]
+image = "b:1"
+layers = [ { id = "base", size_mib = 100 }, { id = "b", size_mib = 50 } ]
+[[instance_groups]]
+name = "g"
+instance_type = "m5.large"
+count = 1
+[[task_definitions]]
+family = "t"
+containerDefinitions = [ { name = "a", image = "a:1", cpu = 64, memory = 32 }, { name = "b", image = "b:1", cpu = 64, memory = 32 } ]
+[[services]]
+serviceName = "s"
+taskDefinition = "t"
+desiredCount = 1
+"#,
+            "pulls.toml",
+        )
+        .unwrap()
+    }
+
+    /// Runs the loop until no event is left, handing the network's events to the pulls, and
+    /// gives when each pull finished extracting.
+    fn drive(
+        pulls: &mut Pulls,
+        engine: &mut EventLoop<Event>,
+        sc: &Scenario,
+    ) -> Vec<(PullId, SimTime)> {
+        let mut done = Vec::new();
+        while let Some(e) = engine.next_due().unwrap() {
+            match e {
+                Event::NetTick { net, generation } => {
+                    if pulls.nets[net.index()].link.generation() == generation {
+                        pulls.net_tick(net, engine, sc);
+                    }
+                }
+                Event::PullExtracted { pull } => {
+                    done.push((pull, engine.now()));
+                    pulls.release_dependents(pull, engine, sc);
+                }
+                other => panic!("the pulls scheduled {other:?}"),
+            }
+        }
+        done
+    }
+
+    #[test]
+    fn two_pulls_on_one_host_fetch_a_shared_layer_once_and_the_second_extracts_after_it() {
+        let sc = scenario();
+        let cache = ImageCache::new(&sc.images);
+        let net = Net::new(cache, 100.0, 20.0, Stream::new(1, "test"));
+        let mut pulls = Pulls::new(vec![net]);
+        let mut engine = EventLoop::new(SimTime::ZERO + SimDuration::from_secs(3600));
+        let (a, b) = (sc.images.id("a:1").unwrap(), sc.images.id("b:1").unwrap());
+        let n = NetId(0);
+        let now = SimTime::ZERO;
+        let pa = pulls.begin(n, a, PullBehavior::Default, (TaskId(0), 0), now);
+        let pb = pulls.begin(n, b, PullBehavior::Default, (TaskId(1), 0), now);
+        // A third task wanting `a` joins the first pull rather than starting its own.
+        assert!(pulls.join(n, a, (TaskId(2), 0)));
+        pulls.manifest_in(pa, &mut engine, &sc);
+        pulls.manifest_in(pb, &mut engine, &sc);
+        let done = drive(&mut pulls, &mut engine, &sc);
+        // Three layers, not four: `b` waited for `a`'s base.
+        assert_eq!(pulls.stats.layers_downloaded, 3);
+        assert_eq!(pulls.stats.joined, 1);
+        assert_eq!(pulls.list[pb.index()].own.len(), 1);
+        assert_eq!(pulls.list[pb.index()].deps, 0, "released when `a` finished");
+        let at = |p: PullId| done.iter().find(|d| d.0 == p).unwrap().1;
+        // Three downloads of 104.9, 52.4 and 52.4 MB at 20 MB/s each (three share the 100 MB/s
+        // link, so the stream cap binds): the base ends last. `a` then extracts its two layers
+        // in order; `b` extracts its own layer on top, once `a` is done.
+        let (base, own) = (100.0 * MB_PER_MIB, 50.0 * MB_PER_MIB);
+        let x = sc.spec.model.extract_mb_per_s;
+        let secs = |p: PullId| at(p).since(SimTime::ZERO).as_secs_f64();
+        let a_end = base / 20.0 + (base + own) / x;
+        assert!((secs(pa) - a_end).abs() < 1e-6, "{} vs {a_end}", secs(pa));
+        assert!((secs(pb) - (a_end + own / x)).abs() < 1e-6, "{done:?}");
+    }
+
+    #[test]
+    fn a_lost_host_voids_the_networks_planned_completion() {
+        let sc = scenario();
+        let net = Net::new(
+            ImageCache::new(&sc.images),
+            100.0,
+            20.0,
+            Stream::new(1, "t"),
+        );
+        let mut pulls = Pulls::new(vec![net]);
+        let mut engine = EventLoop::new(SimTime::ZERO + SimDuration::from_secs(3600));
+        let a = sc.images.id("a:1").unwrap();
+        let p = pulls.begin(
+            NetId(0),
+            a,
+            PullBehavior::Default,
+            (TaskId(0), 0),
+            SimTime::ZERO,
+        );
+        pulls.manifest_in(p, &mut engine, &sc);
+        pulls.nets[0].drop_downloads();
+        // The tick planned before is stale, so nothing is downloaded and nothing extracts.
+        let done = drive(&mut pulls, &mut engine, &sc);
+        assert!(done.is_empty(), "{done:?}");
+        assert_eq!(pulls.stats.layers_downloaded, 0);
+        assert!(pulls.nets[0].inflight.is_empty());
     }
 }

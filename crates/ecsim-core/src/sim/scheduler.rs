@@ -113,7 +113,7 @@ impl Simulation {
     }
 
     /// A scale-up is over once the service runs its desired count (or the count fell back).
-    fn scale_up_check(&mut self, si: usize) {
+    pub(super) fn scale_up_check(&mut self, si: usize) {
         let st = &mut self.services[si];
         if let Some(since) = st.scale_up_since {
             if st.running >= st.desired {
@@ -319,7 +319,7 @@ impl Simulation {
         let images = &self.sc.taskdef_images[tdi];
         for (k, &im) in images.iter().enumerate() {
             if !images[..k].contains(&im) {
-                self.nets[host.index()].cache.add_user(im);
+                self.pulls.nets[host.index()].cache.add_user(im);
             }
         }
 
@@ -394,49 +394,5 @@ impl Simulation {
             self.move_task(t, TaskState::Pending);
         }
         self.start_task_pulls(t);
-    }
-
-    pub(super) fn task_running(&mut self, t: TaskId) {
-        self.move_task(t, TaskState::Activating);
-        self.move_task(t, TaskState::Running);
-        self.deployment_task_running(t);
-        self.register_target(t);
-        self.batch_task_running(t);
-        let no_target = self
-            .sc
-            .traffic
-            .iter()
-            .all(|tr| tr.service != self.tasks[t.index()].service.index());
-        let task = &mut self.tasks[t.index()];
-        task.running_at = Some(self.engine.now());
-        if no_target {
-            // Without a load balancer, RUNNING is as healthy as it gets.
-            task.healthy_at = Some(self.engine.now());
-        }
-        let service = task.service;
-        let since = self.engine.now().since(task.created_at).as_secs_f64();
-        let (si, host) = (task.service.index(), task.host);
-        let st = &mut self.services[si];
-        st.started += 1;
-        st.failed_rounds = 0;
-        if st.steady_at.is_none() && st.running >= st.desired {
-            st.steady_at = Some(self.engine.now());
-        }
-        self.scale_up_check(si);
-        if self.log.has_room() {
-            let name = self.task_name(t);
-            let on = host.map(|h| format!(" on {h}")).unwrap_or_default();
-            let svc = self.sc.services[si].name.clone();
-            self.push_log(
-                LogKind::TaskRunning,
-                Some(svc),
-                Some(t),
-                host,
-                format!("task {name} RUNNING{on}, {since:.1} s after it was created"),
-            );
-        }
-        if no_target && self.rolling(service.index()) {
-            self.reconcile_deployment(service);
-        }
     }
 }

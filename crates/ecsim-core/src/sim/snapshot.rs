@@ -143,7 +143,7 @@ impl Simulation {
             .take(MAX_DRAWN)
         {
             let h = inst.id.index();
-            let pulls = self.pulls_on(h);
+            let pulls = self.pulls.snapshot(h, &self.sc.images);
             let booted = inst.registered_at.is_some();
             hosts.push(HostSnapshot {
                 id: inst.id.to_string(),

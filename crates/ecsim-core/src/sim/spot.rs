@@ -106,7 +106,7 @@ impl Simulation {
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(self.engine.now());
         let group = inst.group;
-        self.nets[host.index()].drop_downloads();
+        self.pulls.nets[host.index()].drop_downloads();
         let msg = format!("instance {host} terminated ({why})");
         self.push_log(LogKind::InstanceTerminated, None, None, Some(host), msg);
         // An Auto Scaling group replaces it (unless it was its own scale-in).

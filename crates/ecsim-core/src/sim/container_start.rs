@@ -1,0 +1,119 @@
+//! From images on the host to RUNNING. The agent creates the task's containers (its log driver
+//! must be allowed to write: the awslogs driver needs the execution role's log actions,
+//! docs/ecs-facts.md §10) and starts them; on EC2 a start slower than the agent's
+//! `ECS_CONTAINER_START_TIMEOUT` fails the task (`DockerTimeoutError`). A started task is
+//! RUNNING: its target registers with the load balancer, a deployment or batch counts it, and
+//! the service's steady state and scale-up times are measured.
+
+use super::{Event, Simulation};
+use crate::iam::LOGS_ACTIONS;
+use crate::log::LogKind;
+use crate::task::{StartError, TaskState};
+use crate::units::TaskId;
+
+impl Simulation {
+    /// All the task's images are on its host: the agent creates the containers (the log driver
+    /// must be allowed to write, docs/ecs-facts.md §10) and starts them, within the agent's
+    /// `ECS_CONTAINER_START_TIMEOUT`.
+    pub(super) fn task_pulled(&mut self, t: TaskId) {
+        self.tasks[t.index()].pull_done_at = Some(self.engine.now());
+        let generation = self.tasks[t.index()].generation;
+        let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
+        if td.uses_awslogs {
+            let role = self.puller_role(t);
+            if let Some(a) = self.sc.roles.denied(role.as_deref(), &LOGS_ACTIONS) {
+                let who = role.unwrap_or_else(|| "the task (no execution role)".into());
+                let error = StartError::CannotStartContainerError;
+                self.tasks[t.index()].stopped_reason = Some(error.reason(&format!(
+                    "failed to initialize logging driver: AccessDeniedException: {who} is not authorized to perform: {a}"
+                )));
+                self.tasks[t.index()].start_error = Some(error);
+                self.engine.schedule(
+                    self.engine.now(),
+                    Event::StartFailed {
+                        task: t,
+                        generation,
+                    },
+                );
+                return;
+            }
+        }
+        let si = self.tasks[t.index()].service.index();
+        let d = self
+            .sc
+            .spec
+            .model
+            .container_start
+            .sample(&mut self.services[si].start_rng);
+        let timeout = self.tasks[t.index()]
+            .host
+            .map(|h| self.instances[h.index()].agent.container_start_timeout);
+        match timeout {
+            Some(limit) if d > limit => {
+                let error = StartError::DockerTimeoutError;
+                self.tasks[t.index()].stopped_reason = Some(error.reason(&format!(
+                    "Could not transition to started; timed out after waiting {limit} (ECS_CONTAINER_START_TIMEOUT)"
+                )));
+                self.tasks[t.index()].start_error = Some(error);
+                self.engine.schedule(
+                    self.engine.now() + limit,
+                    Event::StartFailed {
+                        task: t,
+                        generation,
+                    },
+                );
+            }
+            _ => self.engine.schedule(
+                self.engine.now() + d,
+                Event::ContainerStarted {
+                    task: t,
+                    generation,
+                },
+            ),
+        }
+    }
+
+    pub(super) fn task_running(&mut self, t: TaskId) {
+        self.move_task(t, TaskState::Activating);
+        self.move_task(t, TaskState::Running);
+        self.deployment_task_running(t);
+        self.register_target(t);
+        self.batch_task_running(t);
+        let no_target = self
+            .sc
+            .traffic
+            .iter()
+            .all(|tr| tr.service != self.tasks[t.index()].service.index());
+        let task = &mut self.tasks[t.index()];
+        task.running_at = Some(self.engine.now());
+        if no_target {
+            // Without a load balancer, RUNNING is as healthy as it gets.
+            task.healthy_at = Some(self.engine.now());
+        }
+        let service = task.service;
+        let since = self.engine.now().since(task.created_at).as_secs_f64();
+        let (si, host) = (task.service.index(), task.host);
+        let st = &mut self.services[si];
+        st.started += 1;
+        st.failed_rounds = 0;
+        if st.steady_at.is_none() && st.running >= st.desired {
+            st.steady_at = Some(self.engine.now());
+        }
+        self.scale_up_check(si);
+        if self.log.has_room() {
+            let name = self.task_name(t);
+            let on = host.map(|h| format!(" on {h}")).unwrap_or_default();
+            let svc = self.sc.services[si].name.clone();
+            self.push_log(
+                LogKind::TaskRunning,
+                Some(svc),
+                Some(t),
+                host,
+                format!("task {name} RUNNING{on}, {since:.1} s after it was created"),
+            );
+        }
+        if no_target && self.rolling(service.index()) {
+            self.reconcile_deployment(service);
+        }
+    }
+}
