@@ -149,7 +149,7 @@ impl Simulation {
     fn scaling_datapoints(&mut self, k: usize) {
         let si = self.scalers[k].spec.service;
         let running = self.running_of(si);
-        let tr = self.traffic.iter().find(|t| t.spec.service == si);
+        let tr = self.requests.traffic.iter().find(|t| t.spec.service == si);
         let (work, arrived, targets) = tr.map_or((0.0, 0, 0), |t| {
             (t.work_started_s, t.arrived, t.targets.len())
         });

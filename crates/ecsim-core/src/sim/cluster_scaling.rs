@@ -47,9 +47,17 @@ pub(super) struct ProviderState {
     pub tasks_killed: u32,
 }
 
+/// Cluster scaling's state: each group's boot-time stream and Auto Scaling state, and each
+/// capacity provider's.
+pub(super) struct ClusterScaling {
+    pub(super) boot_rngs: Vec<crate::rng::Stream>,
+    pub(super) asgs: Vec<AsgState>,
+    pub(super) providers: Vec<ProviderState>,
+}
+
 impl Simulation {
     pub(super) fn init_cluster_scaling(&mut self) {
-        self.asgs = self
+        self.cluster.asgs = self
             .sc
             .groups
             .iter()
@@ -61,7 +69,7 @@ impl Simulation {
                 peak: g.count,
             })
             .collect();
-        self.providers = vec![ProviderState::default(); self.sc.providers.len()];
+        self.cluster.providers = vec![ProviderState::default(); self.sc.providers.len()];
         let samples = self.series.t_s.capacity();
         self.series.capacity_providers = self
             .sc
@@ -92,13 +100,13 @@ impl Simulation {
         if !self.sc.groups[gi].asg {
             return;
         }
-        while (self.in_service(gi).count() as u32) < self.asgs[gi].desired {
+        while (self.in_service(gi).count() as u32) < self.cluster.asgs[gi].desired {
             if self.asg_launch(gi, why).is_none() {
                 break;
             }
         }
         let n = self.in_service(gi).count() as u32;
-        self.asgs[gi].peak = self.asgs[gi].peak.max(n);
+        self.cluster.asgs[gi].peak = self.cluster.asgs[gi].peak.max(n);
     }
 
     /// A new instance in the group's first empty slot, in the zone with the fewest of its
@@ -149,14 +157,19 @@ impl Simulation {
             cache.preload(&self.sc.images, im);
         }
         self.pulls.nets[slot].new_host(cache, self.engine.now());
-        self.host_cpu[slot] = Default::default();
-        let boot = self.sc.spec.model.boot_time.sample(&mut self.boot_rngs[gi]);
+        self.requests.host_cpu[slot] = Default::default();
+        let boot = self
+            .sc
+            .spec
+            .model
+            .boot_time
+            .sample(&mut self.cluster.boot_rngs[gi]);
         let host = HostId(slot as u32);
         self.engine.schedule(
             self.engine.now() + boot,
             Event::InstanceRegisters { host, life },
         );
-        self.asgs[gi].launched += 1;
+        self.cluster.asgs[gi].launched += 1;
         self.engine.fold(slot as u64);
         let msg = format!(
             "Auto Scaling group {} launched instance {host} in {az} ({why}; launch {life} in this slot)",
@@ -170,7 +183,7 @@ impl Simulation {
         self.sc
             .providers
             .iter()
-            .zip(&self.providers)
+            .zip(&self.cluster.providers)
             .map(|(cp, st)| {
                 let gi = cp.group;
                 let s = ProviderSummary {
@@ -178,9 +191,9 @@ impl Simulation {
                     managed_scaling: cp.scaling.is_some(),
                     scale_outs: st.scale_outs,
                     scale_ins: st.scale_ins,
-                    instances_launched: self.asgs[gi].launched,
-                    instances_terminated: self.asgs[gi].terminated,
-                    instances_peak: self.asgs[gi].peak,
+                    instances_launched: self.cluster.asgs[gi].launched,
+                    instances_terminated: self.cluster.asgs[gi].terminated,
+                    instances_peak: self.cluster.asgs[gi].peak,
                     instances_end: self.in_service(gi).count() as u32,
                     reservation_pct_max: st.reservation_max,
                     tasks_stopped_by_scale_in: st.tasks_killed,
@@ -259,7 +272,7 @@ impl Simulation {
         // Instances the group is about to launch (its desired capacity is raised) count as
         // booting: the group's capacity already includes them.
         let running = self.in_service(gi).count() as u32;
-        let coming = self.asgs[gi].desired.saturating_sub(running);
+        let coming = self.cluster.asgs[gi].desired.saturating_sub(running);
         let view = GroupView {
             in_service: running + coming,
             busy: coming
@@ -276,7 +289,7 @@ impl Simulation {
             waiting_tasks: needs.len() as u32,
         };
         let r = reservation(&ms, view);
-        let st = &mut self.providers[k];
+        let st = &mut self.cluster.providers[k];
         st.reservation_pct = Some(r.pct);
         st.reservation_max = st.reservation_max.max(r.pct);
         self.engine.fold(r.needed as u64);
@@ -284,9 +297,9 @@ impl Simulation {
         let target = r.desired.clamp(g.min_size, g.max_size);
         let n = view.in_service;
         if target > n {
-            self.providers[k].low_minutes = 0;
-            self.providers[k].scale_outs += 1;
-            self.asgs[gi].desired = target;
+            self.cluster.providers[k].low_minutes = 0;
+            self.cluster.providers[k].scale_outs += 1;
+            self.cluster.asgs[gi].desired = target;
             let msg = format!(
                 "capacity provider {}: CapacityProviderReservation {:.0} % (M = {}, N = {n}, {} tasks waiting): desired capacity {n} -> {target}",
                 cp.name, r.pct, r.needed, view.waiting_tasks
@@ -297,7 +310,7 @@ impl Simulation {
                 .spec
                 .model
                 .asg_scale_out_delay
-                .sample(&mut self.asgs[gi].reaction);
+                .sample(&mut self.cluster.asgs[gi].reaction);
             self.engine.schedule(
                 now + d,
                 Event::AsgLaunch {
@@ -305,13 +318,13 @@ impl Simulation {
                 },
             );
         } else if target < n {
-            self.providers[k].low_minutes += 1;
-            if self.providers[k].low_minutes >= SCALE_IN_DATAPOINTS {
+            self.cluster.providers[k].low_minutes += 1;
+            if self.cluster.providers[k].low_minutes >= SCALE_IN_DATAPOINTS {
                 let to = scale_in_to(n, target, g.min_size);
                 self.asg_scale_in(k, n - to, r.pct);
             }
         } else {
-            self.providers[k].low_minutes = 0;
+            self.cluster.providers[k].low_minutes = 0;
         }
     }
 
@@ -353,8 +366,8 @@ impl Simulation {
         }
         let n = self.in_service(gi).count() as u32;
         let to = n - picked.len() as u32;
-        self.asgs[gi].desired = to;
-        self.providers[k].scale_ins += 1;
+        self.cluster.asgs[gi].desired = to;
+        self.cluster.providers[k].scale_ins += 1;
         let protected = if cp.termination_protection {
             "managed termination protection: empty instances only"
         } else {
@@ -364,15 +377,15 @@ impl Simulation {
         let msg = format!(
             "capacity provider {}: CapacityProviderReservation {pct:.0} % for {} minutes: desired capacity {n} -> {to}, terminating {} ({protected})",
             cp.name,
-            self.providers[k].low_minutes,
+            self.cluster.providers[k].low_minutes,
             names.join(", ")
         );
         self.push_log(LogKind::ClusterScaleIn, None, None, None, msg);
         for h in picked {
             self.engine.fold(h.0 as u64);
             let live = self.instances[h.index()].tasks.len() as u32;
-            self.providers[k].tasks_killed += live;
-            self.asgs[gi].terminated += 1;
+            self.cluster.providers[k].tasks_killed += live;
+            self.cluster.asgs[gi].terminated += 1;
             self.instance_terminated(h, &format!("scale-in by capacity provider {}", cp.name));
         }
     }

@@ -180,14 +180,16 @@ impl Simulation {
     }
 
     fn healthy_targets(&self, si: usize) -> u32 {
-        self.traffic
+        self.requests
+            .traffic
             .iter()
             .find(|t| t.spec.service == si)
             .map_or(0, |t| t.targets.len() as u32)
     }
 
     fn failed_requests(&self, si: usize) -> u64 {
-        self.traffic
+        self.requests
+            .traffic
             .iter()
             .find(|t| t.spec.service == si)
             .map_or(0, |t| t.failed())

@@ -11,12 +11,31 @@ use crate::task::TaskState;
 use crate::time::{SimDuration, SimTime};
 use crate::units::TaskId;
 
+/// Fargate's state in a run: the launch throttle, the tasks being billed, and the final bills of
+/// those that stopped.
+#[derive(Debug, Clone)]
+pub(super) struct FargateState {
+    pub(super) bucket: crate::fargate::TokenBucket,
+    pub(super) live: std::collections::BTreeSet<TaskId>,
+    pub(super) cost_closed: f64,
+}
+
+impl FargateState {
+    pub(super) fn new(bucket: crate::fargate::TokenBucket) -> Self {
+        FargateState {
+            bucket,
+            live: Default::default(),
+            cost_closed: 0.0,
+        }
+    }
+}
+
 impl Simulation {
     /// A Fargate task is wanted: its launch passes the token bucket, then its capacity and ENI
     /// are provisioned (PROVISIONING).
     pub(super) fn fargate_launch(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
-        let admitted = self.fargate_bucket.admit(self.engine.now());
+        let admitted = self.fargate.bucket.admit(self.engine.now());
         let d = self
             .sc
             .spec
@@ -74,7 +93,7 @@ impl Simulation {
         task.net = Some(net);
         task.placed_at = Some(self.engine.now());
         task.billed_from = Some(self.engine.now());
-        self.fargate_live.insert(t);
+        self.fargate.live.insert(t);
         if task.capacity == Capacity::FargateSpot {
             let rate = self.sc.spec.model.fargate.spot_interruptions_per_hour;
             if rate > 0.0 {
@@ -110,8 +129,8 @@ impl Simulation {
 
     /// A Fargate task stopped at `now`: its bill is final.
     pub(super) fn fargate_stopped(&mut self, t: TaskId) {
-        if self.fargate_live.remove(&t) {
-            self.fargate_cost_closed += self.fargate_task_cost(t, self.engine.now());
+        if self.fargate.live.remove(&t) {
+            self.fargate.cost_closed += self.fargate_task_cost(t, self.engine.now());
             // Its host is gone, and with it any download still running there.
             if let Some(net) = self.tasks[t.index()].net {
                 self.pulls.nets[net.index()].drop_downloads();
@@ -137,9 +156,10 @@ impl Simulation {
 
     /// Fargate's cost so far: stopped tasks' final bills and running tasks' bills to `now`.
     pub(super) fn fargate_cost(&self, now: SimTime) -> f64 {
-        self.fargate_cost_closed
+        self.fargate.cost_closed
             + self
-                .fargate_live
+                .fargate
+                .live
                 .iter()
                 .map(|&t| self.fargate_task_cost(t, now))
                 .sum::<f64>()

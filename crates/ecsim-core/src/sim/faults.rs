@@ -9,6 +9,12 @@ use crate::rng::Stream;
 use crate::task::TaskState;
 use crate::time::{SimDuration, SimTime};
 
+/// The faults' state in a run: one random stream per fault, in the scenario's order.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Faults {
+    pub(super) rngs: Vec<Stream>,
+}
+
 impl Simulation {
     /// One stream per fault, and each fault's first time.
     pub(super) fn init_faults(&mut self) {
@@ -21,7 +27,7 @@ impl Simulation {
             .iter()
             .map(|f| self.fault_key(f.kind))
             .collect();
-        self.fault_rngs = keys
+        self.faults.rngs = keys
             .iter()
             .enumerate()
             .map(|(i, key)| {
@@ -57,7 +63,7 @@ impl Simulation {
         let FaultTiming::Every { mean, until, .. } = self.sc.faults[i].timing else {
             return;
         };
-        let gap = self.fault_rngs[i].exponential(mean.as_secs_f64());
+        let gap = self.faults.rngs[i].exponential(mean.as_secs_f64());
         let at = after + SimDuration::from_secs_f64(gap);
         let last = until.map_or(self.engine.end(), |u| {
             (SimTime::ZERO + u).min(self.engine.end())
@@ -131,7 +137,8 @@ impl Simulation {
             .iter()
             .copied()
             .filter(|t| {
-                self.tasks[t.index()].state == TaskState::Running && !self.loads[t.index()].hung
+                self.tasks[t.index()].state == TaskState::Running
+                    && !self.requests.loads[t.index()].hung
             })
             .collect();
         if running.is_empty() {
@@ -142,6 +149,6 @@ impl Simulation {
             self.push_log(LogKind::Fault, None, None, None, msg);
             return None;
         }
-        Some(running[self.fault_rngs[i].below(running.len() as u64) as usize])
+        Some(running[self.faults.rngs[i].below(running.len() as u64) as usize])
     }
 }

@@ -23,8 +23,8 @@ impl Simulation {
             return;
         }
         // Out of rotation at once (the ALB stops routing to it).
-        if let Some(ti) = self.loads[t.index()].traffic {
-            self.traffic[ti].targets.retain(|&x| x != t);
+        if let Some(ti) = self.requests.loads[t.index()].traffic {
+            self.requests.traffic[ti].targets.retain(|&x| x != t);
         }
         let si = self.tasks[t.index()].service.index();
         let grace_end = self.tasks[t.index()]
@@ -60,9 +60,9 @@ impl Simulation {
         if task.state != TaskState::Running {
             return;
         }
-        let healthy = self.loads[t.index()]
+        let healthy = self.requests.loads[t.index()]
             .traffic
-            .is_some_and(|ti| self.traffic[ti].targets.contains(&t));
+            .is_some_and(|ti| self.requests.traffic[ti].targets.contains(&t));
         if !healthy {
             self.failed_health_checks(t);
         }
@@ -84,11 +84,11 @@ impl Simulation {
     /// A `health_check_failure` fault: the task's application hangs. Requests the ALB still
     /// sends it fail; after `unhealthy_threshold` checks its target is unhealthy.
     pub(super) fn hang(&mut self, t: TaskId) {
-        self.loads[t.index()].hung = true;
-        let Some(ti) = self.loads[t.index()].traffic else {
+        self.requests.loads[t.index()].hung = true;
+        let Some(ti) = self.requests.loads[t.index()].traffic else {
             return;
         };
-        let after = self.traffic[ti].spec.health.time_to_unhealthy();
+        let after = self.requests.traffic[ti].spec.health.time_to_unhealthy();
         let generation = self.tasks[t.index()].generation;
         self.engine.schedule(
             self.engine.now() + after,
@@ -101,7 +101,7 @@ impl Simulation {
 
     /// When a registered target's checks make it healthy or unhealthy.
     pub(super) fn plan_target_health(&mut self, t: TaskId, ti: usize) {
-        let plan = self.traffic[ti].spec.health.plan();
+        let plan = self.requests.traffic[ti].spec.health.plan();
         let generation = self.tasks[t.index()].generation;
         if let Some(u) = plan.unhealthy_after {
             self.engine.schedule(

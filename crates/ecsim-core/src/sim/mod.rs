@@ -419,29 +419,20 @@ pub struct Simulation {
     check: bool,
     violation: Option<String>,
     scratch_ports: Vec<Port>,
-    traffic: Vec<requests::TrafficState>,
-    /// Request slots and queue of each task, by task id.
-    loads: Vec<requests::TaskLoad>,
-    host_cpu: Vec<requests::HostCpu>,
+    /// Traffic, the requests on each task, and the CPU of each host.
+    requests: requests::Requests,
     /// Image pulls, and the networks they go over.
     pulls: pulls::Pulls,
-    fargate_bucket: crate::fargate::TokenBucket,
-    /// Fargate tasks being billed, and the final bills of those that stopped.
-    fargate_live: std::collections::BTreeSet<TaskId>,
-    fargate_cost_closed: f64,
-    /// Keep a snapshot every this many samples (0: none), and samples taken so far.
-    snapshot_stride: u64,
-    samples_taken: u64,
-    snapshots: Vec<ClusterSnapshot>,
+    /// Fargate's launch throttle and bills.
+    fargate: fargate::FargateState,
+    /// The cluster views kept for `RunOptions::snapshots`.
+    snapshots: snapshot::Snapshots,
     /// The services' scalable targets (`auto_scaling`).
     scalers: Vec<autoscaling::Scaler>,
-    /// One stream per fault (when random faults strike, which task crashes).
-    fault_rngs: Vec<Stream>,
-    /// Boot times of each group's instances.
-    boot_rngs: Vec<Stream>,
-    /// Each instance group's Auto Scaling state, and each capacity provider's.
-    asgs: Vec<cluster_scaling::AsgState>,
-    providers: Vec<cluster_scaling::ProviderState>,
+    /// The faults' random streams.
+    faults: faults::Faults,
+    /// Each instance group's boot times and Auto Scaling state, and each capacity provider's.
+    cluster: cluster_scaling::ClusterScaling,
 }
 
 impl Simulation {
@@ -612,31 +603,31 @@ impl Simulation {
             check: opts.check_invariants || cfg!(debug_assertions),
             violation: None,
             scratch_ports: Vec::new(),
-            host_cpu: vec![requests::HostCpu::default(); nhosts],
-            traffic,
-            loads: Vec::new(),
+            requests: requests::Requests {
+                traffic,
+                loads: Vec::new(),
+                host_cpu: vec![requests::HostCpu::default(); nhosts],
+            },
             pulls: pulls::Pulls::new(nets),
-            fargate_bucket,
-            fargate_live: Default::default(),
-            fargate_cost_closed: 0.0,
-            snapshot_stride: if opts.snapshots {
+            fargate: fargate::FargateState::new(fargate_bucket),
+            snapshots: snapshot::Snapshots::every(if opts.snapshots {
                 (samples as u64)
                     .div_ceil(snapshot::MAX_SNAPSHOTS as u64)
                     .max(1)
             } else {
                 0
-            },
-            samples_taken: 0,
-            snapshots: Vec::new(),
+            }),
             scalers: sc
                 .auto_scaling
                 .iter()
                 .map(autoscaling::Scaler::new)
                 .collect(),
-            fault_rngs: Vec::new(),
-            boot_rngs,
-            asgs: Vec::new(),
-            providers: Vec::new(),
+            faults: faults::Faults::default(),
+            cluster: cluster_scaling::ClusterScaling {
+                boot_rngs,
+                asgs: Vec::new(),
+                providers: Vec::new(),
+            },
             sc,
         };
         sim.init_autoscaling();

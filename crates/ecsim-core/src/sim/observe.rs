@@ -18,7 +18,7 @@ impl Simulation {
         let Some(ti) = self.traffic_of(si) else {
             return RequestSummary::default();
         };
-        let tr = &self.traffic[ti];
+        let tr = &self.requests.traffic[ti];
         let mut by = BTreeMap::new();
         for (k, v) in [
             ("no_target", tr.no_target),
@@ -43,8 +43,13 @@ impl Simulation {
             served_by_task: self
                 .tasks
                 .iter()
-                .filter(|t| t.service.index() == si && self.loads[t.id.index()].served > 0)
-                .map(|t| (self.task_name(t.id), self.loads[t.id.index()].served))
+                .filter(|t| t.service.index() == si && self.requests.loads[t.id.index()].served > 0)
+                .map(|t| {
+                    (
+                        self.task_name(t.id),
+                        self.requests.loads[t.id.index()].served,
+                    )
+                })
                 .collect(),
             arrival_rate_per_s: if span > 0.0 {
                 tr.arrived as f64 / span
@@ -58,7 +63,7 @@ impl Simulation {
         let Some(ti) = self.traffic_of(si) else {
             return LatencySummary::default();
         };
-        let h = &self.traffic[ti].latency;
+        let h = &self.requests.traffic[ti].latency;
         LatencySummary {
             mean: h.mean() / 1e6,
             p50: h.quantile(0.5) / 1e6,
@@ -119,7 +124,7 @@ impl Simulation {
         };
         if window_s > 0.0 {
             let alb = &self.sc.spec.model.alb;
-            for tr in self.traffic.iter_mut().filter(|t| !t.spec.classic) {
+            for tr in self.requests.traffic.iter_mut().filter(|t| !t.spec.classic) {
                 let rps = (tr.arrived - tr.arrived_at_lcu) as f64 / window_s;
                 tr.arrived_at_lcu = tr.arrived;
                 tr.lcu_hours += alb.lcus(rps, tr.in_system as f64) * window_s / 3600.0;
@@ -139,7 +144,7 @@ impl Simulation {
         for ((inst, cpu), hs) in self
             .instances
             .iter()
-            .zip(self.host_cpu.iter_mut())
+            .zip(self.requests.host_cpu.iter_mut())
             .zip(s.hosts.iter_mut())
         {
             cpu.account(self.engine.now());
@@ -161,7 +166,7 @@ impl Simulation {
         } else {
             0.0
         });
-        for (tr, vs) in self.traffic.iter_mut().zip(s.services.iter_mut()) {
+        for (tr, vs) in self.requests.traffic.iter_mut().zip(s.services.iter_mut()) {
             vs.requests_per_s.push(if window > 0.0 {
                 (tr.served - tr.served_at_sample) as f64 / window
             } else {
@@ -207,9 +212,9 @@ impl Simulation {
                 .filter(|i| i.group == gi && i.in_service())
                 .count() as u32;
             v.instances.push(n);
-            v.desired.push(self.asgs[gi].desired);
+            v.desired.push(self.cluster.asgs[gi].desired);
             v.reservation_pct
-                .push(self.providers[k].reservation_pct.unwrap_or(0.0));
+                .push(self.cluster.providers[k].reservation_pct.unwrap_or(0.0));
         }
     }
 
@@ -226,7 +231,7 @@ impl Simulation {
         if let Some(v) = &self.violation {
             return fail(v.clone());
         }
-        for tr in &self.traffic {
+        for tr in &self.requests.traffic {
             let failed = tr.failed();
             if tr.arrived != tr.served + failed + tr.in_system {
                 return fail(format!(
@@ -284,7 +289,7 @@ impl Simulation {
                 return fail(format!("{} is terminated but holds tasks", inst.id));
             }
         }
-        for &t in &self.fargate_live {
+        for &t in &self.fargate.live {
             if self.tasks[t.index()].state == TaskState::Stopped {
                 return fail(format!("Fargate task {} is stopped but still billed", t.0));
             }
@@ -373,7 +378,7 @@ impl Simulation {
             })
             .sum();
         let traffic = self.traffic_of(si);
-        let used = traffic.map_or(0.0, |ti| self.traffic[ti].work_started_s / 3600.0);
+        let used = traffic.map_or(0.0, |ti| self.requests.traffic[ti].work_started_s / 3600.0);
         ServiceCpu {
             reserved_vcpu_hours: reserved,
             used_vcpu_hours: used,
@@ -431,7 +436,8 @@ impl Simulation {
     pub(super) fn alb_cost(&self, now: SimTime) -> f64 {
         let alb = &self.sc.spec.model.alb;
         let hours = now.as_secs_f64() / 3600.0;
-        self.traffic
+        self.requests
+            .traffic
             .iter()
             .filter(|t| !t.spec.classic)
             .map(|t| hours * alb.hour_usd + t.lcu_hours * alb.lcu_hour_usd)
@@ -446,11 +452,11 @@ impl Simulation {
             self.sample();
         }
         // The end is always in the snapshots, whatever the stride.
-        if self.snapshot_stride > 0
-            && self.snapshots.last().map(|s| s.t_s) != Some(self.engine.end().as_secs_f64())
+        if self.snapshots.stride > 0
+            && self.snapshots.list.last().map(|s| s.t_s) != Some(self.engine.end().as_secs_f64())
         {
             let s = self.snapshot();
-            self.snapshots.push(s);
+            self.snapshots.list.push(s);
         }
         let summary = self.summary();
         let tasks = self.task_records();
@@ -459,7 +465,7 @@ impl Simulation {
             timeseries: self.series,
             log: self.log,
             tasks,
-            snapshots: self.snapshots,
+            snapshots: self.snapshots.list,
         }
     }
 

@@ -135,10 +135,21 @@ impl HostCpu {
     }
 }
 
+/// The request path's state: each traffic source, the requests on each task (by task id), and
+/// the CPU of each host.
+pub(super) struct Requests {
+    pub(super) traffic: Vec<TrafficState>,
+    pub(super) loads: Vec<TaskLoad>,
+    pub(super) host_cpu: Vec<HostCpu>,
+}
+
 impl Simulation {
     /// The traffic entry of a service, if it has one.
     pub(super) fn traffic_of(&self, service: usize) -> Option<usize> {
-        self.traffic.iter().position(|t| t.spec.service == service)
+        self.requests
+            .traffic
+            .iter()
+            .position(|t| t.spec.service == service)
     }
 
     /// Sets up a new task's request slots: one per vCPU of its reservation unless the traffic
@@ -146,7 +157,7 @@ impl Simulation {
     pub(super) fn new_task_load(&self, service: usize, cpu_units: u32) -> TaskLoad {
         match self.traffic_of(service) {
             Some(ti) => {
-                let t = &self.traffic[ti].spec;
+                let t = &self.requests.traffic[ti].spec;
                 let concurrency = t.concurrency.unwrap_or(cpu_units.div_ceil(1024).max(1));
                 TaskLoad {
                     traffic: Some(ti),
@@ -165,50 +176,50 @@ impl Simulation {
 
     pub(super) fn arrival(&mut self, ti: usize) {
         let now = self.engine.now();
-        let tr = &mut self.traffic[ti];
+        let tr = &mut self.requests.traffic[ti];
         let work = tr.spec.work.sample(&mut tr.work);
         tr.arrived += 1;
         if let Some(next) = tr.spec.next_arrival(now, &mut tr.arrivals, &mut tr.cursor) {
             self.engine
                 .schedule(next, Event::Arrival { traffic: ti as u32 });
         }
-        let tr = &mut self.traffic[ti];
-        let Some(target) = pick(tr, &self.loads, now) else {
+        let tr = &mut self.requests.traffic[ti];
+        let Some(target) = pick(tr, &self.requests.loads, now) else {
             tr.no_target += 1;
             return;
         };
         self.engine.fold(target.0 as u64);
-        if self.loads[target.index()].hung {
+        if self.requests.loads[target.index()].hung {
             // The ALB still routes to it; the hung application never answers (a 504).
-            self.traffic[ti].target_unhealthy += 1;
+            self.requests.traffic[ti].target_unhealthy += 1;
             return;
         }
         tr.account(now);
         tr.in_system += 1;
-        let load = &mut self.loads[target.index()];
+        let load = &mut self.requests.loads[target.index()];
         if load.busy < load.concurrency {
             self.start_request(target, now, work);
         } else if (load.queue.len() as u32) < load.limit {
             load.queue.push_back((now, work));
         } else {
-            let tr = &mut self.traffic[ti];
+            let tr = &mut self.requests.traffic[ti];
             tr.in_system -= 1;
             tr.queue_full += 1;
         }
     }
 
     fn start_request(&mut self, t: TaskId, arrived: SimTime, work: f64) {
-        if let Some(ti) = self.loads[t.index()].traffic {
-            self.traffic[ti].work_started_s += work;
+        if let Some(ti) = self.requests.loads[t.index()].traffic {
+            self.requests.traffic[ti].work_started_s += work;
         }
-        self.loads[t.index()].busy += 1;
-        let in_task = self.loads[t.index()].busy as f64;
+        self.requests.loads[t.index()].busy += 1;
+        let in_task = self.requests.loads[t.index()].busy as f64;
         let mut rate = 1.0;
         // A Fargate task has no instance: its host is its own, of its own size (the cap below).
         if let Some(h) = self.tasks[t.index()].host {
             let inst = &self.instances[h.index()];
             let vcpus = inst.spec.vcpu as f64;
-            let cpu = &mut self.host_cpu[h.index()];
+            let cpu = &mut self.requests.host_cpu[h.index()];
             cpu.account(self.engine.now());
             cpu.in_service += 1;
             if cpu.in_service as f64 > vcpus {
@@ -224,7 +235,7 @@ impl Simulation {
                 let total: f64 = inst
                     .tasks
                     .iter()
-                    .filter(|&&x| self.loads[x.index()].busy > 0)
+                    .filter(|&&x| self.requests.loads[x.index()].busy > 0)
                     .map(|&x| weight(x))
                     .sum();
                 rate = (vcpus * weight(t) / total / in_task).min(1.0);
@@ -235,7 +246,7 @@ impl Simulation {
             rate = rate.min(cap.0 as f64 / 1024.0 / in_task);
         }
         if let Some(h) = self.tasks[t.index()].host {
-            self.host_cpu[h.index()].busy += rate;
+            self.requests.host_cpu[h.index()].busy += rate;
         }
         let generation = self.tasks[t.index()].generation;
         let done = self.engine.now() + SimDuration::from_secs_f64(work / rate);
@@ -260,15 +271,15 @@ impl Simulation {
                 .is_none_or(|p| p >= self.instances[h.index()].launched_at)
         };
         if let Some(h) = self.tasks[t.index()].host.filter(|&h| on_this_instance(h)) {
-            let cpu = &mut self.host_cpu[h.index()];
+            let cpu = &mut self.requests.host_cpu[h.index()];
             cpu.account(now);
             cpu.in_service -= 1;
             cpu.busy = (cpu.busy - rate).max(0.0);
         }
-        let load = &mut self.loads[t.index()];
+        let load = &mut self.requests.loads[t.index()];
         load.busy -= 1;
         let Some(ti) = load.traffic else { return };
-        let tr = &mut self.traffic[ti];
+        let tr = &mut self.requests.traffic[ti];
         tr.account(now);
         tr.in_system -= 1;
         if self.tasks[t.index()].generation != generation {
@@ -276,11 +287,11 @@ impl Simulation {
             return;
         }
         tr.served += 1;
-        self.loads[t.index()].served += 1;
+        self.requests.loads[t.index()].served += 1;
         let ns = now.since(arrived).0;
         tr.latency.record(ns);
         tr.window.record(ns);
-        if let Some((a, w)) = self.loads[t.index()].queue.pop_front() {
+        if let Some((a, w)) = self.requests.loads[t.index()].queue.pop_front() {
             self.start_request(t, a, w);
         } else if self.tasks[t.index()].state == TaskState::Deactivating && self.drained(t) {
             // The draining target finished its last request: deregistration completes now.
@@ -311,13 +322,13 @@ impl Simulation {
         self.tasks[t.index()]
             .healthy_at
             .get_or_insert(self.engine.now());
-        if let Some(ti) = self.loads[t.index()].traffic {
+        if let Some(ti) = self.requests.loads[t.index()].traffic {
             // A target group with no healthy target does not slow-start its first one: it takes
             // the whole share at once, as there is nobody else to take it.
-            let first = self.traffic[ti].targets.is_empty();
-            let slow = self.traffic[ti].spec.slow_start;
-            self.traffic[ti].targets.push(t);
-            self.loads[t.index()].slow_since =
+            let first = self.requests.traffic[ti].targets.is_empty();
+            let slow = self.requests.traffic[ti].spec.slow_start;
+            self.requests.traffic[ti].targets.push(t);
+            self.requests.loads[t.index()].slow_since =
                 (!first && !slow.is_zero()).then_some(self.engine.now());
             let name = self.task_name(t);
             let host = self.tasks[t.index()].host;
@@ -349,28 +360,28 @@ impl Simulation {
     /// The task starts to stop: its target gets no new requests. Returns the deregistration delay
     /// if the task is behind a load balancer.
     pub(super) fn deregister_target(&mut self, t: TaskId) -> Option<SimDuration> {
-        let ti = self.loads[t.index()].traffic?;
-        let tr = &mut self.traffic[ti];
+        let ti = self.requests.loads[t.index()].traffic?;
+        let tr = &mut self.requests.traffic[ti];
         tr.targets.retain(|&x| x != t);
         Some(tr.spec.deregistration_delay)
     }
 
     /// Whether a draining task holds no more requests.
     pub(super) fn drained(&self, t: TaskId) -> bool {
-        let l = &self.loads[t.index()];
+        let l = &self.requests.loads[t.index()];
         l.busy == 0 && l.queue.is_empty()
     }
 
     /// The containers are being stopped: queued requests fail (those in service fail when their
     /// completion finds the task's generation moved on).
     pub(super) fn drop_queued_requests(&mut self, t: TaskId) {
-        let Some(ti) = self.loads[t.index()].traffic else {
+        let Some(ti) = self.requests.loads[t.index()].traffic else {
             return;
         };
         let now = self.engine.now();
-        let tr = &mut self.traffic[ti];
-        let dropped = self.loads[t.index()].queue.len() as u64;
-        self.loads[t.index()].queue.clear();
+        let tr = &mut self.requests.traffic[ti];
+        let dropped = self.requests.loads[t.index()].queue.len() as u64;
+        self.requests.loads[t.index()].queue.clear();
         tr.account(now);
         tr.in_system -= dropped;
         tr.task_stopped += dropped;

@@ -73,7 +73,7 @@ impl Simulation {
                 .cpu
                 .0;
             let load = self.new_task_load(s.index(), cpu);
-            self.loads.push(load);
+            self.requests.loads.push(load);
             self.services[s.index()].live.push(id);
             if capacity.is_fargate() {
                 self.fargate_launch(id);

@@ -94,13 +94,31 @@ pub struct BalancerSnapshot {
     pub requests_in_system: u64,
 }
 
+/// The cluster views a run keeps: one every `stride` samples (0: none).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Snapshots {
+    pub(super) stride: u64,
+    /// Samples taken so far.
+    pub(super) taken: u64,
+    pub(super) list: Vec<ClusterSnapshot>,
+}
+
+impl Snapshots {
+    pub(super) fn every(stride: u64) -> Self {
+        Snapshots {
+            stride,
+            ..Default::default()
+        }
+    }
+}
+
 impl Simulation {
     /// The cluster as it is now.
     pub fn snapshot(&self) -> ClusterSnapshot {
         let target_of = |i: usize| -> Option<String> {
             let t = &self.tasks[i];
-            let tr = self.loads.get(i)?.traffic?;
-            let listed = self.traffic[tr].targets.contains(&t.id);
+            let tr = self.requests.loads.get(i)?.traffic?;
+            let listed = self.requests.traffic[tr].targets.contains(&t.id);
             Some(
                 match (listed, t.state) {
                     (true, _) => "healthy",
@@ -128,6 +146,7 @@ impl Simulation {
                 eni: t.uses_eni || t.capacity.is_fargate(),
                 target: target_of(i),
                 in_flight: self
+                    .requests
                     .loads
                     .get(i)
                     .map_or(0, |l| l.busy + l.queue.len() as u32),
@@ -214,6 +233,7 @@ impl Simulation {
             fargate: on_fargate.into_iter().take(MAX_DRAWN).map(task).collect(),
             waiting,
             balancers: self
+                .requests
                 .traffic
                 .iter()
                 .map(|tr| BalancerSnapshot {
@@ -235,13 +255,13 @@ impl Simulation {
     /// Keeps a snapshot at this sample when snapshots are on, one sample in `stride` (the stride
     /// set from the number of samples so that at most `MAX_SNAPSHOTS` are kept).
     pub(super) fn keep_snapshot(&mut self) {
-        if self.snapshot_stride == 0 {
+        if self.snapshots.stride == 0 {
             return;
         }
-        if self.samples_taken % self.snapshot_stride == 0 {
+        if self.snapshots.taken % self.snapshots.stride == 0 {
             let s = self.snapshot();
-            self.snapshots.push(s);
+            self.snapshots.list.push(s);
         }
-        self.samples_taken += 1;
+        self.snapshots.taken += 1;
     }
 }
