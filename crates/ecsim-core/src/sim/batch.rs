@@ -14,7 +14,7 @@ impl Simulation {
         let Some(b) = &self.sc.services[si].batch else {
             return;
         };
-        let d = b.run_time.sample(&mut self.services[si].batch_rng);
+        let d = b.run_time.sample(&mut self.services[si].streams.batch);
         let generation = self.tasks[t.index()].generation;
         self.engine.schedule(
             self.engine.now() + d,
@@ -33,7 +33,7 @@ impl Simulation {
         let si = self.tasks[t.index()].service.index();
         self.tasks[t.index()].succeeded = true;
         self.services[si].desired -= 1;
-        self.services[si].completed += 1;
+        self.services[si].batch.completed += 1;
         self.stop(t, super::StopCause::Finished);
         self.batch_check_done(si);
         // A task that finished on a DRAINING instance may have a replacement already: one too
@@ -61,12 +61,12 @@ impl Simulation {
         }
         let (attempt, attempts) = (task.attempt, b.attempts);
         let st = &mut self.services[si];
-        st.interrupted += 1;
+        st.batch.interrupted += 1;
         if attempt < attempts {
-            st.next_attempts.push(attempt + 1);
+            st.batch.next_attempts.push(attempt + 1);
         } else {
             st.desired = st.desired.saturating_sub(1);
-            st.gave_up += 1;
+            st.batch.gave_up += 1;
             let name = self.task_name(t);
             let svc = self.sc.services[si].name.clone();
             let msg = format!("batch {svc}: task {name} gave up after {attempt} attempts");
@@ -77,11 +77,11 @@ impl Simulation {
 
     fn batch_check_done(&mut self, si: usize) {
         let st = &mut self.services[si];
-        if st.desired > 0 || st.finished_at.is_some() {
+        if st.desired > 0 || st.batch.finished_at.is_some() {
             return;
         }
-        st.finished_at = Some(self.engine.now());
-        let (done, gave_up) = (st.completed, st.gave_up);
+        st.batch.finished_at = Some(self.engine.now());
+        let (done, gave_up) = (st.batch.completed, st.batch.gave_up);
         let svc = self.sc.services[si].name.clone();
         let took = self
             .engine

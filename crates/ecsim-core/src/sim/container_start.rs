@@ -44,7 +44,7 @@ impl Simulation {
             .spec
             .model
             .container_start
-            .sample(&mut self.services[si].start_rng);
+            .sample(&mut self.services[si].streams.start);
         let timeout = self.tasks[t.index()]
             .host
             .map(|h| self.instances[h.index()].agent.container_start_timeout);

@@ -42,7 +42,7 @@ impl Simulation {
             .model
             .fargate
             .provisioning
-            .sample(&mut self.services[si].fargate_rng);
+            .sample(&mut self.services[si].streams.fargate);
         let generation = self.tasks[t.index()].generation;
         self.engine.schedule(
             admitted + d,
@@ -98,7 +98,7 @@ impl Simulation {
             let rate = self.sc.spec.model.fargate.spot_interruptions_per_hour;
             if rate > 0.0 {
                 let si = task.service.index();
-                let hours = self.services[si].fargate_rng.exponential(1.0 / rate);
+                let hours = self.services[si].streams.fargate.exponential(1.0 / rate);
                 let generation = task.generation;
                 self.engine.schedule(
                     self.engine.now() + SimDuration::from_secs_f64(hours * 3600.0),

@@ -132,7 +132,7 @@ impl Simulation {
                 .spec
                 .model
                 .container_exit
-                .sample(&mut self.services[si].exit_rng)
+                .sample(&mut self.services[si].streams.exit)
                 .min(timeout);
             let generation = self.tasks[t.index()].generation;
             self.engine.schedule(

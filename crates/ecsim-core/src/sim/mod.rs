@@ -27,6 +27,8 @@ mod pulls;
 mod registry_auth;
 mod requests;
 mod scheduler;
+mod service_state;
+use service_state::ServiceState;
 mod snapshot;
 mod spot;
 
@@ -350,61 +352,6 @@ pub struct RunOutput {
     pub snapshots: Vec<ClusterSnapshot>,
 }
 
-struct ServiceState {
-    /// The desired count now (the scenario's, changed by actions).
-    desired: u32,
-    /// Created (at its `startAt`): before, actions only change `desired`.
-    active: bool,
-    /// Tasks that failed to start since the last one reached RUNNING (for retry throttling).
-    failed_rounds: u32,
-    /// A retry after failed starts is planned.
-    retry_pending: bool,
-    /// Its tasks not yet stopping (placed, waiting, starting or running), oldest first.
-    live: Vec<TaskId>,
-    /// Failed starts by error (`CannotPullContainerError`).
-    failed_reasons: std::collections::BTreeMap<String, u32>,
-    stopped: u32,
-    /// Tasks waiting for an instance, oldest first.
-    waiting: Vec<TaskId>,
-    started: u32,
-    failed: u32,
-    created: u32,
-    running: u32,
-    steady_at: Option<SimTime>,
-    placement_rng: Stream,
-    start_rng: Stream,
-    /// How long its containers take to exit when stopped.
-    exit_rng: Stream,
-    /// Fargate provisioning and Spot interruption draws.
-    fargate_rng: Stream,
-    /// ENI attachment times of its awsvpc tasks on EC2.
-    eni_rng: Stream,
-    spot_interrupted: u32,
-    /// Tasks lost with their instance.
-    lost: u32,
-    /// Stopped tasks by ECS stop code.
-    stop_codes: std::collections::BTreeMap<StopCode, u32>,
-    /// The task definition new tasks are made of (a deployment changes it).
-    taskdef: crate::units::TaskDefId,
-    deployment: Option<deployment::Deployment>,
-    /// Deployments that completed or were superseded.
-    deployments: Vec<crate::metrics::DeploymentSummary>,
-    /// Since when the service runs fewer tasks than a raised desired count, and how long each
-    /// earlier scale-up took.
-    scale_up_since: Option<SimTime>,
-    scale_ups: Vec<f64>,
-    /// A batch's run times, tasks finished, attempts that stopped short, tasks given up, the
-    /// attempt numbers of the re-runs to come, and when the batch was done.
-    batch_rng: Stream,
-    completed: u32,
-    interrupted: u32,
-    gave_up: u32,
-    next_attempts: Vec<u32>,
-    finished_at: Option<SimTime>,
-    /// Tasks replaced because their target failed its health checks.
-    health_check_failures: u32,
-}
-
 pub struct Simulation {
     sc: Scenario,
     seed: u64,
@@ -481,41 +428,7 @@ impl Simulation {
         let services = sc
             .services
             .iter()
-            .map(|s| ServiceState {
-                desired: s.desired,
-                active: false,
-                failed_rounds: 0,
-                retry_pending: false,
-                live: Vec::new(),
-                failed_reasons: Default::default(),
-                stopped: 0,
-                waiting: Vec::new(),
-                started: 0,
-                failed: 0,
-                created: 0,
-                running: 0,
-                steady_at: None,
-                placement_rng: Stream::new(seed, &format!("placement/{}", s.name)),
-                start_rng: Stream::new(seed, &format!("container_start/{}", s.name)),
-                exit_rng: Stream::new(seed, &format!("container_exit/{}", s.name)),
-                fargate_rng: Stream::new(seed, &format!("fargate/{}", s.name)),
-                eni_rng: Stream::new(seed, &format!("eni/{}", s.name)),
-                spot_interrupted: 0,
-                lost: 0,
-                taskdef: s.taskdef,
-                deployment: None,
-                deployments: Vec::new(),
-                stop_codes: Default::default(),
-                scale_up_since: None,
-                scale_ups: Vec::new(),
-                batch_rng: Stream::new(seed, &format!("batch/{}", s.name)),
-                completed: 0,
-                interrupted: 0,
-                gave_up: 0,
-                next_attempts: Vec::new(),
-                finished_at: None,
-                health_check_failures: 0,
-            })
+            .map(|s| ServiceState::new(s, seed))
             .collect();
         for (gi, g) in sc.groups.iter().enumerate() {
             for (k, at) in g.spot_interruptions.iter().enumerate() {

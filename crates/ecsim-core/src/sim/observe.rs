@@ -553,10 +553,10 @@ impl Simulation {
                     batch: self.sc.services[si].batch.as_ref().map(|b| {
                         crate::metrics::BatchSummary {
                             tasks: b.count,
-                            completed: st.completed,
-                            interrupted: st.interrupted,
-                            gave_up: st.gave_up,
-                            makespan_s: st.finished_at.map(|t| {
+                            completed: st.batch.completed,
+                            interrupted: st.batch.interrupted,
+                            gave_up: st.batch.gave_up,
+                            makespan_s: st.batch.finished_at.map(|t| {
                                 t.since(SimTime::ZERO + self.sc.services[si].start_at)
                                     .as_secs_f64()
                             }),

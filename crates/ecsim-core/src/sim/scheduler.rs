@@ -66,7 +66,11 @@ impl Simulation {
                 billed_from: None,
                 stopped_at: None,
                 stop_code: None,
-                attempt: self.services[s.index()].next_attempts.pop().unwrap_or(1),
+                attempt: self.services[s.index()]
+                    .batch
+                    .next_attempts
+                    .pop()
+                    .unwrap_or(1),
                 succeeded: false,
             });
             let cpu = self.sc.taskdefs[self.services[s.index()].taskdef.index()]
@@ -282,7 +286,7 @@ impl Simulation {
             &demand,
             &svc.constraints,
             &svc.strategies,
-            &mut self.services[si].placement_rng,
+            &mut self.services[si].streams.placement,
         )?;
 
         // Reserve on the host.
@@ -343,7 +347,7 @@ impl Simulation {
                 .spec
                 .model
                 .eni_attach
-                .sample(&mut self.services[si].eni_rng);
+                .sample(&mut self.services[si].streams.eni);
             let generation = self.tasks[t.index()].generation;
             self.engine.schedule(
                 self.engine.now() + d,
