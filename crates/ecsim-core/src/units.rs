@@ -124,6 +124,18 @@ id!(
     /// A `[[faults]]` entry, by its position in the scenario.
     FaultId
 );
+id!(
+    /// An `[[actions]]` entry, by its position in the scenario.
+    ActionId
+);
+id!(
+    /// A `[[traffic]]` source, by its position in the scenario.
+    TrafficId
+);
+id!(
+    /// A scalable target of `[[auto_scaling]]`, by its position in the scenario.
+    ScalerId
+);
 
 impl fmt::Display for HostId {
     /// Instance ids as the event log shows them: `i-01`, `i-02`, …

@@ -3,6 +3,7 @@
 //! sources), and the desired count changes through `update_service`, as Application Auto Scaling
 //! calls UpdateService. Scheduled actions change the target's bounds at their times.
 
+use super::event::ScalingEvent;
 use super::{Event, Simulation};
 use crate::autoscaling::{
     tracked_capacity, AutoScaling, Metric, HIGH_DATAPOINTS, LOW_DATAPOINTS, LOW_FRACTION, PERIOD,
@@ -10,6 +11,7 @@ use crate::autoscaling::{
 use crate::log::LogKind;
 use crate::task::TaskState;
 use crate::time::SimTime;
+use crate::units::ScalerId;
 use crate::units::ServiceId;
 use std::collections::VecDeque;
 
@@ -88,15 +90,15 @@ impl Simulation {
             for (i, a) in sc.spec.scheduled.iter().enumerate() {
                 self.engine.schedule(
                     SimTime::ZERO + a.at,
-                    Event::ScheduledScaling {
-                        target: k as u32,
+                    Event::Scaling(ScalingEvent::Scheduled {
+                        target: ScalerId(k as u32),
                         index: i as u32,
-                    },
+                    }),
                 );
             }
         }
         self.engine
-            .schedule(SimTime::ZERO + PERIOD, Event::ScalingTick);
+            .schedule(SimTime::ZERO + PERIOD, Event::Scaling(ScalingEvent::Tick));
     }
 
     /// A scheduled action: the target's new bounds, and the desired count moved into them.
@@ -131,7 +133,8 @@ impl Simulation {
         }
         let next = self.engine.now() + PERIOD;
         if next <= self.engine.end() {
-            self.engine.schedule(next, Event::ScalingTick);
+            self.engine
+                .schedule(next, Event::Scaling(ScalingEvent::Tick));
         }
     }
 

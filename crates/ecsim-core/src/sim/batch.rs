@@ -2,6 +2,7 @@
 //! drawn run time; a task that stops any other way is an interrupted attempt, run again while
 //! attempts remain; the batch is done when every task has finished or given up.
 
+use super::event::TaskEvent;
 use super::{Event, Simulation};
 use crate::log::LogKind;
 use crate::task::TaskState;
@@ -18,10 +19,7 @@ impl Simulation {
         let generation = self.tasks[t.index()].generation;
         self.engine.schedule(
             self.engine.now() + d,
-            Event::BatchDone {
-                task: t,
-                generation,
-            },
+            Event::task(t, generation, TaskEvent::BatchDone),
         );
     }
 

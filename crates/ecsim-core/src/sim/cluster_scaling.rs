@@ -8,6 +8,7 @@
 //! in after 15 minutes below the target, terminating empty instances only when managed
 //! termination protection is on.
 
+use super::event::{InstanceEvent, ScalingEvent};
 use super::{Event, Simulation};
 use crate::capacity::Capacity;
 use crate::capacity_provider::{
@@ -83,8 +84,10 @@ impl Simulation {
             })
             .collect();
         if self.sc.providers.iter().any(|p| p.scaling.is_some()) {
-            self.engine
-                .schedule(SimTime::ZERO + PERIOD, Event::CapacityTick);
+            self.engine.schedule(
+                SimTime::ZERO + PERIOD,
+                Event::Scaling(ScalingEvent::CapacityTick),
+            );
         }
     }
 
@@ -167,7 +170,7 @@ impl Simulation {
         let host = HostId(slot as u32);
         self.engine.schedule(
             self.engine.now() + boot,
-            Event::InstanceRegisters { host, life },
+            Event::instance(host, life, InstanceEvent::Registers),
         );
         self.cluster.asgs[gi].launched += 1;
         self.engine.fold(slot as u64);
@@ -210,7 +213,8 @@ impl Simulation {
         }
         let next = self.engine.now() + PERIOD;
         if next <= self.engine.end() {
-            self.engine.schedule(next, Event::CapacityTick);
+            self.engine
+                .schedule(next, Event::Scaling(ScalingEvent::CapacityTick));
         }
     }
 
@@ -313,9 +317,9 @@ impl Simulation {
                 .sample(&mut self.cluster.asgs[gi].reaction);
             self.engine.schedule(
                 now + d,
-                Event::AsgLaunch {
+                Event::Scaling(ScalingEvent::AsgLaunch {
                     group: crate::units::GroupId(gi as u32),
-                },
+                }),
             );
         } else if target < n {
             self.cluster.providers[k].low_minutes += 1;

@@ -5,6 +5,7 @@
 //! RUNNING: its target registers with the load balancer, a deployment or batch counts it, and
 //! the service's steady state and scale-up times are measured.
 
+use super::event::TaskEvent;
 use super::{Event, Simulation};
 use crate::iam::LOGS_ACTIONS;
 use crate::log::LogKind;
@@ -30,10 +31,7 @@ impl Simulation {
                 self.tasks[t.index()].start_error = Some(error);
                 self.engine.schedule(
                     self.engine.now(),
-                    Event::StartFailed {
-                        task: t,
-                        generation,
-                    },
+                    Event::task(t, generation, TaskEvent::StartFailed),
                 );
                 return;
             }
@@ -57,18 +55,12 @@ impl Simulation {
                 self.tasks[t.index()].start_error = Some(error);
                 self.engine.schedule(
                     self.engine.now() + limit,
-                    Event::StartFailed {
-                        task: t,
-                        generation,
-                    },
+                    Event::task(t, generation, TaskEvent::StartFailed),
                 );
             }
             _ => self.engine.schedule(
                 self.engine.now() + d,
-                Event::ContainerStarted {
-                    task: t,
-                    generation,
-                },
+                Event::task(t, generation, TaskEvent::ContainerStarted),
             ),
         }
     }

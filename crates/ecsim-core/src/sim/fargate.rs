@@ -1,6 +1,7 @@
 //! Fargate tasks in the run: launch through the token bucket, provisioning, a host of their own
 //! for the pull, Spot interruptions, and billing (the rules and numbers are in `crate::fargate`).
 
+use super::event::TaskEvent;
 use super::pulls::Net;
 use super::{Event, Simulation};
 use crate::image_cache::ImageCache;
@@ -46,10 +47,7 @@ impl Simulation {
         let generation = self.tasks[t.index()].generation;
         self.engine.schedule(
             admitted + d,
-            Event::FargateReady {
-                task: t,
-                generation,
-            },
+            Event::task(t, generation, TaskEvent::FargateReady),
         );
         if self.log.has_room() {
             let name = self.task_name(t);
@@ -102,10 +100,7 @@ impl Simulation {
                 let generation = task.generation;
                 self.engine.schedule(
                     self.engine.now() + SimDuration::from_secs_f64(hours * 3600.0),
-                    Event::SpotInterruption {
-                        task: t,
-                        generation,
-                    },
+                    Event::task(t, generation, TaskEvent::SpotInterruption),
                 );
             }
         }

@@ -11,6 +11,7 @@
 //! interval, failing until the application is up; unhealthy after `unhealthy_threshold`
 //! failures; healthy again after `healthy_threshold` passes.
 
+use super::event::TaskEvent;
 use super::{Event, Simulation};
 use crate::log::LogKind;
 use crate::task::TaskState;
@@ -40,13 +41,8 @@ impl Simulation {
             );
             self.push_log(LogKind::TargetUnhealthy, Some(svc), Some(t), host, msg);
             let generation = self.tasks[t.index()].generation;
-            self.engine.schedule(
-                grace_end,
-                Event::GraceOver {
-                    task: t,
-                    generation,
-                },
-            );
+            self.engine
+                .schedule(grace_end, Event::task(t, generation, TaskEvent::GraceOver));
             return;
         }
         let msg = format!("task {name}: target unhealthy");
@@ -92,10 +88,7 @@ impl Simulation {
         let generation = self.tasks[t.index()].generation;
         self.engine.schedule(
             self.engine.now() + after,
-            Event::TargetUnhealthy {
-                task: t,
-                generation,
-            },
+            Event::task(t, generation, TaskEvent::TargetUnhealthy),
         );
     }
 
@@ -106,18 +99,12 @@ impl Simulation {
         if let Some(u) = plan.unhealthy_after {
             self.engine.schedule(
                 self.engine.now() + u,
-                Event::TargetUnhealthy {
-                    task: t,
-                    generation,
-                },
+                Event::task(t, generation, TaskEvent::TargetUnhealthy),
             );
         }
         self.engine.schedule(
             self.engine.now() + plan.healthy_after,
-            Event::TargetHealthy {
-                task: t,
-                generation,
-            },
+            Event::task(t, generation, TaskEvent::TargetHealthy),
         );
     }
 }

@@ -11,6 +11,7 @@
 //! on its instance (`release`), closes its Fargate bill and moves it along the lifecycle with
 //! `move_task`, which keeps the per-service counts of live and running tasks.
 
+use super::event::{ServiceEvent, TaskEvent};
 use super::{Event, Simulation};
 use crate::log::LogKind;
 use crate::task::{StartError, StopCode, TaskState};
@@ -83,10 +84,7 @@ impl Simulation {
                     let generation = self.tasks[t.index()].generation;
                     self.engine.schedule(
                         self.engine.now() + delay,
-                        Event::DrainDone {
-                            task: t,
-                            generation,
-                        },
+                        Event::task(t, generation, TaskEvent::DrainDone),
                     );
                     let host = self.tasks[t.index()].host;
                     let msg =
@@ -137,10 +135,7 @@ impl Simulation {
             let generation = self.tasks[t.index()].generation;
             self.engine.schedule(
                 self.engine.now() + exit,
-                Event::TaskExited {
-                    task: t,
-                    generation,
-                },
+                Event::task(t, generation, TaskEvent::TaskExited),
             );
             self.push_log(
                 LogKind::TaskStopping,
@@ -187,9 +182,9 @@ impl Simulation {
         if plan {
             self.engine.schedule(
                 self.engine.now() + delay,
-                Event::ServiceRetry {
+                Event::Service(ServiceEvent::Retry {
                     service: ServiceId(si as u32),
-                },
+                }),
             );
         }
         let name = self.task_name(t);

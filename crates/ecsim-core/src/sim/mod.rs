@@ -17,6 +17,7 @@ mod batch;
 mod cluster_scaling;
 mod container_start;
 mod deployment;
+mod event;
 mod fargate;
 mod faults;
 mod health;
@@ -45,279 +46,13 @@ use crate::rng::Stream;
 use crate::scenario::Scenario;
 use crate::task::{StopCode, Task, TaskState};
 use crate::time::{SimDuration, SimTime};
-use crate::units::{FaultId, GroupId, HostId, NetId, Port, PullId, ServiceId, TaskId};
-use ecsim_engine::{EventLoop, Traced};
+use crate::units::{ActionId, GroupId, HostId, Port, ServiceId, TaskId, TrafficId};
+use ecsim_engine::EventLoop;
+use event::{
+    Event, InstanceEvent, PullEvent, RequestEvent, ScalingEvent, ServiceEvent, Stamp, TaskEvent,
+};
 use lifecycle::StopCause;
 use thiserror::Error;
-
-#[derive(Debug, Clone, Copy)]
-enum Event {
-    InstanceRegisters {
-        host: HostId,
-        life: u32,
-    },
-    ServiceStarts {
-        service: ServiceId,
-    },
-    RetryPlacement,
-    /// The manifest request of `pulls[pull]` is answered (or fails: the registry is down).
-    ManifestFetched {
-        pull: PullId,
-    },
-    /// The next layer download on `nets[net]` finishes.
-    NetTick {
-        net: NetId,
-        generation: u32,
-    },
-    /// `pulls[pull]` has extracted its last layer.
-    PullExtracted {
-        pull: PullId,
-    },
-    /// The agent's image cleanup cycle on an instance.
-    ImageCleanup {
-        host: u32,
-        life: u32,
-    },
-    /// An EC2 `awsvpc` task's ENI is attached: its pulls begin.
-    EniAttached {
-        task: TaskId,
-        generation: u32,
-    },
-    /// A Fargate task's capacity and ENI are ready.
-    FargateReady {
-        task: TaskId,
-        generation: u32,
-    },
-    /// `spot_interruptions[index]` of an instance group: EC2's two-minute notice.
-    SpotNotice {
-        group: GroupId,
-        index: u32,
-    },
-    /// The agent saw the notice (`ECS_ENABLE_SPOT_INSTANCE_DRAINING`): the instance drains.
-    InstanceDrains {
-        host: HostId,
-        life: u32,
-    },
-    /// The Spot instance is terminated.
-    InstanceTerminated {
-        host: HostId,
-        life: u32,
-    },
-    /// Fargate Spot reclaims a task's capacity (two-minute warning).
-    SpotInterruption {
-        task: TaskId,
-        generation: u32,
-    },
-    ContainerStarted {
-        task: TaskId,
-        generation: u32,
-    },
-    /// A scenario action: `actions[index]` changes a service's desired count.
-    UpdateService {
-        action: u32,
-    },
-    /// A stopping task's containers have exited.
-    TaskExited {
-        task: TaskId,
-        generation: u32,
-    },
-    /// A request of `traffic[traffic]` arrives at the load balancer.
-    Arrival {
-        traffic: u32,
-    },
-    /// A request in service on `task` completes (it ran at `rate` vCPUs).
-    RequestDone {
-        task: TaskId,
-        generation: u32,
-        arrived: SimTime,
-        rate: f64,
-    },
-    /// The task's target passed its first health check.
-    TargetHealthy {
-        task: TaskId,
-        generation: u32,
-    },
-    /// The task cannot start (pull refused, logging denied, start timeout).
-    StartFailed {
-        task: TaskId,
-        generation: u32,
-    },
-    /// The service scheduler tries again after failed starts.
-    ServiceRetry {
-        service: ServiceId,
-    },
-    /// The deregistration delay of a draining target is over.
-    DrainDone {
-        task: TaskId,
-        generation: u32,
-    },
-    /// `faults[index]` strikes.
-    Fault {
-        index: FaultId,
-    },
-    /// A minute has passed: the scalable targets' metrics and policies.
-    ScalingTick,
-    /// A minute has passed: each capacity provider's `CapacityProviderReservation`.
-    CapacityTick,
-    /// An Auto Scaling group acts on a raised desired capacity: it launches instances.
-    AsgLaunch {
-        group: GroupId,
-    },
-    /// A batch task's work is done.
-    BatchDone {
-        task: TaskId,
-        generation: u32,
-    },
-    /// The load balancer marks the task's target unhealthy.
-    TargetUnhealthy {
-        task: TaskId,
-        generation: u32,
-    },
-    /// The service's health check grace period for the task is over.
-    GraceOver {
-        task: TaskId,
-        generation: u32,
-    },
-    /// `auto_scaling[target].scheduled[index]` changes the bounds.
-    ScheduledScaling {
-        target: u32,
-        index: u32,
-    },
-    Sample,
-}
-
-impl Traced for Event {
-    /// A code per kind and up to two ids, for the trace hash.
-    fn trace_code(&self) -> (u8, u64, u64) {
-        match *self {
-            Event::InstanceRegisters { host, .. } => (1, host.0 as u64, 0),
-            Event::ServiceStarts { service } => (2, service.0 as u64, 0),
-            Event::RetryPlacement => (3, 0, 0),
-            Event::ManifestFetched { pull } => (4, pull.0 as u64, 0),
-            Event::NetTick { net, generation } => (15, net.0 as u64, generation as u64),
-            Event::PullExtracted { pull } => (16, pull.0 as u64, 0),
-            Event::ImageCleanup { host, .. } => (17, host as u64, 0),
-            Event::FargateReady { task, generation } => (18, task.0 as u64, generation as u64),
-            Event::SpotInterruption { task, generation } => (19, task.0 as u64, generation as u64),
-            Event::SpotNotice { group, index } => (20, group.0 as u64, index as u64),
-            Event::InstanceDrains { host, .. } => (21, host.0 as u64, 0),
-            Event::InstanceTerminated { host, .. } => (22, host.0 as u64, 0),
-            Event::EniAttached { task, generation } => (23, task.0 as u64, generation as u64),
-            Event::ContainerStarted { task, generation } => (5, task.0 as u64, generation as u64),
-            Event::Sample => (6, 0, 0),
-            Event::UpdateService { action } => (7, action as u64, 0),
-            Event::TaskExited { task, generation } => (8, task.0 as u64, generation as u64),
-            Event::Arrival { traffic } => (9, traffic as u64, 0),
-            Event::RequestDone { task, arrived, .. } => (10, task.0 as u64, arrived.0),
-            Event::TargetHealthy { task, generation } => (11, task.0 as u64, generation as u64),
-            Event::DrainDone { task, generation } => (12, task.0 as u64, generation as u64),
-            Event::StartFailed { task, generation } => (13, task.0 as u64, generation as u64),
-            Event::ServiceRetry { service } => (14, service.0 as u64, 0),
-            Event::ScalingTick => (24, 0, 0),
-            Event::CapacityTick => (27, 0, 0),
-            Event::AsgLaunch { group } => (28, group.0 as u64, 0),
-            Event::BatchDone { task, generation } => (29, task.0 as u64, generation as u64),
-            Event::TargetUnhealthy { task, generation } => (30, task.0 as u64, generation as u64),
-            Event::GraceOver { task, generation } => (31, task.0 as u64, generation as u64),
-            Event::Fault { index } => (26, index.0 as u64, 0),
-            Event::ScheduledScaling { target, index } => (25, target as u64, index as u64),
-        }
-    }
-}
-
-/// An id with the generation of its thing when the event was scheduled (a task's generation,
-/// an instance slot's life, a network's schedule): when the thing has moved on, the event is
-/// stale and `Simulation::handle` drops it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamped<Id> {
-    id: Id,
-    generation: u32,
-}
-
-/// What an event is stamped with, if anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stamp {
-    Task(Stamped<TaskId>),
-    Instance(Stamped<HostId>),
-    Net(Stamped<NetId>),
-}
-
-impl Event {
-    fn stamp(&self) -> Option<Stamp> {
-        let task = |id, generation| Some(Stamp::Task(Stamped { id, generation }));
-        let instance = |id, generation| Some(Stamp::Instance(Stamped { id, generation }));
-        match *self {
-            Event::EniAttached {
-                task: t,
-                generation,
-            }
-            | Event::FargateReady {
-                task: t,
-                generation,
-            }
-            | Event::SpotInterruption {
-                task: t,
-                generation,
-            }
-            | Event::ContainerStarted {
-                task: t,
-                generation,
-            }
-            | Event::TaskExited {
-                task: t,
-                generation,
-            }
-            | Event::TargetHealthy {
-                task: t,
-                generation,
-            }
-            | Event::StartFailed {
-                task: t,
-                generation,
-            }
-            | Event::DrainDone {
-                task: t,
-                generation,
-            }
-            | Event::BatchDone {
-                task: t,
-                generation,
-            }
-            | Event::TargetUnhealthy {
-                task: t,
-                generation,
-            }
-            | Event::GraceOver {
-                task: t,
-                generation,
-            } => task(t, generation),
-            Event::InstanceRegisters { host, life }
-            | Event::InstanceDrains { host, life }
-            | Event::InstanceTerminated { host, life } => instance(host, life),
-            Event::ImageCleanup { host, life } => instance(HostId(host), life),
-            Event::NetTick { net, generation } => Some(Stamp::Net(Stamped {
-                id: net,
-                generation,
-            })),
-            // A request's completion is never dropped: on a stopped task it fails.
-            Event::RequestDone { .. }
-            | Event::ServiceStarts { .. }
-            | Event::RetryPlacement
-            | Event::ManifestFetched { .. }
-            | Event::PullExtracted { .. }
-            | Event::SpotNotice { .. }
-            | Event::UpdateService { .. }
-            | Event::Arrival { .. }
-            | Event::ServiceRetry { .. }
-            | Event::Fault { .. }
-            | Event::ScalingTick
-            | Event::CapacityTick
-            | Event::AsgLaunch { .. }
-            | Event::ScheduledScaling { .. }
-            | Event::Sample => None,
-        }
-    }
-}
 
 /// How to run a scenario.
 #[derive(Debug, Clone, Default)]
@@ -420,7 +155,7 @@ impl Simulation {
                 instances.push(inst);
                 engine.schedule(
                     launched + sc.spec.model.boot_time.sample(&mut boot),
-                    Event::InstanceRegisters { host: id, life: 1 },
+                    Event::instance(id, 1, InstanceEvent::Registers),
                 );
             }
             boot_rngs.push(boot);
@@ -444,7 +179,9 @@ impl Simulation {
         for (i, a) in sc.actions.iter().enumerate() {
             engine.schedule(
                 SimTime::ZERO + a.at,
-                Event::UpdateService { action: i as u32 },
+                Event::Service(ServiceEvent::Update {
+                    action: ActionId(i as u32),
+                }),
             );
         }
         let nhosts = instances.len();
@@ -471,16 +208,21 @@ impl Simulation {
         for (i, t) in sc.traffic.iter().enumerate() {
             let mut st = requests::TrafficState::new(t, seed, &sc.services[t.service].name);
             if let Some(first) = t.next_arrival(SimTime::ZERO, &mut st.arrivals, &mut st.cursor) {
-                engine.schedule(first, Event::Arrival { traffic: i as u32 });
+                engine.schedule(
+                    first,
+                    Event::Request(RequestEvent::Arrival {
+                        traffic: TrafficId(i as u32),
+                    }),
+                );
             }
             traffic.push(st);
         }
         for (i, s) in sc.services.iter().enumerate() {
             engine.schedule(
                 SimTime::ZERO + s.start_at,
-                Event::ServiceStarts {
+                Event::Service(ServiceEvent::Starts {
                     service: ServiceId(i as u32),
-                },
+                }),
             );
         }
         // One sample per step from 0 to the end, and a last one at the end itself.
@@ -626,6 +368,66 @@ impl Simulation {
             return;
         }
         match ev {
+            Event::Task { task, what, .. } => self.task_event(task, what),
+            Event::Instance { host, what, .. } => match what {
+                InstanceEvent::Registers => self.instance_registers(host),
+                InstanceEvent::ImageCleanup => self.image_cleanup(host),
+                InstanceEvent::Drains => self.instance_drains(host),
+                InstanceEvent::Terminated => {
+                    if self.instances[host.index()].in_service() {
+                        self.instance_terminated(host, "Spot interruption")
+                    }
+                }
+            },
+            Event::Pull(e) => match e {
+                PullEvent::ManifestFetched { pull } => self.manifest_fetched(pull),
+                PullEvent::NetTick { net, .. } => {
+                    self.pulls.net_tick(net, &mut self.engine, &self.sc)
+                }
+                PullEvent::Extracted { pull } => self.pull_finished(pull, true),
+            },
+            Event::Request(e) => match e {
+                RequestEvent::Arrival { traffic } => self.arrival(traffic.index()),
+                // Not dropped when stale: a request whose task stopped counts as failed.
+                RequestEvent::Done {
+                    task,
+                    generation,
+                    arrived,
+                    rate,
+                } => self.request_done(task, generation, arrived, rate),
+            },
+            Event::Service(e) => match e {
+                ServiceEvent::Starts { service } => self.create_service(service),
+                ServiceEvent::Update { action } => {
+                    let a = self.sc.actions[action.index()].clone();
+                    if let Some(d) = a.desired {
+                        self.update_service(a.service, d);
+                    }
+                    if let Some(td) = a.taskdef {
+                        self.deploy(a.service, td);
+                    }
+                }
+                ServiceEvent::Retry { service } => {
+                    self.services[service.index()].retry_pending = false;
+                    self.service_retry(service);
+                }
+                ServiceEvent::RetryPlacement => {
+                    self.retry_scheduled = false;
+                    self.retry_waiting();
+                }
+            },
+            Event::Scaling(e) => match e {
+                ScalingEvent::Tick => self.scaling_tick(),
+                ScalingEvent::Scheduled { target, index } => {
+                    self.scheduled_scaling(target.index(), index as usize)
+                }
+                ScalingEvent::CapacityTick => self.capacity_tick(),
+                ScalingEvent::AsgLaunch { group } => {
+                    self.asg_fill(group.index(), "scale-out by its capacity provider")
+                }
+            },
+            Event::SpotNotice { group, index } => self.spot_notice(group.index(), index),
+            Event::Fault { index } => self.fault(index.index()),
             Event::Sample => {
                 self.sample();
                 let next = self.engine.now() + self.sc.spec.sample_step;
@@ -633,72 +435,31 @@ impl Simulation {
                     self.engine.schedule(next, Event::Sample);
                 }
             }
-            Event::InstanceRegisters { host, .. } => self.instance_registers(host),
-            Event::ServiceStarts { service } => self.create_service(service),
-            Event::UpdateService { action } => {
-                let a = self.sc.actions[action as usize].clone();
-                if let Some(d) = a.desired {
-                    self.update_service(a.service, d);
-                }
-                if let Some(td) = a.taskdef {
-                    self.deploy(a.service, td);
-                }
-            }
-            Event::Arrival { traffic } => self.arrival(traffic as usize),
-            // Not dropped when stale: a request whose task stopped counts as failed.
-            Event::RequestDone {
-                task,
-                generation,
-                arrived,
-                rate,
-            } => self.request_done(task, generation, arrived, rate),
-            Event::TargetHealthy { task, .. } => self.target_healthy(task),
-            Event::StartFailed { task, .. } => self.stop(task, StopCause::FailedToStart),
-            Event::ManifestFetched { pull } => self.manifest_fetched(pull),
-            Event::SpotNotice { group, index } => self.spot_notice(group.index(), index),
-            Event::InstanceDrains { host, .. } => self.instance_drains(host),
-            Event::InstanceTerminated { host, .. } => {
-                if self.instances[host.index()].in_service() {
-                    self.instance_terminated(host, "Spot interruption")
-                }
-            }
-            Event::Fault { index } => self.fault(index.index()),
-            Event::EniAttached { task, .. } => self.eni_attached(task),
-            Event::NetTick { net, .. } => self.pulls.net_tick(net, &mut self.engine, &self.sc),
-            Event::PullExtracted { pull } => self.pull_finished(pull, true),
-            Event::ImageCleanup { host, .. } => self.image_cleanup(host),
-            Event::FargateReady { task, .. } => self.fargate_ready(task),
-            Event::SpotInterruption { task, .. } => {
-                if self.tasks[task.index()].state <= TaskState::Running {
-                    self.spot_interruption(task);
-                }
-            }
-            Event::ServiceRetry { service } => {
-                self.services[service.index()].retry_pending = false;
-                self.service_retry(service);
-            }
-            Event::ScalingTick => self.scaling_tick(),
-            Event::CapacityTick => self.capacity_tick(),
-            Event::BatchDone { task, .. } => self.batch_task_done(task),
-            Event::TargetUnhealthy { task, .. } => self.target_unhealthy(task),
-            Event::GraceOver { task, .. } => self.grace_over(task),
-            Event::AsgLaunch { group } => {
-                self.asg_fill(group.index(), "scale-out by its capacity provider")
-            }
-            Event::ScheduledScaling { target, index } => {
-                self.scheduled_scaling(target as usize, index as usize)
-            }
-            Event::DrainDone { task, .. } => {
+        }
+    }
+
+    /// A task's event, still current.
+    fn task_event(&mut self, task: TaskId, what: TaskEvent) {
+        match what {
+            TaskEvent::ContainerStarted => self.task_running(task),
+            TaskEvent::TaskExited => self.task_exited(task),
+            TaskEvent::TargetHealthy => self.target_healthy(task),
+            TaskEvent::DrainDone => {
                 if self.tasks[task.index()].state == TaskState::Deactivating {
                     self.begin_stopping(task);
                 }
             }
-            Event::TaskExited { task, .. } => self.task_exited(task),
-            Event::RetryPlacement => {
-                self.retry_scheduled = false;
-                self.retry_waiting();
+            TaskEvent::StartFailed => self.stop(task, StopCause::FailedToStart),
+            TaskEvent::FargateReady => self.fargate_ready(task),
+            TaskEvent::SpotInterruption => {
+                if self.tasks[task.index()].state <= TaskState::Running {
+                    self.spot_interruption(task);
+                }
             }
-            Event::ContainerStarted { task, .. } => self.task_running(task),
+            TaskEvent::EniAttached => self.eni_attached(task),
+            TaskEvent::BatchDone => self.batch_task_done(task),
+            TaskEvent::TargetUnhealthy => self.target_unhealthy(task),
+            TaskEvent::GraceOver => self.grace_over(task),
         }
     }
 
@@ -740,7 +501,7 @@ impl Simulation {
             let life = self.instances[host.index()].life;
             self.engine.schedule(
                 self.engine.now() + cleanup.interval,
-                Event::ImageCleanup { host: host.0, life },
+                Event::instance(host, life, InstanceEvent::ImageCleanup),
             );
         }
         self.schedule_retry();

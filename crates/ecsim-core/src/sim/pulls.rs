@@ -18,6 +18,7 @@
 //! is `impl Pulls` and takes only the event loop and the scenario; the steps that touch tasks
 //! (which tasks wait, which fail) are the `impl Simulation` handlers below it.
 
+use super::event::{InstanceEvent, PullEvent, TaskEvent};
 use super::snapshot::PullSnapshot;
 use super::{Event, Simulation};
 use crate::image_cache::{ImageCache, LayerState, PullBehavior};
@@ -29,6 +30,7 @@ use crate::rng::{DurationDist, Stream};
 use crate::scenario::Scenario;
 use crate::task::StartError;
 use crate::time::{SimDuration, SimTime};
+use crate::units::HostId;
 use crate::units::{ImageId, LayerId, NetId, PullId, TaskId};
 use ecsim_engine::EventLoop;
 
@@ -232,7 +234,7 @@ impl Pulls {
     /// Plans the network's next download completion (an earlier plan is void).
     fn reschedule_net(&mut self, net: NetId, engine: &mut EventLoop<Event>) {
         if let Some((at, generation)) = self.nets[net.index()].link.plan(engine.now()) {
-            engine.schedule(at, Event::NetTick { net, generation });
+            engine.schedule(at, Event::Pull(PullEvent::NetTick { net, generation }));
         }
     }
 
@@ -286,7 +288,7 @@ impl Pulls {
                 + SimDuration::from_secs_f64(sc.images.layer(l).size_mib * MB_PER_MIB / rate);
         }
         self.list[p.index()].extracting = true;
-        engine.schedule(t.max(now), Event::PullExtracted { pull: p });
+        engine.schedule(t.max(now), Event::Pull(PullEvent::Extracted { pull: p }));
     }
 
     /// The pull is done: the pulls that waited on its layers may extract now.
@@ -389,10 +391,7 @@ impl Simulation {
             self.tasks[t.index()].start_error = Some(StartError::CannotPullContainerError);
             self.engine.schedule(
                 self.engine.now() + SimDuration::from_secs(1),
-                Event::StartFailed {
-                    task: t,
-                    generation,
-                },
+                Event::task(t, generation, TaskEvent::StartFailed),
             );
             return;
         }
@@ -430,8 +429,10 @@ impl Simulation {
             if is_ecr(&self.sc.images.image(im).registry) {
                 delay = delay + self.ecr_token(net, t);
             }
-            self.engine
-                .schedule(now + delay, Event::ManifestFetched { pull: p });
+            self.engine.schedule(
+                now + delay,
+                Event::Pull(PullEvent::ManifestFetched { pull: p }),
+            );
         }
         if self.tasks[t.index()].pulls_left == 0 {
             self.task_pulled(t);
@@ -483,7 +484,7 @@ impl Simulation {
                 let again = wait + self.sc.spec.model.manifest_fetch.sample(rng);
                 self.engine.schedule(
                     self.engine.now() + again,
-                    Event::ManifestFetched { pull: p },
+                    Event::Pull(PullEvent::ManifestFetched { pull: p }),
                 );
                 let msg = format!(
                     "pull of {} on {}: registry {reg} unavailable (attempt {attempts} of {PULL_ATTEMPTS}); retrying in {:.1} s",
@@ -582,13 +583,13 @@ impl Simulation {
 
     /// The agent's periodic image cleanup on an instance. Pulls and deletes exclude each other
     /// (docs/ecs-facts.md §3 "Concurrent pulls"): a cycle that finds a pull in flight is skipped.
-    pub(super) fn image_cleanup(&mut self, host: u32) {
-        let settings = self.instances[host as usize].agent.image_cleanup;
-        if !self.instances[host as usize].in_service() {
+    pub(super) fn image_cleanup(&mut self, host: HostId) {
+        let settings = self.instances[host.index()].agent.image_cleanup;
+        if !self.instances[host.index()].in_service() {
             return;
         }
-        let removed = if self.pulls.nets[host as usize].inflight.is_empty() {
-            self.pulls.nets[host as usize].cache.cleanup(
+        let removed = if self.pulls.nets[host.index()].inflight.is_empty() {
+            self.pulls.nets[host.index()].cache.cleanup(
                 &self.sc.images,
                 &settings,
                 self.engine.now(),
@@ -602,14 +603,14 @@ impl Simulation {
                 .iter()
                 .map(|&i| self.sc.images.image(i).reference.as_str())
                 .collect();
-            let id = self.instances[host as usize].id;
+            let id = self.instances[host.index()].id;
             let msg = format!("image cleanup on {id} removed {}", names.join(", "));
             self.push_log(LogKind::ImageCleanup, None, None, Some(id), msg);
         }
-        let life = self.instances[host as usize].life;
+        let life = self.instances[host.index()].life;
         self.engine.schedule(
             self.engine.now() + settings.interval,
-            Event::ImageCleanup { host, life },
+            Event::instance(host, life, InstanceEvent::ImageCleanup),
         );
     }
 }
@@ -660,12 +661,12 @@ desiredCount = 1
         let mut done = Vec::new();
         while let Some(e) = engine.next_due().unwrap() {
             match e {
-                Event::NetTick { net, generation } => {
+                Event::Pull(PullEvent::NetTick { net, generation }) => {
                     if pulls.nets[net.index()].link.generation() == generation {
                         pulls.net_tick(net, engine, sc);
                     }
                 }
-                Event::PullExtracted { pull } => {
+                Event::Pull(PullEvent::Extracted { pull }) => {
                     done.push((pull, engine.now()));
                     pulls.release_dependents(pull, engine, sc);
                 }

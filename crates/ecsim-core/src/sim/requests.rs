@@ -16,6 +16,7 @@
 //! requests it holds finish, none are added, for up to the deregistration delay; then the
 //! containers get SIGTERM, and requests still held fail as `task_stopped`.
 
+use super::event::RequestEvent;
 use super::{Event, Simulation};
 use crate::histogram::Histogram;
 use crate::log::LogKind;
@@ -180,8 +181,12 @@ impl Simulation {
         let work = tr.spec.work.sample(&mut tr.work);
         tr.arrived += 1;
         if let Some(next) = tr.spec.next_arrival(now, &mut tr.arrivals, &mut tr.cursor) {
-            self.engine
-                .schedule(next, Event::Arrival { traffic: ti as u32 });
+            self.engine.schedule(
+                next,
+                Event::Request(RequestEvent::Arrival {
+                    traffic: crate::units::TrafficId(ti as u32),
+                }),
+            );
         }
         let tr = &mut self.requests.traffic[ti];
         let Some(target) = pick(tr, &self.requests.loads, now) else {
@@ -252,12 +257,12 @@ impl Simulation {
         let done = self.engine.now() + SimDuration::from_secs_f64(work / rate);
         self.engine.schedule(
             done,
-            Event::RequestDone {
+            Event::Request(RequestEvent::Done {
                 task: t,
                 generation,
                 arrived,
                 rate,
-            },
+            }),
         );
     }
 

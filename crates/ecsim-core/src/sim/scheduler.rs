@@ -1,6 +1,7 @@
 //! The service scheduler: creating a service's tasks, placing them (or recording why not),
 //! retrying when capacity changes, pulling and starting them.
 
+use super::event::{ServiceEvent, TaskEvent};
 use super::{Event, Simulation};
 use crate::log::LogKind;
 use crate::placement::{self, Demand};
@@ -12,8 +13,10 @@ impl Simulation {
     pub(super) fn schedule_retry(&mut self) {
         if !self.retry_scheduled && self.services.iter().any(|s| !s.waiting.is_empty()) {
             self.retry_scheduled = true;
-            self.engine
-                .schedule(self.engine.now(), Event::RetryPlacement);
+            self.engine.schedule(
+                self.engine.now(),
+                Event::Service(ServiceEvent::RetryPlacement),
+            );
         }
     }
 
@@ -351,10 +354,7 @@ impl Simulation {
             let generation = self.tasks[t.index()].generation;
             self.engine.schedule(
                 self.engine.now() + d,
-                Event::EniAttached {
-                    task: t,
-                    generation,
-                },
+                Event::task(t, generation, TaskEvent::EniAttached),
             );
             Some(d)
         } else {

@@ -9,6 +9,7 @@
 //! far as its minimumHealthyPercent allows. Without it nothing happens until the instance is terminated: its tasks die with it,
 //! requests they hold are lost, and only then does the service replace them.
 
+use super::event::InstanceEvent;
 use super::{Event, Simulation};
 use crate::instance::InstanceState;
 use crate::log::LogKind;
@@ -54,12 +55,12 @@ impl Simulation {
         if draining {
             self.engine.schedule(
                 self.engine.now() + AGENT_POLL,
-                Event::InstanceDrains { host, life },
+                Event::instance(host, life, InstanceEvent::Drains),
             );
         }
         self.engine.schedule(
             self.engine.now() + NOTICE,
-            Event::InstanceTerminated { host, life },
+            Event::instance(host, life, InstanceEvent::Terminated),
         );
     }
 
