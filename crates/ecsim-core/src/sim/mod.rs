@@ -49,7 +49,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::units::{ActionId, GroupId, HostId, Port, ServiceId, TaskId, TrafficId};
 use ecsim_engine::EventLoop;
 use event::{
-    Event, InstanceEvent, PullEvent, RequestEvent, ScalingEvent, ServiceEvent, Stamp, TaskEvent,
+    Event, InstanceEvent, PullEvent, RequestDone, ScalingEvent, ServiceEvent, Stamp, TaskEvent,
 };
 use lifecycle::StopCause;
 use thiserror::Error;
@@ -210,9 +210,9 @@ impl Simulation {
             if let Some(first) = t.next_arrival(SimTime::ZERO, &mut st.arrivals, &mut st.cursor) {
                 engine.schedule(
                     first,
-                    Event::Request(RequestEvent::Arrival {
+                    Event::Arrival {
                         traffic: TrafficId(i as u32),
-                    }),
+                    },
                 );
             }
             traffic.push(st);
@@ -362,6 +362,7 @@ impl Simulation {
         Ok(())
     }
 
+    #[inline(always)]
     fn handle(&mut self, ev: Event) {
         // The one place stale events are dropped: their task, instance or network moved on.
         if !self.current(ev.stamp()) {
@@ -386,16 +387,14 @@ impl Simulation {
                 }
                 PullEvent::Extracted { pull } => self.pull_finished(pull, true),
             },
-            Event::Request(e) => match e {
-                RequestEvent::Arrival { traffic } => self.arrival(traffic.index()),
-                // Not dropped when stale: a request whose task stopped counts as failed.
-                RequestEvent::Done {
-                    task,
-                    generation,
-                    arrived,
-                    rate,
-                } => self.request_done(task, generation, arrived, rate),
-            },
+            Event::Arrival { traffic } => self.arrival(traffic.index()),
+            // Not dropped when stale: a request whose task stopped counts as failed.
+            Event::RequestDone(RequestDone {
+                task,
+                generation,
+                arrived,
+                rate,
+            }) => self.request_done(task, generation, arrived, rate),
             Event::Service(e) => match e {
                 ServiceEvent::Starts { service } => self.create_service(service),
                 ServiceEvent::Update { action } => {

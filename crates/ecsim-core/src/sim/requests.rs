@@ -16,7 +16,7 @@
 //! requests it holds finish, none are added, for up to the deregistration delay; then the
 //! containers get SIGTERM, and requests still held fail as `task_stopped`.
 
-use super::event::RequestEvent;
+use super::event::RequestDone;
 use super::{Event, Simulation};
 use crate::histogram::Histogram;
 use crate::log::LogKind;
@@ -183,9 +183,9 @@ impl Simulation {
         if let Some(next) = tr.spec.next_arrival(now, &mut tr.arrivals, &mut tr.cursor) {
             self.engine.schedule(
                 next,
-                Event::Request(RequestEvent::Arrival {
+                Event::Arrival {
                     traffic: crate::units::TrafficId(ti as u32),
-                }),
+                },
             );
         }
         let tr = &mut self.requests.traffic[ti];
@@ -257,7 +257,7 @@ impl Simulation {
         let done = self.engine.now() + SimDuration::from_secs_f64(work / rate);
         self.engine.schedule(
             done,
-            Event::Request(RequestEvent::Done {
+            Event::RequestDone(RequestDone {
                 task: t,
                 generation,
                 arrived,
