@@ -21,6 +21,7 @@ mod event;
 mod fargate;
 mod faults;
 mod health;
+mod invariants;
 mod lifecycle;
 mod objectives;
 mod observe;

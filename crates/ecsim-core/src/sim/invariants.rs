@@ -1,0 +1,154 @@
+//! The state rules no run may break, checked after every event in debug builds and tests, apart
+//! from the system they check: this code only reads the world. Each service's running and live
+//! counts agree with its tasks' states; no instance is over its registered CPU, memory or ENIs;
+//! an instance's reservation is the sum of its tasks'; no host port is held twice or reserved;
+//! an image is in use on a host by exactly the live tasks there that run it; a terminated
+//! instance holds no task; no stopped Fargate task is still billed; tasks move only along legal
+//! lifecycle transitions; every request that arrived is served, failed or in the system.
+
+use super::{InvariantViolation, Simulation};
+use crate::task::TaskState;
+use crate::units::Port;
+
+impl Simulation {
+    /// Checks the rules no state may break: no instance over its registered CPU or memory or ENIs,
+    /// its reservations equal to the sum of its tasks', no host port held twice or reserved, and
+    /// no illegal task transition so far.
+    pub fn check_invariants(&self) -> Result<(), InvariantViolation> {
+        let fail = |message: String| {
+            Err(InvariantViolation {
+                time: self.engine.now(),
+                message,
+            })
+        };
+        if let Some(v) = &self.violation {
+            return fail(v.clone());
+        }
+        for tr in &self.requests.traffic {
+            let failed = tr.failed();
+            if tr.arrived != tr.served + failed + tr.in_system {
+                return fail(format!(
+                    "requests not conserved: {} arrived, {} served, {failed} failed, {} in the system",
+                    tr.arrived, tr.served, tr.in_system
+                ));
+            }
+        }
+        // Each service's counts of running and live tasks agree with its tasks' states.
+        let mut running = vec![0u32; self.services.len()];
+        let mut live = vec![0u32; self.services.len()];
+        for t in &self.tasks {
+            let si = t.service.index();
+            running[si] += u32::from(t.state == TaskState::Running);
+            live[si] += u32::from(t.state < TaskState::Deactivating);
+        }
+        for (si, st) in self.services.iter().enumerate() {
+            let name = &self.sc.services[si].name;
+            if st.running != running[si] {
+                return fail(format!(
+                    "service {name} counts {} running tasks, {} are RUNNING",
+                    st.running, running[si]
+                ));
+            }
+            if st.live.len() as u32 != live[si] {
+                return fail(format!(
+                    "service {name} lists {} live tasks, {} are not yet stopping",
+                    st.live.len(),
+                    live[si]
+                ));
+            }
+        }
+        // An image is in use on a host by exactly the live tasks there that run it.
+        for inst in &self.instances {
+            let cache = &self.pulls.nets[inst.id.index()].cache;
+            for i in 0..self.sc.images.image_count() {
+                let im = crate::units::ImageId(i as u32);
+                let users = inst
+                    .tasks
+                    .iter()
+                    .filter(|t| {
+                        self.sc.taskdef_images[self.tasks[t.index()].taskdef.index()].contains(&im)
+                    })
+                    .count() as u32;
+                if cache.users(im) != users {
+                    return fail(format!(
+                        "{}: image {} has {} users, {users} tasks run it",
+                        inst.id,
+                        self.sc.images.image(im).reference,
+                        cache.users(im)
+                    ));
+                }
+            }
+            if inst.state == crate::instance::InstanceState::Terminated && !inst.tasks.is_empty() {
+                return fail(format!("{} is terminated but holds tasks", inst.id));
+            }
+        }
+        for &t in &self.fargate.live {
+            if self.tasks[t.index()].state == TaskState::Stopped {
+                return fail(format!("Fargate task {} is stopped but still billed", t.0));
+            }
+        }
+        let mut ports: Vec<Port> = Vec::new();
+        for inst in &self.instances {
+            if inst.reserved_cpu > inst.registered_cpu
+                || inst.reserved_memory > inst.registered_memory
+            {
+                return fail(format!(
+                    "{} over capacity: cpu {}/{}, memory {}/{}",
+                    inst.id,
+                    inst.reserved_cpu.0,
+                    inst.registered_cpu.0,
+                    inst.reserved_memory.0,
+                    inst.registered_memory.0
+                ));
+            }
+            if inst.enis_used > inst.eni_budget {
+                return fail(format!(
+                    "{} uses {} task ENIs of {}",
+                    inst.id, inst.enis_used, inst.eni_budget
+                ));
+            }
+            let (mut cpu, mut mem) = (0u32, 0u32);
+            ports.clear();
+            for &t in &inst.tasks {
+                let task = &self.tasks[t.index()];
+                if task.host != Some(inst.id) {
+                    return fail(format!(
+                        "task {} listed on {} but placed on {:?}",
+                        t.0, inst.id, task.host
+                    ));
+                }
+                let td = &self.sc.taskdefs[task.taskdef.index()];
+                cpu += td.cpu.0;
+                mem += td.memory.0;
+                for p in &task.ports {
+                    if inst.ports.is_reserved(p.port) {
+                        return fail(format!(
+                            "reserved port {} given to task {} on {}",
+                            p.port, t.0, inst.id
+                        ));
+                    }
+                    ports.push(p.port);
+                }
+            }
+            if cpu != inst.reserved_cpu.0 || mem != inst.reserved_memory.0 {
+                return fail(format!(
+                    "{} reservation {}/{} differs from its tasks' {cpu}/{mem}",
+                    inst.id, inst.reserved_cpu.0, inst.reserved_memory.0
+                ));
+            }
+            let n = ports.len();
+            ports.sort_unstable();
+            ports.dedup();
+            if ports.len() != n {
+                return fail(format!("a host port is held twice on {}", inst.id));
+            }
+            if inst.ports.in_use_count() != n {
+                return fail(format!(
+                    "{} port table disagrees with its tasks' ports",
+                    inst.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}
