@@ -10,7 +10,6 @@
 //! (`Field::owns_error`). The knobs act on the first instance group, the first service, its task
 //! definition and its traffic; the rest is edited in the text.
 
-use ecsim_core::taskdef::TaskDefinitionSpec;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
@@ -466,129 +465,6 @@ fn fit_fargate(doc: &mut DocumentMut, at: &Targets) -> Vec<String> {
     changes
 }
 
-/// What pasting a task definition did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Pasted {
-    pub text: String,
-    /// What changed, and the fields left out, in a sentence or two.
-    pub notice: String,
-}
-
-/// The text with a task definition pasted in: `json` is the `taskDefinition` object, or the
-/// whole output of `aws ecs describe-task-definition`, or a `register-task-definition` input.
-/// A definition of the same family is replaced; a new family is added, and the only service
-/// (or a new one, when there is none) is pointed at it. Fields the model does not use are left
-/// out, and the notice names them.
-pub fn paste_task_definition(text: &str, json: &str) -> Result<Pasted, FormError> {
-    let mut doc = parse(text)?;
-    let mut value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| FormError::Json(e.to_string()))?;
-    if let Some(inner) = value.get_mut("taskDefinition").map(serde_json::Value::take) {
-        value = inner;
-    }
-    if !value.is_object() {
-        return Err(FormError::Json(
-            "expected an object with family and containerDefinitions".into(),
-        ));
-    }
-    let spec: TaskDefinitionSpec = serde_path_to_error::deserialize(&value).map_err(|e| {
-        FormError::Json(match e.path().to_string().as_str() {
-            "." => e.inner().to_string(),
-            p => format!("{p}: {}", e.inner()),
-        })
-    })?;
-    spec.validate("taskDefinition")
-        .map_err(|e| FormError::Json(e.to_string()))?;
-    let kept = serde_json::to_value(&spec).map_err(|e| FormError::Json(e.to_string()))?;
-    let mut dropped = left_out(&value, &kept, "");
-    dropped.sort();
-    dropped.dedup();
-    let family = spec.family.clone();
-
-    let mut table = Table::new();
-    if let serde_json::Value::Object(map) = &kept {
-        for (k, v) in in_order(map) {
-            let mut v = to_toml(v);
-            if let Value::Array(a) = &mut v {
-                if a.iter().all(Value::is_inline_table) && !a.is_empty() {
-                    // One container (or constraint) per line, as the built-in scenarios write them.
-                    for item in a.iter_mut() {
-                        item.decor_mut().set_prefix("\n  ");
-                    }
-                    a.set_trailing(",\n");
-                    a.set_trailing_comma(false);
-                }
-            }
-            table.insert(k, Item::Value(v));
-        }
-    }
-
-    let defs = doc
-        .entry("task_definitions")
-        .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()));
-    let Some(defs) = defs.as_array_of_tables_mut() else {
-        return Err(FormError::Unavailable(
-            "task_definitions is not written as [[task_definitions]] tables: paste it by hand"
-                .into(),
-        ));
-    };
-    let same = defs
-        .iter()
-        .position(|t| text_of(t.get("family")).as_deref() == Some(&family));
-    let mut notice = match same {
-        Some(k) => {
-            let old = defs.get_mut(k).expect("position found it");
-            let decor = old.decor().clone();
-            *old = table;
-            *old.decor_mut() = decor;
-            format!("replaced task definition {family:?}")
-        }
-        None => {
-            defs.push(table);
-            format!("added task definition {family:?}")
-        }
-    };
-    if same.is_none() {
-        let services = tables(doc.get("services")).len();
-        match services {
-            0 => {
-                let mut s = Table::new();
-                s.insert("serviceName", toml_edit::value(family.clone()));
-                s.insert("taskDefinition", toml_edit::value(family.clone()));
-                s.insert("desiredCount", toml_edit::value(1));
-                doc.entry("services")
-                    .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()))
-                    .as_array_of_tables_mut()
-                    .ok_or_else(|| {
-                        FormError::Unavailable(
-                            "services is not written as [[services]] tables".into(),
-                        )
-                    })?
-                    .push(s);
-                notice.push_str(&format!(" and a service {family:?} of 1 task running it"));
-            }
-            1 => {
-                if let Some(s) = nth_mut(doc.get_mut("services"), 0) {
-                    s.insert("taskDefinition", toml_edit::value(family.clone()));
-                    let name = text_of(s.get("serviceName")).unwrap_or_default();
-                    notice.push_str(&format!("; service {name:?} now runs it"));
-                }
-            }
-            _ => notice.push_str("; point a service's taskDefinition at it in the text"),
-        }
-    }
-    if !dropped.is_empty() {
-        notice.push_str(&format!(
-            ". Left out (not modelled): {}",
-            dropped.join(", ")
-        ));
-    }
-    Ok(Pasted {
-        text: doc.to_string(),
-        notice,
-    })
-}
-
 fn parse(text: &str) -> Result<DocumentMut, FormError> {
     if text.trim_start().starts_with('{') {
         return Err(FormError::NotToml);
@@ -780,84 +656,8 @@ fn add_traffic(doc: &mut DocumentMut, service: usize) -> Result<usize, FormError
     Ok(list.len() - 1)
 }
 
-fn to_toml(v: &serde_json::Value) -> Value {
-    use serde_json::Value as J;
-    match v {
-        J::Bool(b) => Value::from(*b),
-        J::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Value::from(i),
-            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Value::from(f as i64),
-            (None, Some(f)) => Value::from(f),
-            _ => Value::from(n.to_string()),
-        },
-        J::String(s) => Value::from(s.as_str()),
-        J::Array(a) => Value::Array(a.iter().map(to_toml).collect::<Array>()),
-        J::Object(m) => {
-            let mut t = InlineTable::new();
-            for (k, v) in in_order(m) {
-                t.insert(k, to_toml(v));
-            }
-            Value::InlineTable(t)
-        }
-        // TOML has no null: the serialised spec leaves absent fields out, so none reach here.
-        J::Null => Value::from(""),
-    }
-}
-
-/// A task definition's keys in the order the AWS console writes them (serde_json's map sorts
-/// them alphabetically, which buries `family` and `name`).
-fn in_order(m: &serde_json::Map<String, serde_json::Value>) -> Vec<(&String, &serde_json::Value)> {
-    const ORDER: [&str; 17] = [
-        "family",
-        "name",
-        "image",
-        "revision",
-        "networkMode",
-        "requiresCompatibilities",
-        "cpu",
-        "memory",
-        "memoryReservation",
-        "essential",
-        "containerPort",
-        "hostPort",
-        "protocol",
-        "portMappings",
-        "taskRoleArn",
-        "executionRoleArn",
-        "containerDefinitions",
-    ];
-    let mut v: Vec<_> = m.iter().collect();
-    v.sort_by_key(|(k, _)| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
-    v
-}
-
-/// The keys of `given` that `kept` lacks, as dotted paths (containers by their index).
-fn left_out(given: &serde_json::Value, kept: &serde_json::Value, at: &str) -> Vec<String> {
-    use serde_json::Value as J;
-    match (given, kept) {
-        (J::Object(g), J::Object(k)) => g
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .flat_map(|(key, v)| {
-                let path = if at.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{at}.{key}")
-                };
-                match k.get(key) {
-                    None => vec![path],
-                    Some(kv) => left_out(v, kv, &path),
-                }
-            })
-            .collect(),
-        (J::Array(g), J::Array(k)) => g
-            .iter()
-            .zip(k)
-            .flat_map(|(g, k)| left_out(g, k, &format!("{at}[]")))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
+mod paste;
+pub use paste::{paste_task_definition, Pasted};
 
 #[cfg(test)]
 mod tests;
