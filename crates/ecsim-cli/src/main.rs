@@ -63,6 +63,11 @@ struct RunArgs {
     /// Check the engine's invariants after every event (slower; always on in debug builds).
     #[arg(long)]
     check: bool,
+    /// Override a setting before the scenario is checked, e.g.
+    /// `--set services[web].desiredCount=12` or `--set instance_groups[web-hosts].count=5`
+    /// (repeatable; list entries by name or index).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
 }
 
 fn parse_duration(s: &str) -> Result<SimDuration, String> {
@@ -115,6 +120,7 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::BadInput(format!("{arg}: cannot read the scenario: {e}")))?;
         (text, arg, None)
     };
+    let text = overridden(&text, &name, &args.set)?;
     let sc = Scenario::parse(&text, &name).map_err(|e| Failure::BadInput(e.to_string()))?;
     let opts = RunOptions {
         seed: args.seed.or(link_seed),
@@ -136,6 +142,17 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The scenario's text with `--set` overrides applied.
+pub(crate) fn overridden(text: &str, file: &str, sets: &[String]) -> Result<String, Failure> {
+    let bad = |e: ecsim_front::setting::SetError| Failure::BadInput(format!("--set {e}"));
+    let overrides = sets
+        .iter()
+        .map(|s| ecsim_front::setting::Override::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    ecsim_front::setting::apply(text, file, &overrides).map_err(bad)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {

@@ -2,9 +2,11 @@
 //!
 //! The editor's form (`form`: common knobs read from and written into the scenario's TOML text,
 //! comments kept), share links (`share`: the scenario text deflated into a URL fragment) and the
-//! readable summary (`report`). Kept out of `ecsim-core` so the engine that the CLI, sweeps and
+//! readable summary (`report`), and any setting addressed by path and overridden in the text
+//! (`setting`). Kept out of `ecsim-core` so the engine that the CLI, sweeps and
 //! the web worker run carries no text-editing, compression or report code it never calls.
 
 pub mod form;
 pub mod report;
+pub mod setting;
 pub mod share;

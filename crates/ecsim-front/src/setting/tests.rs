@@ -1,0 +1,123 @@
+use super::*;
+
+const DEFAULT: &str = include_str!("../../../../scenarios/default.toml");
+
+fn set(text: &str, file: &str, args: &[&str]) -> Result<String, SetError> {
+    let overrides: Vec<Override> = args
+        .iter()
+        .map(|a| Override::parse(a))
+        .collect::<Result<_, _>>()?;
+    apply(text, file, &overrides)
+}
+
+fn spec(text: &str, file: &str) -> ecsim_core::scenario::ScenarioSpec {
+    Scenario::parse(text, file).unwrap().spec
+}
+
+#[test]
+fn paths_parse_into_keys_names_and_indices() {
+    let p = SettingPath::parse("auto_scaling[web].target_tracking[0].target").unwrap();
+    assert_eq!(
+        p.steps,
+        vec![
+            Step::Key("auto_scaling".into()),
+            Step::Named("web".into()),
+            Step::Key("target_tracking".into()),
+            Step::Index(0),
+            Step::Key("target".into()),
+        ]
+    );
+    for bad in [
+        "",
+        "a..b",
+        ".a",
+        "[web].x",
+        "services[web]",
+        "services[web",
+        "a b",
+        "a]",
+    ] {
+        assert!(SettingPath::parse(bad).is_err(), "{bad:?} must be refused");
+    }
+}
+
+#[test]
+fn an_override_sets_a_named_entrys_field_and_keeps_the_comments() {
+    let out = set(
+        DEFAULT,
+        "default.toml",
+        &[
+            "instance_groups[web-hosts].count=5",
+            "services[web].desiredCount=12",
+            "traffic[web].rate.rps=400",
+        ],
+    )
+    .unwrap();
+    assert!(out.contains("# The default scenario"), "comments kept");
+    let s = spec(&out, "default.toml");
+    assert_eq!(s.instance_groups[0].count, 5);
+    assert_eq!(s.services[0].desired_count, 12);
+    let rate = serde_json::to_value(&s.traffic[0].rate).unwrap();
+    assert_eq!(rate["rps"], 400.0);
+}
+
+#[test]
+fn a_value_keeps_the_type_of_what_it_replaces_and_defaults_can_be_set() {
+    // `seed` is an integer; the model's boot time is a table the text leaves to its default.
+    let out = set(
+        DEFAULT,
+        "default.toml",
+        &["seed=7", "model.os_memory_overhead_pct=5"],
+    )
+    .unwrap();
+    let s = spec(&out, "default.toml");
+    assert_eq!(s.seed, 7);
+    assert_eq!(s.model.os_memory_overhead_pct, 5.0);
+    assert!(out.contains("[model]"), "{out}");
+}
+
+#[test]
+fn a_bad_value_is_written_for_the_check_to_report_with_its_field() {
+    let out = set(DEFAULT, "default.toml", &["instance_groups[0].count=many"]).unwrap();
+    let e = Scenario::parse(&out, "default.toml").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("instance_groups[0].count"), "{e}");
+}
+
+#[test]
+fn a_path_that_goes_nowhere_names_it_and_the_closest_valid_key() {
+    let e = set(DEFAULT, "default.toml", &["services[web].desiredCont=3"]).unwrap_err();
+    assert_eq!(e.path, "services[web].desiredCont");
+    assert!(e.message.contains("\"desiredCount\""), "{e}");
+    let e = set(DEFAULT, "default.toml", &["services[wbe].desiredCount=3"]).unwrap_err();
+    assert!(e.message.contains("\"web\""), "{e}");
+    let e = set(DEFAULT, "default.toml", &["instance_groups[4].count=3"]).unwrap_err();
+    assert!(e.message.contains("1 entries"), "{e}");
+    let e = set(DEFAULT, "default.toml", &["instanc_groups[0].count=3"]).unwrap_err();
+    assert!(e.message.contains("\"instance_groups\""), "{e}");
+    let e = set(DEFAULT, "default.toml", &["services[web]=3"]).unwrap_err();
+    assert!(e.message.contains("list entry"), "{e}");
+    assert!(Override::parse("seed").is_err());
+}
+
+#[test]
+fn json_scenarios_take_the_same_paths() {
+    let sc = Scenario::parse(DEFAULT, "default.toml").unwrap();
+    let json = serde_json::to_string_pretty(&sc.spec).unwrap();
+    let out = set(&json, "d.json", &["services[web].desiredCount=3", "seed=9"]).unwrap();
+    let s = spec(&out, "d.json");
+    assert_eq!(s.services[0].desired_count, 3);
+    assert_eq!(s.seed, 9);
+    let e = set(&json, "d.json", &["services[web].desiredCont=3"]).unwrap_err();
+    assert!(e.message.contains("\"desiredCount\""), "{e}");
+}
+
+#[test]
+fn a_string_field_stays_a_string() {
+    // A task definition's cpu is a string in the AWS shape ("1024"); it stays one.
+    let text = DEFAULT.replace(
+        "networkMode = \"bridge\"",
+        "networkMode = \"bridge\"\ncpu = \"512\"",
+    );
+    let out = set(&text, "default.toml", &["task_definitions[web].cpu=1024"]).unwrap();
+    assert!(out.contains("cpu = \"1024\""), "{out}");
+}
