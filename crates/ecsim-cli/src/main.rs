@@ -5,6 +5,7 @@
 //! could not be written); 2 bad input (unreadable or invalid scenario, bad flags).
 
 mod bench;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use ecsim_core::{run, RunOptions, RunOutput, Scenario, SimDuration};
@@ -31,6 +32,10 @@ enum Command {
     /// Measure events per second on a scenario, as a ratio against a bare event-queue loop run in
     /// the same process (machines here are noisy; the ratio is what to compare).
     Bench(BenchArgs),
+    /// Run every point of a cross product of settings on seeds 1..=N, in parallel, and report
+    /// each metric's mean and confidence interval per point and the Pareto front of cost
+    /// against latency (sweep.csv, sweep.json, and every run in runs.jsonl).
+    Sweep(sweep::SweepArgs),
 }
 
 #[derive(clap::Args)]
@@ -70,7 +75,7 @@ struct RunArgs {
     set: Vec<String>,
 }
 
-fn parse_duration(s: &str) -> Result<SimDuration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<SimDuration, String> {
     ecsim_core::time::parse_duration(s)
 }
 
@@ -84,6 +89,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Run(args)) => run_command(&args),
         Some(Command::Bench(args)) => bench::bench_command(args.scenario.as_deref(), args.seconds),
+        Some(Command::Sweep(args)) => sweep::sweep_command(&args),
         None => run_default(),
     };
     match result {

@@ -166,7 +166,12 @@ fn out_writes_summary_timeseries_and_events() {
 
 #[test]
 fn help_is_there_for_every_command() {
-    for args in [&["--help"][..], &["run", "--help"], &["bench", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["run", "--help"],
+        &["bench", "--help"],
+        &["sweep", "--help"],
+    ] {
         let o = ecsim(args);
         assert!(o.status.success(), "{args:?}");
         assert!(

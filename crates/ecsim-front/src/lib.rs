@@ -10,3 +10,5 @@ pub mod form;
 pub mod report;
 pub mod setting;
 pub mod share;
+pub mod stats;
+pub mod sweep;

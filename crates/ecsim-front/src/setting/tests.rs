@@ -1,3 +1,5 @@
+//! The setting paths and overrides, on the default scenario in TOML and in JSON.
+
 use super::*;
 
 const DEFAULT: &str = include_str!("../../../../scenarios/default.toml");

@@ -1,0 +1,313 @@
+//! `ecsim sweep`: every point of a cross product of settings, on seeds 1..=N, in parallel, with
+//! each metric's mean and confidence interval per point and the Pareto front of cost against
+//! latency (`ecsim_front::sweep` plans and aggregates; this file runs and writes).
+//!
+//! Every finished run is appended to `runs.jsonl` in the output folder at once, so an
+//! interrupted sweep (Ctrl-C, a killed process) loses only the runs in flight, and `--resume`
+//! runs just the missing ones. The results are computed from that journal, whether the sweep
+//! ran in one go or resumed, on one thread or many, so they are the same either way.
+
+use crate::{overridden, parse_duration, Failure};
+use ecsim_core::{run, RunOptions, Scenario, SimDuration};
+use ecsim_front::setting;
+use ecsim_front::sweep::{self, Point, RunRecord, Vary};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(clap::Args)]
+pub(crate) struct SweepArgs {
+    /// The scenario file (.toml or .json).
+    scenario: PathBuf,
+    /// A setting to vary: `PATH=V1,V2,…` or an integer range `PATH=FROM..TO[:STEP]` (both ends
+    /// included), e.g. `--vary instance_groups[web-hosts].count=2..8:2`. Repeat for a cross
+    /// product.
+    #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
+    vary: Vec<String>,
+    /// Run each point on seeds 1..=N (the same seeds at every point: common random numbers).
+    #[arg(long, default_value_t = 10)]
+    seeds: u64,
+    /// Runs at once (default: the machine's cores). The results do not depend on it.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// The summary's numbers to report, comma-separated (default: cost_usd.per_hour and each
+    /// service with traffic's latency_ms.p99 and requests.failed).
+    #[arg(long, value_delimiter = ',')]
+    metrics: Vec<String>,
+    /// Override a setting at every point (as `run --set`).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// How long to simulate each run (overrides `duration`).
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<SimDuration>,
+    /// The confidence of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// The folder for runs.jsonl (every run, as it finishes), sweep.json and sweep.csv.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Continue the sweep whose runs.jsonl is in --out: run only what it lacks.
+    #[arg(long)]
+    resume: bool,
+}
+
+/// The first line of runs.jsonl: what the runs belong to, so `--resume` never mixes two
+/// sweeps' runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Header {
+    sweep: String,
+    fingerprint: String,
+}
+
+pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
+    let bad = Failure::BadInput;
+    if !(args.confidence > 0.0 && args.confidence < 1.0) {
+        return Err(bad(format!(
+            "--confidence {} must be between 0 and 1",
+            args.confidence
+        )));
+    }
+    if args.seeds == 0 {
+        return Err(bad("--seeds must be at least 1".into()));
+    }
+    let file = args.scenario.display().to_string();
+    let text = std::fs::read_to_string(&args.scenario)
+        .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
+    let base = overridden(&text, &file, &args.set)?;
+    let varies = args
+        .vary
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(format!("--vary {e}")))?;
+    let points = sweep::points(&varies).map_err(|e| bad(format!("--vary {e}")))?;
+    // Every point's scenario is checked before anything runs.
+    let scenarios = points
+        .iter()
+        .map(|p| point_scenario(&base, &file, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let metrics = if args.metrics.is_empty() {
+        sweep::default_metrics(&scenarios[0])
+    } else {
+        args.metrics.clone()
+    };
+    let skeleton = run(
+        &scenarios[0],
+        &RunOptions {
+            duration: Some(SimDuration::ZERO),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| Failure::RunFailed(e.to_string()))?
+    .summary;
+    for m in &metrics {
+        if let Some(why) = sweep::check_metric(&skeleton, m) {
+            return Err(bad(format!("--metrics: {why}")));
+        }
+    }
+    let header = Header {
+        sweep: file.clone(),
+        fingerprint: fingerprint(&base, &varies, args.seeds, &metrics, args.duration),
+    };
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| Failure::RunFailed(format!("cannot create {}: {e}", args.out.display())))?;
+    let journal = args.out.join("runs.jsonl");
+    let done = open_journal(&journal, &header, args.resume)?;
+    let todo: Vec<(usize, u64)> = (0..points.len())
+        .flat_map(|p| (1..=args.seeds).map(move |s| (p, s)))
+        .filter(|k| !done.iter().any(|r| (r.point, r.seed) == *k))
+        .collect();
+
+    let total = points.len() as u64 * args.seeds;
+    let bar = progress(total, total - todo.len() as u64);
+    let writer = Mutex::new(
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&journal)
+            .map_err(|e| Failure::RunFailed(format!("cannot write {}: {e}", journal.display())))?,
+    );
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| Failure::RunFailed(format!("cannot start {jobs} threads: {e}")))?;
+    let write_error: Mutex<Option<String>> = Mutex::new(None);
+    pool.install(|| {
+        todo.par_iter().for_each(|&(p, seed)| {
+            let opts = RunOptions {
+                seed: Some(seed),
+                duration: args.duration,
+                ..Default::default()
+            };
+            let rec = match run(&scenarios[p], &opts) {
+                Ok(out) => RunRecord {
+                    point: p,
+                    seed,
+                    values: sweep::metric_values(&out.summary, &metrics),
+                    trace_hash: Some(out.summary.trace_hash.clone()),
+                    error: None,
+                },
+                Err(e) => RunRecord {
+                    point: p,
+                    seed,
+                    values: Vec::new(),
+                    trace_hash: None,
+                    error: Some(e.to_string()),
+                },
+            };
+            let line = serde_json::to_string(&rec).unwrap_or_default() + "\n";
+            let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+            if let Err(e) = w.write_all(line.as_bytes()).and_then(|_| w.flush()) {
+                *write_error.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(format!("cannot write {}: {e}", journal.display()));
+            }
+            bar.inc(1);
+        });
+    });
+    bar.finish_and_clear();
+    if let Some(e) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(Failure::RunFailed(e));
+    }
+    // The result comes from the journal alone, however the runs got there.
+    let runs = open_journal(&journal, &header, true)?;
+    let result = sweep::aggregate(
+        &file,
+        &varies,
+        &points,
+        args.seeds,
+        args.confidence,
+        &metrics,
+        &runs,
+    );
+    let write = |name: &str, body: String| {
+        let p = args.out.join(name);
+        std::fs::write(&p, body)
+            .map_err(|e| Failure::RunFailed(format!("cannot write {}: {e}", p.display())))
+    };
+    write(
+        "sweep.json",
+        serde_json::to_string_pretty(&result).unwrap_or_default() + "\n",
+    )?;
+    write("sweep.csv", result.to_csv())?;
+    print!("{}", result.table());
+    println!(
+        "{} points × {} seeds; results in {}",
+        points.len(),
+        args.seeds,
+        args.out.display()
+    );
+    let failed: u32 = result.points.iter().map(|p| p.failed_runs).sum();
+    if failed > 0 {
+        return Err(Failure::RunFailed(format!(
+            "{failed} runs failed (their errors are in runs.jsonl); the others are in the results"
+        )));
+    }
+    Ok(())
+}
+
+/// A point's scenario: the base text with the point's settings, checked.
+fn point_scenario(base: &str, file: &str, p: &Point) -> Result<Scenario, Failure> {
+    let at = |m: String| Failure::BadInput(format!("at the point {}: {m}", p.label()));
+    let overrides = p.overrides().map_err(|e| at(e.to_string()))?;
+    let text = setting::apply(base, file, &overrides).map_err(|e| at(format!("--vary {e}")))?;
+    Scenario::parse(&text, file).map_err(|e| at(e.to_string()))
+}
+
+/// What makes two sweeps the same sweep: the scenario text, the points, the seeds, the metrics.
+fn fingerprint(
+    base: &str,
+    varies: &[Vary],
+    seeds: u64,
+    metrics: &[String],
+    duration: Option<SimDuration>,
+) -> String {
+    let key = serde_json::json!({
+        "scenario": base,
+        "varies": varies,
+        "seeds": seeds,
+        "metrics": metrics,
+        "duration": duration.map(|d| d.to_string()),
+    });
+    format!(
+        "{:016x}",
+        ecsim_core::hash::fnv1a(key.to_string().as_bytes())
+    )
+}
+
+/// The runs already in the journal (after checking it belongs to this sweep), or a fresh
+/// journal with its header when there is none. A last line cut short by a kill is dropped.
+fn open_journal(path: &Path, header: &Header, resume: bool) -> Result<Vec<RunRecord>, Failure> {
+    let shown = path.display();
+    if !path.exists() {
+        let line = serde_json::to_string(header).unwrap_or_default() + "\n";
+        std::fs::write(path, line)
+            .map_err(|e| Failure::RunFailed(format!("cannot write {shown}: {e}")))?;
+        return Ok(Vec::new());
+    }
+    if !resume {
+        return Err(Failure::BadInput(format!(
+            "{shown} exists: pass --resume to continue that sweep, or choose another --out"
+        )));
+    }
+    let f = std::fs::File::open(path)
+        .map_err(|e| Failure::RunFailed(format!("cannot read {shown}: {e}")))?;
+    let lines: Vec<String> = std::io::BufReader::new(f)
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::RunFailed(format!("cannot read {shown}: {e}")))?;
+    let Some(first) = lines.first() else {
+        return Err(Failure::BadInput(format!(
+            "{shown} is empty: not a sweep's journal"
+        )));
+    };
+    let found: Header = serde_json::from_str(first).map_err(|_| {
+        Failure::BadInput(format!("{shown}: its first line is not a sweep's header"))
+    })?;
+    if found != *header {
+        return Err(Failure::BadInput(format!(
+            "{shown} belongs to another sweep (other scenario, settings, seeds or metrics): choose another --out"
+        )));
+    }
+    let mut runs: Vec<RunRecord> = Vec::new();
+    for (i, l) in lines.iter().enumerate().skip(1) {
+        match serde_json::from_str::<RunRecord>(l) {
+            Ok(r) => {
+                if !runs.iter().any(|x| (x.point, x.seed) == (r.point, r.seed)) {
+                    runs.push(r);
+                }
+            }
+            // A kill mid-write leaves the last line short: it goes, and that run is run again.
+            Err(_) if i == lines.len() - 1 => {
+                let kept: String = lines[..i].iter().map(|l| format!("{l}\n")).collect();
+                std::fs::write(path, kept)
+                    .map_err(|e| Failure::RunFailed(format!("cannot write {shown}: {e}")))?;
+            }
+            Err(e) => {
+                return Err(Failure::BadInput(format!(
+                    "{shown}:{}: not a run: {e}",
+                    i + 1
+                )));
+            }
+        }
+    }
+    Ok(runs)
+}
+
+/// A progress bar on stderr when it is a terminal; nothing otherwise.
+fn progress(total: u64, done: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_position(done);
+    bar
+}
