@@ -5,6 +5,7 @@
 //! could not be written); 2 bad input (unreadable or invalid scenario, bad flags).
 
 mod bench;
+mod compare;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +37,10 @@ enum Command {
     /// each metric's mean and confidence interval per point and the Pareto front of cost
     /// against latency (sweep.csv, sweep.json, and every run in runs.jsonl).
     Sweep(sweep::SweepArgs),
+    /// Run two variants on the same seeds and report, per metric, the paired difference B − A
+    /// with its confidence interval and whether B is better, worse or not significantly
+    /// different.
+    Compare(compare::CompareArgs),
 }
 
 #[derive(clap::Args)]
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => run_command(&args),
         Some(Command::Bench(args)) => bench::bench_command(args.scenario.as_deref(), args.seconds),
         Some(Command::Sweep(args)) => sweep::sweep_command(&args),
+        Some(Command::Compare(args)) => compare::compare_command(&args),
         None => run_default(),
     };
     match result {

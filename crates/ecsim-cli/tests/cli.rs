@@ -171,6 +171,7 @@ fn help_is_there_for_every_command() {
         &["run", "--help"],
         &["bench", "--help"],
         &["sweep", "--help"],
+        &["compare", "--help"],
     ] {
         let o = ecsim(args);
         assert!(o.status.success(), "{args:?}");

@@ -179,3 +179,42 @@ fn run_set_changes_the_run() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["services"]["web"]["tasks"]["running_end"], 4);
 }
+
+fn compare(args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["compare", "scenarios/templates/right-size-ec2.toml"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--seeds", "8", "--duration", "4m", "--json"]);
+    let o = ecsim(&all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).expect("JSON rows")
+}
+
+fn row<'a>(rows: &'a [serde_json::Value], metric: &str) -> &'a serde_json::Value {
+    rows.iter()
+        .find(|r| r["metric"].as_str().is_some_and(|m| m.ends_with(metric)))
+        .expect(metric)
+}
+
+#[test]
+fn compare_finds_no_difference_between_twins_and_a_better_variant_with_a_narrower_paired_interval()
+{
+    let twins = compare(&["scenarios/templates/right-size-ec2.toml"]);
+    assert!(
+        twins
+            .iter()
+            .all(|r| r["judgement"] == "no_significant_difference"),
+        "{twins:?}"
+    );
+    // One more host: lower p99 (better), higher cost (worse).
+    let more = compare(&["--set-b", "instance_groups[0].count=7"]);
+    let p99 = row(&more, "latency_ms.p99");
+    assert_eq!(p99["judgement"], "better", "{p99}");
+    assert_eq!(row(&more, "cost_usd.per_hour")["judgement"], "worse");
+    let d = &p99["difference"];
+    let paired_half = (d["hi"].as_f64().unwrap() - d["lo"].as_f64().unwrap()) / 2.0;
+    let unpaired = p99["unpaired_half_width"].as_f64().unwrap();
+    assert!(
+        paired_half < unpaired,
+        "paired ±{paired_half} vs unpaired ±{unpaired}"
+    );
+}

@@ -6,6 +6,7 @@
 //! (`setting`). Kept out of `ecsim-core` so the engine that the CLI, sweeps and
 //! the web worker run carries no text-editing, compression or report code it never calls.
 
+pub mod comparison;
 pub mod form;
 pub mod report;
 pub mod setting;

@@ -1,0 +1,143 @@
+//! `ecsim compare A [B]`: two variants on the same seeds, and per metric the paired difference
+//! B − A with its interval and a verdict (`ecsim_front::comparison`). B is a second file, or A
+//! with `--set-b` overrides.
+
+use crate::{overridden, parse_duration, Failure};
+use ecsim_core::{run, RunOptions, Scenario, SimDuration};
+use ecsim_front::{comparison, sweep};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub(crate) struct CompareArgs {
+    /// Variant A's scenario file.
+    a: PathBuf,
+    /// Variant B's scenario file (default: A with the `--set-b` overrides).
+    b: Option<PathBuf>,
+    /// Override a setting in B only, e.g. `--set-b instance_groups[web-hosts].count=4`.
+    #[arg(long = "set-b", value_name = "PATH=VALUE")]
+    set_b: Vec<String>,
+    /// Override a setting in both.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Run both on seeds 1..=N.
+    #[arg(long, default_value_t = 20)]
+    seeds: u64,
+    /// The summary's numbers to compare, comma-separated (default as `sweep`).
+    #[arg(long, value_delimiter = ',')]
+    metrics: Vec<String>,
+    /// How long to simulate each run (overrides `duration`).
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<SimDuration>,
+    /// The confidence of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// Runs at once (default: the machine's cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Print the comparison as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn load(path: &PathBuf, sets: &[String], extra: &[String]) -> Result<Scenario, Failure> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::BadInput(format!("{file}: cannot read the scenario: {e}")))?;
+    let mut all = sets.to_vec();
+    all.extend_from_slice(extra);
+    let text = overridden(&text, &file, &all)?;
+    Scenario::parse(&text, &file).map_err(|e| Failure::BadInput(e.to_string()))
+}
+
+pub(crate) fn compare_command(args: &CompareArgs) -> Result<(), Failure> {
+    if args.b.is_none() && args.set_b.is_empty() {
+        return Err(Failure::BadInput(
+            "give B: a second scenario file, or --set-b overrides of A".into(),
+        ));
+    }
+    if args.seeds < 2 {
+        return Err(Failure::BadInput(
+            "--seeds must be at least 2 for an interval".into(),
+        ));
+    }
+    if !(args.confidence > 0.0 && args.confidence < 1.0) {
+        return Err(Failure::BadInput(format!(
+            "--confidence {} must be between 0 and 1",
+            args.confidence
+        )));
+    }
+    let a = load(&args.a, &args.set, &[])?;
+    let b = load(args.b.as_ref().unwrap_or(&args.a), &args.set, &args.set_b)?;
+    let metrics = if args.metrics.is_empty() {
+        sweep::default_metrics(&a)
+    } else {
+        args.metrics.clone()
+    };
+    for sc in [&a, &b] {
+        let zero = RunOptions {
+            duration: Some(SimDuration::ZERO),
+            ..Default::default()
+        };
+        let skeleton = run(sc, &zero)
+            .map_err(|e| Failure::RunFailed(e.to_string()))?
+            .summary;
+        for m in &metrics {
+            if let Some(why) = sweep::check_metric(&skeleton, m) {
+                return Err(Failure::BadInput(format!("--metrics ({}): {why}", sc.file)));
+            }
+        }
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| Failure::RunFailed(format!("cannot start {jobs} threads: {e}")))?;
+    let runs: Vec<(u64, bool)> = (1..=args.seeds)
+        .flat_map(|s| [(s, false), (s, true)])
+        .collect();
+    let values = pool.install(|| {
+        runs.par_iter()
+            .map(|&(seed, is_b)| {
+                let opts = RunOptions {
+                    seed: Some(seed),
+                    duration: args.duration,
+                    ..Default::default()
+                };
+                let sc = if is_b { &b } else { &a };
+                run(sc, &opts)
+                    .map(|o| sweep::metric_values(&o.summary, &metrics))
+                    .map_err(|e| format!("{} seed {seed}: {e}", if is_b { "B" } else { "A" }))
+            })
+            .collect::<Result<Vec<_>, String>>()
+    });
+    let values = values.map_err(Failure::RunFailed)?;
+    // `runs` alternates A and B per seed, in seed order.
+    let (va, vb): (Vec<_>, Vec<_>) = values
+        .chunks(2)
+        .map(|c| (c[0].clone(), c[1].clone()))
+        .unzip();
+    let rows = comparison::compare(&metrics, &va, &vb, args.confidence);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
+    } else {
+        print!("{}", comparison::table(&rows));
+        println!(
+            "A: {}, B: {}; {} seeds, paired on the seed; {:.0} % intervals",
+            a.file,
+            if args.b.is_some() {
+                b.file.clone()
+            } else {
+                format!("A with {}", args.set_b.join(", "))
+            },
+            args.seeds,
+            args.confidence * 100.0
+        );
+    }
+    Ok(())
+}
