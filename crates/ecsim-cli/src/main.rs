@@ -6,6 +6,7 @@
 
 mod bench;
 mod compare;
+mod plan;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +42,9 @@ enum Command {
     /// with its confidence interval and whether B is better, worse or not significantly
     /// different.
     Compare(compare::CompareArgs),
+    /// Find the cheapest point of a sweep whose every SLO holds with a given confidence,
+    /// bisecting along a count and stopping points that are clearly out early.
+    Plan(plan::PlanArgs),
 }
 
 #[derive(clap::Args)]
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
         Some(Command::Bench(args)) => bench::bench_command(args.scenario.as_deref(), args.seconds),
         Some(Command::Sweep(args)) => sweep::sweep_command(&args),
         Some(Command::Compare(args)) => compare::compare_command(&args),
+        Some(Command::Plan(args)) => plan::plan_command(&args),
         None => run_default(),
     };
     match result {

@@ -211,7 +211,7 @@ pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
 }
 
 /// A point's scenario: the base text with the point's settings, checked.
-fn point_scenario(base: &str, file: &str, p: &Point) -> Result<Scenario, Failure> {
+pub(crate) fn point_scenario(base: &str, file: &str, p: &Point) -> Result<Scenario, Failure> {
     let at = |m: String| Failure::BadInput(format!("at the point {}: {m}", p.label()));
     let overrides = p.overrides().map_err(|e| at(e.to_string()))?;
     let text = setting::apply(base, file, &overrides).map_err(|e| at(format!("--vary {e}")))?;

@@ -172,6 +172,7 @@ fn help_is_there_for_every_command() {
         &["bench", "--help"],
         &["sweep", "--help"],
         &["compare", "--help"],
+        &["plan", "--help"],
     ] {
         let o = ecsim(args);
         assert!(o.status.success(), "{args:?}");

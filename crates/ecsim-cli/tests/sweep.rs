@@ -218,3 +218,57 @@ fn compare_finds_no_difference_between_twins_and_a_better_variant_with_a_narrowe
         "paired ±{paired_half} vs unpaired ±{unpaired}"
     );
 }
+
+fn plan(out: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "plan",
+        "scenarios/templates/right-size-ec2.toml",
+        "--vary",
+        "instance_groups[0].instance_type=c5.large,m5.xlarge",
+        "--vary",
+        "instance_groups[0].count=2..8",
+        "--slo",
+        "services.web.latency_ms.p99 < 150",
+        "--seeds",
+        "5",
+        "--duration",
+        "4m",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = ecsim(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("winner "), "{text}");
+    serde_json::from_str(&read(out.join("plan.json"))).unwrap()
+}
+
+#[test]
+fn plan_picks_the_full_grids_winner_with_fewer_runs() {
+    let (a, b) = (scratch("plan"), scratch("grid"));
+    let smart = plan(&a, &[]);
+    let grid = plan(&b, &["--exhaustive"]);
+    assert_eq!(grid["runs"], 70);
+    assert!(smart["winner"].is_u64(), "{smart}");
+    assert_eq!(smart["winner"], grid["winner"]);
+    assert_eq!(smart["runner_up"], grid["runner_up"]);
+    assert!(
+        smart["runs"].as_u64().unwrap() < 70 / 2,
+        "{}",
+        smart["runs"]
+    );
+    let bad = ecsim(&[
+        "plan",
+        "scenarios/default.toml",
+        "--vary",
+        "instance_groups[web-hosts].count=1..3",
+        "--slo",
+        "services.web.latency_ms.p99 ~ 150",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--slo"), "{}", stderr(&bad));
+    for d in [a, b] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}

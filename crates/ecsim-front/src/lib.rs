@@ -8,6 +8,7 @@
 
 pub mod comparison;
 pub mod form;
+pub mod plan;
 pub mod report;
 pub mod setting;
 pub mod share;

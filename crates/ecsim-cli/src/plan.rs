@@ -1,0 +1,166 @@
+//! `ecsim plan`: the cheapest point of a sweep whose every SLO holds with a given confidence
+//! (`ecsim_front::plan` decides what to run; this file runs each point's seeds in parallel).
+
+use crate::{overridden, parse_duration, Failure};
+use ecsim_core::{run, RunOptions, SimDuration};
+use ecsim_front::plan::{self, PlanConfig, Slo};
+use ecsim_front::sweep::{self, Vary};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub(crate) struct PlanArgs {
+    /// The scenario file (.toml or .json).
+    scenario: PathBuf,
+    /// A setting to vary, as `sweep --vary` (repeatable: a cross product).
+    #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
+    vary: Vec<String>,
+    /// A service-level objective, e.g. `--slo 'services.web.latency_ms.p99 < 200'` (repeatable;
+    /// `<`, `<=`, `>`, `>=`). It holds when the one-sided confidence bound of the metric over
+    /// the seeds is inside the limit.
+    #[arg(long = "slo", value_name = "METRIC OP LIMIT", required = true)]
+    slo: Vec<String>,
+    /// The metric to make small.
+    #[arg(long, default_value = "cost_usd.per_hour")]
+    minimize: String,
+    /// Seeds per point (1..=N), at most.
+    #[arg(long, default_value_t = 10)]
+    seeds: u64,
+    /// The confidence every SLO must hold with.
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// Seeds a point runs before the planner may call it clearly out.
+    #[arg(long, default_value_t = 3)]
+    pilot: u64,
+    /// The setting to bisect along (default: the last --vary whose values are all integers);
+    /// the SLOs are assumed to hold more, and the cost to grow, as it grows.
+    #[arg(long, value_name = "PATH")]
+    bisect: Option<String>,
+    /// Run every point on every seed: the full grid, no bisection, no early stop.
+    #[arg(long)]
+    exhaustive: bool,
+    /// Override a setting at every point (as `run --set`).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// How long to simulate each run (overrides `duration`).
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<SimDuration>,
+    /// Runs at once (default: the machine's cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Also write plan.json (every point, its status and estimates) into this folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+pub(crate) fn plan_command(args: &PlanArgs) -> Result<(), Failure> {
+    let bad = Failure::BadInput;
+    if !(args.confidence > 0.0 && args.confidence < 1.0) {
+        return Err(bad(format!(
+            "--confidence {} must be between 0 and 1",
+            args.confidence
+        )));
+    }
+    if args.seeds < 2 {
+        return Err(bad(
+            "--seeds must be at least 2 for a confidence bound".into()
+        ));
+    }
+    let file = args.scenario.display().to_string();
+    let text = std::fs::read_to_string(&args.scenario)
+        .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
+    let base = overridden(&text, &file, &args.set)?;
+    let varies = args
+        .vary
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(format!("--vary {e}")))?;
+    let points = sweep::points(&varies).map_err(|e| bad(format!("--vary {e}")))?;
+    let scenarios = points
+        .iter()
+        .map(|p| crate::sweep::point_scenario(&base, &file, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let slos = args
+        .slo
+        .iter()
+        .map(|s| Slo::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(format!("--slo {e}")))?;
+    let bisect = match &args.bisect {
+        Some(p) => Some(
+            varies
+                .iter()
+                .position(|v| v.path == *p)
+                .ok_or_else(|| bad(format!("--bisect {p}: not one of the --vary paths")))?,
+        ),
+        None => plan::default_bisect(&points),
+    };
+    let cfg = PlanConfig {
+        seeds: args.seeds,
+        confidence: args.confidence,
+        pilot: args.pilot,
+        minimize: args.minimize.clone(),
+        bisect,
+        exhaustive: args.exhaustive,
+    };
+    let metrics = plan::metrics(&cfg, &slos);
+    let zero = RunOptions {
+        duration: Some(SimDuration::ZERO),
+        ..Default::default()
+    };
+    let skeleton = run(&scenarios[0], &zero)
+        .map_err(|e| Failure::RunFailed(e.to_string()))?
+        .summary;
+    for m in &metrics {
+        if let Some(why) = sweep::check_metric(&skeleton, m) {
+            return Err(bad(format!("--slo/--minimize: {why}")));
+        }
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| Failure::RunFailed(format!("cannot start {jobs} threads: {e}")))?;
+    let failure: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let mut runner = |p: usize, seeds: &[u64]| -> Vec<Vec<Option<f64>>> {
+        pool.install(|| {
+            seeds
+                .par_iter()
+                .map(|&seed| {
+                    let opts = RunOptions {
+                        seed: Some(seed),
+                        duration: args.duration,
+                        ..Default::default()
+                    };
+                    match run(&scenarios[p], &opts) {
+                        Ok(o) => sweep::metric_values(&o.summary, &metrics),
+                        Err(e) => {
+                            *failure.lock().unwrap_or_else(|e| e.into_inner()) =
+                                Some(format!("at {} seed {seed}: {e}", points[p].label()));
+                            vec![None; metrics.len()]
+                        }
+                    }
+                })
+                .collect()
+        })
+    };
+    let result = plan::plan(&points, &cfg, &slos, &mut runner);
+    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(Failure::RunFailed(e));
+    }
+    print!("{}", result.report());
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::RunFailed(format!("cannot create {}: {e}", dir.display())))?;
+        let p = dir.join("plan.json");
+        std::fs::write(
+            &p,
+            serde_json::to_string_pretty(&result).unwrap_or_default() + "\n",
+        )
+        .map_err(|e| Failure::RunFailed(format!("cannot write {}: {e}", p.display())))?;
+    }
+    Ok(())
+}
