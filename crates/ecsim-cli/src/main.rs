@@ -45,6 +45,9 @@ enum Command {
     /// Find the cheapest point of a sweep whose every SLO holds with a given confidence,
     /// bisecting along a count and stopping points that are clearly out early.
     Plan(plan::PlanArgs),
+    /// Put the shards of a sweep run with `--shard I/N` together into exactly what the
+    /// unsharded sweep writes.
+    Merge(sweep::MergeArgs),
 }
 
 #[derive(clap::Args)]
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
         Some(Command::Sweep(args)) => sweep::sweep_command(&args),
         Some(Command::Compare(args)) => compare::compare_command(&args),
         Some(Command::Plan(args)) => plan::plan_command(&args),
+        Some(Command::Merge(args)) => sweep::merge_command(&args),
         None => run_default(),
     };
     match result {

@@ -173,6 +173,7 @@ fn help_is_there_for_every_command() {
         &["sweep", "--help"],
         &["compare", "--help"],
         &["plan", "--help"],
+        &["merge", "--help"],
     ] {
         let o = ecsim(args);
         assert!(o.status.success(), "{args:?}");

@@ -272,3 +272,66 @@ fn plan_picks_the_full_grids_winner_with_fewer_runs() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+#[test]
+fn shards_run_as_separate_processes_merge_into_the_unsharded_sweep_byte_for_byte() {
+    let whole = scratch("whole");
+    let a = sweep(&whole, "3", &[]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    let parts: Vec<PathBuf> = (0..3).map(|i| scratch(&format!("part{i}"))).collect();
+    for (i, dir) in parts.iter().enumerate() {
+        // Shard 1 finds its index as a Kubernetes Indexed Job would give it.
+        let o = if i == 1 {
+            Command::new(env!("CARGO_BIN_EXE_ecsim"))
+                .args(["sweep", "scenarios/templates/right-size-ec2.toml"])
+                .args([
+                    "--vary",
+                    "instance_groups[0].instance_type=c5.large,m5.large,m5.xlarge",
+                ])
+                .args([
+                    "--vary",
+                    "instance_groups[0].count=3..6",
+                    "--seeds",
+                    "3",
+                    "--duration",
+                    "3m",
+                ])
+                .args(["--shard", "auto/3", "--out", dir.to_str().unwrap()])
+                .env("JOB_COMPLETION_INDEX", "1")
+                .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."))
+                .output()
+                .unwrap()
+        } else {
+            sweep(dir, "3", &["--shard", &format!("{i}/3")])
+        };
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            !dir.join("sweep.json").exists(),
+            "a shard writes only its runs"
+        );
+    }
+    let merged = scratch("merged");
+    let mut args = vec!["merge".to_string()];
+    args.extend(parts[..2].iter().map(|p| p.display().to_string()));
+    args.extend(["--out".into(), merged.display().to_string()]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = ecsim(&refs);
+    assert_eq!(o.status.code(), Some(2), "a missing shard is refused");
+    assert!(stderr(&o).contains("missing shards: 2/3"), "{}", stderr(&o));
+    let mut args = vec!["merge".to_string()];
+    args.extend(parts.iter().map(|p| p.display().to_string()));
+    args.extend(["--out".into(), merged.display().to_string()]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = ecsim(&refs);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["sweep.json", "sweep.csv"] {
+        assert_eq!(
+            read(whole.join(f)),
+            read(merged.join(f)),
+            "{f}: merged differs from unsharded"
+        );
+    }
+    for d in parts.into_iter().chain([whole, merged]) {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
