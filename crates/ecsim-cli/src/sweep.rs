@@ -518,6 +518,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_journal_reads_back_the_very_numbers_it_was_written_with() {
+        // A cost a real shard wrote; without serde_json's exact parsing it came back one unit
+        // in the last place off, and a merged journal differed from the shard's.
+        for text in ["1.1958493333333333", "0.24329573333333335", "144.1791995"] {
+            let exact: f64 = text.parse().unwrap();
+            let read: f64 = serde_json::from_str(text).unwrap();
+            assert_eq!(read.to_bits(), exact.to_bits(), "{text}");
+            assert_eq!(serde_json::to_string(&read).unwrap(), text);
+        }
+    }
+
+    #[test]
     fn shards_are_given_or_taken_from_the_batch_engines_environment() {
         let none = |_: &str| None;
         assert_eq!(parse_shard("2/4", &none), Ok((2, 4)));
