@@ -7,6 +7,7 @@
 mod bench;
 mod compare;
 mod plan;
+mod plot;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -48,6 +49,9 @@ enum Command {
     /// Put the shards of a sweep run with `--shard I/N` together into exactly what the
     /// unsharded sweep writes.
     Merge(sweep::MergeArgs),
+    /// Draw an SVG chart of a run's time series (its --out folder), a sweep's metric against a
+    /// varied setting with confidence intervals, or (--pareto) its cost against latency.
+    Plot(plot::PlotArgs),
 }
 
 #[derive(clap::Args)]
@@ -105,6 +109,7 @@ fn main() -> ExitCode {
         Some(Command::Compare(args)) => compare::compare_command(&args),
         Some(Command::Plan(args)) => plan::plan_command(&args),
         Some(Command::Merge(args)) => sweep::merge_command(&args),
+        Some(Command::Plot(args)) => plot::plot_command(&args),
         None => run_default(),
     };
     match result {

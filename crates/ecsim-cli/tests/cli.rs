@@ -174,6 +174,7 @@ fn help_is_there_for_every_command() {
         &["compare", "--help"],
         &["plan", "--help"],
         &["merge", "--help"],
+        &["plot", "--help"],
     ] {
         let o = ecsim(args);
         assert!(o.status.success(), "{args:?}");
