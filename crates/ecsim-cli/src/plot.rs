@@ -132,7 +132,7 @@ fn read(p: &Path) -> Result<String, Failure> {
 fn unit(metric: &str) -> &'static str {
     if metric.contains("latency_ms") || metric.ends_with("_ms") {
         "ms"
-    } else if metric.ends_with("per_hour") {
+    } else if metric.contains("per_hour") {
         "USD per hour"
     } else if metric.starts_with("cost_usd") || metric.ends_with("cost_usd") {
         "USD"

@@ -2,6 +2,9 @@
 //! shortened sweep), takes its shard index from the variable that engine sets, and its merge
 //! step names as many shards as the array has members.
 
+mod common;
+
+use common::words;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -11,41 +14,6 @@ fn root() -> PathBuf {
 
 fn read(rel: &str) -> String {
     std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
-
-/// The words of a shell command line: single quotes group, `$VAR` and `$(VAR)` stay as written,
-/// `${VAR:-default}` is its default, line continuations and `>-` folding are spaces.
-fn words(cmd: &str) -> Vec<String> {
-    let cmd = cmd.replace("\\\n", " ");
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in cmd.chars() {
-        match c {
-            '\'' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            '"' if !quoted => {}
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    // `${NAME:-default}` as the shell gives it with NAME unset.
-    out.into_iter()
-        .map(
-            |w| match w.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-                Some(inner) => inner
-                    .split_once(":-")
-                    .map_or(String::new(), |(_, d)| d.to_string()),
-                None => w,
-            },
-        )
-        .collect()
 }
 
 /// The `ecsim sweep …` command in `text`, up to the end of its command (a quote closing a JSON

@@ -510,6 +510,9 @@ pub struct CostSummary {
     pub alb: f64,
     /// `total` over the run's length, per hour.
     pub per_hour: f64,
+    /// The cost per hour over the run's last quarter: the steady state's rate once the run has
+    /// reached one, after any scale-out at its start (a month is 730 hours of it).
+    pub per_hour_end: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -264,6 +264,12 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         "cost       ${:.4} (EC2 ${:.4}, Fargate ${:.4}, ALB ${:.4}), ${:.4} per hour",
         c.total, c.ec2, c.fargate, c.alb, c.per_hour
     );
+    let _ = writeln!(
+        t,
+        "           ${:.4} per hour over the last quarter of the run, ${:.0} per month at that rate",
+        c.per_hour_end,
+        c.per_hour_end * 730.0
+    );
     for o in &s.objectives {
         let measured = o
             .measured

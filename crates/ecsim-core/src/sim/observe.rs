@@ -291,6 +291,20 @@ impl Simulation {
     /// What the Application Load Balancers cost up to `now`: one per service with traffic through
     /// an ALB, billed by the hour from the start, and the LCU-hours sampled so far. (A Classic
     /// Load Balancer's prices are not in docs/ecs-facts.md: it is not billed.)
+    /// The cost per hour between the first sample of the run's last quarter and the last
+    /// sample, from the sampled cumulative cost; `None` with fewer than two samples.
+    fn cost_rate_end(&self) -> Option<f64> {
+        let s = &self.series;
+        let n = s.t_s.len();
+        if n < 2 {
+            return None;
+        }
+        let end = s.t_s[n - 1];
+        let k = s.t_s.iter().position(|&t| t >= end * 0.75)?.min(n - 2);
+        let dt = end - s.t_s[k];
+        (dt > 0.0).then(|| (s.cost_usd[n - 1] - s.cost_usd[k]) / dt * 3600.0)
+    }
+
     pub(super) fn alb_cost(&self, now: SimTime) -> f64 {
         let alb = &self.sc.spec.model.alb;
         let hours = now.as_secs_f64() / 3600.0;
@@ -530,6 +544,11 @@ impl Simulation {
                     fargate,
                     alb,
                     per_hour: if hours > 0.0 { total / hours } else { 0.0 },
+                    per_hour_end: self.cost_rate_end().unwrap_or(if hours > 0.0 {
+                        total / hours
+                    } else {
+                        0.0
+                    }),
                 }
             },
             images: {
