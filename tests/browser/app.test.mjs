@@ -488,6 +488,10 @@ await check('what-if: variant B against A over the same seeds, with a table of d
   const [ra, rb] = [await cell('services.web.tasks.running_end', 'a'), await cell('services.web.tasks.running_end', 'b')];
   assert(ra.startsWith('8.0000') && rb.startsWith('4.0000'), `running: A ${ra}, B ${rb}`);
   assert(/±/.test(await cell('cost_usd.total', 'a')), 'no confidence interval over 2 seeds');
+  // The paired difference and its verdict, from the statistics `ecsim compare` prints.
+  assert((await cell('services.web.tasks.running_end', 'diff')).startsWith('-4.0000'), 'paired difference');
+  const verdict = await cell('services.web.tasks.running_end', 'verdict');
+  assert(verdict === 'B worse', `fewer running tasks must be worse: ${verdict}`);
   const caption = await page.$eval('#compare-table caption', (c) => c.textContent);
   assert(caption.includes('[1, 2]'), caption);
   // Seed 1's runs overlaid: A in blue, B in orange and red, on every chart.

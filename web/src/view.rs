@@ -5,6 +5,8 @@
 
 use ecsim_core::metrics::{Summary, TimeSeries};
 use ecsim_core::{RunOutput, Scenario};
+use ecsim_front::comparison::{self, MetricComparison};
+use ecsim_front::sweep;
 use serde::{Deserialize, Serialize};
 
 /// One objective after the run.
@@ -332,54 +334,15 @@ impl ChartData {
     }
 }
 
-/// One metric of a what-if comparison: its mean over the seeds in each variant, with a 95 %
-/// confidence half-width when there are several seeds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Estimate {
-    pub mean: f64,
-    pub half_ci: Option<f64>,
-    pub n: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CompareRow {
-    pub metric: String,
-    pub a: Option<Estimate>,
-    pub b: Option<Estimate>,
-}
-
 /// Variant A against variant B over the same seeds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareView {
     pub seeds: Vec<u64>,
-    pub rows: Vec<CompareRow>,
+    /// Per metric, A's and B's estimates and the paired difference B − A with its verdict
+    /// (`ecsim_front::comparison`, the statistics `ecsim compare` prints).
+    pub rows: Vec<MetricComparison>,
     /// The series of A's and B's run on the first seed, drawn overlaid.
     pub charts: Option<(ChartData, ChartData)>,
-}
-
-/// Student's t, two-sided 95 %, for 1..=10 degrees of freedom; 1.96 beyond.
-fn t95(dof: usize) -> f64 {
-    const T: [f64; 10] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    ];
-    T.get(dof.wrapping_sub(1)).copied().unwrap_or(1.96)
-}
-
-fn estimate(values: &[f64]) -> Option<Estimate> {
-    let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let half_ci = (n > 1).then(|| {
-        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        t95(n - 1) * (var / n as f64).sqrt()
-    });
-    Some(Estimate {
-        mean,
-        half_ci,
-        n: n as u32,
-    })
 }
 
 impl CompareView {
@@ -411,25 +374,14 @@ impl CompareView {
                 metrics.push(format!("services.{s}.{m}"));
             }
         }
-        // Each summary as JSON once, then every metric looked up in it.
-        let json = |list: &[Summary]| -> Vec<serde_json::Value> {
+        // Run k of A and run k of B share seed k: the comparison pairs them.
+        let values = |list: &[Summary]| -> Vec<Vec<Option<f64>>> {
             list.iter()
-                .filter_map(|s| serde_json::to_value(s).ok())
+                .map(|s| sweep::metric_values(s, &metrics))
                 .collect()
         };
-        let (ja, jb) = (json(a), json(b));
-        let values = |list: &[serde_json::Value], metric: &str| -> Vec<f64> {
-            list.iter()
-                .filter_map(|v| ecsim_core::metrics::lookup(v, metric)?.as_f64())
-                .collect()
-        };
-        let rows = metrics
+        let rows = comparison::compare(&metrics, &values(a), &values(b), 0.95)
             .into_iter()
-            .map(|m| CompareRow {
-                a: estimate(&values(&ja, &m)),
-                b: estimate(&values(&jb, &m)),
-                metric: m,
-            })
             .filter(|r| r.a.is_some() || r.b.is_some())
             .collect();
         CompareView {

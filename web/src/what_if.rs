@@ -4,8 +4,10 @@
 
 use crate::link::use_ctx;
 use crate::page::Action;
+use ecsim_front::comparison::MetricComparison;
+use ecsim_front::stats::Estimate;
 use ecsim_web::chart::{draw_overlay, Overlay};
-use ecsim_web::view::{CompareView, Estimate};
+use ecsim_web::view::CompareView;
 use ecsim_web::worker::Input;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -67,17 +69,22 @@ pub fn what_if() -> Html {
     }
 }
 
-/// `mean ± half-width` as the comparison table shows an estimate.
+/// `mean ± half-width` as the comparison table shows an estimate (the mean alone for one seed).
 fn show(e: &Option<Estimate>) -> String {
     match e {
         None => "n/a".into(),
-        Some(Estimate {
-            mean,
-            half_ci: Some(h),
-            ..
-        }) => format!("{mean:.4} ± {h:.4}"),
+        Some(e) if e.n > 1 => format!("{:.4} ± {:.4}", e.mean, (e.hi - e.lo) / 2.0),
         Some(e) => format!("{:.4}", e.mean),
     }
+}
+
+/// B − A paired on the seed, and what it says.
+fn difference(r: &MetricComparison) -> (String, &'static str) {
+    let d = r.difference.as_ref().map_or("n/a".to_string(), |d| {
+        format!("{:+.4} ± {:.4}", d.mean, (d.hi - d.lo) / 2.0)
+    });
+    let verdict = r.judgement.label();
+    (d, verdict)
 }
 
 /// The what-if table: each metric's mean over the seeds in A and B, and the difference; then
@@ -134,17 +141,15 @@ fn compare_charts(p: &ChartsProps) -> Html {
 fn table(c: &CompareView) -> Html {
     html! {
         <table id="compare-table">
-            <caption>{ format!("A against B over seeds {:?} (means, ± 95 % confidence)", c.seeds) }</caption>
-            <thead><tr><th>{ "metric" }</th><th>{ "A" }</th><th>{ "B" }</th><th>{ "B − A" }</th></tr></thead>
+            <caption>{ format!("A against B over seeds {:?} (means, ± 95 % confidence; B − A paired on the seed)", c.seeds) }</caption>
+            <thead><tr><th>{ "metric" }</th><th>{ "A" }</th><th>{ "B" }</th><th>{ "B − A" }</th><th>{ "verdict" }</th></tr></thead>
             <tbody>
                 { for c.rows.iter().map(|r| {
-                    let diff = match (&r.a, &r.b) {
-                        (Some(a), Some(b)) => format!("{:+.4}", b.mean - a.mean),
-                        _ => "n/a".into(),
-                    };
+                    let (diff, verdict) = difference(r);
                     html! {
                         <tr data-metric={r.metric.clone()}>
-                            <td>{ &r.metric }</td><td class="a">{ show(&r.a) }</td><td class="b">{ show(&r.b) }</td><td>{ diff }</td>
+                            <td>{ &r.metric }</td><td class="a">{ show(&r.a) }</td><td class="b">{ show(&r.b) }</td>
+                            <td class="diff">{ diff }</td><td class="verdict">{ verdict }</td>
                         </tr>
                     }
                 }) }

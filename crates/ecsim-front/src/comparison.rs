@@ -21,6 +21,18 @@ pub enum Judgement {
     Unknown,
 }
 
+impl Judgement {
+    /// The verdict as the CLI's table and the web app's what-if show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Judgement::Better => "B better",
+            Judgement::Worse => "B worse",
+            Judgement::NoSignificantDifference => "no significant difference",
+            Judgement::Unknown => "too few seeds",
+        }
+    }
+}
+
 /// One metric of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricComparison {
@@ -108,12 +120,7 @@ pub fn table(rows: &[MetricComparison]) -> String {
         let diff = r.difference.map_or("-".to_string(), |d| {
             format!("{:+.4} ± {:.4}", d.mean, (d.hi - d.lo) / 2.0)
         });
-        let verdict = match r.judgement {
-            Judgement::Better => "B better",
-            Judgement::Worse => "B worse",
-            Judgement::NoSignificantDifference => "no significant difference",
-            Judgement::Unknown => "too few values",
-        };
+        let verdict = r.judgement.label();
         lines.push([
             r.metric.clone(),
             f(&r.a),
