@@ -2,7 +2,7 @@
 # Installs what ecsim needs and this machine lacks; skips whatever is already there, so it is
 # cheap to run every time. Usage: scripts/setup.sh [--browser | --target-only]
 #   always:        the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at Cargo.lock's version, crates
-#   --browser:     also Debian's chromium + chromium-driver and the npm playwright-core for the tests
+#   --browser:     also Debian's chromium + chromium-driver, fonts-dejavu-core and the npm playwright-core for the tests
 #   --target-only: only the wasm32 target (seconds: what formatting and clippy need)
 # Nothing prebuilt is downloaded (this machine reaches only package registries): the tools are
 # built with `cargo install`, which takes ~10 minutes the first time on 2 cores.
@@ -32,10 +32,12 @@ fi
 [ "$target_only" = 1 ] && exit 0
 
 apt_pid=""
-if [ "$browser" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
-  log "installing chromium and chromium-driver from Debian (in the background)"
+# `ecsim plot --out x.png` draws its text in a system font (its test needs one too).
+if [ "$browser" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+    && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; }; then
+  log "installing chromium, chromium-driver and fonts-dejavu-core from Debian (in the background)"
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  ( $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver ) \
+  ( $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core ) \
     > /tmp/ecsim-setup-apt.log 2>&1 &
   apt_pid=$!
 fi

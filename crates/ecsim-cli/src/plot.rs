@@ -9,7 +9,8 @@
 //!
 //! Values that span more than two decades (latencies of an overloaded point next to a healthy
 //! one) are drawn on a log axis. Charts are SVG, drawn with plotters; their text is SVG text, so
-//! no font file is needed to draw them.
+//! no font file is needed to draw them. A `.png` is that SVG rendered by resvg, its text in the
+//! system's fonts.
 
 use crate::Failure;
 use ecsim_front::plan::Slo;
@@ -22,8 +23,8 @@ use std::path::{Path, PathBuf};
 pub(crate) struct PlotArgs {
     /// A run's --out folder, or a sweep's sweep.json or its folder.
     input: PathBuf,
-    /// The chart to write (.svg).
-    #[arg(long, value_name = "FILE.svg")]
+    /// The chart to write: .svg, or .png (rendered with the system's fonts).
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
     out: PathBuf,
     /// For a sweep: the metric to draw (default: its first latency metric, else its first).
     #[arg(long)]
@@ -53,16 +54,17 @@ type Plot = Result<(), String>;
 
 pub(crate) fn plot_command(args: &PlotArgs) -> Result<(), Failure> {
     let bad = Failure::BadInput;
-    match args.out.extension().and_then(|e| e.to_str()) {
-        Some("svg") => {}
-        Some("png") => {
+    let png = match args.out.extension().and_then(|e| e.to_str()) {
+        Some("svg") => false,
+        Some("png") => true,
+        _ => {
             return Err(bad(format!(
-                "{}: PNG is not drawn yet; write .svg (any browser or `rsvg-convert` turns it into PNG)",
+                "{}: the chart's file must end in .svg or .png",
                 args.out.display()
             )))
         }
-        _ => return Err(bad(format!("{}: the chart's file must end in .svg", args.out.display()))),
-    }
+    };
+    let mut svg = String::new();
     let input = &args.input;
     let (sweep_file, series_file) = if input.is_dir() {
         (input.join("sweep.json"), input.join("timeseries.json"))
@@ -87,10 +89,9 @@ pub(crate) fn plot_command(args: &PlotArgs) -> Result<(), Failure> {
                 .map(Slo::parse)
                 .transpose()
                 .map_err(|e| bad(format!("--slo {e}")))?;
-            pareto(&sweep, slo.as_ref(), &args.out)
+            pareto(&sweep, slo.as_ref(), &mut svg)
         } else {
-            sweep_chart(&sweep, args.metric.as_deref(), args.x.as_deref(), &args.out)
-                .map_err(bad)?
+            sweep_chart(&sweep, args.metric.as_deref(), args.x.as_deref(), &mut svg).map_err(bad)?
         }
     } else if series_file.is_file() {
         if args.pareto || args.metric.is_some() || args.x.is_some() {
@@ -104,16 +105,61 @@ pub(crate) fn plot_command(args: &PlotArgs) -> Result<(), Failure> {
                 series_file.display()
             ))
         })?;
-        timeseries(&v, &args.out)
+        timeseries(&v, &mut svg)
     } else {
         return Err(bad(format!(
             "{}: neither a run's --out folder (timeseries.json) nor a sweep's result (sweep.json)",
             input.display()
         )));
     };
-    drawn.map_err(|e| Failure::RunFailed(format!("cannot draw {}: {e}", args.out.display())))?;
+    let failed = |e: String| Failure::RunFailed(format!("cannot draw {}: {e}", args.out.display()));
+    drawn.map_err(failed)?;
+    if png {
+        write_png(&svg, &args.out).map_err(failed)?;
+    } else {
+        std::fs::write(&args.out, svg).map_err(|e| failed(e.to_string()))?;
+    }
     println!("chart written to {}", args.out.display());
     Ok(())
+}
+
+/// The SVG rendered to a PNG of the same size, its text in the system's fonts. With no font at
+/// all the text would silently vanish, so that is an error instead.
+fn write_png(svg: &str, out: &Path) -> Result<(), String> {
+    use resvg::{tiny_skia, usvg};
+    let mut opt = usvg::Options::default();
+    let db = opt.fontdb_mut();
+    db.load_system_fonts();
+    // The charts ask for `sans-serif`: the system's sans face answers for it (usvg would look for
+    // Arial, and drop the text if it is not there).
+    let families: Vec<String> = db
+        .faces()
+        .flat_map(|f| f.families.iter().map(|(name, _)| name.clone()))
+        .collect();
+    let preferred = [
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Noto Sans",
+        "FreeSans",
+        "Arial",
+    ];
+    let Some(sans) = preferred
+        .iter()
+        .find(|p| families.iter().any(|f| f == *p))
+        .map(|p| p.to_string())
+        .or_else(|| families.iter().find(|f| f.contains("Sans")).cloned())
+        .or_else(|| families.first().cloned())
+    else {
+        return Err("a PNG's text needs a font and this system has none (on Debian: apt-get install fonts-dejavu-core); or write .svg".into());
+    };
+    db.set_sans_serif_family(sans.clone());
+    opt.font_family = sans;
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(err)?;
+    let size = tree.size().to_int_size();
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("the chart has no area")?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.save_png(out).map_err(err)
 }
 
 fn is_sweep(p: &Path) -> bool {
@@ -256,9 +302,9 @@ fn panel(
     Ok(())
 }
 
-fn timeseries(v: &Value, out: &Path) -> Plot {
+fn timeseries(v: &Value, out: &mut String) -> Plot {
     let t_min: Vec<f64> = numbers(&v["t_s"]).iter().map(|t| t / 60.0).collect();
-    let root = SVGBackend::new(out, (W, 1100)).into_drawing_area();
+    let root = SVGBackend::with_string(out, (W, 1100)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let panels = root.split_evenly((4, 1));
     panel(
@@ -301,7 +347,7 @@ fn sweep_chart(
     s: &SweepResult,
     metric: Option<&str>,
     x: Option<&str>,
-    out: &Path,
+    out: &mut String,
 ) -> Result<Plot, String> {
     let m = match metric {
         Some(m) => s
@@ -331,7 +377,7 @@ fn sweep_chart(
     Ok(draw_sweep(s, m, k, out))
 }
 
-fn draw_sweep(s: &SweepResult, m: usize, k: usize, out: &Path) -> Plot {
+fn draw_sweep(s: &SweepResult, m: usize, k: usize, out: &mut String) -> Plot {
     let values = &s.varies[k].values;
     let numeric: Option<Vec<f64>> = values.iter().map(|v| v.parse::<f64>().ok()).collect();
     // x: the value itself when every value is a number, else its position (labelled).
@@ -352,7 +398,7 @@ fn draw_sweep(s: &SweepResult, m: usize, k: usize, out: &Path) -> Plot {
     };
     let ests = s.points.iter().filter_map(|p| p.metrics[m]);
     let y = YAxis::fit(ests.flat_map(|e| [e.lo, e.hi, e.mean]));
-    let root = SVGBackend::new(out, (W, 600)).into_drawing_area();
+    let root = SVGBackend::with_string(out, (W, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let metric = &s.metrics[m];
     let mut chart = ChartBuilder::on(&root)
@@ -447,7 +493,7 @@ fn draw_sweep(s: &SweepResult, m: usize, k: usize, out: &Path) -> Plot {
     root.present().map_err(err)
 }
 
-fn pareto(s: &SweepResult, slo: Option<&Slo>, out: &Path) -> Plot {
+fn pareto(s: &SweepResult, slo: Option<&Slo>, out: &mut String) -> Plot {
     let Some((cost, lat)) = &s.pareto else {
         return Err(
             "the sweep has no cost and latency metric pair to draw a Pareto front of".into(),
@@ -473,7 +519,7 @@ fn pareto(s: &SweepResult, slo: Option<&Slo>, out: &Path) -> Plot {
     let pad = ((x_hi - x_lo) * 0.08).max(1e-6);
     let limit = slo.filter(|s| s.metric == *lat).map(|s| s.limit);
     let y = YAxis::fit(pts.iter().map(|p| p.1).chain(limit));
-    let root = SVGBackend::new(out, (W, 640)).into_drawing_area();
+    let root = SVGBackend::with_string(out, (W, 640)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(format!("{lat} against {cost}"), ("sans-serif", 20))

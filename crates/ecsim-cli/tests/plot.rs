@@ -1,5 +1,6 @@
 //! `ecsim plot` on what the other commands write: a run's time series, a sweep's metric with
-//! its intervals, and the Pareto front with an SLO line; SVG with axes, units and a legend.
+//! its intervals, and the Pareto front with an SLO line; SVG with axes, units and a legend, and
+//! PNG with its text drawn.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -90,8 +91,30 @@ fn charts_of_a_run_a_sweep_and_its_pareto_front() {
     ] {
         assert!(front.contains(text), "the Pareto chart lacks {text:?}");
     }
-    let png = ecsim(&["plot", &s(&run), "--out", &s(&d.join("x.png"))]);
-    assert_eq!(png.status.code(), Some(2));
+    // A PNG: the same chart rendered, its text drawn (the title band has dark pixels: without a
+    // font for `sans-serif` the text would silently vanish).
+    ok(ecsim(&[
+        "plot",
+        &s(&sw.join("sweep.json")),
+        "--pareto",
+        "--out",
+        &s(&d.join("pareto.png")),
+    ]));
+    let img = resvg::tiny_skia::Pixmap::load_png(d.join("pareto.png")).expect("a PNG");
+    assert_eq!((img.width(), img.height()), (960, 640));
+    let title_ink = (0..30)
+        .flat_map(|y| (300..660).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            img.pixel(x, y)
+                .is_some_and(|p| p.red() < 100 && p.alpha() > 200)
+        })
+        .count();
+    assert!(
+        title_ink > 100,
+        "the PNG's title was not drawn ({title_ink} dark pixels)"
+    );
+    let other = ecsim(&["plot", &s(&run), "--out", &s(&d.join("x.gif"))]);
+    assert_eq!(other.status.code(), Some(2));
     let wrong = ecsim(&["plot", &s(&run), "--pareto", "--out", &s(&d.join("x.svg"))]);
     assert_eq!(wrong.status.code(), Some(2), "--pareto needs a sweep");
     let _ = std::fs::remove_dir_all(&d);
