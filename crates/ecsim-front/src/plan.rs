@@ -10,7 +10,9 @@
 //! - a point runs a few pilot seeds first, and once the pilot shows an SLO clearly broken (the
 //!   bound on the other side is past the limit too) it runs no more seeds.
 //!
-//! Points it did not run are reported with the point that settled them. `exhaustive` runs every
+//! Of points that cost the same within their intervals (two counts that fit on the same
+//! instances), the one with the widest margin on the first SLO wins. Points it did not run are
+//! reported with the point that settled them. `exhaustive` runs every
 //! point on every seed with the same rule, which is what the savings are measured against.
 //! This module decides what to run and reads the results; the caller runs (in parallel or not).
 
@@ -299,6 +301,35 @@ pub fn plan(points: &[Point], cfg: &PlanConfig, slos: &[Slo], run: &mut Runner<'
         .collect();
     let cost = |p: usize| result_points[p].objective.map_or(f64::INFINITY, |e| e.mean);
     holding.sort_by(|&a, &b| cost(a).total_cmp(&cost(b)).then(a.cmp(&b)));
+    // Points that cost the same as the cheapest, within their intervals (two desired counts
+    // that fit on the same instances): the one with the widest margin on the first SLO wins.
+    if let (Some(&w), Some(first)) = (holding.first(), slos.first()) {
+        let half = |p: usize| {
+            result_points[p]
+                .objective
+                .map_or(0.0, |e| (e.hi - e.lo) / 2.0)
+        };
+        let margin = |p: usize| -> f64 {
+            let Some(e) = result_points[p].slos[0] else {
+                return f64::NEG_INFINITY;
+            };
+            let (_, bound) = first.judge(&e, cfg.confidence);
+            if first.wants_more() {
+                bound - first.limit
+            } else {
+                first.limit - bound
+            }
+        };
+        let tied = holding
+            .iter()
+            .copied()
+            .take_while(|&q| (cost(q) - cost(w)).abs() <= half(w).max(half(q)))
+            .max_by(|&a, &b| margin(a).total_cmp(&margin(b)).then(b.cmp(&a)));
+        if let Some(t) = tied.filter(|&t| t != w) {
+            holding.retain(|&q| q != t);
+            holding.insert(0, t);
+        }
+    }
     PlanResult {
         config: cfg.clone(),
         slos: slos.to_vec(),
@@ -447,6 +478,42 @@ impl PlanResult {
 mod tests {
     use super::*;
     use crate::sweep::{points, Vary};
+
+    #[test]
+    fn of_two_points_that_cost_the_same_the_one_with_more_margin_wins() {
+        // Counts 3 and 4 fit on the same two instances (cost 2 either way); 4 is faster.
+        let v = vec![Vary::parse("count=1..6").unwrap()];
+        let pts = points(&v).unwrap();
+        let world = |p: &Point, seed: u64| -> Vec<Option<f64>> {
+            let n: f64 = p.settings[0].1.parse().unwrap();
+            let noise = (seed % 3) as f64 * 0.01;
+            vec![Some((n / 2.0).ceil() + noise), Some(100.0 / n + noise)]
+        };
+        let slos = vec![Slo::parse("lat < 40").unwrap()];
+        for exhaustive in [false, true] {
+            let cfg = PlanConfig {
+                seeds: 6,
+                confidence: 0.95,
+                pilot: 3,
+                minimize: "cost".into(),
+                bisect: Some(0),
+                exhaustive,
+            };
+            let mut runner =
+                |p: usize, seeds: &[u64]| seeds.iter().map(|&s| world(&pts[p], s)).collect();
+            let r = plan(&pts, &cfg, &slos, &mut runner);
+            assert_eq!(
+                pts[r.winner.unwrap()].label(),
+                "count=4",
+                "exhaustive {exhaustive}"
+            );
+            assert_eq!(
+                pts[r.runner_up.unwrap()].label(),
+                "count=3",
+                "exhaustive {exhaustive}"
+            );
+        }
+    }
 
     #[test]
     fn slos_parse() {
