@@ -2,8 +2,9 @@
 //! B − A with its interval and a verdict (`ecsim_front::comparison`). B is a second file, or A
 //! with `--set-b` overrides.
 
+use crate::many_runs::{check_confidence, check_metrics, options, pool};
 use crate::{overridden, parse_duration, Failure};
-use ecsim_core::{run, RunOptions, Scenario, SimDuration};
+use ecsim_core::{run, Scenario, SimDuration};
 use ecsim_front::{comparison, sweep};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -61,12 +62,7 @@ pub(crate) fn compare_command(args: &CompareArgs) -> Result<(), Failure> {
             "--seeds must be at least 2 for an interval".into(),
         ));
     }
-    if !(args.confidence > 0.0 && args.confidence < 1.0) {
-        return Err(Failure::BadInput(format!(
-            "--confidence {} must be between 0 and 1",
-            args.confidence
-        )));
-    }
+    check_confidence(args.confidence)?;
     let a = load(&args.a, &args.set, &[])?;
     let b = load(args.b.as_ref().unwrap_or(&args.a), &args.set, &args.set_b)?;
     let metrics = if args.metrics.is_empty() {
@@ -75,39 +71,17 @@ pub(crate) fn compare_command(args: &CompareArgs) -> Result<(), Failure> {
         args.metrics.clone()
     };
     for sc in [&a, &b] {
-        let zero = RunOptions {
-            duration: Some(SimDuration::ZERO),
-            ..Default::default()
-        };
-        let skeleton = run(sc, &zero)
-            .map_err(|e| Failure::RunFailed(e.to_string()))?
-            .summary;
-        for m in &metrics {
-            if let Some(why) = sweep::check_metric(&skeleton, m) {
-                return Err(Failure::BadInput(format!("--metrics ({}): {why}", sc.file)));
-            }
-        }
+        check_metrics(sc, &metrics, &format!("--metrics ({})", sc.file))?;
     }
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| Failure::RunFailed(format!("cannot start {jobs} threads: {e}")))?;
+    let pool = pool(args.jobs)?;
     let runs: Vec<(u64, bool)> = (1..=args.seeds)
         .flat_map(|s| [(s, false), (s, true)])
         .collect();
     let values = pool.install(|| {
         runs.par_iter()
             .map(|&(seed, is_b)| {
-                let opts = RunOptions {
-                    seed: Some(seed),
-                    duration: args.duration,
-                    ..Default::default()
-                };
                 let sc = if is_b { &b } else { &a };
-                run(sc, &opts)
+                run(sc, &options(seed, args.duration))
                     .map(|o| sweep::metric_values(&o.summary, &metrics))
                     .map_err(|e| format!("{} seed {seed}: {e}", if is_b { "B" } else { "A" }))
             })

@@ -6,6 +6,7 @@
 
 mod bench;
 mod compare;
+mod many_runs;
 mod plan;
 mod plot;
 mod sweep;

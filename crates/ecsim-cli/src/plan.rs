@@ -1,10 +1,11 @@
 //! `ecsim plan`: the cheapest point of a sweep whose every SLO holds with a given confidence
 //! (`ecsim_front::plan` decides what to run; this file runs each point's seeds in parallel).
 
-use crate::{overridden, parse_duration, Failure};
-use ecsim_core::{run, RunOptions, SimDuration};
+use crate::many_runs::{check_confidence, check_metrics, options, pool, Grid};
+use crate::{parse_duration, Failure};
+use ecsim_core::{run, SimDuration};
 use ecsim_front::plan::{self, PlanConfig, Slo};
-use ecsim_front::sweep::{self, Vary};
+use ecsim_front::sweep;
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -55,32 +56,18 @@ pub(crate) struct PlanArgs {
 
 pub(crate) fn plan_command(args: &PlanArgs) -> Result<(), Failure> {
     let bad = Failure::BadInput;
-    if !(args.confidence > 0.0 && args.confidence < 1.0) {
-        return Err(bad(format!(
-            "--confidence {} must be between 0 and 1",
-            args.confidence
-        )));
-    }
+    check_confidence(args.confidence)?;
     if args.seeds < 2 {
         return Err(bad(
             "--seeds must be at least 2 for a confidence bound".into()
         ));
     }
-    let file = args.scenario.display().to_string();
-    let text = std::fs::read_to_string(&args.scenario)
-        .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
-    let base = overridden(&text, &file, &args.set)?;
-    let varies = args
-        .vary
-        .iter()
-        .map(|v| Vary::parse(v))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(format!("--vary {e}")))?;
-    let points = sweep::points(&varies).map_err(|e| bad(format!("--vary {e}")))?;
-    let scenarios = points
-        .iter()
-        .map(|p| crate::sweep::point_scenario(&base, &file, p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let Grid {
+        varies,
+        points,
+        scenarios,
+        ..
+    } = Grid::load(&args.scenario, &args.set, &args.vary)?;
     let slos = args
         .slo
         .iter()
@@ -105,45 +92,23 @@ pub(crate) fn plan_command(args: &PlanArgs) -> Result<(), Failure> {
         exhaustive: args.exhaustive,
     };
     let metrics = plan::metrics(&cfg, &slos);
-    let zero = RunOptions {
-        duration: Some(SimDuration::ZERO),
-        ..Default::default()
-    };
-    let skeleton = run(&scenarios[0], &zero)
-        .map_err(|e| Failure::RunFailed(e.to_string()))?
-        .summary;
-    for m in &metrics {
-        if let Some(why) = sweep::check_metric(&skeleton, m) {
-            return Err(bad(format!("--slo/--minimize: {why}")));
-        }
-    }
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| Failure::RunFailed(format!("cannot start {jobs} threads: {e}")))?;
+    check_metrics(&scenarios[0], &metrics, "--slo/--minimize")?;
+    let pool = pool(args.jobs)?;
     let failure: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     let mut runner = |p: usize, seeds: &[u64]| -> Vec<Vec<Option<f64>>> {
         pool.install(|| {
             seeds
                 .par_iter()
-                .map(|&seed| {
-                    let opts = RunOptions {
-                        seed: Some(seed),
-                        duration: args.duration,
-                        ..Default::default()
-                    };
-                    match run(&scenarios[p], &opts) {
+                .map(
+                    |&seed| match run(&scenarios[p], &options(seed, args.duration)) {
                         Ok(o) => sweep::metric_values(&o.summary, &metrics),
                         Err(e) => {
                             *failure.lock().unwrap_or_else(|e| e.into_inner()) =
                                 Some(format!("at {} seed {seed}: {e}", points[p].label()));
                             vec![None; metrics.len()]
                         }
-                    }
-                })
+                    },
+                )
                 .collect()
         })
     };

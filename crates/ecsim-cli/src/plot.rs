@@ -15,6 +15,7 @@
 use crate::Failure;
 use ecsim_front::plan::Slo;
 use ecsim_front::sweep::SweepResult;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -71,12 +72,14 @@ pub(crate) fn plot_command(args: &PlotArgs) -> Result<(), Failure> {
     } else {
         (input.clone(), PathBuf::new())
     };
-    let drawn = if sweep_file.is_file()
-        && sweep_file.extension().is_some_and(|e| e == "json")
-        && is_sweep(&sweep_file)
-    {
-        let text = read(&sweep_file)?;
-        let sweep: SweepResult = serde_json::from_str(&text).map_err(|e| {
+    // A JSON file with a sweep's `varies` and `points`, read and parsed once.
+    let sweep_value = (sweep_file.is_file() && sweep_file.extension().is_some_and(|e| e == "json"))
+        .then(|| read(&sweep_file))
+        .transpose()?
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .filter(|v| v.get("varies").is_some() && v.get("points").is_some());
+    let drawn = if let Some(v) = sweep_value {
+        let sweep: SweepResult = serde_json::from_value(v).map_err(|e| {
             bad(format!(
                 "{}: not a sweep's result: {e}",
                 sweep_file.display()
@@ -162,13 +165,6 @@ fn write_png(svg: &str, out: &Path) -> Result<(), String> {
     pixmap.save_png(out).map_err(err)
 }
 
-fn is_sweep(p: &Path) -> bool {
-    std::fs::read_to_string(p)
-        .ok()
-        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .is_some_and(|v| v.get("varies").is_some() && v.get("points").is_some())
-}
-
 fn read(p: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(p)
         .map_err(|e| Failure::BadInput(format!("cannot read {}: {e}", p.display())))
@@ -245,6 +241,34 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
+/// The charts' coordinates: minutes, settings or dollars across, a (perhaps log) value up.
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A named line, in the legend too.
+fn line(
+    chart: &mut Chart<'_, '_>,
+    points: impl IntoIterator<Item = (f64, f64)>,
+    color: RGBColor,
+    name: String,
+) -> Plot {
+    chart
+        .draw_series(LineSeries::new(points, color.stroke_width(2)))
+        .map_err(err)?
+        .label(name)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+    Ok(())
+}
+
+/// The legend, in a light box.
+fn legend<'a>(chart: &mut Chart<'a, 'a>) -> Plot {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(err)
+}
+
 fn numbers(v: &Value) -> Vec<f64> {
     v.as_array()
         .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
@@ -283,21 +307,10 @@ fn panel(
             .filter(|(_, y)| y.is_finite())
             .map(|(t, v)| (*t, y.at(*v)))
             .collect();
-        chart
-            .draw_series(LineSeries::new(pts, color.stroke_width(2)))
-            .map_err(err)?
-            .label(name.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-            });
+        line(&mut chart, pts, color, name.clone())?;
     }
     if !lines.is_empty() {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart)?;
     }
     Ok(())
 }
@@ -467,16 +480,12 @@ fn draw_sweep(s: &SweepResult, m: usize, k: usize, out: &mut String) -> Plot {
                 ))
             })
             .collect();
-        chart
-            .draw_series(LineSeries::new(
-                pts.iter().map(|p| (p.0, p.2)),
-                color.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(name.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-            });
+        line(
+            &mut chart,
+            pts.iter().map(|p| (p.0, p.2)),
+            color,
+            name.clone(),
+        )?;
         chart
             .draw_series(
                 pts.iter()
@@ -484,12 +493,7 @@ fn draw_sweep(s: &SweepResult, m: usize, k: usize, out: &mut String) -> Plot {
             )
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart)?;
     root.present().map_err(err)
 }
 
@@ -551,14 +555,8 @@ fn pareto(s: &SweepResult, slo: Option<&Slo>, out: &mut String) -> Plot {
     let mut front: Vec<&(f64, f64, bool, String)> = pts.iter().filter(|p| p.2).collect();
     front.sort_by(|a, b| a.0.total_cmp(&b.0));
     let red = PALETTE[1];
-    chart
-        .draw_series(LineSeries::new(
-            front.iter().map(|p| (p.0, y.at(p.1))),
-            red.stroke_width(2),
-        ))
-        .map_err(err)?
-        .label("Pareto front")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], red.stroke_width(2)));
+    let front_line = front.iter().map(|p| (p.0, y.at(p.1)));
+    line(&mut chart, front_line, red, "Pareto front".into())?;
     chart
         .draw_series(
             front
@@ -581,22 +579,9 @@ fn pareto(s: &SweepResult, slo: Option<&Slo>, out: &mut String) -> Plot {
             .ok()
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_default();
-        chart
-            .draw_series(LineSeries::new(
-                [(x_lo - pad, y.at(limit)), (x_hi + pad, y.at(limit))],
-                green.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(format!("SLO {sym} {limit}"))
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], green.stroke_width(2))
-            });
+        let across = [(x_lo - pad, y.at(limit)), (x_hi + pad, y.at(limit))];
+        line(&mut chart, across, green, format!("SLO {sym} {limit}"))?;
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart)?;
     root.present().map_err(err)
 }

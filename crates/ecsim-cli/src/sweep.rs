@@ -12,10 +12,10 @@
 //! runs just the missing ones. The results are computed from that journal, whether the sweep
 //! ran in one go or resumed, on one thread or many, so they are the same either way.
 
-use crate::{overridden, parse_duration, Failure};
-use ecsim_core::{run, RunOptions, Scenario, SimDuration};
-use ecsim_front::setting;
-use ecsim_front::sweep::{self, Point, RunRecord, Vary};
+use crate::many_runs::{check_confidence, check_metrics, options, pool, Grid};
+use crate::{parse_duration, Failure};
+use ecsim_core::{run, SimDuration};
+use ecsim_front::sweep::{self, RunRecord, Vary};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -138,50 +138,23 @@ struct Header {
 
 pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
     let bad = Failure::BadInput;
-    if !(args.confidence > 0.0 && args.confidence < 1.0) {
-        return Err(bad(format!(
-            "--confidence {} must be between 0 and 1",
-            args.confidence
-        )));
-    }
+    check_confidence(args.confidence)?;
     if args.seeds == 0 {
         return Err(bad("--seeds must be at least 1".into()));
     }
-    let file = args.scenario.display().to_string();
-    let text = std::fs::read_to_string(&args.scenario)
-        .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
-    let base = overridden(&text, &file, &args.set)?;
-    let varies = args
-        .vary
-        .iter()
-        .map(|v| Vary::parse(v))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(format!("--vary {e}")))?;
-    let points = sweep::points(&varies).map_err(|e| bad(format!("--vary {e}")))?;
-    // Every point's scenario is checked before anything runs.
-    let scenarios = points
-        .iter()
-        .map(|p| point_scenario(&base, &file, p))
-        .collect::<Result<Vec<_>, _>>()?;
+    let Grid {
+        file,
+        base,
+        varies,
+        points,
+        scenarios,
+    } = Grid::load(&args.scenario, &args.set, &args.vary)?;
     let metrics = if args.metrics.is_empty() {
         sweep::default_metrics(&scenarios[0])
     } else {
         args.metrics.clone()
     };
-    let skeleton = run(
-        &scenarios[0],
-        &RunOptions {
-            duration: Some(SimDuration::ZERO),
-            ..Default::default()
-        },
-    )
-    .map_err(|e| Failure::RunFailed(e.to_string()))?
-    .summary;
-    for m in &metrics {
-        if let Some(why) = sweep::check_metric(&skeleton, m) {
-            return Err(bad(format!("--metrics: {why}")));
-        }
-    }
+    check_metrics(&scenarios[0], &metrics, "--metrics")?;
     let shard = args
         .shard
         .as_deref()
@@ -220,22 +193,11 @@ pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
             .open(&journal)
             .map_err(|e| Failure::RunFailed(format!("cannot write {}: {e}", journal.display())))?,
     );
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| Failure::RunFailed(format!("cannot start {jobs} threads: {e}")))?;
+    let pool = pool(args.jobs)?;
     let write_error: Mutex<Option<String>> = Mutex::new(None);
     pool.install(|| {
         todo.par_iter().for_each(|&(p, seed)| {
-            let opts = RunOptions {
-                seed: Some(seed),
-                duration: args.duration,
-                ..Default::default()
-            };
-            let rec = match run(&scenarios[p], &opts) {
+            let rec = match run(&scenarios[p], &options(seed, args.duration)) {
                 Ok(out) => RunRecord {
                     point: p,
                     seed,
@@ -409,14 +371,6 @@ fn read_header(journal: &Path) -> Result<Header, Failure> {
             journal.display()
         ))
     })
-}
-
-/// A point's scenario: the base text with the point's settings, checked.
-pub(crate) fn point_scenario(base: &str, file: &str, p: &Point) -> Result<Scenario, Failure> {
-    let at = |m: String| Failure::BadInput(format!("at the point {}: {m}", p.label()));
-    let overrides = p.overrides().map_err(|e| at(e.to_string()))?;
-    let text = setting::apply(base, file, &overrides).map_err(|e| at(format!("--vary {e}")))?;
-    Scenario::parse(&text, file).map_err(|e| at(e.to_string()))
 }
 
 /// What makes two sweeps the same sweep: the scenario text, the points, the seeds, the metrics.

@@ -108,7 +108,7 @@ pub fn compare(
 /// A readable table of a comparison.
 pub fn table(rows: &[MetricComparison]) -> String {
     let f = |e: &Option<Estimate>| e.map_or("-".to_string(), |e| format!("{:.4}", e.mean));
-    let mut lines = vec![[
+    let mut lines: Vec<Vec<String>> = vec![vec![
         "metric".to_string(),
         "A".into(),
         "B".into(),
@@ -121,7 +121,7 @@ pub fn table(rows: &[MetricComparison]) -> String {
             format!("{:+.4} ± {:.4}", d.mean, (d.hi - d.lo) / 2.0)
         });
         let verdict = r.judgement.label();
-        lines.push([
+        lines.push(vec![
             r.metric.clone(),
             f(&r.a),
             f(&r.b),
@@ -131,26 +131,7 @@ pub fn table(rows: &[MetricComparison]) -> String {
             verdict.into(),
         ]);
     }
-    let widths: Vec<usize> = (0..6)
-        .map(|c| {
-            lines
-                .iter()
-                .map(|l| l[c].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    lines
-        .iter()
-        .map(|l| {
-            let cells: Vec<String> = l
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c:<w$}"))
-                .collect();
-            cells.join("  ").trim_end().to_string() + "\n"
-        })
-        .collect()
+    crate::sweep::columns(&lines)
 }
 
 #[cfg(test)]

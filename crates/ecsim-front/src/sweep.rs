@@ -387,20 +387,32 @@ impl SweepResult {
             r.push(if p.pareto { "*".into() } else { String::new() });
             rows.push(r);
         }
-        let widths: Vec<usize> = (0..rows[0].len())
-            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-            .collect();
-        rows.iter()
-            .map(|r| {
-                let cells: Vec<String> = r
-                    .iter()
-                    .zip(&widths)
-                    .map(|(c, w)| format!("{c:<w$}"))
-                    .collect();
-                cells.join("  ").trim_end().to_string() + "\n"
-            })
-            .collect()
+        columns(&rows)
     }
+}
+
+/// Rows of cells as a text table: each column as wide as its widest cell, two spaces apart.
+pub(crate) fn columns(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            cells.join("  ").trim_end().to_string() + "\n"
+        })
+        .collect()
 }
 
 /// Four significant digits, for the table.

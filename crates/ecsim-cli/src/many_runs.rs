@@ -1,0 +1,103 @@
+//! What the commands over many runs (`sweep`, `plan`, `compare`) share: reading a scenario and
+//! its grid of points with every point checked before anything runs, checking metric names
+//! against the summary, the confidence they take, and the thread pool they run on.
+
+use crate::{overridden, Failure};
+use ecsim_core::{run, RunOptions, Scenario, SimDuration};
+use ecsim_front::setting;
+use ecsim_front::sweep::{self, Point, Vary};
+use std::path::Path;
+
+/// A scenario and the points of its `--vary`s, each point's scenario checked.
+pub(crate) struct Grid {
+    /// The scenario's file, as given.
+    pub(crate) file: String,
+    /// Its text with the common `--set`s applied.
+    pub(crate) base: String,
+    pub(crate) varies: Vec<Vary>,
+    pub(crate) points: Vec<Point>,
+    pub(crate) scenarios: Vec<Scenario>,
+}
+
+impl Grid {
+    pub(crate) fn load(scenario: &Path, sets: &[String], vary: &[String]) -> Result<Grid, Failure> {
+        let bad = Failure::BadInput;
+        let file = scenario.display().to_string();
+        let text = std::fs::read_to_string(scenario)
+            .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
+        let base = overridden(&text, &file, sets)?;
+        let varies = vary
+            .iter()
+            .map(|v| Vary::parse(v))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad(format!("--vary {e}")))?;
+        let points = sweep::points(&varies).map_err(|e| bad(format!("--vary {e}")))?;
+        let scenarios = points
+            .iter()
+            .map(|p| point_scenario(&base, &file, p))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Grid {
+            file,
+            base,
+            varies,
+            points,
+            scenarios,
+        })
+    }
+}
+
+/// A point's scenario: the base text with the point's settings, checked.
+fn point_scenario(base: &str, file: &str, p: &Point) -> Result<Scenario, Failure> {
+    let at = |m: String| Failure::BadInput(format!("at the point {}: {m}", p.label()));
+    let overrides = p.overrides().map_err(|e| at(e.to_string()))?;
+    let text = setting::apply(base, file, &overrides).map_err(|e| at(format!("--vary {e}")))?;
+    Scenario::parse(&text, file).map_err(|e| at(e.to_string()))
+}
+
+/// Each metric must name a number of `sc`'s summary (its summary at time zero has the shape);
+/// `flag` says which option named them.
+pub(crate) fn check_metrics(sc: &Scenario, metrics: &[String], flag: &str) -> Result<(), Failure> {
+    let zero = RunOptions {
+        duration: Some(SimDuration::ZERO),
+        ..Default::default()
+    };
+    let skeleton = run(sc, &zero)
+        .map_err(|e| Failure::RunFailed(e.to_string()))?
+        .summary;
+    for m in metrics {
+        if let Some(why) = sweep::check_metric(&skeleton, m) {
+            return Err(Failure::BadInput(format!("{flag}: {why}")));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn check_confidence(c: f64) -> Result<(), Failure> {
+    if c > 0.0 && c < 1.0 {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(format!(
+            "--confidence {c} must be between 0 and 1"
+        )))
+    }
+}
+
+/// `jobs` threads (default: the machine's cores).
+pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    let jobs = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Failure::RunFailed(format!("cannot start {jobs} threads: {e}")))
+}
+
+/// The options of one run of a point: its seed, and the duration the command overrides.
+pub(crate) fn options(seed: u64, duration: Option<SimDuration>) -> RunOptions {
+    RunOptions {
+        seed: Some(seed),
+        duration,
+        ..Default::default()
+    }
+}
