@@ -2,7 +2,9 @@
 // Serves dist/ on 127.0.0.1, drives Debian's headless Chromium with playwright-core, and checks
 // that the page loads with the default scenario, that Run draws the chart (non-background pixels
 // in both line colours) and fills the summary with the running task count, and that the lesson's
-// objectives are shown as held. Screenshots go to test-output/browser/.
+// objectives are shown as held; and much more, one `check` each, down to the Plan panel, whose
+// sweep.json and plan.json must equal what the command line (target/debug/ecsim, or $ECSIM)
+// writes for the commands the panel prints. Screenshots go to test-output/browser/.
 // Usage: node app.test.mjs [DIST_DIR] [OUT_DIR]
 
 import { chromium } from 'playwright-core';
@@ -10,6 +12,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
@@ -61,7 +64,10 @@ const canvasPixels = (id = 'chart') => page.evaluate((id) => {
 }, id);
 
 let passed = 0, failed = 0;
+// ONLY=REGEX runs just the checks whose names match (while working on one).
+const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
 async function check(name, fn) {
+  if (only && !only.test(name)) return;
   try {
     await fn();
     passed++;
@@ -503,6 +509,87 @@ await check('what-if: variant B against A over the same seeds, with a table of d
   assert(cpu.blue > 100 && cpu.red > 100, `A and B not both on the CPU chart: ${JSON.stringify(cpu)}`);
   await page.$eval('#whatif-charts', (e) => e.scrollIntoView());
   await page.screenshot({ path: path.join(outDir, 'what-if.png'), fullPage: true });
+});
+
+// The shell words of a command the page prints (single quotes, as the page writes them).
+function shellWords(line) {
+  const words = [];
+  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
+  let m;
+  while ((m = re.exec(line)) !== null) words.push(m[1] !== undefined ? m[1].replaceAll("'\\''", "'") : m[2]);
+  return words;
+}
+
+await check('plan: a sweep over several workers gives what `ecsim sweep` and `ecsim plan` give, and loads a point', async () => {
+  const ecsim = process.env.ECSIM ?? path.join(root, 'target', 'debug', 'ecsim');
+  assert(fs.existsSync(ecsim), `no ${ecsim}: build the command line first (cargo build -p ecsim-cli)`);
+  await page.goto(base);
+  await page.waitForSelector('#plan-knob-1 option[value="services[0].desiredCount"]', { state: 'attached', timeout: 30000 });
+  // Until the user picks, the first row varies the desired count, from the form's value.
+  assert(await page.$eval('#plan-values-1', (i) => i.value) === '4..16:3', 'the desired count row starts from the form');
+  // Stop: a long plan stops at once and says how far it got.
+  await page.fill('#plan-values-1', '2..40');
+  await page.fill('#plan-seeds', '20');
+  await page.click('#plan-run');
+  await page.waitForSelector('#plan-status[data-state="running"]', { timeout: 30000 });
+  await page.click('#plan-stop');
+  await page.waitForSelector('#plan-status[data-state="stopped"]', { timeout: 5000 });
+  // A bad value is reported with its point, before anything runs.
+  await page.fill('#plan-values-1', '2,many');
+  await page.fill('#plan-seeds', '3');
+  await page.click('#plan-run');
+  await page.waitForSelector('#plan-status[data-state="failed"]', { timeout: 30000 });
+  const bad = await page.$eval('#plan-status', (e) => e.textContent);
+  assert(/services\[0\]\.desiredCount=many/.test(bad) && /desiredCount/.test(bad), `bad value: ${bad}`);
+  // The real plan: desired count × instance count, 3 seeds, an SLO on p99.
+  await page.fill('#plan-values-1', '2..6:2');
+  await page.selectOption('#plan-knob-2', 'instance_groups[0].count');
+  await page.fill('#plan-values-2', '1,2');
+  await page.fill('#plan-slos', 'services.web.latency_ms.p99 < 100');
+  await page.click('#plan-run');
+  await page.waitForSelector('#plan-table', { timeout: 120000 });
+  const summary = await page.$eval('#plan-summary', (e) => e.textContent);
+  const workers = Number(/on (\d+) workers/.exec(summary)?.[1]);
+  assert(summary.startsWith('6 points × 3 seeds = 18 runs') && workers >= 2, `summary: ${summary}`);
+  // The same sweep and plan on the command line, as the page prints them: byte for byte.
+  const commands = (await page.$eval('#plan-command', (e) => e.textContent)).split('\n');
+  assert(commands.length === 2 && commands[0].startsWith('ecsim sweep ') && commands[1].startsWith('ecsim plan '), commands.join(' / '));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ecsim-plan-'));
+  const fromPage = async (id) => page.evaluate(async (id) => (await fetch(document.getElementById(id).href)).text(), id);
+  for (const [line, id, file] of [[commands[0], 'plan-json', 'sweep.json'], [commands[1], 'plan-plan-json', 'plan.json']]) {
+    const out = path.join(tmp, path.basename(file, '.json'));
+    const args = shellWords(line).slice(1).map((a) => (a === 'plan-out' ? out : a));
+    execFileSync(ecsim, args, { cwd: root, stdio: 'pipe' });
+    const cli = fs.readFileSync(path.join(out, file), 'utf8');
+    const web = await fromPage(id);
+    assert(web === cli, `${file} from the page differs from \`${line}\`:\n${web.slice(0, 300)}\n---\n${cli.slice(0, 300)}`);
+  }
+  const plan = JSON.parse(await fromPage('plan-plan-json'));
+  assert(plan.winner !== null && plan.points.some((p) => p.status.status === 'fails'), `a winner and a failing point: ${JSON.stringify(plan.points.map((p) => p.status))}`);
+  // The chart: the Pareto front in red, the SLO's line in green, the winner ringed in blue.
+  const px = await page.evaluate(() => {
+    const c = document.getElementById('plan-chart');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const near = (i, [r, g, b]) => Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30;
+    let red = 0, green = 0, blue = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (near(i, [214, 39, 40])) red++;
+      if (near(i, [44, 160, 44])) green++;
+      if (near(i, [31, 119, 180])) blue++;
+    }
+    return { red, green, blue };
+  });
+  assert(px.red > 100 && px.green > 100 && px.blue > 50, `chart colours: ${JSON.stringify(px)}`);
+  // Load the winner: its settings are written into the scenario text.
+  const w = plan.points[plan.winner].settings;
+  const desired = w.find(([p]) => p === 'services[0].desiredCount')[1];
+  const hosts = w.find(([p]) => p === 'instance_groups[0].count')[1];
+  assert(await page.$eval('#plan-table tr.winner td.verdict', (e) => e.textContent) === '★ cheapest that holds', 'the winner row');
+  await page.click('#plan-table tr.winner button.plan-load');
+  await page.waitForFunction((d) => document.getElementById('scenario-text').value.includes(`desiredCount = ${d}`), desired, { timeout: 10000 });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  assert(new RegExp(`count = ${hosts}\\b`).test(text), `instance count ${hosts} not loaded`);
+  await page.locator('#plan').screenshot({ path: path.join(outDir, 'plan.png') });
 });
 
 await check('every control has a name, and the keyboard alone can pick, run and read', async () => {

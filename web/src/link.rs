@@ -115,6 +115,8 @@ impl Link {
                 Action::Failed(e)
             }
             Output::Compared(view) => Action::Compared(Shared::new(*view)),
+            // The Plan panel's own workers answer these (`plan_pool`); this one is never asked.
+            Output::SweepChecked { .. } | Output::Ran(_) | Output::SweepDone { .. } => return,
             Output::Done(mut view) => match self.canvases.draw(&view) {
                 Err(e) => Action::Failed(format!("could not draw a chart: {e}")),
                 Ok(()) => {

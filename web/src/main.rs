@@ -6,7 +6,9 @@
 //! (`cluster_view`) fill in as it goes, and the run can be paused, resumed or stopped; the worker
 //! also checks every edit and applies the form's. When a run ends, the summary (`summary`) shows
 //! the lesson's objectives, the report the CLI prints, exports, a share link and the event log
-//! (`log_panel`); "What if…" compares two variants (`what_if`).
+//! (`log_panel`); "What if…" compares two variants (`what_if`), and "Plan" (`plan_panel`)
+//! sweeps one or two settings over a pool of workers (`plan_pool`) for the cheapest point that
+//! holds the SLOs.
 //!
 //! The page is one reducer (`page`): every event and every worker answer is an `Action`; the
 //! components read the state and the worker link from one context (`link::Ctx`).
@@ -24,6 +26,8 @@ mod log_panel;
 mod outputs;
 mod page;
 mod picker;
+mod plan_panel;
+mod plan_pool;
 mod saved;
 mod summary;
 mod what_if;
@@ -40,6 +44,7 @@ use link::{Ctx, Link};
 use outputs::Canvases;
 use page::{Action, PageState};
 use picker::Picker;
+use plan_panel::PlanPanel;
 use summary::SummaryPanel;
 use what_if::WhatIf;
 use yew::prelude::*;
@@ -127,6 +132,7 @@ fn app() -> Html {
                 <SummaryPanel />
             </section>
             <WhatIf />
+            <PlanPanel />
             <Editor />
         </main>
         </ContextProvider<Ctx>>

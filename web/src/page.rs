@@ -7,7 +7,7 @@
 use crate::builtin::BUILTIN;
 use crate::cluster_view::ClusterFeed;
 use crate::form_panel::FormNotice;
-use crate::outputs::Exports;
+use crate::outputs::{BlobUrl, Exports};
 use crate::saved::{self, Saved};
 use ecsim_web::view::{CompareView, RunView};
 use ecsim_web::worker::{Checked, FormEdit};
@@ -60,6 +60,44 @@ pub enum Outcome {
     Done(Shared<RunView>, Exports),
 }
 
+/// Where the Plan panel's sweep stands (`plan_pool`).
+#[derive(Clone, PartialEq, Default)]
+pub enum PlanStatus {
+    #[default]
+    Idle,
+    /// The first worker checks the sweep while the others start.
+    Checking {
+        workers: usize,
+    },
+    Running {
+        done: usize,
+        total: usize,
+        workers: usize,
+    },
+    Stopped {
+        done: usize,
+        total: usize,
+    },
+    Failed(String),
+    Done(Shared<PlanView>),
+}
+
+/// A finished plan: the sweep's result (as `ecsim sweep` writes it), the plan over it when it
+/// has SLOs (as `ecsim plan --exhaustive`), and their downloads.
+#[derive(Debug)]
+pub struct PlanView {
+    pub sweep: ecsim_front::sweep::SweepResult,
+    pub plan: Option<ecsim_front::plan::PlanResult>,
+    pub slos: Vec<ecsim_front::plan::Slo>,
+    /// sweep.json, byte for byte as the command line writes it, and plan.json likewise.
+    pub download: Option<Rc<BlobUrl>>,
+    pub plan_download: Option<Rc<BlobUrl>>,
+    /// The command lines that run the same.
+    pub command: String,
+    pub workers: usize,
+    pub failed_runs: u32,
+}
+
 /// Everything the page shows that can change.
 #[derive(Clone, PartialEq)]
 pub struct PageState {
@@ -81,6 +119,7 @@ pub struct PageState {
     pub variant_b: Option<String>,
     pub compared: Option<Shared<CompareView>>,
     pub compare_run: (u32, u32),
+    pub plan: PlanStatus,
 }
 
 impl Default for PageState {
@@ -100,6 +139,7 @@ impl Default for PageState {
             variant_b: None,
             compared: None,
             compare_run: (0, 0),
+            plan: PlanStatus::Idle,
         }
     }
 }
@@ -169,6 +209,8 @@ pub enum Action {
     },
     Pngs(Vec<(String, String)>),
     Compared(Shared<CompareView>),
+    /// The Plan panel's pool says where its sweep stands.
+    Plan(PlanStatus),
 }
 
 impl Reducible for PageState {
@@ -306,6 +348,7 @@ impl Reducible for PageState {
                 s.pngs = Shared::default();
             }
             Action::Pngs(p) => s.pngs = Shared::new(p),
+            Action::Plan(p) => s.plan = p,
             Action::Compared(view) => {
                 s.compared = Some(view);
                 s.compare_run = (0, 0);

@@ -1,6 +1,9 @@
 //! The simulation worker: runs a scenario in slices of about 40 ms of wall time inside a Web
 //! Worker, so the page stays responsive; reports progress after each slice; pauses, resumes and
-//! stops between slices; sends the finished run as a `RunView`.
+//! stops between slices; sends the finished run as a `RunView`. The same slices run a what-if's
+//! runs one after the other, and a Plan's share of a sweep's runs (answered one by one as
+//! runs.jsonl lines); a worker also checks a sweep and puts its runs together, with the
+//! `ecsim_front` code the command line uses, so the page gets exactly what `ecsim sweep` writes.
 //!
 //! Between slices it yields to the worker's event loop with a zero timeout (a macrotask): a
 //! message loop of microtasks would never let a Pause or Stop in (docs/toolchain.md W6).
@@ -10,6 +13,8 @@ use ecsim_core::metrics::Summary;
 use ecsim_core::sim::ClusterSnapshot;
 use ecsim_core::{RunOptions, Scenario, Simulation};
 use ecsim_front::form::{self, Edit, Field, Knob};
+use ecsim_front::sweep::{self, Point, RunRecord, Vary};
+use ecsim_front::{plan, setting};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +51,38 @@ pub enum Input {
         file: String,
         seeds: Vec<u64>,
     },
+    /// Plan: check a sweep before it runs (every point's scenario, the metrics; none named: the
+    /// sweep's default ones). The answer is `SweepChecked` or `Failed`.
+    SweepCheck {
+        sweep: SweepSpec,
+    },
+    /// Plan: run these (point, seed) runs of the sweep, one after the other, answering `Ran`
+    /// as each ends (the page shares a sweep's runs among several workers).
+    SweepRuns {
+        sweep: SweepSpec,
+        runs: Vec<(usize, u64)>,
+    },
+    /// Plan: every run is in (as runs.jsonl lines): put them together as `ecsim sweep` does, and
+    /// judge the points against the SLOs as `ecsim plan --exhaustive` does. The answer is
+    /// `SweepDone` or `Failed`.
+    SweepFinish {
+        sweep: SweepSpec,
+        seeds: u64,
+        confidence: f64,
+        slos: Vec<String>,
+        runs: Vec<String>,
+    },
+}
+
+/// A sweep as the Plan panel asks it: `ecsim sweep FILE --vary … --metrics …` on this text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepSpec {
+    pub text: String,
+    pub file: String,
+    pub varies: Vec<Vary>,
+    pub metrics: Vec<String>,
+    /// Metrics measured as well, after those (the SLOs'), unless already there.
+    pub also: Vec<String>,
 }
 
 /// The scenario text's state as the worker checked it (the page keeps the last one).
@@ -65,8 +102,18 @@ pub struct Checked {
 /// A change the form asks of the scenario text (`ecsim_front::form`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FormEdit {
-    Set { knob: Knob, value: String },
-    Paste { json: String },
+    Set {
+        knob: Knob,
+        value: String,
+    },
+    Paste {
+        json: String,
+    },
+    /// A sweep point's settings (the Plan panel's "load"), as `ecsim run --set`.
+    Settings {
+        file: String,
+        settings: Vec<(String, String)>,
+    },
 }
 
 /// What the worker answers.
@@ -106,6 +153,20 @@ pub enum Output {
     Crashed(String),
     /// The answer to `Check`: the scenario's description, or what is wrong with it.
     Checked(Checked),
+    /// The answer to `SweepCheck`: the sweep's points and the metrics it measures.
+    SweepChecked {
+        points: Vec<Point>,
+        metrics: Vec<String>,
+    },
+    /// One run of `SweepRuns` ended: its record as a line of `ecsim sweep`'s runs.jsonl (JSON,
+    /// because the record leaves out empty fields, which the positional codec cannot carry).
+    Ran(String),
+    /// The answer to `SweepFinish`: sweep.json and (with SLOs) plan.json, byte for byte as the
+    /// command line writes them.
+    SweepDone {
+        sweep_json: String,
+        plan_json: Option<String>,
+    },
     /// The answer to `Form`: the text it was asked about, and the edited text or why not.
     Edited {
         before: String,
@@ -144,8 +205,45 @@ struct Job {
     sim: Simulation,
     to: HandlerId,
     run: u32,
-    compare: Option<Comparison>,
+    batch: Batch,
     slices: u32,
+}
+
+/// What the simulation in progress belongs to.
+enum Batch {
+    /// A single run: progress with live snapshots and charts, then its view.
+    Single,
+    Compare(Box<Comparison>),
+    Sweep(SweepBatch),
+}
+
+/// A share of a sweep's runs in progress: the runs still to do (popped from the end) and the one
+/// running.
+struct SweepBatch {
+    scenarios: Vec<Scenario>,
+    metrics: Vec<String>,
+    rest: Vec<(usize, u64)>,
+    current: (usize, u64),
+}
+
+impl SweepBatch {
+    /// The next run's simulation, if any is left.
+    fn next(&mut self) -> Option<Simulation> {
+        let (p, seed) = self.rest.pop()?;
+        self.current = (p, seed);
+        Some(sweep_run(&self.scenarios[p], seed))
+    }
+}
+
+/// A sweep run's simulation: as `ecsim sweep` runs it (the seed, no snapshots).
+fn sweep_run(sc: &Scenario, seed: u64) -> Simulation {
+    Simulation::new(
+        sc,
+        &RunOptions {
+            seed: Some(seed),
+            ..Default::default()
+        },
+    )
 }
 
 /// A live snapshot goes with every this many progress reports (about 5 a second).
@@ -186,6 +284,81 @@ fn next_slice(scope: &WorkerScope<SimWorker>, run: u32) {
     });
 }
 
+impl SimWorker {
+    /// A slice of run `run` ended with more to do: report progress (a sweep's runs report only
+    /// as they end) and go on.
+    fn progress(&mut self, scope: &WorkerScope<Self>, run: u32) {
+        let Some(job) = self.job.as_mut() else { return };
+        let (sim_s, end_s) = (job.sim.now().as_secs_f64(), job.sim.end().as_secs_f64());
+        let (done, runs) = match &job.batch {
+            Batch::Single => (0, 1),
+            Batch::Compare(c) => (c.a.len() + c.b.len(), c.total as usize),
+            Batch::Sweep(_) => {
+                next_slice(scope, run);
+                return;
+            }
+        };
+        job.slices += 1;
+        let single = matches!(job.batch, Batch::Single);
+        let snapshot =
+            (single && job.slices % SNAPSHOT_EVERY == 1).then(|| Box::new(job.sim.snapshot()));
+        let charts = (single && job.slices % CHARTS_EVERY == 1)
+            .then(|| Box::new(ChartData::series(job.sim.timeseries()).thinned(LIVE_POINTS)));
+        scope.respond(
+            job.to,
+            Output::Progress {
+                sim_s,
+                end_s,
+                events: job.sim.events(),
+                run: done as u32 + 1,
+                runs: runs as u32,
+                snapshot,
+                charts,
+            },
+        );
+        next_slice(scope, run);
+    }
+
+    /// One run of a comparison is over: keep its summary, start the next one or compare.
+    fn compared_one(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        sim: Simulation,
+        to: HandlerId,
+        run: u32,
+        mut c: Box<Comparison>,
+    ) {
+        let out = sim.finish();
+        let (list, charts) = if c.current_is_b {
+            (&mut c.b, &mut c.b_charts)
+        } else {
+            (&mut c.a, &mut c.a_charts)
+        };
+        if charts.is_none() {
+            *charts = Some(ChartData::new(&out.timeseries, &out.summary));
+        }
+        list.push(out.summary);
+        match c.rest.pop() {
+            Some((is_b, next)) => {
+                c.current_is_b = is_b;
+                self.job = Some(Job {
+                    sim: next,
+                    to,
+                    run,
+                    batch: Batch::Compare(c),
+                    slices: 0,
+                });
+                next_slice(scope, run);
+            }
+            None => {
+                let mut view = CompareView::new(std::mem::take(&mut c.seeds), &c.a, &c.b);
+                view.charts = c.a_charts.take().zip(c.b_charts.take());
+                scope.respond(to, Output::Compared(Box::new(view)));
+            }
+        }
+    }
+}
+
 impl Worker for SimWorker {
     type Message = Step;
     type Input = Input;
@@ -213,83 +386,65 @@ impl Worker for SimWorker {
                 Ok(true) if js_sys::Date::now() - start < SLICE_MS => continue,
                 Ok(more) => break more,
                 Err(e) => {
+                    if let Batch::Sweep(b) = &mut job.batch {
+                        // A failed run is a result of the sweep, as on the command line.
+                        let (p, seed) = b.current;
+                        let rec = RunRecord::new(p, seed, Err(e.to_string()), &b.metrics);
+                        scope.respond(job.to, ran(&rec));
+                        match b.next() {
+                            Some(sim) => {
+                                job.sim = sim;
+                                next_slice(scope, run);
+                            }
+                            None => self.job = None,
+                        }
+                        return;
+                    }
                     scope.respond(job.to, Output::Failed(format!("the run failed: {e}")));
                     self.job = None;
                     return;
                 }
             }
         };
-        let (sim_s, end_s) = (job.sim.now().as_secs_f64(), job.sim.end().as_secs_f64());
         if more {
-            let (done, runs) = job
-                .compare
-                .as_ref()
-                .map_or((0, 1), |c| (c.a.len() + c.b.len(), c.total as usize));
-            job.slices += 1;
-            let single = job.compare.is_none();
-            let snapshot =
-                (single && job.slices % SNAPSHOT_EVERY == 1).then(|| Box::new(job.sim.snapshot()));
-            let charts = (single && job.slices % CHARTS_EVERY == 1)
-                .then(|| Box::new(ChartData::series(job.sim.timeseries()).thinned(LIVE_POINTS)));
-            scope.respond(
-                job.to,
-                Output::Progress {
-                    sim_s,
-                    end_s,
-                    events: job.sim.events(),
-                    run: done as u32 + 1,
-                    runs: runs as u32,
-                    snapshot,
-                    charts,
-                },
-            );
-            next_slice(scope, run);
+            self.progress(scope, run);
             return;
         }
         let Some(Job {
             sim,
             to,
             run,
-            compare,
+            batch,
             ..
         }) = self.job.take()
         else {
             return;
         };
-        let Some(mut c) = compare else {
-            let sc = sim.scenario().clone();
-            let out = sim.finish();
-            let view = RunView::new(&sc, &out, run);
-            scope.respond(to, Output::Done(Box::new(view)));
-            return;
-        };
-        // One run of the comparison is over: keep its summary, start the next one or compare.
-        let out = sim.finish();
-        let (list, charts) = if c.current_is_b {
-            (&mut c.b, &mut c.b_charts)
-        } else {
-            (&mut c.a, &mut c.a_charts)
-        };
-        if charts.is_none() {
-            *charts = Some(ChartData::new(&out.timeseries, &out.summary));
-        }
-        list.push(out.summary);
-        match c.rest.pop() {
-            Some((is_b, next)) => {
-                c.current_is_b = is_b;
-                self.job = Some(Job {
-                    sim: next,
-                    to,
-                    run,
-                    compare: Some(c),
-                    slices: 0,
-                });
-                next_slice(scope, run);
+        match batch {
+            Batch::Single => {
+                let sc = sim.scenario().clone();
+                let out = sim.finish();
+                let view = RunView::new(&sc, &out, run);
+                scope.respond(to, Output::Done(Box::new(view)));
             }
-            None => {
-                let mut view = CompareView::new(std::mem::take(&mut c.seeds), &c.a, &c.b);
-                view.charts = c.a_charts.take().zip(c.b_charts.take());
-                scope.respond(to, Output::Compared(Box::new(view)));
+            Batch::Compare(c) => self.compared_one(scope, sim, to, run, c),
+            Batch::Sweep(mut b) => {
+                let (p, seed) = b.current;
+                let out = sim.finish();
+                scope.respond(
+                    to,
+                    ran(&RunRecord::new(p, seed, Ok(&out.summary), &b.metrics)),
+                );
+                if let Some(sim) = b.next() {
+                    self.job = Some(Job {
+                        sim,
+                        to,
+                        run,
+                        batch: Batch::Sweep(b),
+                        slices: 0,
+                    });
+                    next_slice(scope, run);
+                }
             }
         }
     }
@@ -321,7 +476,7 @@ impl Worker for SimWorker {
                     sim,
                     to: id,
                     run: self.runs,
-                    compare: None,
+                    batch: Batch::Single,
                     slices: 0,
                 });
                 scope.respond(id, Output::Started { end_s });
@@ -386,7 +541,7 @@ impl Worker for SimWorker {
                     to: id,
                     run: self.runs,
                     slices: 0,
-                    compare: Some(Comparison {
+                    batch: Batch::Compare(Box::new(Comparison {
                         seeds,
                         rest,
                         current_is_b: first_is_b,
@@ -395,16 +550,69 @@ impl Worker for SimWorker {
                         a_charts: None,
                         b_charts: None,
                         total,
-                    }),
+                    })),
                 });
                 scope.respond(id, Output::Started { end_s });
                 next_slice(scope, self.runs);
+            }
+            Input::SweepCheck { sweep } => {
+                let answer = match sweep_grid(&sweep) {
+                    Ok((points, _, metrics)) => Output::SweepChecked { points, metrics },
+                    Err(e) => Output::Failed(e),
+                };
+                scope.respond(id, answer);
+            }
+            Input::SweepRuns { sweep, mut runs } => {
+                self.job = None;
+                self.paused = false;
+                let (_, scenarios, metrics) = match sweep_grid(&sweep) {
+                    Ok(g) => g,
+                    Err(e) => return scope.respond(id, Output::Failed(e)),
+                };
+                if runs.iter().any(|(p, _)| *p >= scenarios.len()) {
+                    let e = "a run of a point the sweep does not have".to_string();
+                    return scope.respond(id, Output::Failed(e));
+                }
+                runs.reverse();
+                let mut batch = SweepBatch {
+                    scenarios,
+                    metrics,
+                    rest: runs,
+                    current: (0, 0),
+                };
+                let Some(sim) = batch.next() else { return };
+                self.runs += 1;
+                self.job = Some(Job {
+                    sim,
+                    to: id,
+                    run: self.runs,
+                    batch: Batch::Sweep(batch),
+                    slices: 0,
+                });
+                next_slice(scope, self.runs);
+            }
+            Input::SweepFinish {
+                sweep,
+                seeds,
+                confidence,
+                slos,
+                runs,
+            } => {
+                let answer = match sweep_finish(&sweep, seeds, confidence, &slos, &runs) {
+                    Ok((sweep_json, plan_json)) => Output::SweepDone {
+                        sweep_json,
+                        plan_json,
+                    },
+                    Err(e) => Output::Failed(e),
+                };
+                scope.respond(id, answer);
             }
             Input::Check { text, file } => scope.respond(id, check(&text, &file)),
             Input::Crash => panic!("a crash the page asked for (?crash-test)"),
             Input::Form { text, edit } => {
                 let result = match &edit {
                     FormEdit::Set { knob, value } => form::set(&text, *knob, value),
+                    FormEdit::Settings { file, settings } => settings_edit(&text, file, settings),
                     FormEdit::Paste { json } => {
                         form::paste_task_definition(&text, json).map(|p| Edit {
                             text: p.text,
@@ -468,4 +676,105 @@ fn check(text: &str, file: &str) -> Output {
             })
         }
     }
+}
+
+/// A finished run's answer: its runs.jsonl line.
+fn ran(rec: &RunRecord) -> Output {
+    Output::Ran(serde_json::to_string(rec).unwrap_or_default())
+}
+
+/// A sweep's points, each point's scenario, and its metrics.
+type Grid = (Vec<Point>, Vec<Scenario>, Vec<String>);
+
+/// The sweep's grid, every point checked (as `ecsim sweep` checks them before it runs); the
+/// metrics are the ones named, or the default ones, then the SLOs' (`also`).
+fn sweep_grid(s: &SweepSpec) -> Result<Grid, String> {
+    let points = sweep::points(&s.varies).map_err(|e| e.to_string())?;
+    let scenarios = sweep::point_scenarios(&s.text, &s.file, &points)?;
+    let first = scenarios.first().ok_or("the sweep has no point")?;
+    let mut metrics = if s.metrics.is_empty() {
+        sweep::default_metrics(first)
+    } else {
+        s.metrics.clone()
+    };
+    for m in &s.also {
+        if !metrics.contains(m) {
+            metrics.push(m.clone());
+        }
+    }
+    sweep::check_metrics(first, &metrics).map_err(|e| format!("metrics: {e}"))?;
+    Ok((points, scenarios, metrics))
+}
+
+/// A finished sweep's result and plan, as JSON (the page only shows them).
+fn sweep_finish(
+    s: &SweepSpec,
+    seeds: u64,
+    confidence: f64,
+    slos: &[String],
+    lines: &[String],
+) -> Result<(String, Option<String>), String> {
+    let points = sweep::points(&s.varies).map_err(|e| e.to_string())?;
+    let runs = lines
+        .iter()
+        .map(|l| serde_json::from_str::<RunRecord>(l).map_err(|e| format!("a run's record: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let result = sweep::aggregate(
+        &s.file, &s.varies, &points, seeds, confidence, &s.metrics, &runs,
+    );
+    let slos = slos
+        .iter()
+        .map(|t| plan::Slo::parse(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = if slos.is_empty() {
+        None
+    } else {
+        let minimize = result
+            .pareto
+            .as_ref()
+            .map(|(cost, _)| cost.clone())
+            .or_else(|| {
+                s.metrics
+                    .iter()
+                    .find(|m| m.starts_with("cost_usd"))
+                    .cloned()
+            })
+            .ok_or("the SLOs need a cost metric to minimize: add one to the metrics")?;
+        // As `ecsim plan --exhaustive` configures itself, so its plan.json is this one.
+        let cfg = plan::PlanConfig {
+            seeds,
+            confidence,
+            pilot: 3,
+            minimize,
+            bisect: plan::default_bisect(&points),
+            exhaustive: true,
+        };
+        Some(plan::from_runs(&points, &cfg, &slos, &s.metrics, &runs)?)
+    };
+    Ok((pretty(&result), plan.as_ref().map(pretty)))
+}
+
+/// JSON as the command line writes its result files.
+fn pretty<T: Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+}
+
+/// A sweep point's settings written into the text, as `ecsim run --set` writes them.
+fn settings_edit(
+    text: &str,
+    file: &str,
+    settings: &[(String, String)],
+) -> Result<Edit, form::FormError> {
+    let overrides = settings
+        .iter()
+        .map(|(p, v)| setting::Override::parse(&format!("{p}={v}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| form::FormError::Unavailable(e.to_string()))?;
+    let text = setting::apply(text, file, &overrides)
+        .map_err(|e| form::FormError::Unavailable(e.to_string()))?;
+    let shown: Vec<String> = settings.iter().map(|(p, v)| format!("{p} = {v}")).collect();
+    Ok(Edit {
+        text,
+        notice: Some(format!("loaded the plan's point: {}", shown.join(", "))),
+    })
 }

@@ -3,8 +3,7 @@
 //! against the summary, the confidence they take, and the thread pool they run on.
 
 use crate::{overridden, Failure};
-use ecsim_core::{run, RunOptions, Scenario, SimDuration};
-use ecsim_front::setting;
+use ecsim_core::{RunOptions, Scenario, SimDuration};
 use ecsim_front::sweep::{self, Point, Vary};
 use std::path::Path;
 
@@ -32,10 +31,7 @@ impl Grid {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| bad(format!("--vary {e}")))?;
         let points = sweep::points(&varies).map_err(|e| bad(format!("--vary {e}")))?;
-        let scenarios = points
-            .iter()
-            .map(|p| point_scenario(&base, &file, p))
-            .collect::<Result<Vec<_>, _>>()?;
+        let scenarios = sweep::point_scenarios(&base, &file, &points).map_err(bad)?;
         Ok(Grid {
             file,
             base,
@@ -46,30 +42,10 @@ impl Grid {
     }
 }
 
-/// A point's scenario: the base text with the point's settings, checked.
-fn point_scenario(base: &str, file: &str, p: &Point) -> Result<Scenario, Failure> {
-    let at = |m: String| Failure::BadInput(format!("at the point {}: {m}", p.label()));
-    let overrides = p.overrides().map_err(|e| at(e.to_string()))?;
-    let text = setting::apply(base, file, &overrides).map_err(|e| at(format!("--vary {e}")))?;
-    Scenario::parse(&text, file).map_err(|e| at(e.to_string()))
-}
-
 /// Each metric must name a number of `sc`'s summary (its summary at time zero has the shape);
 /// `flag` says which option named them.
 pub(crate) fn check_metrics(sc: &Scenario, metrics: &[String], flag: &str) -> Result<(), Failure> {
-    let zero = RunOptions {
-        duration: Some(SimDuration::ZERO),
-        ..Default::default()
-    };
-    let skeleton = run(sc, &zero)
-        .map_err(|e| Failure::RunFailed(e.to_string()))?
-        .summary;
-    for m in metrics {
-        if let Some(why) = sweep::check_metric(&skeleton, m) {
-            return Err(Failure::BadInput(format!("{flag}: {why}")));
-        }
-    }
-    Ok(())
+    sweep::check_metrics(sc, metrics).map_err(|why| Failure::BadInput(format!("{flag}: {why}")))
 }
 
 pub(crate) fn check_confidence(c: f64) -> Result<(), Failure> {

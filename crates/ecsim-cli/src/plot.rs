@@ -13,6 +13,7 @@
 //! system's fonts.
 
 use crate::Failure;
+use ecsim_front::chart::{self, unit, Axis};
 use ecsim_front::plan::Slo;
 use ecsim_front::sweep::SweepResult;
 use plotters::coord::types::RangedCoordf64;
@@ -171,72 +172,6 @@ fn read(p: &Path) -> Result<String, Failure> {
 }
 
 /// The unit of a metric, from its name.
-fn unit(metric: &str) -> &'static str {
-    if metric.contains("latency_ms") || metric.ends_with("_ms") {
-        "ms"
-    } else if metric.contains("per_hour") {
-        "USD per hour"
-    } else if metric.starts_with("cost_usd") || metric.ends_with("cost_usd") {
-        "USD"
-    } else if metric.ends_with("_s") || metric.contains("_s.") {
-        "s"
-    } else if metric.ends_with("_pct") {
-        "%"
-    } else {
-        "count"
-    }
-}
-
-/// A y axis: linear, or log10 when the values span more than two decades.
-#[derive(Clone, Copy)]
-struct YAxis {
-    log: bool,
-    lo: f64,
-    hi: f64,
-}
-
-impl YAxis {
-    fn fit(values: impl Iterator<Item = f64> + Clone) -> YAxis {
-        let finite = values.filter(|v| v.is_finite());
-        let lo = finite.clone().fold(f64::INFINITY, f64::min);
-        let hi = finite.fold(f64::NEG_INFINITY, f64::max);
-        if !lo.is_finite() {
-            return YAxis {
-                log: false,
-                lo: 0.0,
-                hi: 1.0,
-            };
-        }
-        if lo > 0.0 && hi / lo > 100.0 {
-            return YAxis {
-                log: true,
-                lo: lo.log10().floor(),
-                hi: hi.log10().ceil(),
-            };
-        }
-        let lo = lo.min(0.0);
-        let hi = if hi > lo { hi * 1.08 } else { lo + 1.0 };
-        YAxis { log: false, lo, hi }
-    }
-    fn at(&self, v: f64) -> f64 {
-        if self.log {
-            v.max(10f64.powf(self.lo)).log10()
-        } else {
-            v
-        }
-    }
-    fn label(&self, v: f64) -> String {
-        let x = if self.log { 10f64.powf(v) } else { v };
-        if x.abs() >= 1000.0 || x == x.trunc() {
-            format!("{x:.0}")
-        } else if x.abs() >= 1.0 {
-            format!("{x:.1}")
-        } else {
-            format!("{x:.3}")
-        }
-    }
-}
-
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
@@ -283,7 +218,7 @@ fn panel(
     t_min: &[f64],
     lines: &[(String, Vec<f64>)],
 ) -> Plot {
-    let y = YAxis::fit(lines.iter().flat_map(|(_, v)| v.iter().copied()));
+    let y = Axis::fit(lines.iter().flat_map(|(_, v)| v.iter().copied()));
     let t_hi = t_min.last().copied().unwrap_or(1.0).max(1e-9);
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 18))
@@ -410,7 +345,7 @@ fn draw_sweep(s: &SweepResult, m: usize, k: usize, out: &mut String) -> Plot {
         None => (-0.5, values.len() as f64 - 0.5),
     };
     let ests = s.points.iter().filter_map(|p| p.metrics[m]);
-    let y = YAxis::fit(ests.flat_map(|e| [e.lo, e.hi, e.mean]));
+    let y = Axis::fit(ests.flat_map(|e| [e.lo, e.hi, e.mean]));
     let root = SVGBackend::with_string(out, (W, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let metric = &s.metrics[m];
@@ -498,90 +433,6 @@ fn draw_sweep(s: &SweepResult, m: usize, k: usize, out: &mut String) -> Plot {
 }
 
 fn pareto(s: &SweepResult, slo: Option<&Slo>, out: &mut String) -> Plot {
-    let Some((cost, lat)) = &s.pareto else {
-        return Err(
-            "the sweep has no cost and latency metric pair to draw a Pareto front of".into(),
-        );
-    };
-    let c = s.metrics.iter().position(|m| m == cost).unwrap_or(0);
-    let l = s.metrics.iter().position(|m| m == lat).unwrap_or(0);
-    let pts: Vec<(f64, f64, bool, String)> = s
-        .points
-        .iter()
-        .filter_map(|p| {
-            let label = p
-                .settings
-                .iter()
-                .map(|(_, v)| v.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            Some((p.metrics[c]?.mean, p.metrics[l]?.mean, p.pareto, label))
-        })
-        .collect();
-    let x_lo = pts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
-    let x_hi = pts.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
-    let pad = ((x_hi - x_lo) * 0.08).max(1e-6);
-    let limit = slo.filter(|s| s.metric == *lat).map(|s| s.limit);
-    let y = YAxis::fit(pts.iter().map(|p| p.1).chain(limit));
     let root = SVGBackend::with_string(out, (W, 640)).into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(format!("{lat} against {cost}"), ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(72)
-        .build_cartesian_2d((x_lo - pad)..(x_hi + pad), y.lo..y.hi)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(format!("{cost} ({})", unit(cost)))
-        .y_desc(format!(
-            "{lat} ({}), mean over {} seeds",
-            unit(lat),
-            s.seeds
-        ))
-        .y_label_formatter(&|v| y.label(*v))
-        .draw()
-        .map_err(err)?;
-    chart
-        .draw_series(
-            pts.iter()
-                .filter(|p| !p.2)
-                .map(|p| Circle::new((p.0, y.at(p.1)), 4, BLACK.mix(0.4).filled())),
-        )
-        .map_err(err)?
-        .label("point")
-        .legend(|(x, y)| Circle::new((x + 9, y), 4, BLACK.mix(0.4).filled()));
-    let mut front: Vec<&(f64, f64, bool, String)> = pts.iter().filter(|p| p.2).collect();
-    front.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let red = PALETTE[1];
-    let front_line = front.iter().map(|p| (p.0, y.at(p.1)));
-    line(&mut chart, front_line, red, "Pareto front".into())?;
-    chart
-        .draw_series(
-            front
-                .iter()
-                .map(|p| Circle::new((p.0, y.at(p.1)), 5, red.filled())),
-        )
-        .map_err(err)?;
-    chart
-        .draw_series(front.iter().map(|p| {
-            Text::new(
-                p.3.clone(),
-                (p.0, y.at(p.1)),
-                ("sans-serif", 12).into_font().color(&BLACK),
-            )
-        }))
-        .map_err(err)?;
-    if let (Some(limit), Some(slo)) = (limit, slo) {
-        let green = PALETTE[2];
-        let sym = serde_json::to_value(slo.op)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        let across = [(x_lo - pad, y.at(limit)), (x_hi + pad, y.at(limit))];
-        line(&mut chart, across, green, format!("SLO {sym} {limit}"))?;
-    }
-    legend(&mut chart)?;
-    root.present().map_err(err)
+    chart::draw_pareto(&root, s, slo, None, 14)
 }

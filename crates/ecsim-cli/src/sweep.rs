@@ -197,22 +197,9 @@ pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
     let write_error: Mutex<Option<String>> = Mutex::new(None);
     pool.install(|| {
         todo.par_iter().for_each(|&(p, seed)| {
-            let rec = match run(&scenarios[p], &options(seed, args.duration)) {
-                Ok(out) => RunRecord {
-                    point: p,
-                    seed,
-                    values: sweep::metric_values(&out.summary, &metrics),
-                    trace_hash: Some(out.summary.trace_hash.clone()),
-                    error: None,
-                },
-                Err(e) => RunRecord {
-                    point: p,
-                    seed,
-                    values: Vec::new(),
-                    trace_hash: None,
-                    error: Some(e.to_string()),
-                },
-            };
+            let out = run(&scenarios[p], &options(seed, args.duration));
+            let out = out.as_ref().map(|o| &o.summary).map_err(|e| e.to_string());
+            let rec = RunRecord::new(p, seed, out, &metrics);
             let line = serde_json::to_string(&rec).unwrap_or_default() + "\n";
             let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
             if let Err(e) = w.write_all(line.as_bytes()).and_then(|_| w.flush()) {

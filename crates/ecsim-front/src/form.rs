@@ -66,6 +66,46 @@ impl Field {
     }
 }
 
+impl Field {
+    /// The setting a sweep varies this knob by (`ecsim sweep --vary PATH=…`), for the knobs a
+    /// plan can vary: not the port mode (two settings at once), the seed (a sweep sets it) or
+    /// the duration, nor a knob the form cannot set.
+    pub fn sweep_path(&self) -> Option<String> {
+        if self.disabled.is_some() || self.value == "strategy" {
+            return None;
+        }
+        let first = self.paths.first()?;
+        match self.knob {
+            Knob::PortMode | Knob::Seed | Knob::Duration => None,
+            Knob::Rps => Some(format!("{first}.rps")),
+            _ => Some(first.clone()),
+        }
+    }
+
+    /// The values a plan starts from for this knob: every choice, or about five counts from
+    /// half the value to twice it (nothing when the value is a default in words).
+    pub fn sweep_values(&self) -> String {
+        if !self.choices.is_empty() {
+            let all: Vec<&str> = self.choices.iter().map(|(v, _)| v.as_str()).collect();
+            return all.join(",");
+        }
+        let v = if self.value.is_empty() {
+            &self.placeholder
+        } else {
+            &self.value
+        };
+        match v.trim().parse::<u64>() {
+            Ok(n) if n >= 1 => {
+                let (lo, hi) = ((n / 2).max(1), n * 2);
+                let step = ((hi - lo) / 4).max(1);
+                format!("{lo}..{hi}:{step}")
+            }
+            _ if self.value.is_empty() => String::new(),
+            _ => v.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FormError {
     #[error("the form edits TOML scenarios; edit this one's text instead")]

@@ -3,9 +3,12 @@
 //! The editor's form (`form`: common knobs read from and written into the scenario's TOML text,
 //! comments kept), share links (`share`: the scenario text deflated into a URL fragment) and the
 //! readable summary (`report`), and any setting addressed by path and overridden in the text
-//! (`setting`). Kept out of `ecsim-core` so the engine that the CLI, sweeps and
+//! (`setting`); sweeps, plans and comparisons over many runs (`sweep`, `plan`, `comparison`,
+//! `stats`) and the sweep's chart (`chart`, with the `chart` feature). Kept out of `ecsim-core` so the engine that the CLI, sweeps and
 //! the web worker run carries no text-editing, compression or report code it never calls.
 
+#[cfg(feature = "chart")]
+pub mod chart;
 pub mod comparison;
 pub mod form;
 pub mod plan;

@@ -17,7 +17,7 @@
 //! This module decides what to run and reads the results; the caller runs (in parallel or not).
 
 use crate::stats::Estimate;
-use crate::sweep::Point;
+use crate::sweep::{Point, RunRecord};
 use ecsim_core::metrics::Comparison;
 use serde::{Deserialize, Serialize};
 
@@ -341,6 +341,50 @@ pub fn plan(points: &[Point], cfg: &PlanConfig, slos: &[Slo], run: &mut Runner<'
     }
 }
 
+/// The plan over a finished sweep: every point judged on all its seeds (as `exhaustive`), from
+/// the sweep's runs instead of new ones, so the web app's Plan panel, which runs the full grid
+/// in its workers, names the winner `ecsim plan --exhaustive` names. `metrics` are the sweep's;
+/// the minimized metric and each SLO's must be among them.
+pub fn from_runs(
+    points: &[Point],
+    cfg: &PlanConfig,
+    slos: &[Slo],
+    metrics: &[String],
+    runs: &[RunRecord],
+) -> Result<PlanResult, String> {
+    let column = |m: &String| {
+        metrics
+            .iter()
+            .position(|x| x == m)
+            .ok_or_else(|| format!("{m:?} is not one of the sweep's metrics"))
+    };
+    let wanted = self::metrics(cfg, slos)
+        .iter()
+        .map(column)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut by_run = std::collections::BTreeMap::new();
+    for r in runs.iter().filter(|r| r.error.is_none()) {
+        by_run.insert((r.point, r.seed), &r.values);
+    }
+    let mut runner = |p: usize, seeds: &[u64]| -> Vec<Vec<Option<f64>>> {
+        seeds
+            .iter()
+            .map(|s| {
+                let values = by_run.get(&(p, *s));
+                wanted
+                    .iter()
+                    .map(|&c| values.and_then(|v| v.get(c).copied().flatten()))
+                    .collect()
+            })
+            .collect()
+    };
+    let cfg = PlanConfig {
+        exhaustive: true,
+        ..cfg.clone()
+    };
+    Ok(plan(points, &cfg, slos, &mut runner))
+}
+
 /// The smallest count on the line that holds, by bisection; the counts below a failed one and
 /// above the one found are settled without running.
 fn bisect_line(ev: &mut Evaluator<'_, '_>, line: &[usize]) {
@@ -536,6 +580,52 @@ mod tests {
         let factor = if ty == "slow" { 2.0 } else { 1.0 };
         let noise = ((seed * 7919) % 13) as f64 / 13.0 - 0.5;
         vec![Some(n * price), Some(factor * 100.0 / n + noise)]
+    }
+
+    #[test]
+    fn the_plan_from_a_sweeps_runs_is_the_exhaustive_plan() {
+        let v = vec![
+            Vary::parse("type=slow,fast").unwrap(),
+            Vary::parse("count=1..12").unwrap(),
+        ];
+        let pts = points(&v).unwrap();
+        let slos = vec![Slo::parse("lat < 12").unwrap()];
+        let cfg = PlanConfig {
+            seeds: 5,
+            confidence: 0.95,
+            pilot: 3,
+            minimize: "cost".into(),
+            bisect: default_bisect(&pts),
+            exhaustive: true,
+        };
+        let mut runner =
+            |p: usize, seeds: &[u64]| seeds.iter().map(|&s| world(&pts[p], s)).collect();
+        let direct = plan(&pts, &cfg, &slos, &mut runner);
+        // The sweep measured one more metric, first, and its runs come in any order.
+        let metrics: Vec<String> = ["failed", "cost", "lat"].map(String::from).into();
+        let mut runs: Vec<RunRecord> = (0..pts.len())
+            .flat_map(|p| (1..=5).map(move |s| (p, s)))
+            .map(|(p, s)| {
+                let w = world(&pts[p], s);
+                RunRecord {
+                    point: p,
+                    seed: s,
+                    values: vec![Some(0.0), w[0], w[1]],
+                    trace_hash: None,
+                    error: None,
+                }
+            })
+            .collect();
+        runs.reverse();
+        let bisecting = PlanConfig {
+            exhaustive: false,
+            ..cfg.clone()
+        };
+        let from = from_runs(&pts, &bisecting, &slos, &metrics, &runs).unwrap();
+        assert_eq!(from, direct);
+        assert!(direct.winner.is_some());
+        let missing = from_runs(&pts, &cfg, &slos, &metrics[..2], &runs).unwrap_err();
+        assert!(missing.contains("\"lat\""), "{missing}");
     }
 
     #[test]

@@ -8,9 +8,9 @@
 //! traffic on the same seed (common random numbers, docs/determinism.md), and the result is a
 //! function of the runs alone: not of how many ran at once, nor of the order they finished in.
 
-use crate::setting::{Override, SetError, SettingPath};
+use crate::setting::{self, Override, SetError, SettingPath};
 use crate::stats::Estimate;
-use ecsim_core::Summary;
+use ecsim_core::{RunOptions, Scenario, SimDuration, Summary};
 use serde::{Deserialize, Serialize};
 
 /// The most points a sweep may have: a typo in a range must not start a million runs.
@@ -130,9 +130,41 @@ pub fn points(varies: &[Vary]) -> Result<Vec<Point>, SetError> {
     Ok(out)
 }
 
+/// Each point's scenario: the base text (the scenario with any common `--set`s) with the
+/// point's settings applied, checked, so a bad value anywhere in the grid is reported before
+/// anything runs, with the point it is at.
+pub fn point_scenarios(base: &str, file: &str, points: &[Point]) -> Result<Vec<Scenario>, String> {
+    points
+        .iter()
+        .map(|p| {
+            let at = |m: String| format!("at the point {}: {m}", p.label());
+            let overrides = p.overrides().map_err(|e| at(e.to_string()))?;
+            let text =
+                setting::apply(base, file, &overrides).map_err(|e| at(format!("--vary {e}")))?;
+            Scenario::parse(&text, file).map_err(|e| at(e.to_string()))
+        })
+        .collect()
+}
+
+/// Why one of `metrics` names no number of `sc`'s summary (its summary at time zero has the
+/// shape), or `Ok` when each does.
+pub fn check_metrics(sc: &Scenario, metrics: &[String]) -> Result<(), String> {
+    let zero = RunOptions {
+        duration: Some(SimDuration::ZERO),
+        ..Default::default()
+    };
+    let skeleton = ecsim_core::run(sc, &zero)
+        .map_err(|e| e.to_string())?
+        .summary;
+    match metrics.iter().find_map(|m| check_metric(&skeleton, m)) {
+        Some(why) => Err(why),
+        None => Ok(()),
+    }
+}
+
 /// The metrics a sweep reports when none are named: the cost per hour and, for each service
 /// that takes traffic, its p99 latency and failed requests.
-pub fn default_metrics(sc: &ecsim_core::Scenario) -> Vec<String> {
+pub fn default_metrics(sc: &Scenario) -> Vec<String> {
     let mut m = vec!["cost_usd.per_hour".to_string()];
     for t in &sc.traffic {
         let name = &sc.services[t.service].name;
@@ -229,6 +261,29 @@ pub struct RunRecord {
     pub trace_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl RunRecord {
+    /// The record of point `point`'s run on `seed`: each metric's value from its summary, or why
+    /// it failed.
+    pub fn new(point: usize, seed: u64, run: Result<&Summary, String>, metrics: &[String]) -> Self {
+        match run {
+            Ok(summary) => RunRecord {
+                point,
+                seed,
+                values: metric_values(summary, metrics),
+                trace_hash: Some(summary.trace_hash.clone()),
+                error: None,
+            },
+            Err(e) => RunRecord {
+                point,
+                seed,
+                values: Vec::new(),
+                trace_hash: None,
+                error: Some(e),
+            },
+        }
+    }
 }
 
 /// One point's result.

@@ -284,3 +284,59 @@ fn a_bad_task_definition_says_what_is_wrong_and_where() {
     let e = paste_task_definition(DEFAULT, "[1,2]").expect_err("refused");
     assert!(e.to_string().contains("family"), "{e}");
 }
+
+#[test]
+fn the_knobs_a_plan_varies_are_settings_that_take_their_values() {
+    let fields = fields(DEFAULT).expect("fields");
+    let varied: Vec<(Knob, String, String)> = fields
+        .iter()
+        .filter_map(|f| Some((f.knob, f.sweep_path()?, f.sweep_values())))
+        .collect();
+    let paths: Vec<(Knob, &str)> = varied.iter().map(|(k, p, _)| (*k, p.as_str())).collect();
+    assert_eq!(
+        paths,
+        [
+            (Knob::InstanceType, "instance_groups[0].instance_type"),
+            (Knob::InstanceCount, "instance_groups[0].count"),
+            (Knob::LaunchType, "services[0].launchType"),
+            (Knob::DesiredCount, "services[0].desiredCount"),
+            (Knob::TaskCpu, "task_definitions[0].cpu"),
+            (Knob::TaskMemory, "task_definitions[0].memory"),
+            (Knob::LoadBalancer, "traffic[0].load_balancer"),
+            (Knob::Algorithm, "traffic[0].algorithm"),
+            (Knob::Rps, "traffic[0].rate.rps"),
+        ]
+    );
+    let values = |k: Knob| varied.iter().find(|v| v.0 == k).expect("varied").2.clone();
+    assert_eq!(values(Knob::DesiredCount), "4..16:3");
+    assert_eq!(values(Knob::InstanceCount), "1..6:1");
+    assert_eq!(values(Knob::LaunchType), "EC2,FARGATE");
+    assert_eq!(
+        values(Knob::TaskCpu),
+        "",
+        "a default in words gives no values"
+    );
+    // Each path takes a value the way `ecsim run --set` does, and the scenario has it.
+    for (knob, path, value) in [
+        (Knob::DesiredCount, "services[0].desiredCount", "5"),
+        (
+            Knob::InstanceType,
+            "instance_groups[0].instance_type",
+            "c5.large",
+        ),
+        (Knob::Rps, "traffic[0].rate.rps", "300"),
+    ] {
+        let o = crate::setting::Override::parse(&format!("{path}={value}")).expect("override");
+        let text = crate::setting::apply(DEFAULT, "default.toml", &[o]).expect("applied");
+        parse_ok(&text);
+        assert_eq!(
+            super::fields(&text)
+                .unwrap()
+                .iter()
+                .find(|f| f.knob == knob)
+                .unwrap()
+                .value,
+            value
+        );
+    }
+}
