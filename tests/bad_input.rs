@@ -160,3 +160,85 @@ fn mutated_scenarios_never_panic() {
     // Both branches must be exercised, or the fuzzer tests nothing.
     assert!(parsed > 100 && parsed < 2900, "parsed {parsed} of 3000");
 }
+
+/// What the table expects of an input.
+enum Expect {
+    /// Refused: the error's field path and a part of its message.
+    Error(&'static str, &'static str),
+    /// Runs, with this warning (field, a part of its message) in the summary.
+    Warning(&'static str, &'static str),
+}
+
+/// The bad-input table: each row an input (the default scenario with one change, or a whole
+/// text) and what must come of it. `cargo test --test bad_input -- --nocapture` prints it with
+/// the messages.
+#[test]
+fn the_bad_input_table() {
+    use Expect::*;
+    let swap = |from: &str, to: &str| {
+        assert!(
+            GOOD.contains(from),
+            "{from:?} is not in the default scenario"
+        );
+        GOOD.replacen(from, to, 1)
+    };
+    let service = |line: &str| swap("[[services]]\n", &format!("[[services]]\n{line}\n"));
+    let rows: Vec<(&str, String, &str, Expect)> = vec![
+        (
+            "a JSON key that is not ASCII",
+            r#"{"name":"x","duration":"1m","instance_types":{"é":{"vcpu":0,"memory_mib":512,"enis":1,"network_gbps":1,"price_per_hour":0}}}"#.into(),
+            "s.json",
+            Error("instance_types.é.vcpu", "must be"),
+        ),
+        ("desiredCont", service("desiredCont = 4"), "s.toml", Error("services[0].desiredCont", "did you mean `desiredCount`?")),
+        ("desired_count", service("desired_count = 4"), "s.toml", Error("services[0].desired_count", "did you mean `desiredCount`?")),
+        ("launch_type", service("launch_type = \"FARGATE\""), "s.toml", Error("services[0].launch_type", "did you mean `launchType`?")),
+        ("start_at", service("start_at = \"10s\""), "s.toml", Error("services[0].start_at", "did you mean `startAt`?")),
+        ("placementStratgy", service("placementStratgy = []"), "s.toml", Error("services[0].placementStratgy", "did you mean `placementStrategy`?")),
+        ("deploymentConfig", service("deploymentConfig = {}"), "s.toml", Error("services[0].deploymentConfig", "did you mean `deploymentConfiguration`?")),
+        ("networkMod", swap("networkMode = \"bridge\"", "networkMod = \"bridge\""), "s.toml", Error("task_definitions[0].networkMod", "did you mean `networkMode`?")),
+        ("memoryReservaton", swap("memoryReservation = 512", "memoryReservaton = 512"), "s.toml", Error("task_definitions[0].containerDefinitions[0].memoryReservaton", "did you mean `memoryReservation`?")),
+        ("hostPrt", swap("hostPort = 0", "hostPrt = 0"), "s.toml", Error("task_definitions[0].containerDefinitions[0].portMappings[0].hostPrt", "did you mean `hostPort`?")),
+        ("a key with no close name", service("zebra = 1"), "s.toml", Error("services[0].zebra", "expected one of `serviceName`")),
+        (
+            "a JSON service's typo",
+            r#"{"name":"x","duration":"1m","task_definitions":[{"family":"w","containerDefinitions":[{"name":"w","image":"w","memory":128}]}],"services":[{"serviceName":"w","taskDefinition":"w","desiredCont":1}]}"#.into(),
+            "s.json",
+            Error("services[0].desiredCont", "did you mean `desiredCount`?"),
+        ),
+        ("AWS's own service fields", service("tags = [{ key = \"team\", value = \"web\" }]\nenableExecuteCommand = true"), "s.toml", Warning("services[0]", "ignored: enableExecuteCommand, tags")),
+        ("AWS's own container fields", swap("essential = true,", "essential = true, environment = [{ name = \"A\", value = \"1\" }], secrets = [],"), "s.toml", Warning("task_definitions[0].containerDefinitions[0]", "ignored: environment, secrets")),
+        ("an unknown ecs.config key", swap("ECS_CLUSTER=default\n", "ECS_CLUSTER=default\nECS_CLUSTR=prod\n"), "s.toml", Warning("instance_groups[0].ecs_config", "unknown key ECS_CLUSTR is ignored by the agent")),
+        ("startAt after the end", swap("startAt = \"60s\"", "startAt = \"11m\""), "s.toml", Warning("services[0].startAt", "it never runs")),
+        ("more CPU than any instance type", swap("cpu = 256, memory = 1024,", "cpu = 4096, memory = 1024,"), "s.toml", Warning("task_definitions[0]", "needs 4096 CPU units; no instance type here has that many (2048 CPU units at most)")),
+        ("more memory than any instance type", swap("cpu = 256, memory = 1024, memoryReservation = 512,", "cpu = 256, memory = 20000,"), "s.toml", Warning("task_definitions[0]", "needs 20000 MiB; no instance type here has that much (8192 MiB at most)")),
+        ("a host port the agent reserves", swap("hostPort = 0", "hostPort = 22"), "s.toml", Warning("task_definitions[0]", "needs host port 22, which the agent reserves")),
+    ];
+    for (what, text, file, expect) in rows {
+        match (Scenario::parse(&text, file), expect) {
+            (Err(e), Error(field, part)) => {
+                assert_eq!(e.field.as_deref(), Some(field), "{what}: {e}");
+                assert!(e.message.contains(part), "{what}: {e}");
+                assert!(e.line.is_some(), "{what}: no line in {e}");
+                println!("| {what} | exit 2: `{e}` |");
+            }
+            (Ok(sc), Warning(field, part)) => {
+                let w = sc
+                    .warnings
+                    .iter()
+                    .find(|w| w.field == field && w.message.contains(part));
+                let Some(w) = w else {
+                    panic!("{what}: no warning {field}: …{part}… in {:?}", sc.warnings)
+                };
+                let out = ecsim_core::run(&sc, &Default::default()).expect("it runs");
+                assert!(
+                    out.summary.warnings.contains(w),
+                    "{what}: not in the summary"
+                );
+                println!("| {what} | runs, warning `{w}` |");
+            }
+            (Ok(sc), Error(..)) => panic!("{what}: accepted, warnings {:?}", sc.warnings),
+            (Err(e), Warning(..)) => panic!("{what}: refused: {e}"),
+        }
+    }
+}

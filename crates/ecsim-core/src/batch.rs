@@ -85,6 +85,7 @@ impl ScheduledTaskSpec {
             deployment_configuration: None,
             health_check_grace_period_seconds: None,
             start_at: self.at,
+            ignored: Vec::new(),
         };
         let mut service = as_service.validate(&p, taskdefs, providers)?;
         service.batch = Some(Batch {

@@ -1,6 +1,8 @@
 //! Errors about input, each naming where the bad value is: the file, the line when known, and the
-//! path of the field (`services[0].desiredCount`), so a user can go straight to it.
+//! path of the field (`services[0].desiredCount`), so a user can go straight to it; and warnings,
+//! which name the field the same way but let the run go on (`scenario/warnings.rs` finds them).
 
+use serde::Serialize;
 use std::fmt;
 use thiserror::Error;
 
@@ -48,5 +50,19 @@ impl fmt::Display for ScenarioError {
             }
         }
         write!(f, "{}", self.message)
+    }
+}
+
+/// One thing the run will do that the scenario's author may not expect, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The path of the field (`services[0]`, `instance_groups[1].ecs_config`).
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
     }
 }

@@ -10,6 +10,7 @@ pub(crate) mod agent_config;
 pub(crate) mod alb;
 pub(crate) mod attributes;
 pub(crate) mod autoscaling;
+pub mod aws_shape;
 pub(crate) mod batch;
 pub mod capacity;
 pub(crate) mod capacity_provider;

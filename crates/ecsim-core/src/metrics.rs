@@ -255,6 +255,10 @@ pub struct Summary {
     /// EC2 capacity providers, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub capacity_providers: BTreeMap<String, ProviderSummary>,
+    /// What the scenario runs with but may not mean: AWS fields ignored, unknown `ecs.config`
+    /// keys, tasks that can never be placed (found before the run).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 /// What an EC2 capacity provider's managed scaling did.

@@ -3,6 +3,7 @@
 //! `maximumPercent` (docs/ecs-facts.md §5) is applied by the deployment (`sim/deployment.rs`); the
 //! defaults, 100 and 200, are REPLICA's.
 
+use crate::aws_shape::AwsShape;
 use crate::capacity::{ProviderItemSpec, ProviderShare};
 use crate::error::FieldError;
 use crate::placement::{self, Constraint, ConstraintSpec, Strategy, StrategySpec};
@@ -40,9 +41,10 @@ pub struct CircuitBreakerSpec {
     pub rollback: bool,
 }
 
-/// A service in the shape of `aws ecs create-service` input (a subset).
+/// A service in the shape of `aws ecs create-service` input (a subset; AWS's other fields are
+/// accepted and reported as ignored, any other key is an error: `aws_shape`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceSpec {
     pub service_name: String,
     /// A task definition family, optionally with `:revision`.
@@ -69,6 +71,46 @@ pub struct ServiceSpec {
     /// register takes every task that fits, as a real cluster would.
     #[serde(default)]
     pub start_at: SimDuration,
+    /// AWS's fields given here that ecsim does not model.
+    #[serde(skip)]
+    pub ignored: Vec<String>,
+}
+
+impl AwsShape for ServiceSpec {
+    const UNMODELLED: &'static [&'static str] = &[
+        "cluster",
+        "clientToken",
+        "loadBalancers",
+        "serviceRegistries",
+        "platformVersion",
+        "role",
+        "networkConfiguration",
+        "schedulingStrategy",
+        "deploymentController",
+        "tags",
+        "enableECSManagedTags",
+        "propagateTags",
+        "enableExecuteCommand",
+        "serviceConnectConfiguration",
+        "volumeConfigurations",
+        "vpcLatticeConfigurations",
+        "availabilityZoneRebalancing",
+        "serviceArn",
+        "clusterArn",
+        "status",
+        "runningCount",
+        "pendingCount",
+        "deployments",
+        "events",
+        "createdAt",
+        "createdBy",
+        "roleArn",
+        "taskSets",
+        "platformFamily",
+    ];
+    fn ignored_mut(&mut self) -> &mut Vec<String> {
+        &mut self.ignored
+    }
 }
 
 fn one() -> u32 {

@@ -61,8 +61,12 @@ pub fn locate(text: &str, format: Format, path: &str) -> Option<usize> {
         }?;
         from += pos;
         found = Some(from);
-        // Step past the header or key so the next segment is searched after it.
+        // Step past the header or key so the next segment is searched after it (at a character
+        // boundary: the match may start at a quote before a key that is not ASCII).
         from += key.len().min(text.len() - from);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
     }
     found.map(|o| line_col(text, o).0)
 }
@@ -90,5 +94,21 @@ pub fn strip_position(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_that_is_not_ascii_is_found_and_stepped_past() {
+        let json = r#"{"name":"x","instance_types":{"é":{"vcpu":0}}}"#;
+        assert_eq!(locate(json, Format::Json, "instance_types.é.vcpu"), Some(1));
+        let toml = "name = \"x\"\n[instance_types.\"é\"]\nvcpu = 0\n";
+        // A quoted TOML key is past this search (TOML errors carry the parser's span), but the
+        // search must not panic on it either.
+        assert_eq!(locate(toml, Format::Toml, "instance_types.é.vcpu"), None);
+        assert_eq!(line_col("aé\nb", 4), (2, 1));
     }
 }

@@ -1,6 +1,7 @@
 //! Task definitions, read in the AWS API's own JSON shape (`aws ecs describe-task-definition`'s
-//! `taskDefinition` object, a subset), so a user can paste theirs; fields the model does not use
-//! (ARNs, `status`, `requiresAttributes`, …) are accepted and ignored.
+//! `taskDefinition` object, a subset), so a user can paste theirs; AWS's fields the model does not
+//! use (ARNs, `status`, `environment`, …) are accepted and reported as ignored, and any other key
+//! is an error (`aws_shape`).
 //!
 //! What a task reserves on an instance follows ECS (docs/ecs-facts.md §4): task-level `cpu`/`memory` when
 //! given, otherwise the sum over containers, where a container's memory is its `memoryReservation`
@@ -9,18 +10,20 @@
 //! Fargate's table (`fargate::check_size`).
 
 use crate::attributes::{log_driver_capability, TASK_ENI_CAPABILITY, TASK_IAM_ROLE_CAPABILITY};
+use crate::aws_shape::{self, AwsShape};
 use crate::error::FieldError;
 use crate::units::{CpuUnits, MiB, Port};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TaskDefinitionSpec {
     pub family: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
+    #[serde(deserialize_with = "aws_shape::entries")]
     pub container_definitions: Vec<ContainerDefinitionSpec>,
     /// Task-level CPU: a number of units, or a string as the API returns it ("256", "1 vCPU").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,11 +41,37 @@ pub struct TaskDefinitionSpec {
     pub placement_constraints: Vec<crate::placement::ConstraintSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_platform: Option<RuntimePlatform>,
+    /// AWS's fields given here that ecsim does not model.
+    #[serde(skip)]
+    pub ignored: Vec<String>,
+}
+
+impl AwsShape for TaskDefinitionSpec {
+    const UNMODELLED: &'static [&'static str] = &[
+        "taskDefinitionArn",
+        "volumes",
+        "status",
+        "requiresAttributes",
+        "compatibilities",
+        "inferenceAccelerators",
+        "pidMode",
+        "ipcMode",
+        "proxyConfiguration",
+        "registeredAt",
+        "deregisteredAt",
+        "registeredBy",
+        "ephemeralStorage",
+        "enableFaultInjection",
+        "tags",
+    ];
+    fn ignored_mut(&mut self) -> &mut Vec<String> {
+        &mut self.ignored
+    }
 }
 
 /// `runtimePlatform`: the CPU architecture decides Fargate's price (x86 or ARM).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RuntimePlatform {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_architecture: Option<String>,
@@ -58,7 +87,7 @@ pub enum NumberOrText {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerDefinitionSpec {
     pub name: String,
     pub image: String,
@@ -68,22 +97,83 @@ pub struct ContainerDefinitionSpec {
     pub memory: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<u32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "aws_shape::entries"
+    )]
     pub port_mappings: Vec<PortMappingSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub essential: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "aws_shape::entry"
+    )]
     pub log_configuration: Option<LogConfiguration>,
+    #[serde(skip)]
+    pub ignored: Vec<String>,
+}
+
+impl AwsShape for ContainerDefinitionSpec {
+    const UNMODELLED: &'static [&'static str] = &[
+        "repositoryCredentials",
+        "links",
+        "restartPolicy",
+        "entryPoint",
+        "command",
+        "environment",
+        "environmentFiles",
+        "mountPoints",
+        "volumesFrom",
+        "linuxParameters",
+        "secrets",
+        "dependsOn",
+        "startTimeout",
+        "stopTimeout",
+        "versionConsistency",
+        "hostname",
+        "user",
+        "workingDirectory",
+        "disableNetworking",
+        "privileged",
+        "readonlyRootFilesystem",
+        "dnsServers",
+        "dnsSearchDomains",
+        "extraHosts",
+        "dockerSecurityOptions",
+        "interactive",
+        "pseudoTerminal",
+        "dockerLabels",
+        "ulimits",
+        "healthCheck",
+        "systemControls",
+        "resourceRequirements",
+        "firelensConfiguration",
+        "credentialSpecs",
+    ];
+    fn ignored_mut(&mut self) -> &mut Vec<String> {
+        &mut self.ignored
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LogConfiguration {
     pub log_driver: String,
+    #[serde(skip)]
+    pub ignored: Vec<String>,
+}
+
+impl AwsShape for LogConfiguration {
+    const UNMODELLED: &'static [&'static str] = &["options", "secretOptions"];
+    fn ignored_mut(&mut self) -> &mut Vec<String> {
+        &mut self.ignored
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PortMappingSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<Port>,
@@ -91,6 +181,15 @@ pub struct PortMappingSpec {
     pub host_port: Option<Port>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+    #[serde(skip)]
+    pub ignored: Vec<String>,
+}
+
+impl AwsShape for PortMappingSpec {
+    const UNMODELLED: &'static [&'static str] = &["name", "appProtocol", "containerPortRange"];
+    fn ignored_mut(&mut self) -> &mut Vec<String> {
+        &mut self.ignored
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -453,7 +552,7 @@ mod tests {
     use super::*;
 
     fn spec(json: &str) -> TaskDefinitionSpec {
-        serde_json::from_str(json).unwrap()
+        aws_shape::read(&mut serde_json::Deserializer::from_str(json)).unwrap()
     }
 
     #[test]

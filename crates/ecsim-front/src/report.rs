@@ -15,6 +15,10 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
     let _ = writeln!(t, "seed       {}", s.seed);
     let _ = writeln!(t, "trace_hash {}", s.trace_hash);
     let _ = writeln!(t, "simulated  {} s, {} events", s.sim_seconds, s.events);
+    // Before the numbers: they may not be for the cluster the author meant.
+    for w in &s.warnings {
+        let _ = writeln!(t, "warning    {w}");
+    }
     let c = &s.cluster;
     let _ = writeln!(
         t,

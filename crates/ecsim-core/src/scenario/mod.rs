@@ -7,6 +7,7 @@
 //! found, and the path of the field.
 
 use crate::agent_config::{AgentConfig, AgentDefaults};
+use crate::aws_shape::suggest;
 pub use crate::capacity::{Capacity, ProviderItemSpec, ProviderShare};
 use crate::catalog::InstanceType;
 use crate::error::{FieldError, ScenarioError};
@@ -25,6 +26,8 @@ pub use crate::service::{CircuitBreakerSpec, DeploymentConfigurationSpec, Servic
 pub use crate::source::Format;
 
 mod resolve;
+mod warnings;
+pub use crate::error::Warning;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,8 +56,10 @@ pub struct ScenarioSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ImageSpec>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::aws_shape::entries")]
     pub task_definitions: Vec<TaskDefinitionSpec>,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::aws_shape::entries")]
     pub services: Vec<ServiceSpec>,
     #[serde(default)]
     pub model: ModelSpec,
@@ -263,6 +268,8 @@ pub struct Scenario {
     pub providers: Vec<crate::capacity_provider::CapacityProvider>,
     /// Hash of the scenario's canonical JSON: two runs with the same hash ran the same scenario.
     pub hash: u64,
+    /// What it runs with but may not mean (`warnings`), for the summary and the report.
+    pub warnings: Vec<Warning>,
 }
 
 /// Updates and scaling are for services: a batch's count falls as its tasks finish.
@@ -299,12 +306,42 @@ impl Scenario {
             },
             message,
         };
+        // An unknown key: point at the key itself, not the table that holds it.
+        let at_key = |e: ScenarioError| -> ScenarioError {
+            let Some(key) = e
+                .message
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split_once('`'))
+                .map(|(k, _)| k.to_string())
+            else {
+                return e;
+            };
+            let path = match &e.field {
+                Some(p) => format!("{p}.{key}"),
+                None => key,
+            };
+            let line = locate(text, Format::from_file_name(file), &path).or(e.line);
+            ScenarioError {
+                line,
+                column: if line == e.line { e.column } else { None },
+                field: Some(path),
+                ..e
+            }
+        };
+        Self::parse_spec_raw(text, file, err).map_err(at_key)
+    }
+
+    fn parse_spec_raw(
+        text: &str,
+        file: &str,
+        err: impl Fn(Option<usize>, Option<usize>, String, String) -> ScenarioError,
+    ) -> Result<ScenarioSpec, ScenarioError> {
         match Format::from_file_name(file) {
             Format::Json => {
                 let de = &mut serde_json::Deserializer::from_str(text);
                 serde_path_to_error::deserialize(de).map_err(|e| {
                     let inner = e.inner();
-                    let msg = strip_position(&inner.to_string());
+                    let msg = suggest(&strip_position(&inner.to_string()));
                     err(
                         Some(inner.line()),
                         Some(inner.column()),
@@ -321,12 +358,7 @@ impl Scenario {
                 serde_path_to_error::deserialize(de).map_err(|e| {
                     let inner = e.inner();
                     let (l, c) = inner.span().map(|s| line_col(text, s.start)).unzip();
-                    err(
-                        l,
-                        c,
-                        e.path().to_string(),
-                        inner.message().trim().to_string(),
-                    )
+                    err(l, c, e.path().to_string(), suggest(inner.message().trim()))
                 })
             }
         }

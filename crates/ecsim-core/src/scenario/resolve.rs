@@ -58,7 +58,7 @@ impl Scenario {
         check_objectives(&spec)?;
 
         let canonical = serde_json::to_string(&spec).unwrap_or_default();
-        Ok(Scenario {
+        let mut sc = Scenario {
             file: file.to_string(),
             hash: fnv1a(canonical.as_bytes()),
             spec,
@@ -73,7 +73,10 @@ impl Scenario {
             auto_scaling,
             faults,
             providers,
-        })
+            warnings: Vec::new(),
+        };
+        sc.warnings = super::warnings::warnings(&sc);
+        Ok(sc)
     }
 }
 

@@ -573,6 +573,7 @@ impl Simulation {
                 dropped: self.log.dropped,
             },
             capacity_providers: self.provider_summaries(),
+            warnings: self.sc.warnings.clone(),
         };
         summary.objectives = evaluate_objectives(&self.sc, &summary);
         summary

@@ -4,6 +4,7 @@
 //! does not model named rather than silently dropped.
 
 use super::{nth_mut, parse, tables, text_of, FormError};
+use ecsim_core::aws_shape;
 use ecsim_core::taskdef::TaskDefinitionSpec;
 use serde::{Deserialize, Serialize};
 use toml_edit::{Array, ArrayOfTables, InlineTable, Item, Table, Value};
@@ -33,10 +34,15 @@ pub fn paste_task_definition(text: &str, json: &str) -> Result<Pasted, FormError
             "expected an object with family and containerDefinitions".into(),
         ));
     }
-    let spec: TaskDefinitionSpec = serde_path_to_error::deserialize(&value).map_err(|e| {
-        FormError::Json(match e.path().to_string().as_str() {
-            "." => e.inner().to_string(),
-            p => format!("{p}: {}", e.inner()),
+    // AWS's own fields are taken out and named below; any other key is a typo (`aws_shape`).
+    let mut track = serde_path_to_error::Track::new();
+    let read: Result<TaskDefinitionSpec, _> =
+        aws_shape::read(serde_path_to_error::Deserializer::new(&value, &mut track));
+    let spec = read.map_err(|e| {
+        let e = aws_shape::suggest(&e.to_string());
+        FormError::Json(match track.path().to_string().as_str() {
+            "." => e,
+            p => format!("{p}: {e}"),
         })
     })?;
     spec.validate("taskDefinition")
