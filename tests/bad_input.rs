@@ -206,6 +206,8 @@ fn the_bad_input_table() {
             "s.json",
             Error("services[0].desiredCont", "did you mean `desiredCount`?"),
         ),
+        ("a JSON trailing comma", r#"{"name":"x","duration":"1m",}"#.into(), "s.json", Error("", "a trailing comma: JSON allows none")),
+        ("NaN in JSON", r#"{"name":"x","duration":"1m","seed":NaN}"#.into(), "s.json", Error("seed", "NaN and Infinity are not JSON numbers")),
         ("AWS's own service fields", service("tags = [{ key = \"team\", value = \"web\" }]\nenableExecuteCommand = true"), "s.toml", Warning("services[0]", "ignored: enableExecuteCommand, tags")),
         ("AWS's own container fields", swap("essential = true,", "essential = true, environment = [{ name = \"A\", value = \"1\" }], secrets = [],"), "s.toml", Warning("task_definitions[0].containerDefinitions[0]", "ignored: environment, secrets")),
         ("an unknown ecs.config key", swap("ECS_CLUSTER=default\n", "ECS_CLUSTER=default\nECS_CLUSTR=prod\n"), "s.toml", Warning("instance_groups[0].ecs_config", "unknown key ECS_CLUSTR is ignored by the agent")),
@@ -214,10 +216,22 @@ fn the_bad_input_table() {
         ("more memory than any instance type", swap("cpu = 256, memory = 1024, memoryReservation = 512,", "cpu = 256, memory = 20000,"), "s.toml", Warning("task_definitions[0]", "needs 20000 MiB; no instance type here has that much (8192 MiB at most)")),
         ("a host port the agent reserves", swap("hostPort = 0", "hostPort = 22"), "s.toml", Warning("task_definitions[0]", "needs host port 22, which the agent reserves")),
     ];
+    // A byte-order mark is not part of the scenario, in either format.
+    for (text, file) in [
+        (format!("\u{feff}{GOOD}"), "s.toml"),
+        (
+            "\u{feff}{\"name\":\"x\",\"duration\":\"1m\"}".into(),
+            "s.json",
+        ),
+    ] {
+        Scenario::parse(&text, file).unwrap_or_else(|e| panic!("a BOM: {e}"));
+        println!("| a UTF-8 byte-order mark ({file}) | runs |");
+    }
     for (what, text, file, expect) in rows {
         match (Scenario::parse(&text, file), expect) {
             (Err(e), Error(field, part)) => {
-                assert_eq!(e.field.as_deref(), Some(field), "{what}: {e}");
+                let want = (!field.is_empty()).then_some(field);
+                assert_eq!(e.field.as_deref(), want, "{what}: {e}");
                 assert!(e.message.contains(part), "{what}: {e}");
                 assert!(e.line.is_some(), "{what}: no line in {e}");
                 println!("| {what} | exit 2: `{e}` |");
@@ -241,4 +255,28 @@ fn the_bad_input_table() {
             (Err(e), Warning(..)) => panic!("{what}: refused: {e}"),
         }
     }
+}
+
+#[test]
+fn names_with_commas_and_quotes_keep_every_csv_row_to_the_headers_columns() {
+    // The default scenario without its objective (it names the service), the service renamed.
+    let (before, rest) = GOOD.split_once("[[objectives]]").unwrap();
+    let text = (before.to_string() + &rest[rest.find("[[traffic]]").unwrap()..])
+        .replace("\"web\"\ntaskDefinition", "'a,\"b\"'\ntaskDefinition")
+        .replace("service = \"web\"", "service = 'a,\"b\"'");
+    let sc = Scenario::parse(&text, "s.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let out = ecsim_core::run(&sc, &Default::default()).unwrap();
+    let csv = out.timeseries.to_csv();
+    let mut r = ::csv::Reader::from_reader(csv.as_bytes());
+    let head = r.headers().unwrap().clone();
+    assert!(
+        head.iter().any(|h| h == "a,\"b\".latency_p99_ms"),
+        "{head:?}"
+    );
+    let mut rows = 0;
+    for rec in r.records() {
+        assert_eq!(rec.unwrap().len(), head.len());
+        rows += 1;
+    }
+    assert_eq!(rows, out.timeseries.len());
 }

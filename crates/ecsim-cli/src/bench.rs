@@ -38,12 +38,7 @@ pub fn bench_command(file: Option<&Path>, seconds: f64) -> Result<(), Failure> {
         )));
     }
     let (text, name) = match file {
-        Some(p) => (
-            std::fs::read_to_string(p).map_err(|e| {
-                Failure::BadInput(format!("{}: cannot read the scenario: {e}", p.display()))
-            })?,
-            p.display().to_string(),
-        ),
+        Some(p) => (crate::read_scenario(p)?, p.display().to_string()),
         None => (
             ecsim_core::DEFAULT_SCENARIO.to_string(),
             ecsim_core::DEFAULT_SCENARIO_FILE.to_string(),

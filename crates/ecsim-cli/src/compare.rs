@@ -2,7 +2,7 @@
 //! B − A with its interval and a verdict (`ecsim_front::comparison`). B is a second file, or A
 //! with `--set-b` overrides.
 
-use crate::many_runs::{check_confidence, check_metrics, options, pool};
+use crate::many_runs::{check_confidence, check_metrics, options, pool, with_duration};
 use crate::{overridden, parse_duration, Failure};
 use ecsim_core::{run, Scenario, SimDuration};
 use ecsim_front::{comparison, sweep};
@@ -41,10 +41,9 @@ pub(crate) struct CompareArgs {
     json: bool,
 }
 
-fn load(path: &PathBuf, sets: &[String], extra: &[String]) -> Result<Scenario, Failure> {
+fn load(path: &std::path::Path, sets: &[String], extra: &[String]) -> Result<Scenario, Failure> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::BadInput(format!("{file}: cannot read the scenario: {e}")))?;
+    let text = crate::read_scenario(path)?;
     let mut all = sets.to_vec();
     all.extend_from_slice(extra);
     let text = overridden(&text, &file, &all)?;
@@ -63,8 +62,9 @@ pub(crate) fn compare_command(args: &CompareArgs) -> Result<(), Failure> {
         ));
     }
     check_confidence(args.confidence)?;
-    let a = load(&args.a, &args.set, &[])?;
-    let b = load(args.b.as_ref().unwrap_or(&args.a), &args.set, &args.set_b)?;
+    let sets = with_duration(&args.set, args.duration);
+    let a = load(&args.a, &sets, &[])?;
+    let b = load(args.b.as_ref().unwrap_or(&args.a), &sets, &args.set_b)?;
     let metrics = if args.metrics.is_empty() {
         sweep::default_metrics(&a)
     } else {
@@ -81,7 +81,7 @@ pub(crate) fn compare_command(args: &CompareArgs) -> Result<(), Failure> {
         runs.par_iter()
             .map(|&(seed, is_b)| {
                 let sc = if is_b { &b } else { &a };
-                run(sc, &options(seed, args.duration))
+                run(sc, &options(seed))
                     .map(|o| sweep::metric_values(&o.summary, &metrics))
                     .map_err(|e| format!("{} seed {seed}: {e}", if is_b { "B" } else { "A" }))
             })

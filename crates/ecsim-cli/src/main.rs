@@ -143,19 +143,22 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
         let s = ecsim_front::share::decode(&arg).map_err(|e| Failure::BadInput(e.to_string()))?;
         (s.text, s.file, s.seed)
     } else {
-        let text = std::fs::read_to_string(&args.scenario)
-            .map_err(|e| Failure::BadInput(format!("{arg}: cannot read the scenario: {e}")))?;
-        (text, arg, None)
+        (read_scenario(&args.scenario)?, arg, None)
     };
-    let text = overridden(&text, &name, &args.set)?;
+    let sets = many_runs::with_duration(&args.set, args.duration);
+    let text = overridden(&text, &name, &sets)?;
     let sc = Scenario::parse(&text, &name).map_err(|e| Failure::BadInput(e.to_string()))?;
     let opts = RunOptions {
         seed: args.seed.or(link_seed),
-        duration: args.duration,
+        duration: None,
         check_invariants: args.check,
         // The cluster view's snapshots are an output file; without --out nobody reads them.
         snapshots: args.out.is_some(),
     };
+    // The folder is made (or found unwritable) before the run, not after it.
+    if let Some(dir) = &args.out {
+        prepare_out(dir).map_err(Failure::RunFailed)?;
+    }
     let out = run(&sc, &opts).map_err(|e| Failure::RunFailed(e.to_string()))?;
     if let Some(dir) = &args.out {
         write_outputs(dir, &out).map_err(Failure::RunFailed)?;
@@ -194,8 +197,43 @@ fn snapshots_jsonl(list: &[ecsim_core::sim::ClusterSnapshot]) -> String {
         .collect()
 }
 
-fn write_outputs(dir: &Path, out: &RunOutput) -> Result<(), String> {
+/// The largest scenario file ecsim reads: a scenario is a page or two of text, and the library's
+/// largest is under 20 KB, so a file this size is not one (`/dev/zero` would otherwise be read
+/// until memory runs out).
+pub(crate) const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// A scenario file's text, refused past `MAX_SCENARIO_BYTES`.
+pub(crate) fn read_scenario(path: &Path) -> Result<String, Failure> {
+    use std::io::Read;
+    let at = path.display();
+    let bad = |m: String| Failure::BadInput(format!("{at}: cannot read the scenario: {m}"));
+    let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad(e.to_string()))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(Failure::BadInput(format!(
+            "{at}: over {} MiB, too big for a scenario",
+            MAX_SCENARIO_BYTES >> 20
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| bad(format!("not UTF-8 text ({e})")))
+}
+
+/// `--out`: the folder made, and known writable, before anything runs.
+fn prepare_out(dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let probe = dir.join(".ecsim-write-test");
+    std::fs::write(&probe, b"")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))
+}
+
+/// Each file written under a temporary name, then all renamed into place: an interrupted or
+/// failed write leaves the previous complete set (or none), never a mix, and says which file.
+fn write_outputs(dir: &Path, out: &RunOutput) -> Result<(), String> {
+    prepare_out(dir)?;
     let files = [
         ("summary.json", to_json(&out.summary) + "\n"),
         ("timeseries.csv", out.timeseries.to_csv()),
@@ -207,9 +245,21 @@ fn write_outputs(dir: &Path, out: &RunOutput) -> Result<(), String> {
         ("tasks.csv", ecsim_core::metrics::tasks_to_csv(&out.tasks)),
         ("cluster.jsonl", snapshots_jsonl(&out.snapshots)),
     ];
-    for (name, body) in files {
+    let tmp = |name: &str| dir.join(format!(".{name}.partial"));
+    for (name, body) in &files {
+        if let Err(e) = std::fs::write(tmp(name), body) {
+            for (n, _) in &files {
+                let _ = std::fs::remove_file(tmp(n));
+            }
+            return Err(format!(
+                "cannot write {}: {e} (the folder's files are as they were)",
+                dir.join(name).display()
+            ));
+        }
+    }
+    for (name, _) in &files {
         let p = dir.join(name);
-        std::fs::write(&p, body).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+        std::fs::rename(tmp(name), &p).map_err(|e| format!("cannot write {}: {e}", p.display()))?;
     }
     Ok(())
 }

@@ -22,8 +22,7 @@ impl Grid {
     pub(crate) fn load(scenario: &Path, sets: &[String], vary: &[String]) -> Result<Grid, Failure> {
         let bad = Failure::BadInput;
         let file = scenario.display().to_string();
-        let text = std::fs::read_to_string(scenario)
-            .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
+        let text = crate::read_scenario(scenario)?;
         let base = overridden(&text, &file, sets)?;
         let varies = vary
             .iter()
@@ -69,11 +68,18 @@ pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
         .map_err(|e| Failure::RunFailed(format!("cannot start {jobs} threads: {e}")))
 }
 
-/// The options of one run of a point: its seed, and the duration the command overrides.
-pub(crate) fn options(seed: u64, duration: Option<SimDuration>) -> RunOptions {
+/// The options of one run of a point: its seed (a `--duration` is in the text, `with_duration`).
+pub(crate) fn options(seed: u64) -> RunOptions {
     RunOptions {
         seed: Some(seed),
-        duration,
         ..Default::default()
     }
+}
+
+/// The `--set`s with a `--duration` as one more (`duration=…`), so the duration is checked
+/// against the scenario's limits like any value in the file.
+pub(crate) fn with_duration(sets: &[String], duration: Option<SimDuration>) -> Vec<String> {
+    let mut all = sets.to_vec();
+    all.extend(duration.map(|d| format!("duration={d}")));
+    all
 }

@@ -1,7 +1,7 @@
 //! `ecsim plan`: the cheapest point of a sweep whose every SLO holds with a given confidence
 //! (`ecsim_front::plan` decides what to run; this file runs each point's seeds in parallel).
 
-use crate::many_runs::{check_confidence, check_metrics, options, pool, Grid};
+use crate::many_runs::{check_confidence, check_metrics, options, pool, with_duration, Grid};
 use crate::{parse_duration, Failure};
 use ecsim_core::{run, SimDuration};
 use ecsim_front::plan::{self, PlanConfig, Slo};
@@ -67,7 +67,11 @@ pub(crate) fn plan_command(args: &PlanArgs) -> Result<(), Failure> {
         points,
         scenarios,
         ..
-    } = Grid::load(&args.scenario, &args.set, &args.vary)?;
+    } = Grid::load(
+        &args.scenario,
+        &with_duration(&args.set, args.duration),
+        &args.vary,
+    )?;
     let slos = args
         .slo
         .iter()
@@ -99,16 +103,14 @@ pub(crate) fn plan_command(args: &PlanArgs) -> Result<(), Failure> {
         pool.install(|| {
             seeds
                 .par_iter()
-                .map(
-                    |&seed| match run(&scenarios[p], &options(seed, args.duration)) {
-                        Ok(o) => sweep::metric_values(&o.summary, &metrics),
-                        Err(e) => {
-                            *failure.lock().unwrap_or_else(|e| e.into_inner()) =
-                                Some(format!("at {} seed {seed}: {e}", points[p].label()));
-                            vec![None; metrics.len()]
-                        }
-                    },
-                )
+                .map(|&seed| match run(&scenarios[p], &options(seed)) {
+                    Ok(o) => sweep::metric_values(&o.summary, &metrics),
+                    Err(e) => {
+                        *failure.lock().unwrap_or_else(|e| e.into_inner()) =
+                            Some(format!("at {} seed {seed}: {e}", points[p].label()));
+                        vec![None; metrics.len()]
+                    }
+                })
                 .collect()
         })
     };

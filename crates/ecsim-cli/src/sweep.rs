@@ -12,7 +12,7 @@
 //! runs just the missing ones. The results are computed from that journal, whether the sweep
 //! ran in one go or resumed, on one thread or many, so they are the same either way.
 
-use crate::many_runs::{check_confidence, check_metrics, options, pool, Grid};
+use crate::many_runs::{check_confidence, check_metrics, options, pool, with_duration, Grid};
 use crate::{parse_duration, Failure};
 use ecsim_core::{run, SimDuration};
 use ecsim_front::sweep::{self, RunRecord, Vary};
@@ -148,7 +148,11 @@ pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
         varies,
         points,
         scenarios,
-    } = Grid::load(&args.scenario, &args.set, &args.vary)?;
+    } = Grid::load(
+        &args.scenario,
+        &with_duration(&args.set, args.duration),
+        &args.vary,
+    )?;
     let metrics = if args.metrics.is_empty() {
         sweep::default_metrics(&scenarios[0])
     } else {
@@ -197,7 +201,7 @@ pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
     let write_error: Mutex<Option<String>> = Mutex::new(None);
     pool.install(|| {
         todo.par_iter().for_each(|&(p, seed)| {
-            let out = run(&scenarios[p], &options(seed, args.duration));
+            let out = run(&scenarios[p], &options(seed));
             let out = out.as_ref().map(|o| &o.summary).map_err(|e| e.to_string());
             let rec = RunRecord::new(p, seed, out, &metrics);
             let line = serde_json::to_string(&rec).unwrap_or_default() + "\n";

@@ -253,3 +253,77 @@ fn a_share_link_runs_the_same_scenario_and_seed() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not an ecsim share link"));
 }
+
+/// The command line's own bad inputs: each refused with exit 2 and a message that says why,
+/// before anything runs.
+#[test]
+fn bad_command_line_inputs_exit_2_before_the_run() {
+    let tmp = std::env::temp_dir().join(format!("ecsim-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let big = tmp.join("big.toml");
+    std::fs::write(&big, vec![b'#'; (16 << 20) + 1]).unwrap();
+    let a_file = tmp.join("not-a-folder");
+    std::fs::write(&a_file, "x").unwrap();
+    let s = |p: &PathBuf| p.display().to_string();
+    let out_in_file = s(&a_file.join("out"));
+    let big = s(&big);
+    let rows: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["run", "scenarios/default.toml", "--duration", "0s"],
+            "field `duration`: 0s is outside",
+        ),
+        (
+            vec!["run", "scenarios/default.toml", "--duration", "100000d"],
+            "is outside 1ns..=400 days",
+        ),
+        (
+            vec![
+                "sweep",
+                "scenarios/default.toml",
+                "--vary",
+                "services[web].desiredCount=2,3",
+                "--seeds",
+                "1",
+                "--duration",
+                "0s",
+                "--out",
+                "/tmp/never",
+            ],
+            "field `duration`",
+        ),
+        (
+            vec!["run", "/dev/zero"],
+            "over 16 MiB, too big for a scenario",
+        ),
+        (vec!["run", &big], "over 16 MiB, too big for a scenario"),
+        (
+            vec![
+                "run",
+                "scenarios/default.toml",
+                "--set",
+                "duration=400d",
+                "--set",
+                "sample_step=35s",
+                "--set",
+                "instance_groups[web-hosts].count=100",
+            ],
+            "field `sample_step`: the time series would hold",
+        ),
+    ];
+    for (args, want) in rows {
+        let o = ecsim(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(err.len() < 600, "{args:?}: a long error: {err}");
+    }
+    // An --out that cannot be made fails before the run, not after it.
+    let o = ecsim(&["run", "scenarios/default.toml", "--out", &out_in_file]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("cannot create") && o.stdout.is_empty(),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}

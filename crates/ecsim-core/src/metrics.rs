@@ -73,15 +73,21 @@ pub struct HostSeries {
     pub cpu_used_pct: Vec<f64>,
 }
 
+/// The most samples a series reserves up front.
+pub const RESERVED_SAMPLES: usize = 8192;
+
 impl TimeSeries {
-    /// Series for these hosts, with room for `samples` samples reserved up front, so sampling
-    /// allocates nothing during the run.
+    /// Series for these hosts, with room for `samples` samples (at most `RESERVED_SAMPLES`)
+    /// reserved up front, so a short run's sampling allocates nothing; a long one's series grow
+    /// as it goes, so its memory is taken as it is used, never all at the start
+    /// (`scenario` refuses a run whose series would not fit: `MAX_SERIES_VALUES`).
     pub fn new(
         host_ids: Vec<String>,
         service_names: Vec<String>,
         all_services: Vec<String>,
         samples: usize,
     ) -> Self {
+        let samples = samples.min(RESERVED_SAMPLES);
         fn v<T>(n: usize) -> Vec<T> {
             Vec::with_capacity(n)
         }
@@ -139,82 +145,110 @@ impl TimeSeries {
         self.t_s.is_empty()
     }
 
-    /// One row per sample: cluster columns, tasks by state, then per-host columns.
+    /// One row per sample: cluster columns, tasks by state, then per-host columns. Written with
+    /// the `csv` crate, so a name holding a comma or a quote is quoted in the header and every
+    /// row has the header's columns.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from(
-            "t_s,instances_active,cpu_reserved_pct,mem_reserved_pct,dynamic_ports_in_use,cost_usd,cpu_used_pct",
-        );
+        let mut head: Vec<String> = [
+            "t_s",
+            "instances_active",
+            "cpu_reserved_pct",
+            "mem_reserved_pct",
+            "dynamic_ports_in_use",
+            "cost_usd",
+            "cpu_used_pct",
+        ]
+        .map(String::from)
+        .into();
+        let columns = |name: &str, what: &[&str]| -> Vec<String> {
+            what.iter().map(|w| format!("{name}.{w}")).collect()
+        };
         for s in TaskState::ALL {
-            out.push_str(&format!(",tasks_{}", s.name().to_ascii_lowercase()));
+            head.push(format!("tasks_{}", s.name().to_ascii_lowercase()));
         }
         for h in &self.hosts {
-            out.push_str(&format!(
-                ",{0}.cpu_reserved_pct,{0}.mem_reserved_pct,{0}.dynamic_ports_in_use,{0}.cpu_used_pct",
-                h.id
+            head.extend(columns(
+                &h.id.to_string(),
+                &[
+                    "cpu_reserved_pct",
+                    "mem_reserved_pct",
+                    "dynamic_ports_in_use",
+                    "cpu_used_pct",
+                ],
             ));
         }
         for v in &self.services {
-            out.push_str(&format!(
-                ",{0}.requests_per_s,{0}.failed_per_s,{0}.latency_p50_ms,{0}.latency_p99_ms,{0}.healthy_targets,{0}.in_system",
-                v.name
+            head.extend(columns(
+                &v.name,
+                &[
+                    "requests_per_s",
+                    "failed_per_s",
+                    "latency_p50_ms",
+                    "latency_p99_ms",
+                    "healthy_targets",
+                    "in_system",
+                ],
             ));
         }
         for v in &self.service_tasks {
-            out.push_str(&format!(",{0}.desired,{0}.running", v.name));
+            head.extend(columns(&v.name, &["desired", "running"]));
         }
         for v in &self.capacity_providers {
-            out.push_str(&format!(
-                ",{0}.instances,{0}.desired_capacity,{0}.reservation_pct",
-                v.name
+            head.extend(columns(
+                &v.name,
+                &["instances", "desired_capacity", "reservation_pct"],
             ));
         }
-        out.push('\n');
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to memory fails only on a bug; an empty file would say so.
+        let _ = w.write_record(&head);
         for i in 0..self.len() {
-            out.push_str(&format!(
-                "{},{},{:.4},{:.4},{},{:.6}",
-                self.t_s[i],
-                self.instances_active[i],
-                self.cpu_reserved_pct[i],
-                self.mem_reserved_pct[i],
-                self.dynamic_ports_in_use[i],
-                self.cost_usd[i]
-            ));
-            out.push_str(&format!(",{:.4}", self.cpu_used_pct[i]));
+            let mut row = vec![
+                self.t_s[i].to_string(),
+                self.instances_active[i].to_string(),
+                format!("{:.4}", self.cpu_reserved_pct[i]),
+                format!("{:.4}", self.mem_reserved_pct[i]),
+                self.dynamic_ports_in_use[i].to_string(),
+                format!("{:.6}", self.cost_usd[i]),
+                format!("{:.4}", self.cpu_used_pct[i]),
+            ];
             for s in TaskState::ALL {
-                out.push_str(&format!(",{}", self.tasks[s.name()][i]));
+                row.push(self.tasks[s.name()][i].to_string());
             }
             for h in &self.hosts {
-                out.push_str(&format!(
-                    ",{:.4},{:.4},{},{:.4}",
-                    h.cpu_reserved_pct[i],
-                    h.mem_reserved_pct[i],
-                    h.dynamic_ports_in_use[i],
-                    h.cpu_used_pct[i]
-                ));
+                row.extend([
+                    format!("{:.4}", h.cpu_reserved_pct[i]),
+                    format!("{:.4}", h.mem_reserved_pct[i]),
+                    h.dynamic_ports_in_use[i].to_string(),
+                    format!("{:.4}", h.cpu_used_pct[i]),
+                ]);
             }
             for v in &self.services {
-                out.push_str(&format!(
-                    ",{:.3},{:.3},{:.3},{:.3},{},{}",
-                    v.requests_per_s[i],
-                    v.failed_per_s[i],
-                    v.latency_p50_ms[i],
-                    v.latency_p99_ms[i],
-                    v.healthy_targets[i],
-                    v.in_system[i]
-                ));
+                row.extend([
+                    format!("{:.3}", v.requests_per_s[i]),
+                    format!("{:.3}", v.failed_per_s[i]),
+                    format!("{:.3}", v.latency_p50_ms[i]),
+                    format!("{:.3}", v.latency_p99_ms[i]),
+                    v.healthy_targets[i].to_string(),
+                    v.in_system[i].to_string(),
+                ]);
             }
             for v in &self.service_tasks {
-                out.push_str(&format!(",{},{}", v.desired[i], v.running[i]));
+                row.extend([v.desired[i].to_string(), v.running[i].to_string()]);
             }
             for v in &self.capacity_providers {
-                out.push_str(&format!(
-                    ",{},{},{:.1}",
-                    v.instances[i], v.desired[i], v.reservation_pct[i]
-                ));
+                row.extend([
+                    v.instances[i].to_string(),
+                    v.desired[i].to_string(),
+                    format!("{:.1}", v.reservation_pct[i]),
+                ]);
             }
-            out.push('\n');
+            let _ = w.write_record(&row);
         }
-        out
+        w.into_inner()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -611,34 +645,45 @@ pub struct TaskRecord {
 
 /// The task timelines as CSV (a field with a comma or quote is quoted).
 pub fn tasks_to_csv(tasks: &[TaskRecord]) -> String {
-    let mut out = String::from(
-        "task,service,capacity,host,last_status,wanted_s,placed_s,pulled_s,running_s,healthy_s,stopped_s,stop_code,stopped_reason\n",
-    );
+    let mut w = csv::Writer::from_writer(Vec::new());
     let num = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
-    let text = |v: &str| {
-        if v.contains([',', '"', '\n']) {
-            format!("\"{}\"", v.replace('"', "\"\""))
-        } else {
-            v.to_string()
-        }
-    };
+    // Writing to memory fails only on a bug; an empty file would say so.
+    let _ = w.write_record([
+        "task",
+        "service",
+        "capacity",
+        "host",
+        "last_status",
+        "wanted_s",
+        "placed_s",
+        "pulled_s",
+        "running_s",
+        "healthy_s",
+        "stopped_s",
+        "stop_code",
+        "stopped_reason",
+    ]);
     for t in tasks {
-        out.push_str(&format!(
-            "{},{},{},{},{},{:.3},{},{},{},{},{},{},{}\n",
-            text(&t.task),
-            text(&t.service),
-            t.capacity,
-            text(t.host.as_deref().unwrap_or("")),
-            t.last_status,
-            t.wanted_s,
+        let _ = w.write_record([
+            t.task.clone(),
+            t.service.clone(),
+            t.capacity.to_string(),
+            t.host.clone().unwrap_or_default(),
+            t.last_status.to_string(),
+            format!("{:.3}", t.wanted_s),
             num(t.placed_s),
             num(t.pulled_s),
             num(t.running_s),
             num(t.healthy_s),
             num(t.stopped_s),
-            t.stop_code.map_or("", crate::task::StopCode::as_str),
-            text(t.stopped_reason.as_deref().unwrap_or("")),
-        ));
+            t.stop_code
+                .map_or("", crate::task::StopCode::as_str)
+                .to_string(),
+            t.stopped_reason.clone().unwrap_or_default(),
+        ]);
     }
-    out
+    w.into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
 }

@@ -56,7 +56,17 @@ pub fn decode(link: &str) -> Result<Shared, ShareError> {
                     .decode(v)
                     .map_err(|e| ShareError(format!("the scenario is not base64url ({e})")))?;
                 let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_TEXT)
-                    .map_err(|e| ShareError(format!("the scenario does not inflate ({e:?})")))?;
+                    .map_err(|e| {
+                        // The status alone: the error also holds what was inflated so far, which
+                        // for a bomb is megabytes.
+                        ShareError(match e.status {
+                            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!(
+                                "the scenario inflates past {} KiB, the most a link may hold",
+                                MAX_TEXT / 1024
+                            ),
+                            status => format!("the scenario does not inflate ({status:?})"),
+                        })
+                    })?;
                 text = Some(
                     String::from_utf8(raw)
                         .map_err(|_| ShareError("the scenario is not UTF-8".into()))?,
@@ -147,5 +157,15 @@ mod tests {
             .to_string()
             .contains("inflate"));
         assert!(decode("s=x&t=AA").unwrap_err().to_string().contains("seed"));
+    }
+
+    #[test]
+    fn a_deflate_bomb_is_refused_in_one_short_line() {
+        let bomb = "#".repeat(MAX_TEXT + 1024);
+        let e = decode(&encode(&bomb, "bomb.toml", None))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("inflates past 4096 KiB"), "{e}");
+        assert!(e.len() < 200, "{} bytes of error", e.len());
     }
 }

@@ -388,17 +388,19 @@ impl SweepResult {
     /// One row per point: the settings, then per metric its n, mean, sd and interval, then
     /// whether it is on the Pareto front.
     pub fn to_csv(&self) -> String {
-        let mut head: Vec<String> = self.varies.iter().map(|v| csv_field(&v.path)).collect();
+        let mut head: Vec<String> = self.varies.iter().map(|v| v.path.clone()).collect();
         for m in &self.metrics {
             for s in ["n", "mean", "sd", "ci_lo", "ci_hi"] {
-                head.push(csv_field(&format!("{m}.{s}")));
+                head.push(format!("{m}.{s}"));
             }
         }
         head.push("failed_runs".into());
         head.push("pareto".into());
-        let mut out = head.join(",") + "\n";
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to memory fails only on a bug; an empty file would say so.
+        let _ = w.write_record(&head);
         for p in &self.points {
-            let mut row: Vec<String> = p.settings.iter().map(|(_, v)| csv_field(v)).collect();
+            let mut row: Vec<String> = p.settings.iter().map(|(_, v)| v.clone()).collect();
             for e in &p.metrics {
                 match e {
                     Some(e) => row.extend([
@@ -408,20 +410,17 @@ impl SweepResult {
                         e.lo.to_string(),
                         e.hi.to_string(),
                     ]),
-                    None => row.extend([
-                        "0".to_string(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ]),
+                    None => row.extend(["0", "", "", "", ""].map(String::from)),
                 }
             }
             row.push(p.failed_runs.to_string());
             row.push(p.pareto.to_string());
-            out += &(row.join(",") + "\n");
+            let _ = w.write_record(&row);
         }
-        out
+        w.into_inner()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 
     /// A readable table: each point's settings and each metric's mean ± half-width.
@@ -477,14 +476,6 @@ fn short(x: f64) -> String {
     }
     let digits = (3 - libm::floor(libm::log10(x.abs())) as i32).max(0) as usize;
     format!("{x:.digits$}")
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]

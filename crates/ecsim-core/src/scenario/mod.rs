@@ -278,6 +278,8 @@ impl Scenario {
     /// metric names, which need the summary's shape (the run's, `sim::check_objective_metrics`;
     /// the crate root puts the two together, so this layer never imports the run).
     pub(crate) fn read(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        // A byte-order mark, as some editors write one, is not part of the scenario.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let spec = Self::parse_spec(text, file)?;
         Self::from_spec(spec, file).map_err(|e| Self::located(text, file, e))
     }
@@ -341,13 +343,12 @@ impl Scenario {
                 let de = &mut serde_json::Deserializer::from_str(text);
                 serde_path_to_error::deserialize(de).map_err(|e| {
                     let inner = e.inner();
-                    let msg = suggest(&strip_position(&inner.to_string()));
-                    err(
-                        Some(inner.line()),
-                        Some(inner.column()),
-                        e.path().to_string(),
-                        msg,
-                    )
+                    let (line, column) = (inner.line(), inner.column());
+                    let msg = json_message(text, line, column, &inner.to_string());
+                    // serde_path_to_error's "?" is a place it could not name.
+                    let path = e.path().to_string();
+                    let path = if path == "?" { String::new() } else { path };
+                    err(Some(line), Some(column), path, msg)
                 })
             }
             Format::Toml => {
@@ -362,5 +363,27 @@ impl Scenario {
                 })
             }
         }
+    }
+}
+
+/// A JSON error's message, said the way a person fixing the file needs it: serde_json's own,
+/// with the closest key suggested, and plain words for what JSON does not allow.
+fn json_message(text: &str, line: usize, column: usize, raw: &str) -> String {
+    let msg = suggest(&strip_position(raw));
+    let at = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.get(column.saturating_sub(1)..))
+        .unwrap_or("");
+    if msg == "trailing comma" {
+        "a trailing comma: JSON allows none after the last item".into()
+    } else if msg == "expected value"
+        && ["NaN", "Infinity", "-Infinity"]
+            .iter()
+            .any(|w| at.starts_with(w))
+    {
+        "NaN and Infinity are not JSON numbers: give a number".into()
+    } else {
+        msg
     }
 }

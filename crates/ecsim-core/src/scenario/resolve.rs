@@ -46,6 +46,7 @@ impl Scenario {
         let types = instance_types(&spec)?;
         let roles = Roles::build(&spec.roles)?;
         let mut groups = instance_groups(&spec, &types, &roles)?;
+        check_series_budget(&spec, &groups)?;
         let taskdefs = task_definitions(&spec, &roles)?;
         let (images, taskdef_images) = image_catalog(&spec, &taskdefs, &mut groups)?;
         check_registry_outages(&spec)?;
@@ -78,6 +79,30 @@ impl Scenario {
         sc.warnings = super::warnings::warnings(&sc);
         Ok(sc)
     }
+}
+
+/// The most values a run's time series may hold (8 bytes each: about 0.8 GB).
+const MAX_SERIES_VALUES: u64 = 100_000_000;
+
+/// The time series a run would keep must fit in memory: one value per sample for each cluster
+/// column, each instance slot's four, each service's eight.
+fn check_series_budget(spec: &ScenarioSpec, groups: &[InstanceGroup]) -> Result<(), FieldError> {
+    let samples = spec.duration.0 / spec.sample_step.0.max(1) + 2;
+    let slots: u64 = groups.iter().map(|g| u64::from(g.max_size)).sum();
+    let per_sample = 7 + 6 + 4 * slots + 8 * spec.services.len() as u64;
+    let values = samples.saturating_mul(per_sample);
+    if values <= MAX_SERIES_VALUES {
+        return Ok(());
+    }
+    let step = SimDuration(spec.duration.0 / (MAX_SERIES_VALUES / per_sample).max(1) + 1);
+    Err(FieldError::new(
+        "sample_step",
+        format!(
+            "the time series would hold {values} values (about {:.1} GB: {samples} samples of {per_sample}, for {slots} instance slots and {} services), more than the {MAX_SERIES_VALUES} a run may keep: set sample_step to {step} or more, or shorten the run",
+            values as f64 * 8.0 / 1e9,
+            spec.services.len()
+        ),
+    ))
 }
 
 /// The run's own settings: name, duration, sampling, cluster name and the model's knobs.
