@@ -280,3 +280,22 @@ fn names_with_commas_and_quotes_keep_every_csv_row_to_the_headers_columns() {
     }
     assert_eq!(rows, out.timeseries.len());
 }
+
+#[test]
+fn an_objective_reaches_a_service_whose_name_has_a_dot_in_quotes() {
+    let text = GOOD
+        .replace("serviceName = \"web\"", "serviceName = \"web.v2\"")
+        .replace("service = \"web\"", "service = \"web.v2\"")
+        .replace(
+            "metric = \"services.web.tasks.running_end\"",
+            "metric = 'services.\"web.v2\".tasks.running_end'",
+        );
+    assert!(
+        text.contains("\"web.v2\".tasks"),
+        "the objective was rewritten"
+    );
+    let sc = Scenario::parse(&text, "s.toml").unwrap_or_else(|e| panic!("{e}"));
+    let out = ecsim_core::run(&sc, &Default::default()).unwrap();
+    let o = &out.summary.objectives[0];
+    assert!(o.held && o.measured == Some(8.0), "{o:?}");
+}

@@ -571,9 +571,25 @@ pub struct ObjectiveResult {
     pub error: Option<String>,
 }
 
-/// Looks up a dotted path (`services.web.tasks.running_end`) in a JSON value.
+/// Looks up a dotted path (`services.web.tasks.running_end`) in a JSON value. A name that has a
+/// dot of its own is written in double quotes: `services."web.v2".latency_ms.p99`.
 pub fn lookup<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
-    path.split('.').try_fold(v, |v, k| v.get(k))
+    segments(path)?.iter().try_fold(v, |v, k| v.get(k.as_str()))
+}
+
+/// A metric path's names: split at the dots outside double quotes, the quotes taken off; `None`
+/// for a quote left open.
+fn segments(path: &str) -> Option<Vec<String>> {
+    let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+    for c in path.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    (!quoted).then_some(out)
 }
 
 /// An objective's comparison, written as its symbol (`"<="`).
@@ -686,4 +702,26 @@ pub fn tasks_to_csv(tasks: &[TaskRecord]) -> String {
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    #[test]
+    fn a_name_with_a_dot_is_looked_up_in_quotes() {
+        let v = serde_json::json!({"services": {"web.v2": {"p99": 3.0}, "web": {"p99": 1.0}}});
+        assert_eq!(
+            super::lookup(&v, "services.\"web.v2\".p99"),
+            Some(&serde_json::json!(3.0))
+        );
+        assert_eq!(
+            super::lookup(&v, "services.web.p99"),
+            Some(&serde_json::json!(1.0))
+        );
+        assert_eq!(super::lookup(&v, "services.web.v2.p99"), None);
+        assert_eq!(
+            super::lookup(&v, "services.\"web.v2.p99"),
+            None,
+            "an open quote"
+        );
+    }
 }
