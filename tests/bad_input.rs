@@ -208,6 +208,7 @@ fn the_bad_input_table() {
         ),
         ("a JSON trailing comma", r#"{"name":"x","duration":"1m",}"#.into(), "s.json", Error("", "a trailing comma: JSON allows none")),
         ("NaN in JSON", r#"{"name":"x","duration":"1m","seed":NaN}"#.into(), "s.json", Error("seed", "NaN and Infinity are not JSON numbers")),
+        ("an unbounded queue_limit", swap("algorithm = \"round_robin\"", "algorithm = \"round_robin\"\nqueue_limit = 10000000"), "s.toml", Error("traffic[0].queue_limit", "past the 100000 a run may hold")),
         ("AWS's own service fields", service("tags = [{ key = \"team\", value = \"web\" }]\nenableExecuteCommand = true"), "s.toml", Warning("services[0]", "ignored: enableExecuteCommand, tags")),
         ("AWS's own container fields", swap("essential = true,", "essential = true, environment = [{ name = \"A\", value = \"1\" }], secrets = [],"), "s.toml", Warning("task_definitions[0].containerDefinitions[0]", "ignored: environment, secrets")),
         ("an unknown ecs.config key", swap("ECS_CLUSTER=default\n", "ECS_CLUSTER=default\nECS_CLUSTR=prod\n"), "s.toml", Warning("instance_groups[0].ecs_config", "unknown key ECS_CLUSTR is ignored by the agent")),

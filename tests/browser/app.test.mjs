@@ -397,6 +397,19 @@ await check('an invalid edit shows the error at its line and field, and disables
   assert(!(await page.$eval('#run', (b) => b.disabled)), 'Run stays disabled after the fix');
 });
 
+await check('a run past the event budget is refused at once, with the estimate', async () => {
+  await page.goto(base);
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  await page.$eval('#editor', (d) => { d.open = true; });
+  await page.fill('#scenario-text', text.replace('rps = 150', 'rps = 1e7'));
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await page.click('#run');
+  await page.waitForSelector('#summary.error #error', { timeout: 10000 });
+  const msg = await page.$eval('#error', (e) => e.textContent);
+  assert(/the run would handle about 9,600,000,\d{3} events/.test(msg) && msg.includes('--max-events'), `message: ${msg}`);
+});
+
 await check('the form: fields from the text, an error at its field, Fargate and a pasted task definition', async () => {
   await page.selectOption('#scenario', '0');
   await page.waitForFunction(() => document.querySelector('#knob-desired-count')?.value === '8', null, { timeout: 5000 });

@@ -455,13 +455,17 @@ impl Worker for SimWorker {
             Input::Run { text, file, seed } => {
                 self.job = None;
                 self.paused = false;
-                let sc = match Scenario::parse(&text, &file) {
+                let sc = match Scenario::parse(&text, &file).map_err(|e| e.to_string()) {
                     Ok(sc) => sc,
                     Err(e) => {
-                        scope.respond(id, Output::Failed(e.to_string()));
+                        scope.respond(id, Output::Failed(e));
                         return;
                     }
                 };
+                if let Err(e) = within_budget(&sc) {
+                    scope.respond(id, Output::Failed(e));
+                    return;
+                }
                 self.runs += 1;
                 let sim = Simulation::new(
                     &sc,
@@ -505,7 +509,10 @@ impl Worker for SimWorker {
                 self.job = None;
                 self.paused = false;
                 let parse = |text: &str, which: &str| {
-                    Scenario::parse(text, &file).map_err(|e| format!("variant {which}: {e}"))
+                    Scenario::parse(text, &file)
+                        .map_err(|e| e.to_string())
+                        .and_then(|sc| within_budget(&sc).map(|_| sc))
+                        .map_err(|e| format!("variant {which}: {e}"))
                 };
                 let (sa, sb) = match (parse(&a, "A"), parse(&b, "B")) {
                     (Ok(sa), Ok(sb)) => (sa, sb),
@@ -678,6 +685,19 @@ fn check(text: &str, file: &str) -> Output {
     }
 }
 
+/// A run the browser takes on: within the budget the command line has by default, so a typo
+/// in a rate is refused at once instead of keeping the worker busy for an hour.
+fn within_budget(sc: &Scenario) -> Result<(), String> {
+    ecsim_core::budget::check(sc, sc.spec.duration, ecsim_core::budget::DEFAULT_MAX_EVENTS)
+        .map(|_| ())
+        .map_err(|e| {
+            format!(
+                "{}: {e} (the command line's --max-events raises the budget)",
+                sc.file
+            )
+        })
+}
+
 /// A finished run's answer: its runs.jsonl line.
 fn ran(rec: &RunRecord) -> Output {
     Output::Ran(serde_json::to_string(rec).unwrap_or_default())
@@ -691,6 +711,9 @@ type Grid = (Vec<Point>, Vec<Scenario>, Vec<String>);
 fn sweep_grid(s: &SweepSpec) -> Result<Grid, String> {
     let points = sweep::points(&s.varies).map_err(|e| e.to_string())?;
     let scenarios = sweep::point_scenarios(&s.text, &s.file, &points)?;
+    for (p, sc) in points.iter().zip(&scenarios) {
+        within_budget(sc).map_err(|e| format!("at the point {}: {e}", p.label()))?;
+    }
     let first = scenarios.first().ok_or("the sweep has no point")?;
     let mut metrics = if s.metrics.is_empty() {
         sweep::default_metrics(first)

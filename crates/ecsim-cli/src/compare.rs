@@ -2,7 +2,7 @@
 //! B − A with its interval and a verdict (`ecsim_front::comparison`). B is a second file, or A
 //! with `--set-b` overrides.
 
-use crate::many_runs::{check_confidence, check_metrics, options, pool, with_duration};
+use crate::many_runs::{check_confidence, check_metrics, options, pool, with_duration, Budget};
 use crate::{overridden, parse_duration, Failure};
 use ecsim_core::{run, Scenario, SimDuration};
 use ecsim_front::{comparison, sweep};
@@ -30,6 +30,8 @@ pub(crate) struct CompareArgs {
     /// How long to simulate each run (overrides `duration`).
     #[arg(long, value_parser = parse_duration)]
     duration: Option<SimDuration>,
+    #[command(flatten)]
+    budget: Budget,
     /// The confidence of the intervals.
     #[arg(long, default_value_t = 0.95)]
     confidence: f64,
@@ -65,6 +67,8 @@ pub(crate) fn compare_command(args: &CompareArgs) -> Result<(), Failure> {
     let sets = with_duration(&args.set, args.duration);
     let a = load(&args.a, &sets, &[])?;
     let b = load(args.b.as_ref().unwrap_or(&args.a), &sets, &args.set_b)?;
+    args.budget.check(&a, "A")?;
+    args.budget.check(&b, "B")?;
     let metrics = if args.metrics.is_empty() {
         sweep::default_metrics(&a)
     } else {

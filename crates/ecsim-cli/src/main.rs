@@ -78,6 +78,8 @@ struct RunArgs {
     /// Print the summary as JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    budget: many_runs::Budget,
     /// Write summary.json, timeseries.csv, timeseries.json, events.jsonl, tasks.csv (each
     /// task's timeline) and cluster.jsonl (the cluster at sample times) into this folder.
     #[arg(long, value_name = "DIR")]
@@ -148,6 +150,7 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     let sets = many_runs::with_duration(&args.set, args.duration);
     let text = overridden(&text, &name, &sets)?;
     let sc = Scenario::parse(&text, &name).map_err(|e| Failure::BadInput(e.to_string()))?;
+    args.budget.check(&sc, &name)?;
     let opts = RunOptions {
         seed: args.seed.or(link_seed),
         duration: None,

@@ -3,9 +3,32 @@
 //! against the summary, the confidence they take, and the thread pool they run on.
 
 use crate::{overridden, Failure};
-use ecsim_core::{RunOptions, Scenario, SimDuration};
+use ecsim_core::{budget, RunOptions, Scenario, SimDuration};
 use ecsim_front::sweep::{self, Point, Vary};
 use std::path::Path;
+
+/// `--max-events`: the budget a run's estimate must fit (`ecsim_core::budget`).
+#[derive(clap::Args, Clone, Copy)]
+pub(crate) struct Budget {
+    /// Refuse a run whose estimated events pass this (a typo in a rate would otherwise run for
+    /// hours); the default is about a minute of work.
+    #[arg(long, value_name = "N", default_value_t = budget::DEFAULT_MAX_EVENTS)]
+    pub(crate) max_events: u64,
+}
+
+impl Budget {
+    /// The run of `sc` fits, or exit 2 with the estimate and the flag that raises the budget.
+    pub(crate) fn check(self, sc: &Scenario, file: &str) -> Result<(), Failure> {
+        budget::check(sc, sc.spec.duration, self.max_events)
+            .map(|_| ())
+            .map_err(|e| {
+                let raise = e.estimate.events.saturating_add(e.estimate.events / 10);
+                Failure::BadInput(format!(
+                    "{file}: {e}, or raise the budget with --max-events {raise}"
+                ))
+            })
+    }
+}
 
 /// A scenario and the points of its `--vary`s, each point's scenario checked.
 pub(crate) struct Grid {
@@ -19,7 +42,12 @@ pub(crate) struct Grid {
 }
 
 impl Grid {
-    pub(crate) fn load(scenario: &Path, sets: &[String], vary: &[String]) -> Result<Grid, Failure> {
+    pub(crate) fn load(
+        scenario: &Path,
+        sets: &[String],
+        vary: &[String],
+        budget: Budget,
+    ) -> Result<Grid, Failure> {
         let bad = Failure::BadInput;
         let file = scenario.display().to_string();
         let text = crate::read_scenario(scenario)?;
@@ -31,6 +59,9 @@ impl Grid {
             .map_err(|e| bad(format!("--vary {e}")))?;
         let points = sweep::points(&varies).map_err(|e| bad(format!("--vary {e}")))?;
         let scenarios = sweep::point_scenarios(&base, &file, &points).map_err(bad)?;
+        for (p, sc) in points.iter().zip(&scenarios) {
+            budget.check(sc, &format!("{file} at the point {}", p.label()))?;
+        }
         Ok(Grid {
             file,
             base,

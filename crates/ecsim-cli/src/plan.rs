@@ -1,7 +1,9 @@
 //! `ecsim plan`: the cheapest point of a sweep whose every SLO holds with a given confidence
 //! (`ecsim_front::plan` decides what to run; this file runs each point's seeds in parallel).
 
-use crate::many_runs::{check_confidence, check_metrics, options, pool, with_duration, Grid};
+use crate::many_runs::{
+    check_confidence, check_metrics, options, pool, with_duration, Budget, Grid,
+};
 use crate::{parse_duration, Failure};
 use ecsim_core::{run, SimDuration};
 use ecsim_front::plan::{self, PlanConfig, Slo};
@@ -46,6 +48,8 @@ pub(crate) struct PlanArgs {
     /// How long to simulate each run (overrides `duration`).
     #[arg(long, value_parser = parse_duration)]
     duration: Option<SimDuration>,
+    #[command(flatten)]
+    budget: Budget,
     /// Runs at once (default: the machine's cores).
     #[arg(long)]
     jobs: Option<usize>,
@@ -71,6 +75,7 @@ pub(crate) fn plan_command(args: &PlanArgs) -> Result<(), Failure> {
         &args.scenario,
         &with_duration(&args.set, args.duration),
         &args.vary,
+        args.budget,
     )?;
     let slos = args
         .slo

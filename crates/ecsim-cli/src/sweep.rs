@@ -12,7 +12,9 @@
 //! runs just the missing ones. The results are computed from that journal, whether the sweep
 //! ran in one go or resumed, on one thread or many, so they are the same either way.
 
-use crate::many_runs::{check_confidence, check_metrics, options, pool, with_duration, Grid};
+use crate::many_runs::{
+    check_confidence, check_metrics, options, pool, with_duration, Budget, Grid,
+};
 use crate::{parse_duration, Failure};
 use ecsim_core::{run, SimDuration};
 use ecsim_front::sweep::{self, RunRecord, Vary};
@@ -48,6 +50,8 @@ pub(crate) struct SweepArgs {
     /// How long to simulate each run (overrides `duration`).
     #[arg(long, value_parser = parse_duration)]
     duration: Option<SimDuration>,
+    #[command(flatten)]
+    budget: Budget,
     /// The confidence of the intervals.
     #[arg(long, default_value_t = 0.95)]
     confidence: f64,
@@ -152,6 +156,7 @@ pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
         &args.scenario,
         &with_duration(&args.set, args.duration),
         &args.vary,
+        args.budget,
     )?;
     let metrics = if args.metrics.is_empty() {
         sweep::default_metrics(&scenarios[0])

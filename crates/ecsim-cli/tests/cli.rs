@@ -301,6 +301,28 @@ fn bad_command_line_inputs_exit_2_before_the_run() {
                 "run",
                 "scenarios/default.toml",
                 "--set",
+                "traffic[web].rate.rps=1e7",
+            ],
+            "the run would handle about 9,600,000,",
+        ),
+        (
+            vec![
+                "sweep",
+                "scenarios/default.toml",
+                "--vary",
+                "traffic[web].rate.rps=100,1e7",
+                "--seeds",
+                "1",
+                "--out",
+                "/tmp/never",
+            ],
+            "at the point traffic[web].rate.rps=1e7: the run would handle about",
+        ),
+        (
+            vec![
+                "run",
+                "scenarios/default.toml",
+                "--set",
                 "duration=400d",
                 "--set",
                 "sample_step=35s",

@@ -12,6 +12,7 @@ pub(crate) mod attributes;
 pub(crate) mod autoscaling;
 pub mod aws_shape;
 pub(crate) mod batch;
+pub mod budget;
 pub mod capacity;
 pub(crate) mod capacity_provider;
 pub mod catalog;

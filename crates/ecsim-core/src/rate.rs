@@ -307,6 +307,27 @@ impl Rate {
     }
 }
 
+impl Rate {
+    /// How many arrivals the profile draws from `from` (the traffic's start) to `end`, at most:
+    /// a step profile's expected count, a smooth one's candidates (drawn at its highest rate,
+    /// then thinned), a trace's length. `budget` estimates a run's events from it.
+    pub fn draws_between(&self, from: SimTime, end: SimTime) -> f64 {
+        let (a, b) = (from.as_secs_f64(), end.as_secs_f64());
+        match self {
+            Rate::Trace(t) => t.iter().filter(|x| **x >= from && **x <= end).count() as f64,
+            Rate::Smooth(sm) => sm.max() * (b - a).max(0.0),
+            Rate::Steps(steps) => steps
+                .iter()
+                .enumerate()
+                .map(|(i, (at, rps))| {
+                    let to = steps.get(i + 1).map_or(b, |n| n.0.as_secs_f64()).min(b);
+                    rps * (to - at.as_secs_f64().max(a)).max(0.0)
+                })
+                .sum(),
+        }
+    }
+}
+
 /// The rate of piecewise-constant `steps` at `t`, and when it next changes.
 fn rate_at(steps: &[(SimTime, f64)], t: SimTime) -> (f64, Option<SimTime>) {
     let i = steps.partition_point(|s| s.0 <= t).saturating_sub(1);

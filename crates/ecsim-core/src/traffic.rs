@@ -65,6 +65,10 @@ fn default_lb() -> String {
 fn default_algorithm() -> String {
     "round_robin".into()
 }
+/// The most requests a task may queue, or serve at once: every one is held in memory, so an
+/// overloaded run with no bound grows until the machine gives out.
+const MAX_QUEUE: u32 = 100_000;
+
 fn default_queue_limit() -> u32 {
     1024
 }
@@ -235,6 +239,21 @@ impl TrafficSpec {
         }
         if self.concurrency == Some(0) {
             return Err(FieldError::new(at("concurrency"), "must be at least 1"));
+        }
+        if self.concurrency.is_some_and(|c| c > MAX_QUEUE) {
+            return Err(FieldError::new(
+                at("concurrency"),
+                format!("must be at most {MAX_QUEUE} requests at once per task"),
+            ));
+        }
+        if self.queue_limit > MAX_QUEUE {
+            return Err(FieldError::new(
+                at("queue_limit"),
+                format!(
+                    "{} requests queued per task is past the {MAX_QUEUE} a run may hold (each is kept in memory); a real task refuses long before",
+                    self.queue_limit
+                ),
+            ));
         }
         Ok(Traffic {
             service,
