@@ -49,6 +49,9 @@ scripts/setup.sh --browser
 step "tests, native (the theory tests print simulated against theoretical values)"
 cargo test --locked --no-fail-fast -- --nocapture 2>&1 | tee -a "$log"
 
+step "tests, release: many tasks and many services take linear work (no per-event invariant checks)"
+cargo test --release --locked -p ecsim-tests --test scale -- --ignored 2>&1 | tee -a "$log"
+
 step "tests, wasm32 under Node: every scenario's trace_hash equals the native one"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p ecsim-tests --target wasm32-unknown-unknown --test wasm_determinism --locked 2>&1 | tee -a "$log"

@@ -158,7 +158,7 @@ impl Simulation {
     /// tasks are on a DRAINING instance.
     pub(super) fn rolling(&self, si: usize) -> bool {
         self.services[si].deployment.is_some()
-            || self.services[si].live.iter().any(|t| self.on_draining(*t))
+            || (self.any_drained && self.services[si].live.iter().any(|t| self.on_draining(*t)))
     }
 
     fn on_draining(&self, t: TaskId) -> bool {

@@ -95,7 +95,7 @@ impl Simulation {
             }
         } else {
             self.tasks[t.index()].generation += 1;
-            self.services[si].waiting.retain(|&w| w != t);
+            self.unwait(si, t);
             self.release(t);
             self.tasks[t.index()].pending_reason = None;
             self.move_task(t, TaskState::Stopped);
@@ -282,7 +282,7 @@ impl Simulation {
         if self.tasks[t.index()].state == TaskState::Running {
             self.deregister_target(t);
         }
-        self.services[si].waiting.retain(|&w| w != t);
+        self.unwait(si, t);
         self.tasks[t.index()].generation += 1;
         self.tasks[t.index()].stop_code = Some(cause.code());
         self.drop_queued_requests(t);

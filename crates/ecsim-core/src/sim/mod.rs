@@ -94,8 +94,14 @@ pub struct Simulation {
     /// The clock, the events to come and the trace.
     engine: EventLoop<Event>,
     instances: Vec<Instance>,
+    /// Whether an instance has been DRAINING in this run: until one has, no service can be
+    /// replacing tasks off one, and `rolling` need not look at every task.
+    any_drained: bool,
     tasks: Vec<Task>,
     services: Vec<ServiceState>,
+    /// The services with tasks waiting for a place, in index order: a retry visits only them,
+    /// so a scenario of many services is not quadratic in their number.
+    waiting_services: std::collections::BTreeSet<usize>,
     retry_scheduled: bool,
     log: EventLog,
     series: TimeSeries,
@@ -251,8 +257,10 @@ impl Simulation {
             seed,
             engine,
             instances,
+            any_drained: false,
             tasks: Vec::new(),
             services,
+            waiting_services: Default::default(),
             retry_scheduled: false,
             log,
             series,

@@ -9,12 +9,12 @@ use crate::metrics::{
     ServiceSummary, StartupBreakdown, StartupSummary, Stat, Summary, TaskCounts, TaskRecord,
 };
 use crate::scenario::{Capacity, Scenario};
-use crate::task::TaskState;
+use crate::task::{Task, TaskState};
 use crate::time::SimTime;
 use std::collections::BTreeMap;
 
 impl Simulation {
-    fn request_summary(&self, si: usize) -> RequestSummary {
+    fn request_summary(&self, si: usize, tasks: &[&Task]) -> RequestSummary {
         let Some(ti) = self.traffic_of(si) else {
             return RequestSummary::default();
         };
@@ -40,10 +40,9 @@ impl Simulation {
             failed_by_reason: by,
             in_flight_end: tr.in_system,
             in_system_mean: if span > 0.0 { area / span } else { 0.0 },
-            served_by_task: self
-                .tasks
+            served_by_task: tasks
                 .iter()
-                .filter(|t| t.service.index() == si && self.requests.loads[t.id.index()].served > 0)
+                .filter(|t| self.requests.loads[t.id.index()].served > 0)
                 .map(|t| {
                     (
                         self.task_name(t.id),
@@ -220,11 +219,9 @@ impl Simulation {
 
     /// vCPU-hours the service's tasks held while RUNNING (to their stop or the end), and what
     /// its requests used.
-    fn service_cpu(&self, si: usize) -> ServiceCpu {
-        let reserved: f64 = self
-            .tasks
+    fn service_cpu(&self, si: usize, tasks: &[&Task]) -> ServiceCpu {
+        let reserved: f64 = tasks
             .iter()
-            .filter(|t| t.service.index() == si)
             .filter_map(|t| {
                 let from = t.running_at?;
                 let to = t
@@ -246,11 +243,9 @@ impl Simulation {
     }
 
     /// Time to first healthy of the service's tasks, wanted → healthy.
-    fn startup_summary(&self, si: usize) -> StartupSummary {
-        let mut v: Vec<f64> = self
-            .tasks
+    fn startup_summary(&self, tasks: &[&Task]) -> StartupSummary {
+        let mut v: Vec<f64> = tasks
             .iter()
-            .filter(|t| t.service.index() == si)
             .filter_map(|t| t.healthy_at.map(|h| h.since(t.created_at).as_secs_f64()))
             .collect();
         v.sort_by(|a, b| a.total_cmp(b));
@@ -269,13 +264,11 @@ impl Simulation {
     }
 
     /// Mean seconds per start-up phase over the service's tasks that reached each phase's end.
-    fn startup_breakdown(&self, si: usize) -> StartupBreakdown {
-        let mean = |f: &dyn Fn(&crate::task::Task) -> Option<f64>| {
-            let (n, sum) = self
-                .tasks
+    fn startup_breakdown(&self, tasks: &[&Task]) -> StartupBreakdown {
+        let mean = |f: &dyn Fn(&Task) -> Option<f64>| {
+            let (n, sum) = tasks
                 .iter()
-                .filter(|t| t.service.index() == si)
-                .filter_map(f)
+                .filter_map(|t| f(t))
                 .fold((0u32, 0.0), |(n, s), x| (n + 1, s + x));
             (n > 0).then(|| sum / n as f64)
         };
@@ -372,12 +365,17 @@ impl Simulation {
 
     pub(super) fn summary(&self) -> Summary {
         let mut services = BTreeMap::new();
+        // Each service's tasks, in task order, found in one pass (not one pass per service).
+        let mut by_service: Vec<Vec<&Task>> = vec![Vec::new(); self.sc.services.len()];
+        for t in &self.tasks {
+            by_service[t.service.index()].push(t);
+        }
         for (si, svc) in self.sc.services.iter().enumerate() {
             let st = &self.services[si];
             let mut pending_reasons = BTreeMap::new();
             let mut per_instance = BTreeMap::new();
             let (mut running, mut pending) = (0, 0);
-            for t in self.tasks.iter().filter(|t| t.service.index() == si) {
+            for t in by_service[si].iter().copied() {
                 match t.state {
                     TaskState::Running => {
                         running += 1;
@@ -435,10 +433,9 @@ impl Simulation {
                             }),
                         }
                     }),
-                    fargate_cost_usd: self
-                        .tasks
+                    fargate_cost_usd: by_service[si]
                         .iter()
-                        .filter(|t| t.service.index() == si && t.capacity.is_fargate())
+                        .filter(|t| t.capacity.is_fargate())
                         .map(|t| {
                             self.fargate_task_cost(t.id, t.stopped_at.unwrap_or(self.engine.end()))
                         })
@@ -450,10 +447,10 @@ impl Simulation {
                         max: st.scale_ups.iter().copied().reduce(f64::max),
                         unfinished: st.scale_up_since.is_some(),
                     },
-                    startup_s: self.startup_summary(si),
-                    startup_breakdown_s: self.startup_breakdown(si),
-                    cpu: self.service_cpu(si),
-                    requests: self.request_summary(si),
+                    startup_s: self.startup_summary(&by_service[si]),
+                    startup_breakdown_s: self.startup_breakdown(&by_service[si]),
+                    cpu: self.service_cpu(si, &by_service[si]),
+                    requests: self.request_summary(si, &by_service[si]),
                     deployments: deployments.clone(),
                     deployment: self
                         .sc

@@ -11,7 +11,7 @@ use crate::units::{ServiceId, TaskId};
 
 impl Simulation {
     pub(super) fn schedule_retry(&mut self) {
-        if !self.retry_scheduled && self.services.iter().any(|s| !s.waiting.is_empty()) {
+        if !self.retry_scheduled && !self.waiting_services.is_empty() {
             self.retry_scheduled = true;
             self.engine.schedule(
                 self.engine.now(),
@@ -86,6 +86,7 @@ impl Simulation {
                 self.fargate_launch(id);
             } else {
                 self.services[s.index()].waiting.push(id);
+                self.waiting_services.insert(s.index());
                 ec2 = true;
             }
         }
@@ -193,7 +194,8 @@ impl Simulation {
     /// Tries to place every waiting task, service by service, oldest first. Tasks of one service
     /// are alike, so once one fails the rest of that service wait with the same reason.
     pub(super) fn retry_waiting(&mut self) {
-        for si in 0..self.services.len() {
+        let services: Vec<usize> = self.waiting_services.iter().copied().collect();
+        for si in services {
             let waiting = std::mem::take(&mut self.services[si].waiting);
             let mut still = Vec::new();
             let mut failed: Option<placement::Reason> = None;
@@ -209,7 +211,19 @@ impl Simulation {
                     still.push(t);
                 }
             }
+            if still.is_empty() {
+                self.waiting_services.remove(&si);
+            }
             self.services[si].waiting = still;
+        }
+    }
+
+    /// Task `t` of service `si` no longer waits for a place.
+    pub(super) fn unwait(&mut self, si: usize, t: TaskId) {
+        let w = &mut self.services[si].waiting;
+        w.retain(|&x| x != t);
+        if w.is_empty() {
+            self.waiting_services.remove(&si);
         }
     }
 

@@ -72,6 +72,7 @@ impl Simulation {
         }
         inst.state = InstanceState::Draining;
         let tasks = inst.tasks.clone();
+        self.any_drained = true;
         let msg = format!(
             "instance {host} DRAINING: {} tasks to replace elsewhere",
             tasks.len()
