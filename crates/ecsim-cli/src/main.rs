@@ -104,6 +104,13 @@ pub(crate) enum Failure {
 }
 
 fn main() -> ExitCode {
+    // A closed stdout (`ecsim run … | head`) ends the process quietly, as it does other Unix
+    // tools, instead of panicking in `println!`.
+    #[cfg(unix)]
+    // SAFETY: called first thing, before any thread starts; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Run(args)) => run_command(&args),

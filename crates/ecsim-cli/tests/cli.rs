@@ -349,3 +349,23 @@ fn bad_command_line_inputs_exit_2_before_the_run() {
     );
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// `ecsim run … | head`: the reader goes away before the report is written, and ecsim ends
+/// quietly (by SIGPIPE, as other tools do) instead of panicking in `println!`.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["run", "scenarios/default.toml"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ecsim starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("ecsim ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(101), "{err}");
+}
