@@ -199,57 +199,64 @@ impl TimeSeries {
                 &["instances", "desired_capacity", "reservation_pct"],
             ));
         }
-        let mut w = csv::Writer::from_writer(Vec::new());
-        // Writing to memory fails only on a bug; an empty file would say so.
-        let _ = w.write_record(&head);
-        for i in 0..self.len() {
-            let mut row = vec![
-                self.t_s[i].to_string(),
-                self.instances_active[i].to_string(),
-                format!("{:.4}", self.cpu_reserved_pct[i]),
-                format!("{:.4}", self.mem_reserved_pct[i]),
-                self.dynamic_ports_in_use[i].to_string(),
-                format!("{:.6}", self.cost_usd[i]),
-                format!("{:.4}", self.cpu_used_pct[i]),
-            ];
-            for s in TaskState::ALL {
-                row.push(self.tasks[s.name()][i].to_string());
+        csv_text(|w| {
+            let _ = w.write_record(&head);
+            for i in 0..self.len() {
+                let mut row = vec![
+                    self.t_s[i].to_string(),
+                    self.instances_active[i].to_string(),
+                    format!("{:.4}", self.cpu_reserved_pct[i]),
+                    format!("{:.4}", self.mem_reserved_pct[i]),
+                    self.dynamic_ports_in_use[i].to_string(),
+                    format!("{:.6}", self.cost_usd[i]),
+                    format!("{:.4}", self.cpu_used_pct[i]),
+                ];
+                for s in TaskState::ALL {
+                    row.push(self.tasks[s.name()][i].to_string());
+                }
+                for h in &self.hosts {
+                    row.extend([
+                        format!("{:.4}", h.cpu_reserved_pct[i]),
+                        format!("{:.4}", h.mem_reserved_pct[i]),
+                        h.dynamic_ports_in_use[i].to_string(),
+                        format!("{:.4}", h.cpu_used_pct[i]),
+                    ]);
+                }
+                for v in &self.services {
+                    row.extend([
+                        format!("{:.3}", v.requests_per_s[i]),
+                        format!("{:.3}", v.failed_per_s[i]),
+                        format!("{:.3}", v.latency_p50_ms[i]),
+                        format!("{:.3}", v.latency_p99_ms[i]),
+                        v.healthy_targets[i].to_string(),
+                        v.in_system[i].to_string(),
+                    ]);
+                }
+                for v in &self.service_tasks {
+                    row.extend([v.desired[i].to_string(), v.running[i].to_string()]);
+                }
+                for v in &self.capacity_providers {
+                    row.extend([
+                        v.instances[i].to_string(),
+                        v.desired[i].to_string(),
+                        format!("{:.1}", v.reservation_pct[i]),
+                    ]);
+                }
+                let _ = w.write_record(&row);
             }
-            for h in &self.hosts {
-                row.extend([
-                    format!("{:.4}", h.cpu_reserved_pct[i]),
-                    format!("{:.4}", h.mem_reserved_pct[i]),
-                    h.dynamic_ports_in_use[i].to_string(),
-                    format!("{:.4}", h.cpu_used_pct[i]),
-                ]);
-            }
-            for v in &self.services {
-                row.extend([
-                    format!("{:.3}", v.requests_per_s[i]),
-                    format!("{:.3}", v.failed_per_s[i]),
-                    format!("{:.3}", v.latency_p50_ms[i]),
-                    format!("{:.3}", v.latency_p99_ms[i]),
-                    v.healthy_targets[i].to_string(),
-                    v.in_system[i].to_string(),
-                ]);
-            }
-            for v in &self.service_tasks {
-                row.extend([v.desired[i].to_string(), v.running[i].to_string()]);
-            }
-            for v in &self.capacity_providers {
-                row.extend([
-                    v.instances[i].to_string(),
-                    v.desired[i].to_string(),
-                    format!("{:.1}", v.reservation_pct[i]),
-                ]);
-            }
-            let _ = w.write_record(&row);
-        }
-        w.into_inner()
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .unwrap_or_default()
+        })
     }
+}
+
+/// A CSV file's text, its records written by `write` with the `csv` crate (quoting any field
+/// that needs it). Writing to memory fails only on a bug; an empty file would say so.
+pub fn csv_text(write: impl FnOnce(&mut csv::Writer<Vec<u8>>)) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    write(&mut w);
+    w.into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
 }
 
 /// Mean and peak of a sampled quantity.
@@ -661,47 +668,43 @@ pub struct TaskRecord {
 
 /// The task timelines as CSV (a field with a comma or quote is quoted).
 pub fn tasks_to_csv(tasks: &[TaskRecord]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
     let num = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
-    // Writing to memory fails only on a bug; an empty file would say so.
-    let _ = w.write_record([
-        "task",
-        "service",
-        "capacity",
-        "host",
-        "last_status",
-        "wanted_s",
-        "placed_s",
-        "pulled_s",
-        "running_s",
-        "healthy_s",
-        "stopped_s",
-        "stop_code",
-        "stopped_reason",
-    ]);
-    for t in tasks {
+    csv_text(|w| {
         let _ = w.write_record([
-            t.task.clone(),
-            t.service.clone(),
-            t.capacity.to_string(),
-            t.host.clone().unwrap_or_default(),
-            t.last_status.to_string(),
-            format!("{:.3}", t.wanted_s),
-            num(t.placed_s),
-            num(t.pulled_s),
-            num(t.running_s),
-            num(t.healthy_s),
-            num(t.stopped_s),
-            t.stop_code
-                .map_or("", crate::task::StopCode::as_str)
-                .to_string(),
-            t.stopped_reason.clone().unwrap_or_default(),
+            "task",
+            "service",
+            "capacity",
+            "host",
+            "last_status",
+            "wanted_s",
+            "placed_s",
+            "pulled_s",
+            "running_s",
+            "healthy_s",
+            "stopped_s",
+            "stop_code",
+            "stopped_reason",
         ]);
-    }
-    w.into_inner()
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_default()
+        for t in tasks {
+            let _ = w.write_record([
+                t.task.clone(),
+                t.service.clone(),
+                t.capacity.to_string(),
+                t.host.clone().unwrap_or_default(),
+                t.last_status.to_string(),
+                format!("{:.3}", t.wanted_s),
+                num(t.placed_s),
+                num(t.pulled_s),
+                num(t.running_s),
+                num(t.healthy_s),
+                num(t.stopped_s),
+                t.stop_code
+                    .map_or("", crate::task::StopCode::as_str)
+                    .to_string(),
+                t.stopped_reason.clone().unwrap_or_default(),
+            ]);
+        }
+    })
 }
 
 #[cfg(test)]

@@ -396,31 +396,27 @@ impl SweepResult {
         }
         head.push("failed_runs".into());
         head.push("pareto".into());
-        let mut w = csv::Writer::from_writer(Vec::new());
-        // Writing to memory fails only on a bug; an empty file would say so.
-        let _ = w.write_record(&head);
-        for p in &self.points {
-            let mut row: Vec<String> = p.settings.iter().map(|(_, v)| v.clone()).collect();
-            for e in &p.metrics {
-                match e {
-                    Some(e) => row.extend([
-                        e.n.to_string(),
-                        e.mean.to_string(),
-                        e.sd.to_string(),
-                        e.lo.to_string(),
-                        e.hi.to_string(),
-                    ]),
-                    None => row.extend(["0", "", "", "", ""].map(String::from)),
+        ecsim_core::metrics::csv_text(|w| {
+            let _ = w.write_record(&head);
+            for p in &self.points {
+                let mut row: Vec<String> = p.settings.iter().map(|(_, v)| v.clone()).collect();
+                for e in &p.metrics {
+                    match e {
+                        Some(e) => row.extend([
+                            e.n.to_string(),
+                            e.mean.to_string(),
+                            e.sd.to_string(),
+                            e.lo.to_string(),
+                            e.hi.to_string(),
+                        ]),
+                        None => row.extend(["0", "", "", "", ""].map(String::from)),
+                    }
                 }
+                row.push(p.failed_runs.to_string());
+                row.push(p.pareto.to_string());
+                let _ = w.write_record(&row);
             }
-            row.push(p.failed_runs.to_string());
-            row.push(p.pareto.to_string());
-            let _ = w.write_record(&row);
-        }
-        w.into_inner()
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .unwrap_or_default()
+        })
     }
 
     /// A readable table: each point's settings and each metric's mean ± half-width.
