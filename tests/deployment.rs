@@ -233,3 +233,32 @@ desired_count = 1
     );
     assert!(k.pending_end <= 1, "{k:?}");
 }
+
+/// Found by the property tests: a deployment whose old tasks never started (here no instance
+/// has room for them) stops them at once, and at its maximum (1 task at 150 % of 1) must still
+/// start the new revision's task then — no later `task_exited` would.
+#[test]
+fn old_tasks_that_never_started_are_replaced_at_once() {
+    let text = scenario(
+        1,
+        "deploymentConfiguration = { minimumHealthyPercent = 0, maximumPercent = 150 }",
+    )
+    .replace("cpu = 256, memory = 512", "cpu = 4096, memory = 512");
+    let out = go(&text);
+    let s = &out.summary.services["web"];
+    assert_eq!(
+        (s.tasks.pending_end, s.tasks.running_end),
+        (1, 0),
+        "the new task waits for room: {:?}",
+        s.tasks
+    );
+    let last = out
+        .log
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.kind == LogKind::TaskUnplaced)
+        .expect("the new task could not be placed");
+    assert!(last.message.contains("web:"), "{}", last.message);
+    assert!(last.t_s >= 300.0, "placed after the deployment: {last:?}");
+}

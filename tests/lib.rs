@@ -2,9 +2,10 @@
 
 use ecsim_core::{RunOptions, Scenario, Simulation};
 
+pub mod check;
 pub mod kit;
 mod random_scenario;
-pub use random_scenario::random_scenario;
+pub use random_scenario::{random_scenario, ByteChoices, ChoiceList, Choices, CHOICES};
 
 include!(concat!(env!("OUT_DIR"), "/library.rs"));
 

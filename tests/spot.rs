@@ -88,3 +88,32 @@ fn spot_notices_hit_registered_instances_one_each() {
         Some(&2)
     );
 }
+
+/// Found by the property tests: at maximumPercent 100 the replacement of a draining instance's
+/// task waits until that task has exited — and then must start, though with the task gone the
+/// service no longer has anything on a DRAINING instance.
+#[test]
+fn at_maximum_100_percent_a_drained_task_is_replaced_once_it_has_exited() {
+    let sim = run_checked(
+        &Sc {
+            hosts: 2,
+            ecs_config: "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true",
+            group: "spot_interruptions = [\"5m\"]",
+            desired: 4,
+            service:
+                "deploymentConfiguration = { minimumHealthyPercent = 50, maximumPercent = 100 }",
+            ..Default::default()
+        }
+        .parse(),
+        None,
+    );
+    let out = sim.finish();
+    let s = &out.summary.services["app"];
+    assert_eq!(s.tasks.lost_with_instance, 0, "{:?}", s.tasks);
+    assert_eq!(
+        (s.tasks.running_end, s.tasks_per_instance.get("i-02")),
+        (4, Some(&4)),
+        "{:?}",
+        s.tasks
+    );
+}

@@ -217,10 +217,7 @@ impl Simulation {
         let svc = &self.sc.services[si];
         let max_live = (desired as u64 * svc.max_pct as u64 / 100) as u32;
         let min_healthy = (desired as u64 * svc.min_healthy_pct as u64).div_ceil(100) as u32;
-        // Start: up to the desired count of new tasks, within the maximum.
-        let room = max_live.saturating_sub(live.len() as u32);
         let need = desired.saturating_sub(new.len() as u32);
-        let start = room.min(need);
         // Stop: old tasks that are not healthy, then healthy ones above the minimum; and any
         // new ones beyond the desired count (a scale-in during the deployment).
         let healthy = live.iter().filter(|&&t| self.healthy_task(t)).count() as u32;
@@ -247,9 +244,18 @@ impl Simulation {
         });
         let extra = surplus.len().saturating_sub(desired as usize);
         stop.extend(surplus.into_iter().take(extra));
-        for t in stop {
+        for &t in &stop {
             self.stop(t, super::StopCause::Scheduler);
         }
+        // Start: up to the desired count of new tasks, within the maximum. A task stopped here
+        // still counts until it has exited (its `task_exited` calls this again), unless it never
+        // started and so is STOPPED already: then nothing else would start its replacement.
+        let exiting = stop
+            .iter()
+            .filter(|&&t| self.tasks[t.index()].state != TaskState::Stopped)
+            .count() as u32;
+        let room = max_live.saturating_sub(self.services[si].live.len() as u32 + exiting);
+        let start = room.min(need);
         if start > 0 {
             self.create_tasks(s, start);
         }

@@ -206,6 +206,9 @@ impl Simulation {
         self.move_task(t, TaskState::Deprovisioning);
         self.move_task(t, TaskState::Stopped);
         let host = self.tasks[t.index()].host;
+        let drained = host.is_some_and(|h| {
+            self.instances[h.index()].state == crate::instance::InstanceState::Draining
+        });
         self.release(t);
         self.fargate_stopped(t);
         let si = self.tasks[t.index()].service.index();
@@ -219,8 +222,10 @@ impl Simulation {
             host,
             format!("task {name} STOPPED; its resources and ports are free"),
         );
-        // A deployment held back by its maximum may go on now.
-        if self.rolling(si) {
+        // A deployment held back by its maximum may go on now; so may the replacement of a
+        // DRAINING instance's task, though with that task gone the service may no longer be
+        // rolling (the property tests found a service left one task short so).
+        if self.rolling(si) || (drained && self.services[si].active) {
             self.reconcile_deployment(ServiceId(si as u32));
         }
         self.schedule_retry();
