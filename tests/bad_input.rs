@@ -216,6 +216,21 @@ fn the_bad_input_table() {
         ("more CPU than any instance type", swap("cpu = 256, memory = 1024,", "cpu = 4096, memory = 1024,"), "s.toml", Warning("task_definitions[0]", "needs 4096 CPU units; no instance type here has that many (2048 CPU units at most)")),
         ("more memory than any instance type", swap("cpu = 256, memory = 1024, memoryReservation = 512,", "cpu = 256, memory = 20000,"), "s.toml", Warning("task_definitions[0]", "needs 20000 MiB; no instance type here has that much (8192 MiB at most)")),
         ("a host port the agent reserves", swap("hostPort = 0", "hostPort = 22"), "s.toml", Warning("task_definitions[0]", "needs host port 22, which the agent reserves")),
+        (
+            "an objective on a latency no traffic makes",
+            GOOD.replacen("[[traffic]]", "[[objectives]]\nname = \"fast\"\nmetric = \"services.batch.latency_ms.p99\"\nop = \"<\"\nvalue = 100\n\n[[traffic]]", 1)
+                .replacen("[[objectives]]", "[[task_definitions]]\nfamily = \"batch\"\ncontainerDefinitions = [{ name = \"b\", image = \"b\", cpu = 128, memory = 128 }]\n[[services]]\nserviceName = \"batch\"\ntaskDefinition = \"batch\"\ndesiredCount = 1\n\n[[objectives]]", 1),
+            "s.toml",
+            Warning("objectives[1].metric", "\"services.batch.latency_ms.p99\" can never be measured: service batch has no [[traffic]]"),
+        ),
+        (
+            "awsvpc where no instance has an ENI to spare",
+            swap("networkMode = \"bridge\"", "networkMode = \"awsvpc\"")
+                .replacen("instance_type = \"m5.large\"", "instance_type = \"one-eni\"", 1)
+                + "[instance_types.one-eni]\nvcpu = 2\nmemory_mib = 8192\nenis = 1\nnetwork_gbps = 10\nprice_per_hour = 0.1\n",
+            "s.toml",
+            Warning("task_definitions[0]", "needs an ENI of its own; no instance type here has one to spare"),
+        ),
     ];
     // A byte-order mark is not part of the scenario, in either format.
     for (text, file) in [

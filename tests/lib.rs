@@ -3,6 +3,7 @@
 use ecsim_core::{RunOptions, Scenario, Simulation};
 
 pub mod check;
+pub mod fuzz_targets;
 pub mod kit;
 mod random_scenario;
 pub use random_scenario::{random_scenario, ByteChoices, ChoiceList, Choices, CHOICES};

@@ -57,8 +57,10 @@ impl Scenario {
     /// schema and every section (`scenario`), then that each objective names a number of the
     /// summary (`sim`). Errors name the file, the line when it can be found, and the field.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        let sc = Scenario::read(text, file)?;
+        let mut sc = Scenario::read(text, file)?;
         sim::check_objective_metrics(&sc).map_err(|e| Scenario::located(text, file, e))?;
+        let unmeasurable = sim::unmeasurable_objectives(&sc);
+        sc.warnings.extend(unmeasurable);
         Ok(sc)
     }
 }

@@ -586,7 +586,7 @@ pub fn lookup<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json
 
 /// A metric path's names: split at the dots outside double quotes, the quotes taken off; `None`
 /// for a quote left open.
-fn segments(path: &str) -> Option<Vec<String>> {
+pub fn segments(path: &str) -> Option<Vec<String>> {
     let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
     for c in path.chars() {
         match c {

@@ -7,7 +7,9 @@
 //! - a service created after the run ends;
 //! - a task no instance of the scenario could ever hold: more CPU or memory than any of its
 //!   instance types has (docs/ecs-facts.md §4), or a static host port the agent reserves on
-//!   every instance (`ECS_RESERVED_PORTS`, docs/ecs-facts.md §3).
+//!   every instance (`ECS_RESERVED_PORTS`, docs/ecs-facts.md §3), or in `awsvpc` mode an ENI
+//!   where no instance has one to spare (the primary ENI is the instance's own; with ENI
+//!   trunking the trunk's task limit instead, docs/ecs-facts.md §2 "awsvpc ENI budget").
 
 use super::Scenario;
 use crate::capacity::Capacity;
@@ -111,6 +113,25 @@ fn unplaceable(sc: &Scenario, i: usize, out: &mut Vec<Warning>) {
         say(format!(
             "service {}'s task needs {}; no instance type here has that much ({} at most): its tasks can never be placed",
             s.name, td.memory, MiB(mem)
+        ));
+    }
+    let enis = sc
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.types
+                .iter()
+                .map(|(_, t)| match (g.eni_trunking, t.trunk_tasks) {
+                    (true, Some(n)) => n,
+                    _ => t.enis.saturating_sub(1),
+                })
+        })
+        .max()
+        .unwrap_or(0);
+    if td.network_mode == crate::taskdef::NetworkMode::Awsvpc && enis == 0 {
+        say(format!(
+            "service {}'s task runs in awsvpc mode and needs an ENI of its own; no instance type here has one to spare beyond its primary ENI: its tasks can never be placed",
+            s.name
         ));
     }
     for need in &td.host_ports {

@@ -34,7 +34,7 @@ use service_state::ServiceState;
 mod snapshot;
 mod spot;
 
-pub(crate) use objectives::check_objective_metrics;
+pub(crate) use objectives::{check_objective_metrics, unmeasurable_objectives};
 pub use snapshot::{
     BalancerSnapshot, ClusterSnapshot, HostSnapshot, PullSnapshot, TaskSnapshot, Waiting,
     MAX_SNAPSHOTS,

@@ -1,9 +1,54 @@
-//! Objectives before the run: every objective's metric must name a number of the summary. The
-//! summary's shape is the run's own (`observe`), so the check lives beside it, and the crate root
-//! runs it after the scenario layer has read the text (`Scenario::parse`).
+//! Objectives before the run: every objective's metric must name a number of the summary, and
+//! one that no run of the scenario could measure is a warning (a latency of a service no traffic
+//! reaches, anything of a service created after the end). The summary's shape is the run's own
+//! (`observe`), so the check lives beside it, and the crate root runs it after the scenario
+//! layer has read the text (`Scenario::parse`).
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Warning};
 use crate::scenario::Scenario;
+
+/// Objectives on a service that this scenario can never give a value: it would be judged "not
+/// measured" at the end of every run.
+pub(crate) fn unmeasurable_objectives(sc: &Scenario) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (i, o) in sc.spec.objectives.iter().enumerate() {
+        let Some(seg) = crate::metrics::segments(&o.metric) else {
+            continue;
+        };
+        let [root, name, group, ..] = seg.as_slice() else {
+            continue;
+        };
+        if root != "services" {
+            continue;
+        }
+        let Some(si) = sc.services.iter().position(|s| &s.name == name) else {
+            continue;
+        };
+        let s = &sc.services[si];
+        let why = if s.start_at >= sc.spec.duration && s.batch.is_none() {
+            Some(format!(
+                "service {name} is created at {}, after the run ({}) ends",
+                s.start_at, sc.spec.duration
+            ))
+        } else if group == "latency_ms" && !sc.traffic.iter().any(|t| t.service == si) {
+            Some(format!(
+                "service {name} has no [[traffic]], so no request is ever timed"
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            out.push(Warning {
+                field: format!("objectives[{i}].metric"),
+                message: format!(
+                    "{:?} can never be measured: {why}: the objective will fail with no value",
+                    o.metric
+                ),
+            });
+        }
+    }
+    out
+}
 
 /// Every objective's metric must name a number of the summary. The summary's shape is known
 /// before the run: it is the summary of the scenario at time zero, plus any key under the maps
