@@ -200,6 +200,10 @@ fn the_bad_input_table() {
         ("memoryReservaton", swap("memoryReservation = 512", "memoryReservaton = 512"), "s.toml", Error("task_definitions[0].containerDefinitions[0].memoryReservaton", "did you mean `memoryReservation`?")),
         ("hostPrt", swap("hostPort = 0", "hostPrt = 0"), "s.toml", Error("task_definitions[0].containerDefinitions[0].portMappings[0].hostPrt", "did you mean `hostPort`?")),
         ("a key with no close name", service("zebra = 1"), "s.toml", Error("services[0].zebra", "expected one of `serviceName`")),
+        // Found while fuzzing: the path of an unknown key outside the AWS-shaped sections named
+        // the key twice (`sample_stp.sample_stp`).
+        ("a top-level typo", swap("sample_step =", "sample_stp ="), "s.toml", Error("sample_stp", "did you mean `sample_step`?")),
+        ("a typo in a JSON table", r#"{"name":"x","duration":"1m","cluster":{"nme":"c"}}"#.into(), "s.json", Error("cluster.nme", "did you mean `name`?")),
         (
             "a JSON service's typo",
             r#"{"name":"x","duration":"1m","task_definitions":[{"family":"w","containerDefinitions":[{"name":"w","image":"w","memory":128}]}],"services":[{"serviceName":"w","taskDefinition":"w","desiredCont":1}]}"#.into(),
@@ -314,4 +318,63 @@ fn an_objective_reaches_a_service_whose_name_has_a_dot_in_quotes() {
     let out = ecsim_core::run(&sc, &Default::default()).unwrap();
     let o = &out.summary.objectives[0];
     assert!(o.held && o.measured == Some(8.0), "{o:?}");
+}
+
+/// The runtime guard behind the estimate: a run stops with `OverBudget` once it has handled
+/// `max_events`, and a budget it stays within changes nothing.
+#[test]
+fn a_run_past_its_event_budget_stops_and_one_within_it_is_unchanged() {
+    let sc = ecsim_core::Scenario::parse(GOOD, "s.toml").expect("the default scenario");
+    let free = ecsim_core::run(&sc, &Default::default()).expect("runs");
+    let capped = |max| {
+        ecsim_core::run(
+            &sc,
+            &ecsim_core::RunOptions {
+                max_events: Some(max),
+                ..Default::default()
+            },
+        )
+    };
+    match capped(1_000) {
+        Err(
+            e @ ecsim_core::RunError::OverBudget {
+                max: 1_000,
+                time,
+                end,
+            },
+        ) => {
+            assert!(time < end, "{e}");
+            assert!(e.to_string().contains("budget of 1000 events"), "{e}");
+        }
+        other => panic!(
+            "not stopped by its budget: {:?}",
+            other.map(|o| o.summary.events)
+        ),
+    }
+    let within = capped(free.summary.events).expect("exactly its events fit");
+    assert_eq!(within.summary.trace_hash, free.summary.trace_hash);
+}
+
+/// Found by the fuzzer: a key a kilobyte long was echoed whole, twice (the path and the message),
+/// in a 4.7 KB error. Names are cut to their first 60 characters.
+#[test]
+fn a_key_a_kilobyte_long_gives_a_short_error() {
+    let key = "k".repeat(2000);
+    for (text, file) in [
+        (
+            format!(r#"{{"name":"x","duration":"1m","{key}":1}}"#),
+            "s.json",
+        ),
+        (
+            format!("name = \"x\"\nduration = \"1m\"\n{key} = 1\n"),
+            "s.toml",
+        ),
+    ] {
+        let e = ecsim_core::Scenario::parse(&text, file).expect_err("an unknown key");
+        let msg = e.to_string();
+        assert!(msg.len() < 1000, "{} bytes: {msg}", msg.len());
+        assert!(msg.contains(&format!("`{}…`", "k".repeat(60))), "{msg}");
+        // The full path stays in the error's data for a program to read.
+        assert_eq!(e.field.as_deref(), Some(key.as_str()));
+    }
 }

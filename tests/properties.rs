@@ -2,11 +2,11 @@
 //! numbers that proptest draws and shrinks), each run with every invariant checked after every
 //! event and its end state checked (`ecsim_tests::check`), and run twice to the same trace.
 //!
-//! On a failure proptest shrinks the list toward fewer and smaller numbers — toward the simplest
-//! scenario that still fails — and writes that scenario to `minimal-failure.toml` in the test
-//! target's temporary directory (the path is in the message). Save it under `tests/regressions/`
-//! with a comment on what it found: `regression_scenarios_keep_every_invariant` replays each one
-//! there. proptest also records the failing case's seed in `tests/proptest-regressions/`, which
+//! On a failure (a broken invariant, a wrong end state, or a panic) proptest shrinks the list
+//! toward zeros — toward the simplest scenario that still fails — and writes that scenario to
+//! `minimal-failure.toml` in the test target's temporary directory (the path is in the message).
+//! Save it under `tests/regressions/` with a comment on what it found and a `# seed: N` line:
+//! `regression_scenarios_keep_every_invariant` replays each one. proptest also records the failing case's seed in `tests/proptest-regressions/`, which
 //! it replays first on every run (commit that file too).
 //!
 //! `PROPTEST_CASES=N` sets the number of cases of each property (CI runs the defaults: 10,000
@@ -48,20 +48,37 @@ fn choices() -> impl Strategy<Value = Vec<u32>> {
     prop::collection::vec(0u32..1024, CHOICES)
 }
 
+/// `f`'s verdict on a generated scenario, a panic inside it taken as a failure too; a failure is
+/// written to `minimal_failure()` (after shrinking, the last one written is the minimal).
+fn judge(
+    text: &str,
+    seed: u64,
+    f: impl FnOnce() -> Result<(), String>,
+) -> Result<(), TestCaseError> {
+    let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let msg = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(format!("panicked: {msg}"))
+    });
+    verdict.map_err(|e| {
+        let path = minimal_failure();
+        let saved = std::fs::write(&path, format!("# seed {seed}: {e}\n{text}"));
+        TestCaseError::fail(format!(
+            "seed {seed}: {e}\n(scenario written to {}: {saved:?})\n{text}",
+            path.display()
+        ))
+    })
+}
+
 proptest! {
     #![proptest_config(config(10_000))]
     #[test]
     fn generated_scenarios_keep_every_invariant(list in choices(), seed in 0u64..1_000) {
         let text = random_scenario(&mut ChoiceList::new(&list));
-        if let Err(e) = check_scenario(&text, seed) {
-            let path = minimal_failure();
-            let saved = std::fs::write(&path, format!("# seed {seed}: {e}\n{text}"));
-            prop_assert!(
-                false,
-                "seed {seed}: {e}\n(scenario written to {}: {saved:?})\n{text}",
-                path.display()
-            );
-        }
+        judge(&text, seed, || check_scenario(&text, seed).map(|_| ()))?;
     }
 }
 
@@ -71,21 +88,25 @@ proptest! {
     #[test]
     fn generated_scenarios_run_the_same_twice(list in choices(), seed in 0u64..1_000) {
         let text = random_scenario(&mut ChoiceList::new(&list));
-        let sc = parse(&text);
-        let opts = ecsim_core::RunOptions { seed: Some(seed), ..Default::default() };
-        let a = ecsim_core::run(&sc, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let b = ecsim_core::run(&sc, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&a.summary.trace_hash, &b.summary.trace_hash, "{}", text);
-        prop_assert_eq!(
-            serde_json::to_string(&a.summary).ok(),
-            serde_json::to_string(&b.summary).ok(),
-            "{}", text
-        );
+        judge(&text, seed, || {
+            let sc = parse(&text);
+            let opts = ecsim_core::RunOptions { seed: Some(seed), ..Default::default() };
+            let a = ecsim_core::run(&sc, &opts).map_err(|e| e.to_string())?;
+            let b = ecsim_core::run(&sc, &opts).map_err(|e| e.to_string())?;
+            let json = |o: &ecsim_core::RunOutput| serde_json::to_string(&o.summary).ok();
+            if json(&a) != json(&b) {
+                return Err(format!(
+                    "two runs differ: trace {} and {}",
+                    a.summary.trace_hash, b.summary.trace_hash
+                ));
+            }
+            Ok(())
+        })?;
     }
 }
 
 /// Every scenario under `tests/regressions/` (each once failed a property or the invariant
-/// test), at a few seeds.
+/// test), at a few seeds and at the one it failed at.
 #[test]
 fn regression_scenarios_keep_every_invariant() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
@@ -102,7 +123,11 @@ fn regression_scenarios_keep_every_invariant() {
     );
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        for seed in 0..4 {
+        // Seeds 0 to 3, and the one it failed at (a `# seed: N` line).
+        let found = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# seed: ")?.trim().parse::<u64>().ok());
+        for seed in (0..4).chain(found) {
             if let Err(e) = check_scenario(&text, seed) {
                 panic!("{} at seed {seed}: {e}", f.display());
             }

@@ -241,6 +241,7 @@ fn sweep_run(sc: &Scenario, seed: u64) -> Simulation {
         sc,
         &RunOptions {
             seed: Some(seed),
+            max_events: Some(ecsim_core::budget::DEFAULT_MAX_EVENTS),
             ..Default::default()
         },
     )
@@ -472,6 +473,7 @@ impl Worker for SimWorker {
                     &RunOptions {
                         seed,
                         snapshots: true,
+                        max_events: Some(ecsim_core::budget::DEFAULT_MAX_EVENTS),
                         ..Default::default()
                     },
                 );
@@ -526,6 +528,7 @@ impl Worker for SimWorker {
                         sc,
                         &RunOptions {
                             seed: Some(seed),
+                            max_events: Some(ecsim_core::budget::DEFAULT_MAX_EVENTS),
                             ..Default::default()
                         },
                     )

@@ -85,7 +85,7 @@ pub(crate) fn compare_command(args: &CompareArgs) -> Result<(), Failure> {
         runs.par_iter()
             .map(|&(seed, is_b)| {
                 let sc = if is_b { &b } else { &a };
-                run(sc, &options(seed))
+                run(sc, &options(seed, args.budget))
                     .map(|o| sweep::metric_values(&o.summary, &metrics))
                     .map_err(|e| format!("{} seed {seed}: {e}", if is_b { "B" } else { "A" }))
             })

@@ -164,12 +164,13 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
         check_invariants: args.check,
         // The cluster view's snapshots are an output file; without --out nobody reads them.
         snapshots: args.out.is_some(),
+        max_events: Some(args.budget.max_events),
     };
     // The folder is made (or found unwritable) before the run, not after it.
     if let Some(dir) = &args.out {
         prepare_out(dir).map_err(Failure::RunFailed)?;
     }
-    let out = run(&sc, &opts).map_err(|e| Failure::RunFailed(e.to_string()))?;
+    let out = run(&sc, &opts).map_err(|e| args.budget.run_failed(e, &name))?;
     if let Some(dir) = &args.out {
         write_outputs(dir, &out).map_err(Failure::RunFailed)?;
     }

@@ -17,6 +17,18 @@ pub(crate) struct Budget {
 }
 
 impl Budget {
+    /// A run's error: a budget reached while running is the user's to raise (exit 2), anything
+    /// else a failure of the run.
+    pub(crate) fn run_failed(self, e: ecsim_core::RunError, file: &str) -> Failure {
+        match e {
+            ecsim_core::RunError::OverBudget { max, .. } => Failure::BadInput(format!(
+                "{file}: {e}: its estimate fell short; raise the budget with --max-events {}",
+                max.saturating_mul(2)
+            )),
+            e => Failure::RunFailed(e.to_string()),
+        }
+    }
+
     /// The run of `sc` fits, or exit 2 with the estimate and the flag that raises the budget.
     pub(crate) fn check(self, sc: &Scenario, file: &str) -> Result<(), Failure> {
         budget::check(sc, sc.spec.duration, self.max_events)
@@ -100,9 +112,11 @@ pub(crate) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
 }
 
 /// The options of one run of a point: its seed (a `--duration` is in the text, `with_duration`).
-pub(crate) fn options(seed: u64) -> RunOptions {
+pub(crate) fn options(seed: u64, budget: Budget) -> RunOptions {
     RunOptions {
         seed: Some(seed),
+        // The estimate was checked before; this stops a run it misjudged.
+        max_events: Some(budget.max_events),
         ..Default::default()
     }
 }

@@ -108,14 +108,16 @@ pub(crate) fn plan_command(args: &PlanArgs) -> Result<(), Failure> {
         pool.install(|| {
             seeds
                 .par_iter()
-                .map(|&seed| match run(&scenarios[p], &options(seed)) {
-                    Ok(o) => sweep::metric_values(&o.summary, &metrics),
-                    Err(e) => {
-                        *failure.lock().unwrap_or_else(|e| e.into_inner()) =
-                            Some(format!("at {} seed {seed}: {e}", points[p].label()));
-                        vec![None; metrics.len()]
-                    }
-                })
+                .map(
+                    |&seed| match run(&scenarios[p], &options(seed, args.budget)) {
+                        Ok(o) => sweep::metric_values(&o.summary, &metrics),
+                        Err(e) => {
+                            *failure.lock().unwrap_or_else(|e| e.into_inner()) =
+                                Some(format!("at {} seed {seed}: {e}", points[p].label()));
+                            vec![None; metrics.len()]
+                        }
+                    },
+                )
                 .collect()
         })
     };

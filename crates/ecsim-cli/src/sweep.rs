@@ -206,7 +206,7 @@ pub(crate) fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
     let write_error: Mutex<Option<String>> = Mutex::new(None);
     pool.install(|| {
         todo.par_iter().for_each(|&(p, seed)| {
-            let out = run(&scenarios[p], &options(seed));
+            let out = run(&scenarios[p], &options(seed, args.budget));
             let out = out.as_ref().map(|o| &o.summary).map_err(|e| e.to_string());
             let rec = RunRecord::new(p, seed, out, &metrics);
             let line = serde_json::to_string(&rec).unwrap_or_default() + "\n";

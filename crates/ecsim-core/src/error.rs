@@ -46,11 +46,40 @@ impl fmt::Display for ScenarioError {
         write!(f, ": ")?;
         if let Some(p) = &self.field {
             if !p.is_empty() {
-                write!(f, "field `{p}`: ")?;
+                write!(f, "field `{}`: ", clip(p, MAX_SHOWN))?;
             }
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", clip_quoted(&self.message))
     }
+}
+
+/// The most characters of one name an error shows: a key a kilobyte long (the fuzzer made one) is
+/// recognised by its start, and the error stays a line.
+const MAX_SHOWN: usize = 60;
+
+/// `s`, cut to `max` characters with an ellipsis.
+fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => s.into(),
+        Some((at, _)) => format!("{}…", &s[..at]).into(),
+    }
+}
+
+/// `message` with each `quoted` name cut to `MAX_SHOWN` characters.
+fn clip_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts lie between backticks.
+        if i % 2 == 1 {
+            out.push_str(&clip(part, MAX_SHOWN));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// One thing the run will do that the scenario's author may not expect, and where it comes from.

@@ -45,7 +45,7 @@ pub mod units;
 pub use error::{FieldError, ScenarioError};
 pub use metrics::Summary;
 pub use scenario::Scenario;
-pub use sim::{InvariantViolation, RunOptions, RunOutput, Simulation};
+pub use sim::{InvariantViolation, RunError, RunOptions, RunOutput, Simulation};
 pub use time::{SimDuration, SimTime};
 
 /// The built-in default scenario (a web service of 8 tasks on 3 m5.large, dynamic ports).
@@ -66,7 +66,7 @@ impl Scenario {
 }
 
 /// Runs a scenario to its end.
-pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunOutput, InvariantViolation> {
+pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunOutput, RunError> {
     let mut sim = Simulation::new(scenario, opts);
     sim.run_to_end()?;
     Ok(sim.finish())

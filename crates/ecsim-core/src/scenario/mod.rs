@@ -318,7 +318,9 @@ impl Scenario {
             else {
                 return e;
             };
+            // serde's path may already end at the key (it does today): then it is the path.
             let path = match &e.field {
+                Some(p) if p == &key || p.ends_with(&format!(".{key}")) => p.clone(),
                 Some(p) => format!("{p}.{key}"),
                 None => key,
             };

@@ -66,6 +66,10 @@ pub struct RunOptions {
     pub check_invariants: bool,
     /// Keep a `ClusterSnapshot` at sample times (at most `snapshot::MAX_SNAPSHOTS`).
     pub snapshots: bool,
+    /// Stop with `RunError::OverBudget` once this many events are handled. The front ends check
+    /// a run's estimate against their budget before it starts (`budget`) and pass the same
+    /// budget here, so a run the estimate misjudged still cannot run unbounded.
+    pub max_events: Option<u64>,
 }
 
 /// The engine broke one of its own rules: a bug, never the user's input.
@@ -74,6 +78,20 @@ pub struct RunOptions {
 pub struct InvariantViolation {
     pub time: SimTime,
     pub message: String,
+}
+
+/// Why a run stopped before its end.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Invariant(#[from] InvariantViolation),
+    /// `RunOptions::max_events` reached: the run did not finish, and has no result.
+    #[error("the run reached its budget of {max} events at t={time}, before its end at t={end}, and was stopped")]
+    OverBudget {
+        max: u64,
+        time: SimTime,
+        end: SimTime,
+    },
 }
 
 /// Everything a run produces.
@@ -106,6 +124,8 @@ pub struct Simulation {
     log: EventLog,
     series: TimeSeries,
     check: bool,
+    /// `RunOptions::max_events`, `u64::MAX` when unbounded.
+    max_events: u64,
     violation: Option<String>,
     scratch_ports: Vec<Port>,
     /// Traffic, the requests on each task, and the CPU of each host.
@@ -265,6 +285,7 @@ impl Simulation {
             log,
             series,
             check: opts.check_invariants || cfg!(debug_assertions),
+            max_events: opts.max_events.unwrap_or(u64::MAX),
             violation: None,
             scratch_ports: Vec::new(),
             requests: requests::Requests {
@@ -337,7 +358,7 @@ impl Simulation {
     }
 
     /// Processes the next event if it is due by the end of the run; false when the run is over.
-    pub fn step(&mut self) -> Result<bool, InvariantViolation> {
+    pub fn step(&mut self) -> Result<bool, RunError> {
         let ev = match self.engine.next_due() {
             Ok(Some(ev)) => ev,
             Ok(None) => return Ok(false),
@@ -345,9 +366,18 @@ impl Simulation {
                 return Err(InvariantViolation {
                     time: back.now,
                     message: back.to_string(),
-                })
+                }
+                .into())
             }
         };
+        // One more event than the budget: stopped before it is handled.
+        if self.engine.events() > self.max_events {
+            return Err(RunError::OverBudget {
+                max: self.max_events,
+                time: self.engine.now(),
+                end: self.engine.end(),
+            });
+        }
         self.handle(ev);
         if self.check {
             self.check_invariants()?;
@@ -356,7 +386,7 @@ impl Simulation {
     }
 
     /// Processes up to `max_events` events; false when the run is over.
-    pub fn advance(&mut self, max_events: u64) -> Result<bool, InvariantViolation> {
+    pub fn advance(&mut self, max_events: u64) -> Result<bool, RunError> {
         for _ in 0..max_events {
             if !self.step()? {
                 return Ok(false);
@@ -366,7 +396,7 @@ impl Simulation {
     }
 
     /// Runs to the end.
-    pub fn run_to_end(&mut self) -> Result<(), InvariantViolation> {
+    pub fn run_to_end(&mut self) -> Result<(), RunError> {
         while self.step()? {}
         Ok(())
     }
