@@ -3,6 +3,9 @@
 //! they started from and the inputs the fuzzer kept (minimised with `cargo fuzz cmin`); a
 //! finding, once fixed, stays in its corpus.
 
+// Native only: it reads the corpora from disk.
+#![cfg(not(target_arch = "wasm32"))]
+
 use ecsim_tests::fuzz_targets::TARGETS;
 use std::path::Path;
 

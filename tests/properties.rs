@@ -12,6 +12,9 @@
 //! `PROPTEST_CASES=N` sets the number of cases of each property (CI runs the defaults: 10,000
 //! scenarios against the invariants, 1,000 twice for determinism — about 15 s together).
 
+// Native only: proptest and the regression files are native only.
+#![cfg(not(target_arch = "wasm32"))]
+
 use ecsim_tests::check::check_scenario;
 use ecsim_tests::{parse, random_scenario, ChoiceList, CHOICES};
 use proptest::prelude::*;

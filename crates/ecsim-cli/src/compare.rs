@@ -49,7 +49,7 @@ fn load(path: &std::path::Path, sets: &[String], extra: &[String]) -> Result<Sce
     let mut all = sets.to_vec();
     all.extend_from_slice(extra);
     let text = overridden(&text, &file, &all)?;
-    Scenario::parse(&text, &file).map_err(|e| Failure::BadInput(e.to_string()))
+    crate::parse_overridden(&text, &file, &all)
 }
 
 pub(crate) fn compare_command(args: &CompareArgs) -> Result<(), Failure> {

@@ -156,7 +156,7 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     };
     let sets = many_runs::with_duration(&args.set, args.duration);
     let text = overridden(&text, &name, &sets)?;
-    let sc = Scenario::parse(&text, &name).map_err(|e| Failure::BadInput(e.to_string()))?;
+    let sc = parse_overridden(&text, &name, &sets)?;
     args.budget.check(&sc, &name)?;
     let opts = RunOptions {
         seed: args.seed.or(link_seed),
@@ -183,6 +183,35 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Parses a scenario's text after its overrides (`sets`, `PATH=VALUE`). An error in a value
+/// one of them gave says so: the line it cites is where the override wrote it, not the user's.
+pub(crate) fn parse_overridden(
+    text: &str,
+    file: &str,
+    sets: &[String],
+) -> Result<Scenario, Failure> {
+    Scenario::parse(text, file).map_err(|e| {
+        // The last name of a path: `desiredCount` of `services.web.desiredCount` and of
+        // `services[0].desiredCount`.
+        let last = |p: &str| {
+            p.rsplit('.')
+                .next()
+                .unwrap_or(p)
+                .split('[')
+                .next()
+                .map(str::to_string)
+        };
+        let from = e.field.as_deref().and_then(|f| {
+            sets.iter()
+                .find(|s| s.split_once('=').is_some_and(|(p, _)| last(p) == last(f)))
+        });
+        Failure::BadInput(match from {
+            Some(s) => format!("{e} (the value comes from `{s}` on the command line)"),
+            None => e.to_string(),
+        })
+    })
 }
 
 /// The scenario's text with `--set` overrides applied.

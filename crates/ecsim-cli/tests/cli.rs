@@ -270,7 +270,7 @@ fn bad_command_line_inputs_exit_2_before_the_run() {
     let rows: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["run", "scenarios/default.toml", "--duration", "0s"],
-            "field `duration`: 0s is outside",
+            "field `duration`: 0s is outside 1ns..=400 days (the value comes from `duration=0s` on the command line)",
         ),
         (
             vec!["run", "scenarios/default.toml", "--duration", "100000d"],
