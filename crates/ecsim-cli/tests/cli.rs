@@ -338,6 +338,8 @@ fn bad_command_line_inputs_exit_2_before_the_run() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(want), "{args:?}: {err}");
         assert!(err.len() < 600, "{args:?}: a long error: {err}");
+        // `-- --nocapture` prints the table with its messages.
+        println!("| `ecsim {}` | exit 2: `{}` |", args.join(" "), err.trim());
     }
     // An --out that cannot be made fails before the run, not after it.
     let o = ecsim(&["run", "scenarios/default.toml", "--out", &out_in_file]);
