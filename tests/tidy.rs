@@ -404,9 +404,16 @@ fn repository_texts(dir: &Path, out: &mut Vec<PathBuf>) {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         if p.is_dir() {
+            // Fuzz corpora and crashes are inputs: any bytes, not the project's text.
             if !matches!(
                 name.as_str(),
-                "target" | "node_modules" | "dist" | "test-output" | "golden"
+                "target"
+                    | "node_modules"
+                    | "dist"
+                    | "test-output"
+                    | "golden"
+                    | "corpus"
+                    | "artifacts"
             ) && !name.starts_with('.')
                 || name == ".ci"
             {
