@@ -36,7 +36,8 @@ pub struct ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        // A file name comes from the user too (a share link names its own): long paths pass.
+        write!(f, "{}", clip(&self.file, 4 * MAX_SHOWN))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
             if let Some(c) = self.column {

@@ -35,6 +35,15 @@ pub fn encode(text: &str, file: &str, seed: Option<u64>) -> String {
     out + "&t=" + &URL_SAFE_NO_PAD.encode(packed)
 }
 
+/// A part of a link as an error shows it: its first 40 characters (the fuzzer found a
+/// kilobyte-long seed echoed whole).
+fn shown(part: &str) -> String {
+    match part.char_indices().nth(40) {
+        None => part.to_string(),
+        Some((at, _)) => format!("{}…", &part[..at]),
+    }
+}
+
 /// Decodes a fragment, a `#fragment` or a whole URL holding one.
 pub fn decode(link: &str) -> Result<Shared, ShareError> {
     let frag = link.rsplit_once('#').map_or(link, |(_, f)| f);
@@ -42,14 +51,13 @@ pub fn decode(link: &str) -> Result<Shared, ShareError> {
     for part in frag.split('&') {
         let (k, v) = part
             .split_once('=')
-            .ok_or_else(|| ShareError(format!("{part:?} is not key=value")))?;
+            .ok_or_else(|| ShareError(format!("{:?} is not key=value", shown(part))))?;
         match k {
             "f" => file = Some(unescape(v)),
             "s" => {
-                seed = Some(
-                    v.parse::<u64>()
-                        .map_err(|_| ShareError(format!("seed {v:?} is not a whole number")))?,
-                )
+                seed = Some(v.parse::<u64>().map_err(|_| {
+                    ShareError(format!("seed {:?} is not a whole number", shown(v)))
+                })?)
             }
             "t" => {
                 let packed = URL_SAFE_NO_PAD
@@ -167,5 +175,17 @@ mod tests {
             .to_string();
         assert!(e.contains("inflates past 4096 KiB"), "{e}");
         assert!(e.len() < 200, "{} bytes of error", e.len());
+    }
+
+    /// Found by the fuzzer: a long seed or part was echoed whole in the error.
+    #[test]
+    fn a_long_bad_part_gives_a_short_error() {
+        for link in [
+            format!("f=x.toml&s={}&t=AA", "9".repeat(2000)),
+            format!("f=x.toml&{}", "z".repeat(2000)),
+        ] {
+            let e = decode(&link).expect_err("refused").to_string();
+            assert!(e.len() < 120 && e.contains('…'), "{} bytes: {e}", e.len());
+        }
     }
 }
