@@ -28,6 +28,53 @@ fn a_wrong_ecs_cluster_never_joins() {
         .contains("never joined: ECS_CLUSTER=prod, cluster is 'default'")));
 }
 
+/// docs/ecs-facts.md §12: ecs-init reads no shell syntax. `ECS_CLUSTER="default"` names a cluster
+/// whose name has the quotes in it, so the instances never join `default`; `export
+/// ECS_CLUSTER=prod` is another key, so they join `default` and not `prod`. Both are said before
+/// the run (a warning) and in the event log.
+#[test]
+fn quotes_and_export_in_ecs_config_are_read_as_ecs_init_reads_them() {
+    let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64 }"#;
+    let quoted = parse(&one_service(
+        2,
+        "m5.large",
+        "ECS_CLUSTER=\"default\"",
+        c,
+        2,
+        "",
+    ));
+    assert!(
+        quoted
+            .warnings
+            .iter()
+            .any(|w| w.field == "instance_groups[0].ecs_config"
+                && w.message.contains("keeps the quotes")),
+        "{:?}",
+        quoted.warnings
+    );
+    let out = run_checked(&quoted, None).finish();
+    assert_eq!(out.summary.cluster.instances_never_joined, 2);
+    assert!(out.log.entries.iter().any(|e| e
+        .message
+        .contains("ECS_CLUSTER=\"default\": the agent keeps the quotes")));
+
+    let exported = parse(&one_service(
+        2,
+        "m5.large",
+        "export ECS_CLUSTER=prod",
+        c,
+        2,
+        "",
+    ));
+    let out = run_checked(&exported, None).finish();
+    // Into `default`, the scenario's cluster: the tasks run, though the author meant `prod`.
+    assert_eq!(out.summary.cluster.instances_never_joined, 0);
+    assert_eq!(out.summary.services["app"].tasks.running_end, 2);
+    assert!(out.summary.warnings.iter().any(|w| w
+        .message
+        .contains("`export ECS_CLUSTER` is not ECS_CLUSTER")));
+}
+
 #[test]
 fn a_log_driver_the_agent_does_not_allow_keeps_the_task_off_the_host() {
     let c = r#"{ name = "w", image = "w", cpu = 128, memory = 64, logConfiguration = { logDriver = "awslogs" } }"#;

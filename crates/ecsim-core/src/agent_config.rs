@@ -58,6 +58,10 @@ pub struct AgentConfig {
     pub instance_attributes: BTreeMap<String, String>,
     /// Keys the simulator does not model (or the agent does not know), kept with their line.
     pub unknown_keys: Vec<(usize, String)>,
+    /// What ecs-init and the agent do silently with a line, kept with its line for the summary
+    /// and the event log: a line skipped, a value the agent cannot parse (its default used), a
+    /// value kept with its quotes.
+    pub notes: Vec<(usize, String)>,
 }
 
 /// Whose defaults an `ecs.config` starts from (docs/ecs-facts.md §3 and "Conflicts" #4).
@@ -108,6 +112,7 @@ impl Default for AgentConfig {
             enable_spot_instance_draining: false,
             instance_attributes: BTreeMap::new(),
             unknown_keys: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -144,11 +149,20 @@ const KNOWN_UNMODELLED: &[&str] = &[
     "ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM",
 ];
 
-fn parse_bool(key: &str, v: &str) -> Result<bool, String> {
-    match v.to_ascii_lowercase().as_str() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(format!("{key}={v:?}: expected true or false")),
+/// A boolean as Go's `strconv.ParseBool` reads it, which the agent uses.
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// A value as a note shows it: its first 40 characters.
+fn clip(v: &str) -> String {
+    match v.char_indices().nth(40) {
+        None => v.to_string(),
+        Some((at, _)) => format!("{}…", &v[..at]),
     }
 }
 
@@ -170,8 +184,13 @@ fn parse_json<T: serde::de::DeserializeOwned>(
 }
 
 impl AgentConfig {
-    /// Parses the text of an `ecs.config`. Blank lines and `#` comments are skipped; a value may be
-    /// wrapped in single or double quotes.
+    /// Parses the text of an `ecs.config` as ecs-init and the agent read it (docs/ecs-facts.md §12
+    /// "How /etc/ecs/ecs.config is read"): `KEY=VALUE` lines split at the first `=`, whitespace
+    /// trimmed, no shell syntax — quotes stay part of the value, `export KEY` is another key. A line
+    /// without `=` is skipped, an empty `ECS_CLUSTER` means `default`, and a boolean the agent
+    /// cannot parse leaves its default (docs/ecs-facts.md §12 "Empty or unparseable values"); each
+    /// is noted (`notes`). Blank lines and `#` comments are skipped. Other bad values are errors:
+    /// the agent would refuse them or ecsim cannot model them.
     pub fn parse(text: &str) -> Result<AgentConfig, AgentConfigError> {
         Self::parse_with(text, AgentDefaults::EcsOptimizedAmi)
     }
@@ -186,29 +205,58 @@ impl AgentConfig {
             if l.is_empty() || l.starts_with('#') {
                 continue;
             }
-            let l = l.strip_prefix("export ").unwrap_or(l);
             let Some((key, value)) = l.split_once('=') else {
-                return Err(err(format!("{l:?} is not KEY=VALUE")));
+                c.notes.push((
+                    line,
+                    format!("{:?} is not KEY=VALUE: ecs-init skips the line", clip(l)),
+                ));
+                continue;
             };
-            let key = key.trim();
-            let mut value = value.trim();
-            for q in ['"', '\''] {
-                if value.len() >= 2 && value.starts_with(q) && value.ends_with(q) {
-                    value = &value[1..value.len() - 1];
-                }
+            let (key, value) = (key.trim(), value.trim());
+            if let Some(k) = key.strip_prefix("export ") {
+                c.notes.push((
+                    line,
+                    format!("`{key}` is not {}: ecs-init reads no shell syntax, so the agent never sees {}", clip(k.trim()), clip(k.trim())),
+                ));
+            }
+            let quoted = value.len() >= 2
+                && ['"', '\'']
+                    .iter()
+                    .any(|&q| value.starts_with(q) && value.ends_with(q));
+            if quoted {
+                c.notes.push((
+                    line,
+                    format!(
+                        "{key}={}: the agent keeps the quotes as part of the value",
+                        clip(value)
+                    ),
+                ));
             }
             c.set(key, value, line).map_err(err)?;
         }
         Ok(c)
     }
 
+    /// A boolean setting: what the agent reads, or its `default` (noted) when it cannot.
+    fn lenient_bool(&mut self, key: &str, v: &str, line: usize, default: bool) -> bool {
+        parse_bool(v).unwrap_or_else(|| {
+            self.notes.push((
+                line,
+                format!("{key}={} is not a boolean the agent reads (true, false, 1, 0, t, f): it keeps its default, {default}", clip(v)),
+            ));
+            default
+        })
+    }
+
     fn set(&mut self, key: &str, v: &str, line: usize) -> Result<(), String> {
         match key {
             "ECS_CLUSTER" => {
                 if v.is_empty() {
-                    return Err("ECS_CLUSTER is empty; the agent would join 'default'".into());
+                    self.notes.push((line, "ECS_CLUSTER is empty: the agent joins the cluster `default`".into()));
+                    self.cluster = "default".into();
+                } else {
+                    self.cluster = v.to_string();
                 }
-                self.cluster = v.to_string();
             }
             "ECS_RESERVED_PORTS" => {
                 self.reserved_ports = parse_json(key, v, "a JSON list of ports like [22, 2375]")?;
@@ -251,14 +299,14 @@ impl AgentConfig {
                 self.available_logging_drivers =
                     parse_json(key, v, "a JSON list like [\"json-file\",\"awslogs\"]")?;
             }
-            "ECS_ENABLE_TASK_IAM_ROLE" => self.enable_task_iam_role = parse_bool(key, v)?,
+            "ECS_ENABLE_TASK_IAM_ROLE" => self.enable_task_iam_role = self.lenient_bool(key, v, line, self.enable_task_iam_role),
             "ECS_IMAGE_PULL_BEHAVIOR" => {
                 self.image_pull_behavior = PullBehavior::parse(v).ok_or_else(|| {
                     format!("ECS_IMAGE_PULL_BEHAVIOR={v:?}: expected default, always, once or prefer-cached")
                 })?
             }
-            "ECS_ENABLE_TASK_ENI" => self.enable_task_eni = parse_bool(key, v)?,
-            "ECS_DISABLE_IMAGE_CLEANUP" => self.image_cleanup.disabled = parse_bool(key, v)?,
+            "ECS_ENABLE_TASK_ENI" => self.enable_task_eni = self.lenient_bool(key, v, line, self.enable_task_eni),
+            "ECS_DISABLE_IMAGE_CLEANUP" => self.image_cleanup.disabled = self.lenient_bool(key, v, line, self.image_cleanup.disabled),
             // docs/ecs-facts.md §3: interval minimum 10 min; cleanup wait values under 1 s are ignored.
             "ECS_IMAGE_CLEANUP_INTERVAL" => {
                 self.image_cleanup.interval = at_least(key, v, SimDuration::from_secs(600))?
@@ -291,7 +339,8 @@ impl AgentConfig {
                 self.container_stop_timeout = d;
             }
             "ECS_ENABLE_SPOT_INSTANCE_DRAINING" => {
-                self.enable_spot_instance_draining = parse_bool(key, v)?
+                self.enable_spot_instance_draining =
+                    self.lenient_bool(key, v, line, self.enable_spot_instance_draining)
             }
             "ECS_INSTANCE_ATTRIBUTES" => {
                 self.instance_attributes =
@@ -318,12 +367,13 @@ mod tests {
     }
 
     #[test]
-    fn parses_keys_comments_quotes_and_keeps_unknown_keys() {
+    fn parses_keys_comments_and_keeps_unknown_keys() {
         let c = AgentConfig::parse(
-            "# my instance\nECS_CLUSTER=\"prod\"\nECS_RESERVED_MEMORY=256\n\nECS_DYNAMIC_HOST_PORT_RANGE=40000-40010\nECS_FOO=bar\n",
+            "# my instance\nECS_CLUSTER = prod \nECS_RESERVED_MEMORY=256\n\nECS_DYNAMIC_HOST_PORT_RANGE=40000-40010\nECS_FOO=bar\n",
         )
         .unwrap();
         assert_eq!(c.cluster, "prod");
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
         assert_eq!(c.reserved_memory, MiB(256));
         assert_eq!(c.dynamic_port_range, (40000, 40010));
         assert_eq!(c.unknown_keys, vec![(6, "ECS_FOO".to_string())]);
@@ -382,9 +432,46 @@ mod tests {
         let e = AgentConfig::parse("ECS_CLUSTER=a\nECS_RESERVED_MEMORY=lots\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("ECS_RESERVED_MEMORY"), "{e}");
-        let e = AgentConfig::parse("just words").unwrap_err();
-        assert_eq!(e.line, 1);
         let e = AgentConfig::parse("ECS_DYNAMIC_HOST_PORT_RANGE=9-3").unwrap_err();
         assert!(e.message.contains("START-END"), "{e}");
+    }
+
+    /// docs/ecs-facts.md §12: ecs-init reads no shell syntax, skips lines without `=`, and the
+    /// agent falls back to its defaults for an empty cluster and an unreadable boolean.
+    #[test]
+    fn reads_the_file_as_ecs_init_does_and_notes_what_it_does_silently() {
+        let c = AgentConfig::parse(
+            "ECS_CLUSTER=\"prod\"\nexport ECS_RESERVED_MEMORY=256\njust words\nECS_ENABLE_TASK_IAM_ROLE=yes\nECS_ENABLE_SPOT_INSTANCE_DRAINING=1\n",
+        )
+        .unwrap();
+        // The quotes are part of the name: this instance joins a cluster called "prod", quotes
+        // and all.
+        assert_eq!(c.cluster, "\"prod\"");
+        // `export ECS_RESERVED_MEMORY` is another key: the memory stays unreserved.
+        assert_eq!(c.reserved_memory, MiB(0));
+        assert_eq!(
+            c.unknown_keys,
+            vec![(2, "export ECS_RESERVED_MEMORY".to_string())]
+        );
+        // An unreadable boolean keeps the default; Go's ParseBool reads 1.
+        assert!(c.enable_task_iam_role);
+        assert!(c.enable_spot_instance_draining);
+        let lines: Vec<usize> = c.notes.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [1, 2, 3, 4], "{:?}", c.notes);
+        assert!(c.notes[0].1.contains("keeps the quotes"), "{:?}", c.notes);
+        assert!(c.notes[1].1.contains("no shell syntax"), "{:?}", c.notes);
+        assert!(c.notes[2].1.contains("skips the line"), "{:?}", c.notes);
+        assert!(
+            c.notes[3].1.contains("keeps its default, true"),
+            "{:?}",
+            c.notes
+        );
+        let c = AgentConfig::parse("ECS_CLUSTER=\n").unwrap();
+        assert_eq!(c.cluster, "default");
+        assert!(
+            c.notes[0].1.contains("joins the cluster `default`"),
+            "{:?}",
+            c.notes
+        );
     }
 }

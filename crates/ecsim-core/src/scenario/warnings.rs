@@ -3,7 +3,8 @@
 //! - AWS fields a pasted service or task definition has that ecsim does not model (`aws_shape`):
 //!   accepted, and named here;
 //! - `ecs.config` keys the agent does not know: it ignores them, and says so in its log
-//!   (docs/ecs-facts.md §2);
+//!   (docs/ecs-facts.md §2); and the lines it reads otherwise than they look: skipped, a value it
+//!   cannot parse, quotes kept (docs/ecs-facts.md §12);
 //! - a service created after the run ends;
 //! - a task no instance of the scenario could ever hold: more CPU or memory than any of its
 //!   instance types has (docs/ecs-facts.md §4), or a static host port the agent reserves on
@@ -22,13 +23,19 @@ pub(crate) fn warnings(sc: &Scenario) -> Vec<Warning> {
     let mut out = Vec::new();
     ignored_aws_fields(sc, &mut out);
     for (i, g) in sc.groups.iter().enumerate() {
-        for (line, key) in &g.agent.unknown_keys {
+        let mut lines: Vec<(usize, String)> = g
+            .agent
+            .unknown_keys
+            .iter()
+            .map(|(line, key)| (*line, format!("unknown key {key} is ignored by the agent")))
+            .chain(g.agent.notes.iter().cloned())
+            .collect();
+        // In line order, as the agent reads them.
+        lines.sort_by_key(|(line, _)| *line);
+        for (line, what) in lines {
             out.push(Warning {
                 field: format!("instance_groups[{i}].ecs_config"),
-                message: format!(
-                    "line {line}: unknown key {key} is ignored by the agent (group {})",
-                    g.name
-                ),
+                message: format!("line {line}: {what} (group {})", g.name),
             });
         }
     }

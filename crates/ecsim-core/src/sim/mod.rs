@@ -272,6 +272,13 @@ impl Simulation {
                     format!("group {}: ecs.config line {line}: unknown key {key} is ignored by the agent", g.name),
                 ));
             }
+            for (line, note) in &g.agent.notes {
+                log.push(EventLog::entry(
+                    SimTime::ZERO,
+                    LogKind::AgentConfig,
+                    format!("group {}: ecs.config line {line}: {note}", g.name),
+                ));
+            }
         }
         let mut sim = Simulation {
             seed,
