@@ -232,7 +232,11 @@ impl AgentConfig {
                     ),
                 ));
             }
-            c.set(key, value, line).map_err(err)?;
+            // A bad value is quoted in the error by its first 40 characters (the fuzzer found a
+            // kilobyte-long list echoed whole).
+            c.set(key, value, line).map_err(|m| {
+                err(m.replace(&format!("{value:?}"), &format!("{:?}", clip(value))))
+            })?;
         }
         Ok(c)
     }
@@ -347,7 +351,7 @@ impl AgentConfig {
                     parse_json(key, v, "a JSON map of string attributes like {\"stack\":\"prod\"}")?;
             }
             k if KNOWN_UNMODELLED.contains(&k) => {}
-            k => self.unknown_keys.push((line, k.to_string())),
+            k => self.unknown_keys.push((line, clip(k))),
         }
         Ok(())
     }
@@ -473,5 +477,12 @@ mod tests {
             "{:?}",
             c.notes
         );
+    }
+
+    #[test]
+    fn a_long_bad_value_is_quoted_by_its_start() {
+        let long = format!("[{}]", "9, ".repeat(1000));
+        let e = AgentConfig::parse(&format!("ECS_RESERVED_PORTS={long}")).unwrap_err();
+        assert!(e.message.len() < 300 && e.message.contains('…'), "{e}");
     }
 }
