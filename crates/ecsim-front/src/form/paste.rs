@@ -26,7 +26,17 @@ pub fn paste_task_definition(text: &str, json: &str) -> Result<Pasted, FormError
     let mut doc = parse(text)?;
     let mut value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| FormError::Json(e.to_string()))?;
+    // The rest of describe-task-definition's answer (its `tags`) is not modelled either.
+    let mut dropped: Vec<String> = Vec::new();
     if let Some(inner) = value.get_mut("taskDefinition").map(serde_json::Value::take) {
+        if let Some(outer) = value.as_object() {
+            dropped.extend(
+                outer
+                    .iter()
+                    .filter(|(k, v)| *k != "taskDefinition" && !v.is_null())
+                    .map(|(k, _)| k.clone()),
+            );
+        }
         value = inner;
     }
     if !value.is_object() {
@@ -48,7 +58,9 @@ pub fn paste_task_definition(text: &str, json: &str) -> Result<Pasted, FormError
     spec.validate("taskDefinition")
         .map_err(|e| FormError::Json(e.to_string()))?;
     let kept = serde_json::to_value(&spec).map_err(|e| FormError::Json(e.to_string()))?;
-    let mut dropped = left_out(&value, &kept, "");
+    // The AWS fields the model does not use, as `aws_shape` set them aside: a modelled field
+    // that is merely empty (`portMappings: []`) is not one of them.
+    dropped.extend(ignored_fields(&spec));
     dropped.sort();
     dropped.dedup();
     let family = spec.family.clone();
@@ -188,30 +200,23 @@ fn in_order(m: &serde_json::Map<String, serde_json::Value>) -> Vec<(&String, &se
     v
 }
 
-/// The keys of `given` that `kept` lacks, as dotted paths (containers by their index).
-fn left_out(given: &serde_json::Value, kept: &serde_json::Value, at: &str) -> Vec<String> {
-    use serde_json::Value as J;
-    match (given, kept) {
-        (J::Object(g), J::Object(k)) => g
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .flat_map(|(key, v)| {
-                let path = if at.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{at}.{key}")
-                };
-                match k.get(key) {
-                    None => vec![path],
-                    Some(kv) => left_out(v, kv, &path),
-                }
-            })
-            .collect(),
-        (J::Array(g), J::Array(k)) => g
-            .iter()
-            .zip(k)
-            .flat_map(|(g, k)| left_out(g, k, &format!("{at}[]")))
-            .collect(),
-        _ => Vec::new(),
+/// The fields of a task definition that `aws_shape` set aside as not modelled, as dotted paths
+/// (containers and port mappings by `[]`).
+fn ignored_fields(spec: &TaskDefinitionSpec) -> Vec<String> {
+    let mut out = spec.ignored.clone();
+    for c in &spec.container_definitions {
+        let at = "containerDefinitions[]";
+        out.extend(c.ignored.iter().map(|k| format!("{at}.{k}")));
+        for p in &c.port_mappings {
+            out.extend(p.ignored.iter().map(|k| format!("{at}.portMappings[].{k}")));
+        }
+        if let Some(l) = &c.log_configuration {
+            out.extend(
+                l.ignored
+                    .iter()
+                    .map(|k| format!("{at}.logConfiguration.{k}")),
+            );
+        }
     }
+    out
 }

@@ -340,3 +340,33 @@ fn the_knobs_a_plan_varies_are_settings_that_take_their_values() {
         );
     }
 }
+
+/// A modelled field that is merely empty is not "left out", and the rest of
+/// describe-task-definition's answer (`tags`) is named (issue 15, departure 11).
+#[test]
+fn the_paste_notice_names_only_what_is_not_modelled() {
+    let json = r#"{
+      "taskDefinition": {
+        "family": "web",
+        "placementConstraints": [],
+        "volumes": [],
+        "containerDefinitions": [{
+          "name": "web", "image": "nginx", "cpu": 256, "memory": 512,
+          "portMappings": [], "command": ["serve"]
+        }]
+      },
+      "tags": [{"key": "team", "value": "web"}]
+    }"#;
+    let p = paste_task_definition(DEFAULT, json).expect("pasted");
+    let left = p
+        .notice
+        .split_once("Left out (not modelled): ")
+        .map(|(_, l)| l)
+        .expect("a list of what was left out");
+    for named in ["tags", "volumes", "containerDefinitions[].command"] {
+        assert!(left.contains(named), "{named} in {left:?}");
+    }
+    for modelled in ["portMappings", "placementConstraints"] {
+        assert!(!left.contains(modelled), "{modelled} in {left:?}");
+    }
+}
