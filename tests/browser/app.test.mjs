@@ -397,6 +397,20 @@ await check('an invalid edit shows the error at its line and field, and disables
   assert(!(await page.$eval('#run', (b) => b.disabled)), 'Run stays disabled after the fix');
 });
 
+await check('warnings show above the objectives: a quoted ECS_CLUSTER never joins', async () => {
+  await page.goto(base);
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  await page.$eval('#editor', (d) => { d.open = true; });
+  await page.fill('#scenario-text', text.replace('ECS_CLUSTER=default', 'ECS_CLUSTER="default"'));
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await page.click('#run');
+  await page.waitForSelector('#summary #warnings .warning', { timeout: 20000 });
+  const w = await page.$eval('#warnings', (e) => e.textContent);
+  assert(w.includes('ECS_CLUSTER="default": the agent keeps the quotes'), `warnings: ${w}`);
+  assert(await page.$eval('#objectives li', (e) => e.className) === 'failed', 'the objective holds though no instance joined');
+});
+
 await check('a run past the event budget is refused at once, with the estimate', async () => {
   await page.goto(base);
   await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });

@@ -1,5 +1,5 @@
-//! A finished run as the page shows it: the lesson's objectives (held or not, with the
-//! explanation and a hint), the downloads and share link, the report the CLI prints, and the
+//! A finished run as the page shows it: the scenario's warnings (what it runs with but may not
+//! mean), the lesson's objectives (held or not, with the explanation and a hint), the downloads and share link, the report the CLI prints, and the
 //! event log; or the error, or the prompt to Run.
 
 use crate::link::use_ctx;
@@ -19,6 +19,11 @@ pub fn summary_panel() -> Html {
         }
         Outcome::Done(v, x) => html! {
             <div id="summary" data-running-tasks={v.running.to_string()} data-trace-hash={v.trace_hash.clone()} data-run={v.run.to_string()}>
+                if !v.warnings.is_empty() {
+                    <ul id="warnings">
+                        { for v.warnings.iter().map(|w| html! { <li class="warning">{ format!("⚠ {w}") }</li> }) }
+                    </ul>
+                }
                 <ul id="objectives">
                     { for v.objectives.iter().map(|o| html! {
                         <li class={if o.held { "held" } else { "failed" }}>

@@ -116,6 +116,8 @@ pub struct RunView {
     pub report: String,
     pub trace_hash: String,
     pub objectives: Vec<ObjectiveView>,
+    /// What the scenario runs with but may not mean (`Summary::warnings`), shown above the numbers.
+    pub warnings: Vec<String>,
     /// Tasks RUNNING at the end, over all services.
     pub running: u32,
     /// The first entries of the event log.
@@ -137,6 +139,7 @@ impl RunView {
             seed: s.seed,
             report: ecsim_front::report::text(sc, s),
             trace_hash: s.trace_hash.clone(),
+            warnings: s.warnings.iter().map(ToString::to_string).collect(),
             objectives: s
                 .objectives
                 .iter()
