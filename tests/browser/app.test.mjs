@@ -408,6 +408,8 @@ await check('warnings show above the objectives: a quoted ECS_CLUSTER never join
   await page.waitForSelector('#summary #warnings .warning', { timeout: 20000 });
   const w = await page.$eval('#warnings', (e) => e.textContent);
   assert(w.includes('ECS_CLUSTER="default": the agent keeps the quotes'), `warnings: ${w}`);
+  await page.$eval('#warnings', (e) => e.scrollIntoView());
+  await page.screenshot({ path: path.join(outDir, 'warnings.png') });
   assert(await page.$eval('#objectives li', (e) => e.className) === 'failed', 'the objective holds though no instance joined');
 });
 
