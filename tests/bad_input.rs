@@ -258,6 +258,12 @@ fn the_bad_input_table() {
                 assert_eq!(e.field.as_deref(), want, "{what}: {e}");
                 assert!(e.message.contains(part), "{what}: {e}");
                 assert!(e.line.is_some(), "{what}: no line in {e}");
+                // And the message a user reads names them whole.
+                let shown = e.to_string();
+                assert!(
+                    shown.contains(&format!("field `{field}`")) || field.is_empty(),
+                    "{what}: {shown}"
+                );
                 println!("| {what} | exit 2: `{e}` |");
             }
             (Ok(sc), Warning(field, part)) => {

@@ -47,7 +47,9 @@ impl fmt::Display for ScenarioError {
         write!(f, ": ")?;
         if let Some(p) = &self.field {
             if !p.is_empty() {
-                write!(f, "field `{}`: ", clip(p, MAX_SHOWN))?;
+                // Each name of the path cut, not the path: a deep path stays whole.
+                let path: Vec<_> = p.split('.').map(|n| clip(n, MAX_SHOWN)).collect();
+                write!(f, "field `{}`: ", path.join("."))?;
             }
         }
         write!(f, "{}", clip_quoted(&self.message))
