@@ -64,6 +64,9 @@ impl Grid {
         let file = scenario.display().to_string();
         let text = crate::read_scenario(scenario)?;
         let base = overridden(&text, &file, sets)?;
+        // The common overrides checked first, so an error in one says it came from the command
+        // line rather than from the first point.
+        crate::parse_overridden(&base, &file, sets)?;
         let varies = vary
             .iter()
             .map(|v| Vary::parse(v))

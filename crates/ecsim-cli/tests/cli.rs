@@ -289,7 +289,7 @@ fn bad_command_line_inputs_exit_2_before_the_run() {
                 "--out",
                 "/tmp/never",
             ],
-            "field `duration`",
+            "field `duration`: 0s is outside 1ns..=400 days (the value comes from `duration=0s` on the command line)",
         ),
         (
             vec!["run", "/dev/zero"],
