@@ -387,4 +387,13 @@ fn a_key_a_kilobyte_long_gives_a_short_error() {
         // The full path stays in the error's data for a program to read.
         assert_eq!(e.field.as_deref(), Some(key.as_str()));
     }
+    // A long bad value, which serde quotes in plain quotes, is cut the same way, and what it
+    // should have been still shows.
+    let text = format!(
+        "name = \"x\"\nduration = \"1m\"\nseed = \"{}\"\n",
+        "x".repeat(5000)
+    );
+    let e = ecsim_core::Scenario::parse(&text, "s.toml").expect_err("a string seed");
+    let msg = e.to_string();
+    assert!(msg.len() < 300 && msg.ends_with("expected u64"), "{msg}");
 }

@@ -180,7 +180,13 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     v: &str,
     shape: &str,
 ) -> Result<T, String> {
-    serde_json::from_str(v).map_err(|e| format!("{key}: expected {shape}, got {v:?} ({e})"))
+    // serde's message quotes the bad part of the value too: cut like the value.
+    serde_json::from_str(v).map_err(|e| {
+        format!(
+            "{key}: expected {shape}, got {v:?} ({})",
+            clip(&e.to_string())
+        )
+    })
 }
 
 impl AgentConfig {
@@ -484,5 +490,9 @@ mod tests {
         let long = format!("[{}]", "9, ".repeat(1000));
         let e = AgentConfig::parse(&format!("ECS_RESERVED_PORTS={long}")).unwrap_err();
         assert!(e.message.len() < 300 && e.message.contains('…'), "{e}");
+        // And serde's own message, which quotes the bad part (found by fuzzing too).
+        let long = format!("[\"{}\"]", "x".repeat(2000));
+        let e = AgentConfig::parse(&format!("ECS_RESERVED_PORTS={long}")).unwrap_err();
+        assert!(e.message.len() < 400, "{} bytes: {e}", e.message.len());
     }
 }

@@ -52,7 +52,8 @@ impl fmt::Display for ScenarioError {
                 write!(f, "field `{}`: ", path.join("."))?;
             }
         }
-        write!(f, "{}", clip_quoted(&self.message))
+        // And the whole message at a few lines: serde quotes a bad value in plain quotes.
+        write!(f, "{}", clip(&clip_quoted(&self.message), 16 * MAX_SHOWN))
     }
 }
 
@@ -68,14 +69,19 @@ fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `message` with each `quoted` name cut to `MAX_SHOWN` characters.
+/// `message` with each `quoted` name and each "quoted" value (serde quotes a bad value so) cut to
+/// `MAX_SHOWN` characters.
 fn clip_quoted(message: &str) -> String {
+    clip_between(&clip_between(message, '`'), '"')
+}
+
+fn clip_between(message: &str, quote: char) -> String {
     let mut out = String::with_capacity(message.len().min(1024));
-    for (i, part) in message.split('`').enumerate() {
+    for (i, part) in message.split(quote).enumerate() {
         if i > 0 {
-            out.push('`');
+            out.push(quote);
         }
-        // Odd parts lie between backticks.
+        // Odd parts lie between quotes.
         if i % 2 == 1 {
             out.push_str(&clip(part, MAX_SHOWN));
         } else {
