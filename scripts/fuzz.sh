@@ -2,7 +2,7 @@
 # Runs the fuzz targets (fuzz/fuzz_targets/, libFuzzer through cargo fuzz, on nightly Rust) for
 # SECONDS each (default 300). Each fuzzes a working corpus, fuzz/work/<target>/ (not committed),
 # seeded from the committed fuzz/corpus/<target>/; then the working corpus is minimised
-# (cargo fuzz cmin) and its smallest inputs, up to KEEP_KB (default 150) per target, join
+# (cargo fuzz cmin) and its smallest inputs, up to KEEP_KB (default 64) per target, join
 # fuzz/corpus/<target>/, so what is committed stays small and CI replays it on stable
 # (tests/fuzz_corpus.rs). Installs nightly and cargo-fuzz if missing.
 # A crash stops the run; it is saved under fuzz/artifacts/<target>/ and reproduces with
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 secs="${1:-300}"
 shift || true
-keep_kb="${KEEP_KB:-150}"
+keep_kb="${KEEP_KB:-64}"
 case "$secs$keep_kb" in (*[!0-9]*|"") echo "usage: [KEEP_KB=N] scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
