@@ -397,14 +397,19 @@ await check('an invalid edit shows the error at its line and field, and disables
   assert(!(await page.$eval('#run', (b) => b.disabled)), 'Run stays disabled after the fix');
 });
 
-await check('warnings show above the objectives: a quoted ECS_CLUSTER never joins', async () => {
+/** Loads the page on the default scenario, replaces `from` with `to` in its text, and runs it. */
+async function runDefaultWith(from, to) {
   await page.goto(base);
   await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
   const text = await page.$eval('#scenario-text', (t) => t.value);
   await page.$eval('#editor', (d) => { d.open = true; });
-  await page.fill('#scenario-text', text.replace('ECS_CLUSTER=default', 'ECS_CLUSTER="default"'));
+  await page.fill('#scenario-text', text.replace(from, to));
   await page.waitForFunction(() => !document.getElementById('run').disabled);
   await page.click('#run');
+}
+
+await check('warnings show above the objectives: a quoted ECS_CLUSTER never joins', async () => {
+  await runDefaultWith('ECS_CLUSTER=default', 'ECS_CLUSTER="default"');
   await page.waitForSelector('#summary #warnings .warning', { timeout: 20000 });
   const w = await page.$eval('#warnings', (e) => e.textContent);
   assert(w.includes('ECS_CLUSTER="default": the agent keeps the quotes'), `warnings: ${w}`);
@@ -414,13 +419,7 @@ await check('warnings show above the objectives: a quoted ECS_CLUSTER never join
 });
 
 await check('a run past the event budget is refused at once, with the estimate', async () => {
-  await page.goto(base);
-  await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
-  const text = await page.$eval('#scenario-text', (t) => t.value);
-  await page.$eval('#editor', (d) => { d.open = true; });
-  await page.fill('#scenario-text', text.replace('rps = 150', 'rps = 1e7'));
-  await page.waitForFunction(() => !document.getElementById('run').disabled);
-  await page.click('#run');
+  await runDefaultWith('rps = 150', 'rps = 1e7');
   await page.waitForSelector('#summary.error #error', { timeout: 10000 });
   const msg = await page.$eval('#error', (e) => e.textContent);
   assert(/the run would handle about 9,600,000,\d{3} events/.test(msg) && msg.includes('--max-events'), `message: ${msg}`);

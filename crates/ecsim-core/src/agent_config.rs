@@ -158,12 +158,9 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
-/// A value as a note shows it: its first 40 characters.
+/// A value as a note or an error shows it: its first 40 characters (`error::shorten`).
 fn clip(v: &str) -> String {
-    match v.char_indices().nth(40) {
-        None => v.to_string(),
-        Some((at, _)) => format!("{}…", &v[..at]),
-    }
+    crate::error::shorten(v, 40).into_owned()
 }
 
 /// A duration value no shorter than `min`.

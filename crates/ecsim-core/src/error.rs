@@ -37,7 +37,7 @@ pub struct ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A file name comes from the user too (a share link names its own): long paths pass.
-        write!(f, "{}", clip(&self.file, 4 * MAX_SHOWN))?;
+        write!(f, "{}", shorten(&self.file, 4 * MAX_SHOWN))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
             if let Some(c) = self.column {
@@ -48,12 +48,16 @@ impl fmt::Display for ScenarioError {
         if let Some(p) = &self.field {
             if !p.is_empty() {
                 // Each name of the path cut, not the path: a deep path stays whole.
-                let path: Vec<_> = p.split('.').map(|n| clip(n, MAX_SHOWN)).collect();
+                let path: Vec<_> = p.split('.').map(|n| shorten(n, MAX_SHOWN)).collect();
                 write!(f, "field `{}`: ", path.join("."))?;
             }
         }
         // And the whole message at a few lines: serde quotes a bad value in plain quotes.
-        write!(f, "{}", clip(&clip_quoted(&self.message), 16 * MAX_SHOWN))
+        write!(
+            f,
+            "{}",
+            shorten(&clip_quoted(&self.message), 16 * MAX_SHOWN)
+        )
     }
 }
 
@@ -61,8 +65,9 @@ impl fmt::Display for ScenarioError {
 /// recognised by its start, and the error stays a line.
 const MAX_SHOWN: usize = 60;
 
-/// `s`, cut to `max` characters with an ellipsis.
-fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+/// `s`, cut to `max` characters with an ellipsis: how an error or a note shows a name or value
+/// that came from the user, so that a kilobyte of input never becomes a kilobyte of message.
+pub fn shorten(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match s.char_indices().nth(max) {
         None => s.into(),
         Some((at, _)) => format!("{}…", &s[..at]).into(),
@@ -83,7 +88,7 @@ fn clip_between(message: &str, quote: char) -> String {
         }
         // Odd parts lie between quotes.
         if i % 2 == 1 {
-            out.push_str(&clip(part, MAX_SHOWN));
+            out.push_str(&shorten(part, MAX_SHOWN));
         } else {
             out.push_str(part);
         }

@@ -42,7 +42,7 @@ pub mod taskdef;
 pub(crate) mod traffic;
 pub mod units;
 
-pub use error::{FieldError, ScenarioError};
+pub use error::{shorten, FieldError, ScenarioError};
 pub use metrics::Summary;
 pub use scenario::Scenario;
 pub use sim::{InvariantViolation, RunError, RunOptions, RunOutput, Simulation};

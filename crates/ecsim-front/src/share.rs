@@ -37,11 +37,8 @@ pub fn encode(text: &str, file: &str, seed: Option<u64>) -> String {
 
 /// A part of a link as an error shows it: its first 40 characters (the fuzzer found a
 /// kilobyte-long seed echoed whole).
-fn shown(part: &str) -> String {
-    match part.char_indices().nth(40) {
-        None => part.to_string(),
-        Some((at, _)) => format!("{}…", &part[..at]),
-    }
+fn shown(part: &str) -> std::borrow::Cow<'_, str> {
+    ecsim_core::shorten(part, 40)
 }
 
 /// Decodes a fragment, a `#fragment` or a whole URL holding one.
