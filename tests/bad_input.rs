@@ -210,6 +210,19 @@ fn the_bad_input_table() {
             "s.json",
             Error("services[0].desiredCont", "did you mean `desiredCount`?"),
         ),
+        // Issue 15, departure 12: `aws ecs describe-task-definition`'s whole answer, as it prints it.
+        (
+            "describe-task-definition's whole answer",
+            r#"{"name":"x","duration":"1m","task_definitions":[{"tags":[{"key":"team","value":"web"}],"taskDefinition":{"taskDefinitionArn":"arn:aws:ecs:us-east-1:123456789012:task-definition/w:3","family":"w","containerDefinitions":[{"name":"w","image":"w","memory":128}]}}]}"#.into(),
+            "s.json",
+            Warning("task_definitions[0]", "ignored: tags, taskDefinitionArn"),
+        ),
+        (
+            "a typo inside describe-task-definition's answer",
+            r#"{"name":"x","duration":"1m","task_definitions":[{"taskDefinition":{"family":"w","containerDefinitions":[{"name":"w","image":"w","memroy":128}]},"tags":[]}]}"#.into(),
+            "s.json",
+            Error("task_definitions[0].taskDefinition.containerDefinitions[0].memroy", "did you mean `memory`?"),
+        ),
         ("a JSON trailing comma", r#"{"name":"x","duration":"1m",}"#.into(), "s.json", Error("", "a trailing comma: JSON allows none")),
         ("NaN in JSON", r#"{"name":"x","duration":"1m","seed":NaN}"#.into(), "s.json", Error("seed", "NaN and Infinity are not JSON numbers")),
         ("an unbounded queue_limit", swap("algorithm = \"round_robin\"", "algorithm = \"round_robin\"\nqueue_limit = 10000000"), "s.toml", Error("traffic[0].queue_limit", "past the 100000 a run may hold")),

@@ -19,6 +19,10 @@ use std::marker::PhantomData;
 pub trait AwsShape {
     /// AWS's fields of this section that ecsim accepts and ignores.
     const UNMODELLED: &'static [&'static str];
+    /// The key AWS wraps the section in when a describe call prints it on its own
+    /// (`describe-task-definition` answers `{"taskDefinition": {…}, "tags": […]}`): the section is
+    /// read from inside it, and the answer's other keys are ignored fields.
+    const WRAPPER: Option<&'static str> = None;
     /// Where the ignored fields' names are kept.
     fn ignored_mut(&mut self) -> &mut Vec<String>;
 }
@@ -79,10 +83,33 @@ impl<'de, T: Deserialize<'de> + AwsShape> Visitor<'de> for One<T> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a table")
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut ignored = Vec::new();
+        let mut first = None;
+        if let Some(wrapper) = T::WRAPPER {
+            // The answer's own keys (`tags`) may come before the wrapper; a modelled key means
+            // the section is given bare.
+            while let Some(key) = map.next_key::<String>()? {
+                if key == wrapper {
+                    let mut value = map.next_value_seed(One::<T>(PhantomData))?;
+                    while let Some(key) = map.next_key::<String>()? {
+                        map.next_value::<IgnoredAny>()?;
+                        ignored.push(key);
+                    }
+                    value.ignored_mut().extend(ignored);
+                    return Ok(value);
+                }
+                if !T::UNMODELLED.contains(&key.as_str()) {
+                    first = Some(key);
+                    break;
+                }
+                map.next_value::<IgnoredAny>()?;
+                ignored.push(key);
+            }
+        }
         let mut value = T::deserialize(Filtered {
             map,
+            first,
             ignored: &mut ignored,
             skip: T::UNMODELLED,
         })?;
@@ -95,6 +122,8 @@ impl<'de, T: Deserialize<'de> + AwsShape> Visitor<'de> for One<T> {
 /// and the map it reads.
 struct Filtered<'a, A> {
     map: A,
+    /// A key already read (while looking for the wrapper), handed to the derived code first.
+    first: Option<String>,
     ignored: &'a mut Vec<String>,
     skip: &'static [&'static str],
 }
@@ -118,8 +147,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Filtered<'_, A> {
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         loop {
-            let Some(key) = self.map.next_key::<String>()? else {
-                return Ok(None);
+            let key = match self.first.take() {
+                Some(k) => k,
+                None => match self.map.next_key::<String>()? {
+                    Some(k) => k,
+                    None => return Ok(None),
+                },
             };
             if self.skip.contains(&key.as_str()) {
                 self.map.next_value::<IgnoredAny>()?;

@@ -1,5 +1,5 @@
 //! Task definitions, read in the AWS API's own JSON shape (`aws ecs describe-task-definition`'s
-//! `taskDefinition` object, a subset), so a user can paste theirs; AWS's fields the model does not
+//! whole answer or the `taskDefinition` object in it, a subset), so a user can paste theirs; AWS's fields the model does not
 //! use (ARNs, `status`, `environment`, …) are accepted and reported as ignored, and any other key
 //! is an error (`aws_shape`).
 //!
@@ -64,6 +64,7 @@ impl AwsShape for TaskDefinitionSpec {
         "enableFaultInjection",
         "tags",
     ];
+    const WRAPPER: Option<&'static str> = Some("taskDefinition");
     fn ignored_mut(&mut self) -> &mut Vec<String> {
         &mut self.ignored
     }

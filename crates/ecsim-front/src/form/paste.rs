@@ -24,27 +24,15 @@ pub struct Pasted {
 /// out, and the notice names them.
 pub fn paste_task_definition(text: &str, json: &str) -> Result<Pasted, FormError> {
     let mut doc = parse(text)?;
-    let mut value: serde_json::Value =
+    let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| FormError::Json(e.to_string()))?;
-    // The rest of describe-task-definition's answer (its `tags`) is not modelled either.
-    let mut dropped: Vec<String> = Vec::new();
-    if let Some(inner) = value.get_mut("taskDefinition").map(serde_json::Value::take) {
-        if let Some(outer) = value.as_object() {
-            dropped.extend(
-                outer
-                    .iter()
-                    .filter(|(k, v)| *k != "taskDefinition" && !v.is_null())
-                    .map(|(k, _)| k.clone()),
-            );
-        }
-        value = inner;
-    }
     if !value.is_object() {
         return Err(FormError::Json(
             "expected an object with family and containerDefinitions".into(),
         ));
     }
-    // AWS's own fields are taken out and named below; any other key is a typo (`aws_shape`).
+    // AWS's own fields, and the rest of describe-task-definition's answer around the definition
+    // (its `tags`), are taken out and named below; any other key is a typo (`aws_shape`).
     let mut track = serde_path_to_error::Track::new();
     let read: Result<TaskDefinitionSpec, _> =
         aws_shape::read(serde_path_to_error::Deserializer::new(&value, &mut track));
@@ -60,7 +48,7 @@ pub fn paste_task_definition(text: &str, json: &str) -> Result<Pasted, FormError
     let kept = serde_json::to_value(&spec).map_err(|e| FormError::Json(e.to_string()))?;
     // The AWS fields the model does not use, as `aws_shape` set them aside: a modelled field
     // that is merely empty (`portMappings: []`) is not one of them.
-    dropped.extend(ignored_fields(&spec));
+    let mut dropped = ignored_fields(&spec);
     dropped.sort();
     dropped.dedup();
     let family = spec.family.clone();
