@@ -162,6 +162,62 @@ fn a_private_registry_needs_the_agents_auth_data() {
     assert_eq!(with.summary.services["app"].tasks.failed, 0);
 }
 
+/// Issue 15, departure 2: the data is read as `ECS_ENGINE_AUTH_TYPE` says, and with no type the
+/// agent pulls with empty credentials (docs/ecs-facts.md §12 "Private registry auth").
+#[test]
+fn registry_credentials_are_read_as_the_auth_type_says() {
+    let c = r#"{ name = "w", image = "registry.example.com/team/app:3", cpu = 128, memory = 64 }"#;
+    let run = |cfg: &str| {
+        let text = one_service(1, "m5.large", cfg, c, 1, "").replacen(
+            "name = \"t\"\n",
+            "name = \"t\"\nprivate_registries = [\"registry.example.com\"]\n",
+            1,
+        );
+        run_checked(&parse(&text), None).finish()
+    };
+    let user = r#"ECS_ENGINE_AUTH_DATA={"registry.example.com":{"username":"u","password":"p","email":"e"}}"#;
+    // base64("u:p") = "dTpw".
+    let cfg =
+        r#"ECS_ENGINE_AUTH_DATA={"https://registry.example.com/v1/":{"auth":"dTpw","email":"e"}}"#;
+    let cases = [
+        (user.to_string(), "ECS_ENGINE_AUTH_TYPE is not set, so the agent pulls with empty credentials"),
+        (format!("ECS_ENGINE_AUTH_TYPE=dockercfg\n{user}"), "reads the auth field (base64 of user:password), and the entry for registry.example.com has none, so the agent skips it"),
+        (format!("ECS_ENGINE_AUTH_TYPE=docker\n{cfg}"), "ECS_ENGINE_AUTH_TYPE=docker reads username and password"),
+        (format!("ECS_ENGINE_AUTH_TYPE=dockercfg\n{}", cfg.replace("dTpw", "not base64!")), "an auth field that is not base64 of user:password"),
+    ];
+    for (config, why) in cases {
+        let out = run(&config);
+        let s = &out.summary.services["app"];
+        assert_eq!(s.tasks.running_end, 0, "{config}");
+        assert!(
+            s.failed_reasons.contains_key("CannotPullContainerError"),
+            "{config}"
+        );
+        assert!(
+            out.log.entries.iter().any(|e| e.message.contains(why)),
+            "{config}: no log line says {why:?}"
+        );
+    }
+    // The type set, in either order, with the data its type reads: the pull succeeds.
+    for config in [
+        format!("ECS_ENGINE_AUTH_TYPE=dockercfg\n{cfg}"),
+        format!("{user}\nECS_ENGINE_AUTH_TYPE=docker"),
+    ] {
+        let out = run(&config);
+        assert_eq!(out.summary.services["app"].tasks.running_end, 1, "{config}");
+        assert_eq!(out.summary.services["app"].tasks.failed, 0, "{config}");
+    }
+    // The forgotten type is a warning before the run, too.
+    let out = run(user);
+    assert!(
+        out.summary.warnings.iter().any(|w| w
+            .to_string()
+            .contains("ECS_ENGINE_AUTH_DATA without ECS_ENGINE_AUTH_TYPE")),
+        "{:?}",
+        out.summary.warnings
+    );
+}
+
 #[test]
 fn the_ecs_config_exercise_fails_each_objective_for_its_own_reason() {
     let lib = ecsim_tests::library();

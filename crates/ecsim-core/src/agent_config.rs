@@ -34,8 +34,8 @@ pub struct AgentConfig {
     pub dynamic_port_range: (Port, Port),
     /// `ECS_ENGINE_AUTH_TYPE`.
     pub engine_auth_type: Option<String>,
-    /// `ECS_ENGINE_AUTH_DATA`: registries the agent has credentials for (the JSON map's keys).
-    pub engine_auth_registries: Vec<String>,
+    /// `ECS_ENGINE_AUTH_DATA`: an entry per registry, by the JSON map's key.
+    pub engine_auth_data: BTreeMap<String, AuthEntry>,
     /// `ECS_AVAILABLE_LOGGING_DRIVERS`.
     pub available_logging_drivers: Vec<String>,
     /// `ECS_ENABLE_TASK_IAM_ROLE`.
@@ -64,6 +64,32 @@ pub struct AgentConfig {
     pub notes: Vec<(usize, String)>,
 }
 
+/// What an `ECS_ENGINE_AUTH_DATA` entry holds, as far as the agent's use of it depends on
+/// `ECS_ENGINE_AUTH_TYPE` (docs/ecs-facts.md §12 "Private registry auth").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AuthEntry {
+    /// `username` and `password`, as type `docker` reads them.
+    pub username_password: bool,
+    /// The `auth` field type `dockercfg` reads: absent, or whether it is base64 of `user:password`.
+    pub auth: Option<bool>,
+}
+
+impl AuthEntry {
+    fn read(v: &serde_json::Value) -> AuthEntry {
+        use base64::Engine;
+        let text = |k: &str| v.get(k).and_then(serde_json::Value::as_str);
+        AuthEntry {
+            username_password: text("username").is_some_and(|u| !u.is_empty())
+                && text("password").is_some(),
+            auth: text("auth").map(|a| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(a)
+                    .is_ok_and(|d| d.contains(&b':'))
+            }),
+        }
+    }
+}
+
 /// Whose defaults an `ecs.config` starts from (docs/ecs-facts.md §3 and "Conflicts" #4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub enum AgentDefaults {
@@ -79,6 +105,41 @@ pub enum AgentDefaults {
 }
 
 impl AgentConfig {
+    /// Whether the agent hands Docker credentials for `registry` (a host), or, when it does not,
+    /// why, in words for the pull's error. With no `ECS_ENGINE_AUTH_TYPE` the agent passes empty
+    /// credentials whatever the data holds; each type reads its own fields, and `dockercfg`
+    /// skips an entry with no `auth` (docs/ecs-facts.md §12 "Private registry auth").
+    pub fn credentials_for(&self, registry: &str) -> Result<(), String> {
+        let Some((key, entry)) = self
+            .engine_auth_data
+            .iter()
+            .find(|(k, _)| crate::registry::auth_key_host(k) == registry)
+        else {
+            return Err(format!(
+                "no basic auth credentials: ECS_ENGINE_AUTH_DATA has no entry for registry {registry}"
+            ));
+        };
+        let key = clip(key);
+        match self.engine_auth_type.as_deref() {
+            None => Err(format!(
+                "no basic auth credentials: ECS_ENGINE_AUTH_DATA has {key}, but ECS_ENGINE_AUTH_TYPE is not set, so the agent pulls with empty credentials"
+            )),
+            Some("docker") if !entry.username_password => Err(format!(
+                "no basic auth credentials: ECS_ENGINE_AUTH_TYPE=docker reads username and password, and the entry for {key} has none"
+            )),
+            Some("dockercfg") => match entry.auth {
+                Some(true) => Ok(()),
+                Some(false) => Err(format!(
+                    "no basic auth credentials: the dockercfg entry for {key} has an auth field that is not base64 of user:password"
+                )),
+                None => Err(format!(
+                    "no basic auth credentials: ECS_ENGINE_AUTH_TYPE=dockercfg reads the auth field (base64 of user:password), and the entry for {key} has none, so the agent skips it"
+                )),
+            },
+            Some(_) => Ok(()),
+        }
+    }
+
     /// The configuration before any line of `ecs.config` is read.
     pub fn defaults(d: AgentDefaults) -> Self {
         let mut c = AgentConfig::default();
@@ -99,7 +160,7 @@ impl Default for AgentConfig {
             reserved_memory: MiB(0),
             dynamic_port_range: DEFAULT_DYNAMIC_RANGE,
             engine_auth_type: None,
-            engine_auth_registries: Vec::new(),
+            engine_auth_data: BTreeMap::new(),
             available_logging_drivers: ["json-file", "syslog", "awslogs", "fluentd", "none"]
                 .map(String::from)
                 .to_vec(),
@@ -201,6 +262,7 @@ impl AgentConfig {
     /// Parses an `ecs.config` over the given defaults.
     pub fn parse_with(text: &str, d: AgentDefaults) -> Result<AgentConfig, AgentConfigError> {
         let mut c = AgentConfig::defaults(d);
+        let mut auth_data_line = None;
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             let err = |message: String| AgentConfigError { line, message };
@@ -240,6 +302,15 @@ impl AgentConfig {
             c.set(key, value, line).map_err(|m| {
                 err(m.replace(&format!("{value:?}"), &format!("{:?}", clip(value))))
             })?;
+            if key == "ECS_ENGINE_AUTH_DATA" {
+                auth_data_line = Some(line);
+            }
+        }
+        if let (Some(line), None) = (auth_data_line, &c.engine_auth_type) {
+            c.notes.push((
+                line,
+                "ECS_ENGINE_AUTH_DATA without ECS_ENGINE_AUTH_TYPE: the agent ignores the data and pulls with empty credentials".into(),
+            ));
         }
         Ok(c)
     }
@@ -300,7 +371,10 @@ impl AgentConfig {
             "ECS_ENGINE_AUTH_DATA" => {
                 let map: BTreeMap<String, serde_json::Value> =
                     parse_json(key, v, "a JSON map from registry URL to credentials")?;
-                self.engine_auth_registries = map.into_keys().collect();
+                self.engine_auth_data = map
+                    .into_iter()
+                    .map(|(k, v)| (k, AuthEntry::read(&v)))
+                    .collect();
             }
             "ECS_AVAILABLE_LOGGING_DRIVERS" => {
                 self.available_logging_drivers =

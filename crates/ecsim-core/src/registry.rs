@@ -4,7 +4,8 @@
 //! - ECR (`<account>.dkr.ecr.<region>.amazonaws.com`): the puller's IAM role must allow the pull
 //!   actions (`iam`), through an auth token valid 12 h (docs/ecs-facts.md §9 "Auth token");
 //! - a private non-ECR registry the scenario names: the agent needs its credentials in
-//!   `ECS_ENGINE_AUTH_TYPE`/`ECS_ENGINE_AUTH_DATA` (docs/ecs-facts.md §3);
+//!   `ECS_ENGINE_AUTH_DATA`, in the shape `ECS_ENGINE_AUTH_TYPE` names
+//!   (`AgentConfig::credentials_for`; docs/ecs-facts.md §3 and §12 "Private registry auth");
 //! - anything else (Docker Hub, public.ecr.aws) is public.
 //!
 //! A scenario may schedule outages of a registry; a pull that meets one is retried as the agent

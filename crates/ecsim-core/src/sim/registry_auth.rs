@@ -7,7 +7,7 @@
 use super::Simulation;
 use crate::iam::ECR_PULL_ACTIONS;
 use crate::log::LogKind;
-use crate::registry::{self, is_ecr};
+use crate::registry::is_ecr;
 use crate::time::SimDuration;
 use crate::units::{ImageId, NetId, TaskId};
 
@@ -31,23 +31,16 @@ impl Simulation {
         let reg = image.registry.as_str();
         let host = self.tasks[t.index()].host;
         if self.sc.spec.private_registries.iter().any(|r| r == reg) {
-            let has_creds = host.is_some_and(|h| {
-                self.instances[h.index()]
-                    .agent
-                    .engine_auth_registries
-                    .iter()
-                    .any(|k| registry::auth_key_host(k) == reg)
-            });
-            if !has_creds {
-                let why = if host.is_some() {
-                    "the agent has no credentials for registry {reg} (ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA)"
-                } else {
+            let why = match host {
+                Some(h) => self.instances[h.index()].agent.credentials_for(reg).err(),
+                None => Some(format!(
                     "Fargate has no credentials for registry {reg} (repositoryCredentials are not modelled)"
-                };
+                )),
+            };
+            if let Some(why) = why {
                 return Some(format!(
-                    "CannotPullContainerError: pull access denied for {}: {}",
-                    image.reference,
-                    why.replace("{reg}", reg)
+                    "CannotPullContainerError: pull access denied for {}: {why}",
+                    image.reference
                 ));
             }
         }
