@@ -262,3 +262,55 @@ fn old_tasks_that_never_started_are_replaced_at_once() {
     assert!(last.message.contains("web:"), "{}", last.message);
     assert!(last.t_s >= 300.0, "placed after the deployment: {last:?}");
 }
+
+/// Issue 15, departure 5: with no load balancer (and no container health check), a new task
+/// counts towards minimumHealthyPercent only 40 s after RUNNING (docs/ecs-facts.md §12), so an
+/// old task is stopped no sooner; `model.no_health_check_wait` sets the wait.
+#[test]
+fn without_a_load_balancer_new_tasks_count_40_s_after_running() {
+    let no_lb = |model: &str| {
+        let text = scenario(4, "");
+        let text = text[..text.find("[[traffic]]").unwrap()].to_string()
+            + &text[text.find("[[actions]]").unwrap()..]
+            + model;
+        go(&text)
+    };
+    // The gap between the first new task RUNNING and the first old task stopping.
+    let gap = |out: &ecsim_core::RunOutput| {
+        let first = |xs: Vec<f64>| xs.into_iter().fold(f64::INFINITY, f64::min);
+        let new_running = first(
+            out.tasks
+                .iter()
+                .filter(|t| t.wanted_s >= 300.0)
+                .filter_map(|t| t.running_s)
+                .collect(),
+        );
+        let old_stopped = first(
+            out.tasks
+                .iter()
+                .filter(|t| t.wanted_s < 300.0)
+                .filter_map(|t| t.stopped_s)
+                .collect(),
+        );
+        let d = &out.summary.services["web"].deployments[0];
+        assert!(d.duration_s.is_some(), "{d:?}");
+        old_stopped - new_running
+    };
+    let waited = gap(&no_lb(""));
+    assert!(
+        waited >= 40.0,
+        "an old task stopped {waited:.1} s after the first new one ran"
+    );
+    let at_once = gap(&no_lb("[model]\nno_health_check_wait = \"0s\"\n"));
+    assert!(at_once < 10.0, "without the wait: {at_once:.1} s");
+    let with = no_lb("");
+    let without = no_lb("[model]\nno_health_check_wait = \"0s\"\n");
+    let took =
+        |o: &ecsim_core::RunOutput| o.summary.services["web"].deployments[0].duration_s.unwrap();
+    assert!(
+        took(&with) >= took(&without) + 40.0,
+        "{} vs {}",
+        took(&with),
+        took(&without)
+    );
+}

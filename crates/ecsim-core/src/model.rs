@@ -69,6 +69,12 @@ pub struct ModelSpec {
     /// and registration (41 s) and the pull, about a minute is left. Default uniform 40–80 s.
     #[serde(default = "default_asg_reaction")]
     pub asg_scale_out_delay: DurationDist,
+    /// With no load balancer and no container health check, how long after RUNNING the scheduler
+    /// waits before counting a task towards `minimumHealthyPercent` in a deployment (or when
+    /// replacing tasks of a draining instance): docs/ecs-facts.md §12 "No load balancer, no
+    /// container health check", 40 s.
+    #[serde(default = "default_no_health_check_wait")]
+    pub no_health_check_wait: SimDuration,
     /// The event log keeps at most this many entries (the first ones; later ones are counted).
     #[serde(default = "default_log_cap")]
     pub event_log_capacity: usize,
@@ -137,6 +143,9 @@ fn default_image_mib() -> f64 {
 fn default_os_overhead() -> f64 {
     2.5
 }
+fn default_no_health_check_wait() -> SimDuration {
+    SimDuration::from_secs(40)
+}
 fn default_log_cap() -> usize {
     10_000
 }
@@ -157,6 +166,7 @@ impl Default for ModelSpec {
             default_image_mib: default_image_mib(),
             os_memory_overhead_pct: default_os_overhead(),
             ec2_spot_discount_pct: default_ec2_spot_discount(),
+            no_health_check_wait: default_no_health_check_wait(),
             event_log_capacity: default_log_cap(),
             fargate: Default::default(),
             alb: Default::default(),

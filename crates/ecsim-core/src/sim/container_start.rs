@@ -71,18 +71,13 @@ impl Simulation {
         self.deployment_task_running(t);
         self.register_target(t);
         self.batch_task_running(t);
-        let no_target = self
-            .sc
-            .traffic
-            .iter()
-            .all(|tr| tr.service != self.tasks[t.index()].service.index());
+        let no_target = !self.balanced(self.tasks[t.index()].service.index());
         let task = &mut self.tasks[t.index()];
         task.running_at = Some(self.engine.now());
         if no_target {
             // Without a load balancer, RUNNING is as healthy as it gets.
             task.healthy_at = Some(self.engine.now());
         }
-        let service = task.service;
         let since = self.engine.now().since(task.created_at).as_secs_f64();
         let (si, host) = (task.service.index(), task.host);
         let st = &mut self.services[si];
@@ -104,8 +99,14 @@ impl Simulation {
                 format!("task {name} RUNNING{on}, {since:.1} s after it was created"),
             );
         }
-        if no_target && self.rolling(service.index()) {
-            self.reconcile_deployment(service);
+        if no_target && self.sc.services[si].batch.is_none() {
+            // The scheduler counts it towards minimumHealthyPercent only after a wait (a batch
+            // has no deployments).
+            let generation = self.tasks[t.index()].generation;
+            self.engine.schedule(
+                self.engine.now() + self.sc.spec.model.no_health_check_wait,
+                Event::task(t, generation, TaskEvent::WaitOver),
+            );
         }
     }
 }

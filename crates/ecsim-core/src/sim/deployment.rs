@@ -3,7 +3,8 @@
 //! `deploymentConfiguration` (docs/ecs-facts.md §5): at most
 //! floor(desired × maximumPercent ÷ 100) tasks live (placed or waiting, not stopping), and at
 //! least ceil(desired × minimumHealthyPercent ÷ 100) healthy — RUNNING, and with a load balancer
-//! its target healthy. Old tasks that are not healthy may always go; healthy ones only above the
+//! its target healthy; without one, RUNNING for 40 s, the scheduler's wait when there is no
+//! container health check either (docs/ecs-facts.md §12; `model.no_health_check_wait`). Old tasks that are not healthy may always go; healthy ones only above the
 //! minimum. A stopped old task's target drains for the deregistration delay, as at any stop.
 //!
 //! Measured per deployment: how long it took (until every old task was stopping and the new ones
@@ -20,6 +21,7 @@ use crate::instance::InstanceState;
 use crate::log::LogKind;
 use crate::metrics::DeploymentSummary;
 use crate::task::TaskState;
+use crate::time::SimDuration;
 use crate::time::SimTime;
 use crate::units::{ServiceId, TaskDefId, TaskId};
 
@@ -173,10 +175,32 @@ impl Simulation {
         format!("{}:{}", t.family, t.revision)
     }
 
-    /// RUNNING and, with a load balancer, its target healthy.
+    /// Whether the service's tasks are targets of a load balancer.
+    pub(super) fn balanced(&self, si: usize) -> bool {
+        self.sc.traffic.iter().any(|tr| tr.service == si)
+    }
+
+    /// RUNNING and, with a load balancer, its target healthy; without one, RUNNING for the
+    /// scheduler's wait (docs/ecs-facts.md §12 "No load balancer, no container health check").
     fn healthy_task(&self, t: TaskId) -> bool {
         let task = &self.tasks[t.index()];
-        task.state == TaskState::Running && task.healthy_at.is_some()
+        let wait = if self.balanced(task.service.index()) {
+            SimDuration::ZERO
+        } else {
+            self.sc.spec.model.no_health_check_wait
+        };
+        task.state == TaskState::Running
+            && task
+                .healthy_at
+                .is_some_and(|h| h + wait <= self.engine.now())
+    }
+
+    /// A task of a service without a load balancer has waited long enough to count.
+    pub(super) fn deployment_wait_over(&mut self, t: TaskId) {
+        let s = self.tasks[t.index()].service;
+        if self.tasks[t.index()].state == TaskState::Running && self.rolling(s.index()) {
+            self.reconcile_deployment(s);
+        }
     }
 
     fn healthy_targets(&self, si: usize) -> u32 {

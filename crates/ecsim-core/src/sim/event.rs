@@ -43,11 +43,14 @@ pub(super) enum TaskEvent {
     TargetUnhealthy = 30,
     /// The service's health check grace period for it is over.
     GraceOver = 31,
+    /// With no load balancer, the scheduler's wait after RUNNING is over: the task counts as
+    /// healthy for the deployment.
+    WaitOver = 32,
 }
 
 impl TaskEvent {
     #[cfg(test)]
-    const ALL: [TaskEvent; 11] = [
+    const ALL: [TaskEvent; 12] = [
         TaskEvent::ContainerStarted,
         TaskEvent::TaskExited,
         TaskEvent::TargetHealthy,
@@ -59,6 +62,7 @@ impl TaskEvent {
         TaskEvent::BatchDone,
         TaskEvent::TargetUnhealthy,
         TaskEvent::GraceOver,
+        TaskEvent::WaitOver,
     ];
 }
 

@@ -505,6 +505,7 @@ impl Simulation {
             TaskEvent::BatchDone => self.batch_task_done(task),
             TaskEvent::TargetUnhealthy => self.target_unhealthy(task),
             TaskEvent::GraceOver => self.grace_over(task),
+            TaskEvent::WaitOver => self.deployment_wait_over(task),
         }
     }
 
