@@ -128,3 +128,34 @@ fn member_of_keeps_tasks_on_matching_instances() {
     let sim = run_checked(&sc, None);
     assert_eq!(per_host(&sim), vec![0, 4]);
 }
+
+/// Issue 15, departure 4: scale-in keeps the placement strategy (docs/ecs-facts.md §12
+/// "Scale-in task selection").
+#[test]
+fn scale_in_keeps_the_placement_strategy() {
+    let c = r#"{ name = "w", image = "w", cpu = 512, memory = 256 }"#;
+    let scale_to =
+        |n: u32| format!("\n[[actions]]\nat = \"3m\"\nservice = \"app\"\ndesired_count = {n}\n");
+    // Binpack: 4 tasks fill one m5.large and 2 go on a second; scaling in to 4 stops the two on
+    // the instance with the most CPU free, which empties it (cluster auto scaling can then
+    // remove it), rather than taking from the full one.
+    let binpack = r#"placementStrategy = [{ type = "binpack", field = "cpu" }]"#;
+    let text = one_service(3, "m5.large", "", c, 6, binpack) + &scale_to(4);
+    let sim = run_checked(&parse(&text), None);
+    let mut hosts = per_host(&sim);
+    hosts.sort();
+    assert_eq!(hosts, vec![0, 0, 4]);
+    // Spread over zones, then instances (the default), zones a, b, b: 6 tasks are 3 in each
+    // zone; scaling in to 2 leaves one per zone, whichever host is most crowded on the way.
+    for to in [2, 4] {
+        let text = one_service(3, "m5.large", "", c, 6, "").replace(
+            "count = 3",
+            "count = 3\navailability_zones = [\"a\", \"b\", \"b\"]",
+        ) + &scale_to(to);
+        let sim = run_checked(&parse(&text), None);
+        let h = per_host(&sim);
+        assert_eq!(h.iter().sum::<u32>(), to, "{h:?}");
+        assert_eq!(h[0], to / 2, "zone a keeps half: {h:?}");
+        assert!(h[1].abs_diff(h[2]) <= 1, "zone b's hosts stay even: {h:?}");
+    }
+}

@@ -10,6 +10,10 @@
 //!
 //! With no strategy, a service spreads over `attribute:ecs.availability-zone`, then over instances
 //! (docs/ecs-facts.md §4 "Service default strategy").
+//!
+//! Scale-in keeps the strategy too (`scale_in_keys`, docs/ecs-facts.md §12 "Scale-in task
+//! selection"): spread stops tasks where the service is most crowded, binpack on the instance
+//! left with the most free resources, so instances empty out for cluster auto scaling.
 
 use crate::error::FieldError;
 use crate::instance::Instance;
@@ -355,6 +359,55 @@ pub fn choose(
         }
     }
     Err(worst)
+}
+
+/// Per instance, how ECS ranks its tasks of one service for stopping on scale-in, rule by rule
+/// as the strategies are chained: the smallest key goes first. `tasks[h]` is the service's tasks
+/// on instance `h` that are not stopping yet, `freed[h]` what the tasks already stopping there
+/// will free (their reservation lasts until they exit). Spread stops from the most crowded
+/// instance or attribute value; binpack from the instance with the most of its resource free;
+/// random has no preference here (its tie-break is the caller's draw).
+pub fn scale_in_keys(
+    instances: &[Instance],
+    tasks: &[u32],
+    freed: &[(CpuUnits, MiB)],
+    strategies: &[Strategy],
+) -> Vec<[u64; MAX_STRATEGIES]> {
+    let mut keys = vec![[0u64; MAX_STRATEGIES]; instances.len()];
+    for (j, s) in strategies.iter().enumerate().take(MAX_STRATEGIES) {
+        // Per attribute value, the service's tasks on instances with that value.
+        let per_value: BTreeMap<&str, u64> = match s {
+            Strategy::Spread(SpreadField::Attribute(a)) => {
+                let mut m = BTreeMap::new();
+                for (i, inst) in instances.iter().enumerate() {
+                    if let Some(v) = inst.attributes.get(a) {
+                        *m.entry(v.as_str()).or_insert(0) += tasks[i] as u64;
+                    }
+                }
+                m
+            }
+            _ => BTreeMap::new(),
+        };
+        for (i, inst) in instances.iter().enumerate() {
+            let most_first = |n: u64| u64::MAX - n;
+            keys[i][j] = match s {
+                Strategy::Binpack(Resource::Cpu) => {
+                    most_first((inst.cpu_free() + freed[i].0).0 as u64)
+                }
+                Strategy::Binpack(Resource::Memory) => {
+                    most_first((inst.memory_free() + freed[i].1).0 as u64)
+                }
+                Strategy::Spread(SpreadField::InstanceId) => most_first(tasks[i] as u64),
+                Strategy::Spread(SpreadField::Attribute(a)) => inst
+                    .attributes
+                    .get(a)
+                    .and_then(|v| per_value.get(v.as_str()))
+                    .map_or(u64::MAX, |&n| most_first(n)),
+                Strategy::Random => 0,
+            };
+        }
+    }
+    keys
 }
 
 #[cfg(test)]

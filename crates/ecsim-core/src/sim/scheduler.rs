@@ -7,7 +7,7 @@ use crate::log::LogKind;
 use crate::placement::{self, Demand};
 use crate::task::{HeldPort, Task, TaskState};
 use crate::taskdef::{HostPortNeed, NetworkMode};
-use crate::units::{ServiceId, TaskId};
+use crate::units::{CpuUnits, MiB, ServiceId, TaskId};
 
 impl Simulation {
     pub(super) fn schedule_retry(&mut self) {
@@ -157,18 +157,34 @@ impl Simulation {
             self.create_tasks(s, desired - n);
             return;
         }
-        // Tasks of the service per host as the stops proceed (a stopping task still holds its
-        // place until it exits, so count locally).
+        // Which tasks go keeps the placement strategy (`placement::scale_in_keys`). Tasks of the
+        // service per host, and what the stops free, as the stops proceed: a stopping task
+        // still holds its place until it exits, so count locally.
+        let random = self.sc.services[s.index()]
+            .strategies
+            .contains(&placement::Strategy::Random);
         let mut crowd: Vec<u32> = self.instances.iter().map(|i| i.tasks_of(s)).collect();
+        let mut freed = vec![(CpuUnits(0), MiB(0)); self.instances.len()];
         let mut live = live;
         for _ in desired..n {
+            let keys = placement::scale_in_keys(
+                &self.instances,
+                &crowd,
+                &freed,
+                &self.sc.services[s.index()].strategies,
+            );
+            // With random, a task at random among the rest; the newest settles what is left.
+            let pick = random.then(|| self.services[s.index()].streams.placement.next_u64());
             let key = |t: &TaskId| {
                 let task = &self.tasks[t.index()];
-                let c = task.host.map_or(u32::MAX, |h| crowd[h.index()]);
-                // Not started first; then the most crowded host; then the newest.
+                let host = task
+                    .host
+                    .map_or([0; placement::MAX_STRATEGIES], |h| keys[h.index()]);
+                // Not started first; then as the strategy says; then the newest.
                 (
                     task.state == TaskState::Running,
-                    std::cmp::Reverse(c),
+                    host,
+                    pick.map_or(0, |p| (t.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ p),
                     std::cmp::Reverse(t.0),
                 )
             };
@@ -178,6 +194,9 @@ impl Simulation {
             let t = live.swap_remove(i);
             if let Some(h) = self.tasks[t.index()].host {
                 crowd[h.index()] -= 1;
+                let td = &self.sc.taskdefs[self.tasks[t.index()].taskdef.index()];
+                freed[h.index()].0 += td.cpu;
+                freed[h.index()].1 += td.memory;
             }
             self.stop(t, super::StopCause::Scheduler);
         }
