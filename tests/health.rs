@@ -131,3 +131,53 @@ fn bad_health_settings_are_refused_with_their_field() {
     let e = ecsim_core::Scenario::parse(&bad, "t.toml").expect_err("no such service");
     assert!(e.to_string().contains("faults[0].service"), "{e}");
 }
+
+/// Issue 15, departure 6: with every registered target unhealthy, the ALB routes to them all
+/// ("fails open", docs/ecs-facts.md §12). Both targets are unhealthy from 60 s after their tasks
+/// start (the application needs longer), the grace period keeps the tasks, and traffic starts at
+/// 3 minutes: the requests go to the unhealthy targets, fail while the application is not up,
+/// and are served once it is, long before the targets turn healthy.
+#[test]
+fn with_every_target_unhealthy_the_load_balancer_fails_open() {
+    for (warmup, grace) in [(90.0, 240), (120.0, 300)] {
+        let out = go(&scenario(
+            &format!("{warmup}s"),
+            &format!("healthCheckGracePeriodSeconds = {grace}"),
+            "",
+        ));
+        let web = &out.summary.services["web"];
+        let by = |r: &str| web.requests.failed_by_reason.get(r).copied().unwrap_or(0);
+        assert_eq!(by("no_target"), 0, "{:?}", web.requests.failed_by_reason);
+        assert_eq!(web.requests.failed, by("target_unhealthy"));
+        let up = |f: fn(f64, f64) -> f64, from| {
+            out.tasks
+                .iter()
+                .map(|t| t.running_s.unwrap() + warmup)
+                .fold(from, f)
+        };
+        let (first_up, last_up) = (up(f64::min, f64::INFINITY), up(f64::max, 0.0));
+        let healthy = out
+            .tasks
+            .iter()
+            .map(|t| t.healthy_s.unwrap())
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            healthy - last_up > 100.0,
+            "up at {last_up}, healthy at {healthy}"
+        );
+        // Requests fail only while an application is not up: none once both are (90 s), some
+        // between 3 minutes and the first one up (120 s), at 20 per second.
+        let failed = web.requests.failed as f64;
+        if last_up < 180.0 {
+            assert_eq!(failed, 0.0, "warm-up {warmup}");
+        } else {
+            let most = (last_up - 180.0) * 20.0 * 1.2;
+            let least = (first_up - 180.0).max(0.0) * 20.0 * 0.8;
+            assert!(
+                (least..=most).contains(&failed),
+                "{failed} failed, {least}..={most} expected"
+            );
+            assert!(failed > 0.0);
+        }
+    }
+}

@@ -23,9 +23,13 @@ impl Simulation {
         if self.tasks[t.index()].state != TaskState::Running {
             return;
         }
-        // Out of rotation at once (the ALB stops routing to it).
+        // Out of rotation at once (the ALB stops routing to it while any target is healthy).
         if let Some(ti) = self.requests.loads[t.index()].traffic {
-            self.requests.traffic[ti].targets.retain(|&x| x != t);
+            let tr = &mut self.requests.traffic[ti];
+            tr.targets.retain(|&x| x != t);
+            if !tr.unhealthy.contains(&t) {
+                tr.unhealthy.push(t);
+            }
         }
         let si = self.tasks[t.index()].service.index();
         let grace_end = self.tasks[t.index()]

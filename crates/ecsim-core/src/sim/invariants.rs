@@ -25,6 +25,17 @@ impl Simulation {
             return fail(v.clone());
         }
         for tr in &self.requests.traffic {
+            // A registered target, healthy or not, is a RUNNING task of the service.
+            if let Some(&t) = tr.targets.iter().chain(&tr.unhealthy).find(|&&t| {
+                let task = &self.tasks[t.index()];
+                task.state != TaskState::Running || task.service.index() != tr.spec.service
+            }) {
+                return fail(format!(
+                    "target {} is registered but its task is {:?}",
+                    self.task_name(t),
+                    self.tasks[t.index()].state
+                ));
+            }
             let failed = tr.failed();
             if tr.arrived != tr.served + failed + tr.in_system {
                 return fail(format!(

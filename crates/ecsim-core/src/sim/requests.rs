@@ -14,7 +14,11 @@
 //! Targets: a task's target becomes healthy once it is RUNNING and has passed its health checks
 //! (`traffic::HealthCheck`). When the task is stopped its target is deregistered and drains: the
 //! requests it holds finish, none are added, for up to the deregistration delay; then the
-//! containers get SIGTERM, and requests still held fail as `task_stopped`.
+//! containers get SIGTERM, and requests still held fail as `task_stopped`. A target the checks
+//! mark unhealthy stays registered while ECS keeps its task (its grace period); when every
+//! registered target is unhealthy the ALB fails open and routes to them all (docs/ecs-facts.md
+//! §12 "Fail open"): an application that is up answers, one that hangs or is still warming up
+//! does not.
 
 use super::event::RequestDone;
 use super::{Event, Simulation};
@@ -35,13 +39,17 @@ pub(super) struct TrafficState {
     pub routing: Stream,
     /// Healthy targets in registration order.
     pub targets: Vec<TaskId>,
+    /// Registered targets the health checks marked unhealthy (their task is still RUNNING): with
+    /// no healthy target the ALB routes to these ("fails open").
+    pub unhealthy: Vec<TaskId>,
     pub rr: usize,
     pub arrived: u64,
     pub served: u64,
     pub no_target: u64,
     pub queue_full: u64,
     pub task_stopped: u64,
-    /// Sent to a target whose application hangs, before the ALB marked it unhealthy.
+    /// Sent to a target whose application does not answer: it hangs (before the ALB marked it
+    /// unhealthy), or, failing open, it is not up yet.
     pub target_unhealthy: u64,
     pub latency: Histogram,
     pub window: Histogram,
@@ -68,6 +76,7 @@ impl TrafficState {
             work: Stream::new(seed, &format!("work/{service}")),
             routing: Stream::new(seed, &format!("routing/{service}")),
             targets: Vec::new(),
+            unhealthy: Vec::new(),
             rr: 0,
             arrived: 0,
             served: 0,
@@ -189,13 +198,27 @@ impl Simulation {
             );
         }
         let tr = &mut self.requests.traffic[ti];
-        let Some(target) = pick(tr, &self.requests.loads, now) else {
+        // Failing open: with no healthy target, every unhealthy one is routed to, in turn
+        // (docs/ecs-facts.md §12 "Fail open").
+        let fail_open = tr.targets.is_empty() && !tr.unhealthy.is_empty();
+        if fail_open {
+            std::mem::swap(&mut tr.targets, &mut tr.unhealthy);
+        }
+        let chosen = pick(tr, &self.requests.loads, now);
+        if fail_open {
+            std::mem::swap(&mut tr.targets, &mut tr.unhealthy);
+        }
+        let Some(target) = chosen else {
             tr.no_target += 1;
             return;
         };
         self.engine.fold(target.0 as u64);
-        if self.requests.loads[target.index()].hung {
-            // The ALB still routes to it; the hung application never answers (a 504).
+        let warming = self.tasks[target.index()]
+            .running_at
+            .is_none_or(|r| now < r + tr.spec.health.app_warmup);
+        if self.requests.loads[target.index()].hung || (fail_open && warming) {
+            // The ALB routes to it, and the application does not answer: it hangs (a 504), or
+            // it is not up yet (a 502).
             self.requests.traffic[ti].target_unhealthy += 1;
             return;
         }
@@ -328,6 +351,7 @@ impl Simulation {
             .healthy_at
             .get_or_insert(self.engine.now());
         if let Some(ti) = self.requests.loads[t.index()].traffic {
+            self.requests.traffic[ti].unhealthy.retain(|&x| x != t);
             // A target group with no healthy target does not slow-start its first one: it takes
             // the whole share at once, as there is nobody else to take it.
             let first = self.requests.traffic[ti].targets.is_empty();
@@ -368,6 +392,7 @@ impl Simulation {
         let ti = self.requests.loads[t.index()].traffic?;
         let tr = &mut self.requests.traffic[ti];
         tr.targets.retain(|&x| x != t);
+        tr.unhealthy.retain(|&x| x != t);
         Some(tr.spec.deregistration_delay)
     }
 
