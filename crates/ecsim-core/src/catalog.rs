@@ -4,7 +4,10 @@
 //! - ENIs: §2 "EC2 ENI limits"; awsvpc tasks with ENI trunking: §2 "Trunking task limits" (t3 is
 //!   not in the supported list);
 //! - baseline network bandwidth: §7 "Instance baseline network" (m5.xlarge is not in that row: its
-//!   1.25 Gbps is the published baseline of the same family page, marked as an assumption here).
+//!   1.25 Gbps is the published baseline of the same family page, marked as an assumption here);
+//! - the memory the agent registers: §12 "Registered memory per type". Every built-in type is
+//!   Nitro-based, and the one Nitro figure on record is an m6i.large's 7,821 of 8,192 MiB; each
+//!   type's figure here is that share of its memory, an estimate (marked so in that table).
 //!
 //! Scenarios can add their own types (`[instance_types.NAME]`) or override these.
 
@@ -26,7 +29,15 @@ pub struct InstanceType {
     /// awsvpc tasks per instance with ENI trunking (`awsvpcTrunking`); absent: not supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trunk_tasks: Option<u32>,
+    /// The memory the agent registers (the host's MemTotal) before `ECS_RESERVED_MEMORY`;
+    /// absent: `memory_mib` less `model.os_memory_overhead_pct`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_memory_mib: Option<u32>,
 }
+
+/// An m6i.large's registered share of its memory, 7,821 of 8,192 MiB (docs/ecs-facts.md §12
+/// "Registered memory per type"): what the built-in (Nitro) types' estimates scale.
+const NITRO_REGISTERED: f64 = 7821.0 / 8192.0;
 
 fn default_arch() -> String {
     "x86_64".into()
@@ -34,8 +45,8 @@ fn default_arch() -> String {
 
 /// The built-in types, sorted by name.
 pub fn builtin() -> Vec<(&'static str, InstanceType)> {
-    let t =
-        |vcpu, memory_mib, enis, network_gbps, price_per_hour, arch: &str, trunk| InstanceType {
+    let t = |vcpu, memory_mib: u32, enis, network_gbps, price_per_hour, arch: &str, trunk| {
+        InstanceType {
             vcpu,
             memory_mib,
             enis,
@@ -43,7 +54,9 @@ pub fn builtin() -> Vec<(&'static str, InstanceType)> {
             price_per_hour,
             architecture: arch.into(),
             trunk_tasks: trunk,
-        };
+            registered_memory_mib: Some((memory_mib as f64 * NITRO_REGISTERED).floor() as u32),
+        }
+    };
     vec![
         ("c5.large", t(2, 4096, 3, 0.75, 0.085, "x86_64", Some(10))),
         ("m5.large", t(2, 8192, 3, 0.75, 0.096, "x86_64", Some(10))),

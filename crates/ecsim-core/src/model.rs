@@ -43,8 +43,9 @@ pub struct ModelSpec {
     /// Size of an image the scenario does not list in `images`.
     #[serde(default = "default_image_mib")]
     pub default_image_mib: f64,
-    /// Memory the OS keeps from the agent, % of nominal. docs/ecs-facts.md "Conflicts" #5: an m4.large
-    /// registers 7985 of 8192 MiB (2.5 %).
+    /// Memory the OS keeps from the agent, % of nominal, for an instance type that does not say
+    /// what it registers (`registered_memory_mib`; every built-in type does). docs/ecs-facts.md
+    /// "Conflicts" #5: an m4.large registers 7985 of 8192 MiB (2.5 %).
     #[serde(default = "default_os_overhead")]
     pub os_memory_overhead_pct: f64,
     /// EC2 Spot's discount on the on-demand price, %. Spot prices move with the market and are

@@ -195,6 +195,15 @@ fn instance_types(spec: &ScenarioSpec) -> Result<BTreeMap<String, InstanceType>,
         if t.memory_mib < 512 {
             return Err(FieldError::new(p("memory_mib"), "must be at least 512"));
         }
+        if t
+            .registered_memory_mib
+            .is_some_and(|r| r == 0 || r > t.memory_mib)
+        {
+            return Err(FieldError::new(
+                p("registered_memory_mib"),
+                format!("must be 1..={} (memory_mib)", t.memory_mib),
+            ));
+        }
         if !(t.network_gbps.is_finite() && t.network_gbps > 0.0) {
             return Err(FieldError::new(p("network_gbps"), "must be positive"));
         }

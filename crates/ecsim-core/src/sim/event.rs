@@ -320,12 +320,12 @@ mod tests {
             Event::Sample,
         ]);
         let mut codes: Vec<u8> = all.iter().map(|e| e.trace_code().0).collect();
-        assert_eq!(codes.len(), 31);
+        assert_eq!(codes.len(), 32);
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 31, "two events share a code");
-        // Codes 1..=31 are all taken: the next event takes 32.
-        assert_eq!(codes, (1..=31).collect::<Vec<u8>>());
+        assert_eq!(codes.len(), 32, "two events share a code");
+        // Codes 1..=32 are all taken: the next event takes 33.
+        assert_eq!(codes, (1..=32).collect::<Vec<u8>>());
     }
 
     #[test]
