@@ -115,7 +115,11 @@ fn each_instance_type_registers_its_own_memory() {
     assert_eq!(registered("c5.large", ""), 3910);
     assert_eq!(registered("m5.xlarge", ""), 15642);
     let custom = "[instance_types.x]\nvcpu = 2\nmemory_mib = 8192\nenis = 3\nnetwork_gbps = 1\nprice_per_hour = 0.1\n";
-    assert_eq!(registered("x", custom), 7987, "2.5 % less, the model's default");
+    assert_eq!(
+        registered("x", custom),
+        7987,
+        "2.5 % less, the model's default"
+    );
     let given = format!("{custom}registered_memory_mib = 7900\n");
     assert_eq!(registered("x", &given), 7900);
     let e = ecsim_core::Scenario::parse(
@@ -123,7 +127,11 @@ fn each_instance_type_registers_its_own_memory() {
         "s.toml",
     )
     .unwrap_err();
-    assert_eq!(e.field.as_deref(), Some("instance_types.x.registered_memory_mib"), "{e}");
+    assert_eq!(
+        e.field.as_deref(),
+        Some("instance_types.x.registered_memory_mib"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -109,6 +109,44 @@ size_mib = 300
     assert!((three - shared).abs() < 1e-3, "{three} vs {shared}");
 }
 
+/// Issue 15, departure 8: Docker's limit of 3 concurrent layer downloads is the daemon's, so
+/// pulls on one host share it (docs/ecs-facts.md §12). Four one-layer images for one task on an
+/// m5.large (93.75 MB/s, more than four 15 MB/s downloads need): three download at once, the
+/// fourth when one of them is done.
+#[test]
+fn the_concurrent_download_limit_is_shared_by_the_hosts_pulls() {
+    let rest = r#"
+[[images]]
+image = "a:1"
+size_mib = 300
+[[images]]
+image = "b:1"
+size_mib = 300
+[[images]]
+image = "c:1"
+size_mib = 300
+[[images]]
+image = "d:1"
+size_mib = 300
+"#;
+    let c = |n: &str| format!(r#"{{ name = "{n}", image = "{n}:1", cpu = 128, memory = 64 }}"#);
+    let container = ["a", "b", "c", "d"].map(c).join(", ");
+    let sim = run_checked(
+        &Sc {
+            container: &container,
+            rest,
+            ..Default::default()
+        }
+        .parse(),
+        None,
+    );
+    let t = &sim.tasks()[0];
+    let pull = secs(t.pull_done_at) - secs(t.placed_at);
+    let mb = 300.0 * 1.048_576;
+    let queued = 0.5 + 2.0 * mb / 15.0 + mb / 80.0;
+    assert!((pull - queued).abs() < 1e-3, "{pull} vs {queued}");
+}
+
 #[test]
 fn registry_outages_are_retried_and_default_falls_back_to_the_cache() {
     // The registry goes down at 5 min for 10 min; the second task's pull (at 6 min) fails five

@@ -81,9 +81,9 @@ impl Instance {
         eni_trunking: bool,
     ) -> Self {
         let nominal = spec.memory_mib as f64;
-        let os_mib = spec.registered_memory_mib.unwrap_or_else(|| {
-            (nominal * (1.0 - os_memory_overhead_pct / 100.0)).floor() as u32
-        });
+        let os_mib = spec
+            .registered_memory_mib
+            .unwrap_or_else(|| (nominal * (1.0 - os_memory_overhead_pct / 100.0)).floor() as u32);
         let registered_memory = MiB(os_mib) - agent.reserved_memory;
         let mut attributes = BTreeMap::new();
         attributes.insert("ecs.instance-type".into(), type_name.to_string());

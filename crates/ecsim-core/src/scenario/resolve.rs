@@ -195,8 +195,7 @@ fn instance_types(spec: &ScenarioSpec) -> Result<BTreeMap<String, InstanceType>,
         if t.memory_mib < 512 {
             return Err(FieldError::new(p("memory_mib"), "must be at least 512"));
         }
-        if t
-            .registered_memory_mib
+        if t.registered_memory_mib
             .is_some_and(|r| r == 0 || r > t.memory_mib)
         {
             return Err(FieldError::new(

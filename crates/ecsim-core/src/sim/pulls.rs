@@ -3,8 +3,10 @@
 //!
 //! A pull of an image onto a network (an instance's, or a Fargate task's own) begins once the
 //! puller may pull (`sim/registry_auth.rs`: registry credentials, IAM, the ECR token), then
-//! fetches the manifest, then downloads the layers the network's cache lacks,
-//! `model.concurrent_layer_downloads` at a time. Downloads in flight on one network share its
+//! fetches the manifest, then downloads the layers the network's cache lacks. The limit of
+//! `model.concurrent_layer_downloads` is the Docker daemon's, shared by every pull on the host
+//! (docs/ecs-facts.md §12 "Docker concurrent layer downloads"): layers queue in the order their
+//! pulls asked for them, and start as downloads before them finish. Downloads in flight on one network share its
 //! bandwidth equally, each at most `model.registry_mb_per_s` (`crate::network`). A layer another
 //! pull on the same host is fetching is not fetched twice: the second pull waits for the first.
 //! Layers extract one after another in manifest order once downloaded. A registry outage fails
@@ -33,6 +35,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::units::HostId;
 use crate::units::{ImageId, LayerId, NetId, PullId, TaskId};
 use ecsim_engine::EventLoop;
+use std::collections::VecDeque;
 
 /// MiB to MB (registry and network rates are in MB/s).
 const MB_PER_MIB: f64 = 1.048_576;
@@ -42,6 +45,10 @@ pub(super) struct Net {
     pub(super) cache: ImageCache,
     /// The layer downloads in flight, sharing the network's bandwidth.
     pub(super) link: Network<(PullId, LayerId)>,
+    /// How many layers are downloading: the daemon's limit counts them all.
+    downloading: u32,
+    /// Pulls with layers not yet started, in the order they asked (the daemon's queue).
+    queue: VecDeque<PullId>,
     /// Bumped when its host goes: pulls begun before are void.
     host_life: u32,
     /// Pulls in flight, by image: a second task of the image joins the first's pull.
@@ -63,6 +70,8 @@ impl Net {
         Net {
             cache,
             link: Network::new(bandwidth_mb_s, stream_cap_mb_s),
+            downloading: 0,
+            queue: VecDeque::new(),
             host_life: 0,
             inflight: Vec::new(),
             tokens: Vec::new(),
@@ -73,6 +82,8 @@ impl Net {
     /// Its host is gone: downloads stop, and the planned tick is void.
     pub(super) fn drop_downloads(&mut self) {
         self.link.clear();
+        self.downloading = 0;
+        self.queue.clear();
         self.inflight.clear();
         self.host_life = self.host_life.wrapping_add(1);
     }
@@ -101,6 +112,8 @@ impl Net {
     /// A new instance in the slot: nothing in flight, the AMI's cache, no auth tokens.
     pub(super) fn new_host(&mut self, cache: ImageCache, now: SimTime) {
         self.link.reset(now);
+        self.downloading = 0;
+        self.queue.clear();
         self.inflight.clear();
         self.host_life = self.host_life.wrapping_add(1);
         self.cache = cache;
@@ -162,7 +175,6 @@ impl Pulls {
             tasks: vec![task],
             own: Vec::new(),
             started_layers: 0,
-            active: 0,
             downloads_left: 0,
             deps: 0,
             dependents: Vec::new(),
@@ -209,21 +221,37 @@ impl Pulls {
         self.maybe_extract(p, engine, sc);
     }
 
-    /// Starts the pull's next layers, up to the concurrency limit.
+    /// The pull's layers join its network's queue, and downloads start up to the daemon's limit.
     fn start_downloads(&mut self, p: PullId, engine: &mut EventLoop<Event>, sc: &Scenario) {
+        let pull = &self.list[p.index()];
+        let net = pull.net;
+        if pull.started_layers < pull.own.len() {
+            self.nets[net.index()].queue.push_back(p);
+        }
+        self.fill(net, engine, sc);
+    }
+
+    /// Starts queued layers on the network, first asked first, while fewer than the daemon's
+    /// limit download.
+    fn fill(&mut self, net: NetId, engine: &mut EventLoop<Event>, sc: &Scenario) {
         let limit = sc.spec.model.concurrent_layer_downloads;
-        let net = self.list[p.index()].net;
         let now = engine.now();
         let mut started = false;
-        while self.list[p.index()].active < limit
-            && self.list[p.index()].started_layers < self.list[p.index()].own.len()
-        {
+        while self.nets[net.index()].downloading < limit {
+            let Some(&p) = self.nets[net.index()].queue.front() else {
+                break;
+            };
             let pull = &mut self.list[p.index()];
+            if pull.started_layers == pull.own.len() {
+                self.nets[net.index()].queue.pop_front();
+                continue;
+            }
             let l = pull.own[pull.started_layers];
             pull.started_layers += 1;
-            pull.active += 1;
             let mb = sc.images.layer(l).size_mib * MB_PER_MIB;
-            self.nets[net.index()].link.start(now, (p, l), mb);
+            let n = &mut self.nets[net.index()];
+            n.downloading += 1;
+            n.link.start(now, (p, l), mb);
             started = true;
         }
         if started {
@@ -249,14 +277,12 @@ impl Pulls {
                 .set_layer(layer, LayerState::Present);
             self.stats.layers_downloaded += 1;
             self.stats.mib_downloaded += sc.images.layer(layer).size_mib;
+            self.nets[net.index()].downloading -= 1;
             let pull = &mut self.list[p.index()];
-            pull.active -= 1;
             pull.downloads_left -= 1;
             pull.downloaded.push((layer, now));
         }
-        for &(p, _) in &finished {
-            self.start_downloads(p, engine, sc);
-        }
+        self.fill(net, engine, sc);
         for &(p, _) in &finished {
             self.maybe_extract(p, engine, sc);
         }
@@ -333,7 +359,6 @@ struct Pull {
     /// Layers this pull downloads, in manifest order, and how many have started.
     own: Vec<LayerId>,
     started_layers: usize,
-    active: u32,
     downloads_left: u32,
     /// Other pulls fetching layers this one needs, and the pulls waiting on this one.
     deps: u32,
