@@ -197,3 +197,45 @@ fn the_alb_exercise_fails_as_given_and_passes_when_fixed() {
         out.summary.objectives
     );
 }
+
+/// Issue 15, departure 3: a draining target is released only once it has no request in flight
+/// and no open connection (docs/ecs-facts.md §12 "ALB deregistration delay"). With keep-alive
+/// (the default) its connections close an idle timeout (60 s) after its last request, so the
+/// drain lasts a minute of the 300 s delay; without keep-alive it ends with the last request;
+/// a longer idle timeout holds it for the whole delay, and a shorter delay cuts it.
+#[test]
+fn a_draining_target_waits_for_its_connections_to_close() {
+    let drain = |keys: &str| {
+        let text = one_service(2, "m5.large", "", WEB, 2, "")
+            .replace("duration = \"5m\"", "duration = \"12m\"")
+            + TRAFFIC
+            + keys
+            + "\n[[actions]]\nat = \"200s\"\nservice = \"app\"\ndesired_count = 1\n";
+        let out = run_checked(&parse(&text), None).finish();
+        let stopped: Vec<f64> = out.tasks.iter().filter_map(|t| t.stopped_s).collect();
+        assert_eq!(stopped.len(), 1, "{keys}: {stopped:?}");
+        assert_eq!(out.summary.services["app"].requests.failed, 0, "{keys}");
+        // From the scale-in to the task STOPPED, less the container's exit (0.5–2 s).
+        stopped[0] - 200.0
+    };
+    let within = |d: f64, lo: f64, hi: f64, what: &str| {
+        assert!(
+            (lo..=hi).contains(&d),
+            "{what}: drained for {d:.2} s, not {lo}..={hi}"
+        );
+    };
+    within(drain(""), 60.0, 62.5, "keep-alive, 60 s idle timeout");
+    within(drain("keep_alive = false"), 0.0, 2.5, "no keep-alive");
+    within(
+        drain("idle_timeout = \"400s\""),
+        300.0,
+        302.5,
+        "connections outlive the delay",
+    );
+    within(
+        drain("deregistration_delay = \"5s\""),
+        5.0,
+        7.5,
+        "a 5 s delay",
+    );
+}

@@ -113,7 +113,10 @@ fn scaling_in_drains_targets_so_no_request_is_lost() {
         "dist = \"exponential\", mean = \"20ms\"",
         "dist = \"constant\", value = \"1s\"",
     ) + "concurrency = 4\n";
+    // The drained targets' keep-alive connections close a minute after their last request:
+    // the run lasts long enough to see them stop.
     let text = one_service(2, "m5.large", "", WEB, 4, "")
+        .replace("duration = \"5m\"", "duration = \"7m\"")
         + &traffic
         + "[[actions]]\nat = \"200s\"\nservice = \"app\"\ndesired_count = 2\n";
     let sim = run_checked(&parse(&text), None);

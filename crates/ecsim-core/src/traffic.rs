@@ -49,6 +49,16 @@ pub struct TrafficSpec {
     /// "deregistration_delay.timeout_seconds", 300 s default, 0–3600 s.
     #[serde(default = "default_deregistration")]
     pub deregistration_delay: SimDuration,
+    /// Whether the load balancer keeps connections to a target open between requests (HTTP
+    /// keep-alive, on by default): a draining target's open connections hold its drain until
+    /// they have been idle for `idle_timeout` (docs/ecs-facts.md §12 "ALB deregistration
+    /// delay"). Off: the drain ends with the last request in flight.
+    #[serde(default = "default_keep_alive")]
+    pub keep_alive: bool,
+    /// The load balancer's connection idle timeout (`idle_timeout.timeout_seconds`, 60 s default,
+    /// 1–4000 s; docs/ecs-facts.md §5 "ALB idle timeout"): an idle connection is closed after it.
+    #[serde(default = "default_idle_timeout")]
+    pub idle_timeout: SimDuration,
     /// slow_start.duration_seconds: 0 (off) or 30–900 s; a new target's share of requests ramps
     /// up linearly over it. Not with least_outstanding_requests (docs/ecs-facts.md §5).
     #[serde(default)]
@@ -57,6 +67,12 @@ pub struct TrafficSpec {
 
 fn default_deregistration() -> SimDuration {
     SimDuration::from_secs(300)
+}
+fn default_keep_alive() -> bool {
+    true
+}
+fn default_idle_timeout() -> SimDuration {
+    SimDuration::from_secs(60)
 }
 
 fn default_lb() -> String {
@@ -121,6 +137,8 @@ pub struct Traffic {
     pub classic: bool,
     pub health: HealthCheck,
     pub deregistration_delay: SimDuration,
+    /// How long a target's connections stay open once idle; none without keep-alive.
+    pub connection_idle: Option<SimDuration>,
     pub slow_start: SimDuration,
     pub concurrency: Option<u32>,
     pub queue_limit: u32,
@@ -221,6 +239,13 @@ impl TrafficSpec {
                 "must be 0s..=3600s (ALB limits)",
             ));
         }
+        if !(SimDuration::from_secs(1)..=SimDuration::from_secs(4000)).contains(&self.idle_timeout)
+        {
+            return Err(FieldError::new(
+                at("idle_timeout"),
+                "must be 1s..=4000s (ALB limits)",
+            ));
+        }
         if !self.slow_start.is_zero() {
             if !(SimDuration::from_secs(30)..=SimDuration::from_secs(900))
                 .contains(&self.slow_start)
@@ -264,6 +289,7 @@ impl TrafficSpec {
             classic,
             health: self.health_check.clone(),
             deregistration_delay: self.deregistration_delay,
+            connection_idle: self.keep_alive.then_some(self.idle_timeout),
             slow_start: self.slow_start,
             concurrency: self.concurrency,
             queue_limit: self.queue_limit,
@@ -298,6 +324,8 @@ mod tests {
             load_balancer: "application".into(),
             health_check: HealthCheck::default(),
             deregistration_delay: SimDuration::from_secs(300),
+            keep_alive: true,
+            idle_timeout: SimDuration::from_secs(60),
             slow_start: SimDuration::ZERO,
             concurrency: None,
             queue_limit: 10,

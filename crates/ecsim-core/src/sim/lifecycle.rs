@@ -80,18 +80,15 @@ impl Simulation {
             // new ones come) for up to the deregistration delay, then the containers are stopped.
             self.move_task(t, TaskState::Deactivating);
             match self.deregister_target(t) {
-                Some(delay) if !self.drained(t) => {
-                    let generation = self.tasks[t.index()].generation;
-                    self.engine.schedule(
-                        self.engine.now() + delay,
-                        Event::task(t, generation, TaskEvent::DrainDone),
-                    );
+                Some(delay) => {
                     let host = self.tasks[t.index()].host;
                     let msg =
                         format!("task {name} DEACTIVATING: its target drains for up to {delay}");
-                    self.push_log(LogKind::TargetDraining, Some(svc), Some(t), host, msg);
+                    if self.drain_until_closed(t, true) {
+                        self.push_log(LogKind::TargetDraining, Some(svc), Some(t), host, msg);
+                    }
                 }
-                _ => self.begin_stopping(t),
+                None => self.begin_stopping(t),
             }
         } else {
             self.tasks[t.index()].generation += 1;

@@ -13,14 +13,16 @@
 //!
 //! Targets: a task's target becomes healthy once it is RUNNING and has passed its health checks
 //! (`traffic::HealthCheck`). When the task is stopped its target is deregistered and drains: the
-//! requests it holds finish, none are added, for up to the deregistration delay; then the
-//! containers get SIGTERM, and requests still held fail as `task_stopped`. A target the checks
+//! requests it holds finish, none are added, and the load balancer's keep-alive connections to
+//! it close once idle for its idle timeout; when both are done, or the deregistration delay ends
+//! first, the containers get SIGTERM, and requests still held fail as `task_stopped`
+//! (docs/ecs-facts.md §12 "ALB deregistration delay"). A target the checks
 //! mark unhealthy stays registered while ECS keeps its task (its grace period); when every
 //! registered target is unhealthy the ALB fails open and routes to them all (docs/ecs-facts.md
 //! §12 "Fail open"): an application that is up answers, one that hangs or is still warming up
 //! does not.
 
-use super::event::RequestDone;
+use super::event::{RequestDone, TaskEvent};
 use super::{Event, Simulation};
 use crate::histogram::Histogram;
 use crate::log::LogKind;
@@ -124,6 +126,11 @@ pub(super) struct TaskLoad {
     pub served: u64,
     /// Its application hangs (a `health_check_failure` fault): requests sent to it fail.
     pub hung: bool,
+    /// When a request last went to it or came back: its keep-alive connections close an idle
+    /// timeout after.
+    pub last_activity: Option<SimTime>,
+    /// While its target drains: when the deregistration delay ends.
+    pub drain_deadline: Option<SimTime>,
 }
 
 /// A host's CPU in use by requests.
@@ -178,6 +185,8 @@ impl Simulation {
                     slow_since: None,
                     served: 0,
                     hung: false,
+                    last_activity: None,
+                    drain_deadline: None,
                 }
             }
             None => TaskLoad::default(),
@@ -225,6 +234,7 @@ impl Simulation {
         tr.account(now);
         tr.in_system += 1;
         let load = &mut self.requests.loads[target.index()];
+        load.last_activity = Some(now);
         if load.busy < load.concurrency {
             self.start_request(target, now, work);
         } else if (load.queue.len() as u32) < load.limit {
@@ -316,14 +326,16 @@ impl Simulation {
         }
         tr.served += 1;
         self.requests.loads[t.index()].served += 1;
+        self.requests.loads[t.index()].last_activity = Some(now);
         let ns = now.since(arrived).0;
         tr.latency.record(ns);
         tr.window.record(ns);
         if let Some((a, w)) = self.requests.loads[t.index()].queue.pop_front() {
             self.start_request(t, a, w);
         } else if self.tasks[t.index()].state == TaskState::Deactivating && self.drained(t) {
-            // The draining target finished its last request: deregistration completes now.
-            self.begin_stopping(t);
+            // The draining target finished its last request: deregistration completes once its
+            // connections close too.
+            self.drain_until_closed(t, false);
         }
     }
 
@@ -393,13 +405,45 @@ impl Simulation {
         let tr = &mut self.requests.traffic[ti];
         tr.targets.retain(|&x| x != t);
         tr.unhealthy.retain(|&x| x != t);
-        Some(tr.spec.deregistration_delay)
+        let delay = tr.spec.deregistration_delay;
+        self.requests.loads[t.index()].drain_deadline = Some(self.engine.now() + delay);
+        Some(delay)
     }
 
     /// Whether a draining task holds no more requests.
     pub(super) fn drained(&self, t: TaskId) -> bool {
         let l = &self.requests.loads[t.index()];
         l.busy == 0 && l.queue.is_empty()
+    }
+
+    /// A deregistered target drains until it has no request in flight and no open connection,
+    /// or the delay ends (docs/ecs-facts.md §12 "ALB deregistration delay"). Called as the drain
+    /// begins (`begun`), and when its last request finishes: stopping begins now, or a
+    /// `DrainDone` is planned for when it will. Returns whether the task drains on.
+    pub(super) fn drain_until_closed(&mut self, t: TaskId, begun: bool) -> bool {
+        let now = self.engine.now();
+        let l = &self.requests.loads[t.index()];
+        let deadline = l.drain_deadline.unwrap_or(now);
+        let closed = l.traffic.and_then(|ti| {
+            let idle = self.requests.traffic[ti].spec.connection_idle?;
+            l.last_activity.map(|a| a + idle)
+        });
+        let end = if self.drained(t) {
+            closed.map_or(now, |c| c.clamp(now, deadline))
+        } else {
+            deadline
+        };
+        if end <= now {
+            self.begin_stopping(t);
+            return false;
+        }
+        // The deadline's `DrainDone` is planned as the drain begins; an earlier end needs its own.
+        if begun || end < deadline {
+            let generation = self.tasks[t.index()].generation;
+            self.engine
+                .schedule(end, Event::task(t, generation, TaskEvent::DrainDone));
+        }
+        true
     }
 
     /// The containers are being stopped: queued requests fail (those in service fail when their
