@@ -110,3 +110,40 @@ fn an_alb_costs_its_hours_and_its_lcus() {
         out.summary.cost_usd.alb
     );
 }
+
+/// Issue 15, departure 9: a t3.medium earns CPU credits at its 20 % baseline per vCPU and, in
+/// unlimited mode (T3's default), is billed $0.05 per vCPU-hour of surplus above it
+/// (docs/ecs-facts.md §12 "Burstable instances"); the warning says standard mode is not modelled.
+#[test]
+fn a_burstable_instance_above_its_baseline_pays_for_surplus_credits() {
+    let text = |rps: u32| {
+        cluster("", &WEB.replace("rps = 100", &format!("rps = {rps}")))
+            .replace(
+                "instance_type = \"m5.large\"\ncount = 2",
+                "instance_type = \"t3.medium\"\ncount = 1",
+            )
+            .replace("desiredCount = 4", "desiredCount = 2")
+    };
+    // 150 requests a second of 5 ms: 0.75 vCPU busy on a host that earns 0.4.
+    let out = run(&parse(&text(150)), &Default::default()).unwrap();
+    let c = &out.summary.cost_usd;
+    // The host is up the whole hour (it earns 0.4 vCPU-hours); the service's requests are all
+    // the CPU it spends.
+    let used = out.summary.services["web"].cpu.used_vcpu_hours;
+    assert!((0.7..0.8).contains(&used), "{used}");
+    let expected = (used - 0.4) * 0.05;
+    assert!(
+        (c.cpu_credits - expected).abs() < 1e-6,
+        "{} vs {expected}",
+        c.cpu_credits
+    );
+    assert!((c.ec2 - 0.0416 - c.cpu_credits).abs() < 1e-9, "{c:?}");
+    assert!(out
+        .summary
+        .warnings
+        .iter()
+        .any(|w| w.to_string().contains("standard mode")));
+    // 40 a second (0.2 vCPU) stays under the baseline: nothing more to pay.
+    let out = run(&parse(&text(40)), &Default::default()).unwrap();
+    assert_eq!(out.summary.cost_usd.cpu_credits, 0.0);
+}

@@ -33,6 +33,10 @@ pub struct InstanceType {
     /// absent: `memory_mib` less `model.os_memory_overhead_pct`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_memory_mib: Option<u32>,
+    /// A burstable type's baseline, % of each vCPU (t3.medium: 20); above it CPU credits are
+    /// spent (`cost::cpu_credit_surplus_cost`). Absent: not burstable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_baseline_pct: Option<f64>,
 }
 
 /// An m6i.large's registered share of its memory, 7,821 of 8,192 MiB (docs/ecs-facts.md §12
@@ -55,6 +59,7 @@ pub fn builtin() -> Vec<(&'static str, InstanceType)> {
             architecture: arch.into(),
             trunk_tasks: trunk,
             registered_memory_mib: Some((memory_mib as f64 * NITRO_REGISTERED).floor() as u32),
+            cpu_baseline_pct: None,
         }
     };
     vec![
@@ -62,7 +67,14 @@ pub fn builtin() -> Vec<(&'static str, InstanceType)> {
         ("m5.large", t(2, 8192, 3, 0.75, 0.096, "x86_64", Some(10))),
         ("m5.xlarge", t(4, 16384, 4, 1.25, 0.192, "x86_64", Some(20))),
         ("m6g.large", t(2, 8192, 3, 0.75, 0.077, "arm64", Some(10))),
-        ("t3.medium", t(2, 4096, 3, 0.256, 0.0416, "x86_64", None)),
+        (
+            "t3.medium",
+            InstanceType {
+                // docs/ecs-facts.md §8 "t3.medium burst".
+                cpu_baseline_pct: Some(20.0),
+                ..t(2, 4096, 3, 0.256, 0.0416, "x86_64", None)
+            },
+        ),
     ]
 }
 

@@ -49,6 +49,8 @@ pub struct Instance {
     pub life: u32,
     /// The bills of the slot's earlier instances.
     pub past_cost: f64,
+    /// Of `past_cost`, the surplus CPU credits of a burstable type (`cost`).
+    pub past_credit_cost: f64,
     /// When EC2 gave its Spot interruption notice.
     pub noticed_at: Option<SimTime>,
     pub registered_cpu: CpuUnits,
@@ -129,6 +131,7 @@ impl Instance {
             terminated_at: None,
             life: 1,
             past_cost: 0.0,
+            past_credit_cost: 0.0,
             noticed_at: None,
             reserved_cpu: CpuUnits(0),
             reserved_memory: MiB(0),

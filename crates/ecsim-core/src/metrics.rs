@@ -550,6 +550,8 @@ pub struct ClusterSummary {
 pub struct CostSummary {
     pub total: f64,
     pub ec2: f64,
+    /// Of `ec2`, the surplus CPU credits burstable instances spent (T3 unlimited).
+    pub cpu_credits: f64,
     pub fargate: f64,
     /// Application Load Balancers: hours and LCU-hours.
     pub alb: f64,

@@ -263,9 +263,15 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         }
     }
     let c = &s.cost_usd;
+    // Burstable instances' surplus credits are part of EC2; named only when there are some.
+    let credits = if c.cpu_credits > 0.0 {
+        format!(" with ${:.4} of T3 surplus CPU credits", c.cpu_credits)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         t,
-        "cost       ${:.4} (EC2 ${:.4}, Fargate ${:.4}, ALB ${:.4}), ${:.4} per hour",
+        "cost       ${:.4} (EC2 ${:.4}{credits}, Fargate ${:.4}, ALB ${:.4}), ${:.4} per hour",
         c.total, c.ec2, c.fargate, c.alb, c.per_hour
     );
     let _ = writeln!(

@@ -10,7 +10,10 @@
 //!   instance types has (docs/ecs-facts.md §4), or a static host port the agent reserves on
 //!   every instance (`ECS_RESERVED_PORTS`, docs/ecs-facts.md §3), or in `awsvpc` mode an ENI
 //!   where no instance has one to spare (the primary ENI is the instance's own; with ENI
-//!   trunking the trunk's task limit instead, docs/ecs-facts.md §2 "awsvpc ENI budget").
+//!   trunking the trunk's task limit instead, docs/ecs-facts.md §2 "awsvpc ENI budget");
+//! - a burstable instance type serving requests: it is modelled in unlimited mode (T3's
+//!   default), never throttled, its surplus credits billed; standard mode is not modelled
+//!   (docs/ecs-facts.md §12 "Burstable instances").
 
 use super::Scenario;
 use crate::capacity::Capacity;
@@ -36,6 +39,20 @@ pub(crate) fn warnings(sc: &Scenario) -> Vec<Warning> {
             out.push(Warning {
                 field: format!("instance_groups[{i}].ecs_config"),
                 message: format!("line {line}: {what} (group {})", g.name),
+            });
+        }
+    }
+    for (i, g) in sc.groups.iter().enumerate() {
+        let burstable = g
+            .types
+            .iter()
+            .find_map(|(n, t)| Some((n, t.cpu_baseline_pct?)));
+        if let (Some((name, baseline)), false) = (burstable, sc.traffic.is_empty()) {
+            out.push(Warning {
+                field: format!("instance_groups[{i}].instance_type"),
+                message: format!(
+                    "{name} is burstable (a baseline of {baseline} % of each vCPU): ecsim runs it in unlimited mode, T3's default, at full speed, and bills the CPU credits it spends above the baseline ($0.05 per vCPU-hour); in standard mode it would be throttled to the baseline, which ecsim does not model"
+                ),
             });
         }
     }

@@ -138,8 +138,8 @@ impl Simulation {
             .min_by_key(|(n, _)| self.in_service(gi).filter(|i| &i.type_name == n).count())
             .cloned()
             .unwrap_or_else(|| g.types[0].clone());
-        let old = &self.instances[slot];
-        let (past, life) = (old.bill(self.engine.now()), old.life + 1);
+        let (past, past_credits) = self.instance_cost(slot, self.engine.now());
+        let life = self.instances[slot].life + 1;
         let mut inst = Instance::new(
             HostId(slot as u32),
             gi,
@@ -153,6 +153,7 @@ impl Simulation {
             g.eni_trunking,
         );
         inst.past_cost = past;
+        inst.past_credit_cost = past_credits;
         inst.life = life;
         self.instances[slot] = inst;
         let mut cache = ImageCache::new(&self.sc.images);

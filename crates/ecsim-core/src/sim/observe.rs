@@ -79,8 +79,18 @@ impl Simulation {
         let (mut reg_cpu, mut res_cpu, mut reg_mem, mut res_mem) = (0u64, 0u64, 0u64, 0u64);
         let (mut active, mut ports) = (0u32, 0u32);
         let mut cost = 0.0;
-        for (inst, hs) in self.instances.iter().zip(s.hosts.iter_mut()) {
-            cost += inst.bill(self.engine.now());
+        let now = self.engine.now();
+        let instance_costs: Vec<f64> = (0..self.instances.len())
+            .map(|h| self.instance_cost(h, now).0)
+            .collect();
+        let s = &mut self.series;
+        for ((inst, hs), c) in self
+            .instances
+            .iter()
+            .zip(s.hosts.iter_mut())
+            .zip(instance_costs)
+        {
+            cost += c;
             let pct = |a: u32, b: u32| {
                 if b == 0 {
                     0.0
@@ -281,9 +291,29 @@ impl Simulation {
         }
     }
 
-    /// What the Application Load Balancers cost up to `now`: one per service with traffic through
-    /// an ALB, billed by the hour from the start, and the LCU-hours sampled so far. (A Classic
-    /// Load Balancer's prices are not in docs/ecs-facts.md: it is not billed.)
+    /// What the instances in slot `h` have cost up to `now`, and of that the surplus CPU credits
+    /// of a burstable type (`cost::cpu_credit_surplus_cost`, over each instance's own life).
+    pub(super) fn instance_cost(&self, h: usize, now: SimTime) -> (f64, f64) {
+        let inst = &self.instances[h];
+        let surplus = match inst.spec.cpu_baseline_pct {
+            Some(baseline)
+                if inst.state != InstanceState::NotLaunched && inst.launched_at <= now =>
+            {
+                let until = inst.terminated_at.map_or(now, |t| t.min(now));
+                let cpu = &self.requests.host_cpu[h];
+                let used = cpu.area + cpu.busy * until.since(cpu.last_change).as_secs_f64();
+                crate::cost::cpu_credit_surplus_cost(
+                    inst.spec.vcpu,
+                    baseline,
+                    until.since(inst.launched_at),
+                    used,
+                )
+            }
+            _ => 0.0,
+        };
+        (inst.bill(now) + surplus, inst.past_credit_cost + surplus)
+    }
+
     /// The cost per hour between the first sample of the run's last quarter and the last
     /// sample, from the sampled cumulative cost; `None` with fewer than two samples.
     fn cost_rate_end(&self) -> Option<f64> {
@@ -298,6 +328,9 @@ impl Simulation {
         (dt > 0.0).then(|| (s.cost_usd[n - 1] - s.cost_usd[k]) / dt * 3600.0)
     }
 
+    /// What the Application Load Balancers cost up to `now`: one per service with traffic through
+    /// an ALB, billed by the hour from the start, and the LCU-hours sampled so far. (A Classic
+    /// Load Balancer's prices are not in docs/ecs-facts.md: it is not billed.)
     pub(super) fn alb_cost(&self, now: SimTime) -> f64 {
         let alb = &self.sc.spec.model.alb;
         let hours = now.as_secs_f64() / 3600.0;
@@ -499,13 +532,12 @@ impl Simulation {
             .filter(|i| i.state == InstanceState::NeverJoined)
             .count() as u32;
         let active = self.instances.iter().filter(|i| i.is_active()).count() as u32;
-        let ec2: f64 = self
-            .instances
-            .iter()
-            .map(|i| i.bill(self.engine.end()))
-            .sum::<f64>()
-            // An empty float sum is -0.0: without instances the report would say "$-0.0000".
-            + 0.0;
+        let (mut ec2, mut cpu_credits) = (0.0, 0.0);
+        for h in 0..self.instances.len() {
+            let (c, credits) = self.instance_cost(h, self.engine.end());
+            ec2 += c;
+            cpu_credits += credits;
+        }
         let mut summary = Summary {
             scenario: self.sc.spec.name.clone(),
             scenario_hash: format!("{:016x}", self.sc.hash),
@@ -538,6 +570,7 @@ impl Simulation {
                 CostSummary {
                     total,
                     ec2,
+                    cpu_credits,
                     fargate,
                     alb,
                     per_hour: if hours > 0.0 { total / hours } else { 0.0 },
