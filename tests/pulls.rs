@@ -70,21 +70,19 @@ layers = [{ id = "al2023", size_mib = 400 }, { id = "api-1", size_mib = 30 }]
     assert_eq!(out.summary.services["app"].tasks.running_end, 1);
 }
 
+/// `[[images]]` tables: `name:1` for each name, one layer of 300 MiB.
+fn images_of_300_mib(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("[[images]]\nimage = \"{n}:1\"\nsize_mib = 300\n"))
+        .collect()
+}
+
 #[test]
 fn concurrent_pulls_share_the_hosts_network() {
     // t3.medium's 0.256 Gbps is 32 MB/s: one layer alone downloads at 15 MB/s, three at once get
     // 10.67 MB/s each.
-    let rest = r#"
-[[images]]
-image = "a:1"
-size_mib = 300
-[[images]]
-image = "b:1"
-size_mib = 300
-[[images]]
-image = "c:1"
-size_mib = 300
-"#;
+    let rest = &images_of_300_mib(&["a", "b", "c"]);
     let pull_time = |container: &str| {
         let sim = run_checked(
             &Sc {
@@ -115,20 +113,7 @@ size_mib = 300
 /// fourth when one of them is done.
 #[test]
 fn the_concurrent_download_limit_is_shared_by_the_hosts_pulls() {
-    let rest = r#"
-[[images]]
-image = "a:1"
-size_mib = 300
-[[images]]
-image = "b:1"
-size_mib = 300
-[[images]]
-image = "c:1"
-size_mib = 300
-[[images]]
-image = "d:1"
-size_mib = 300
-"#;
+    let rest = &images_of_300_mib(&["a", "b", "c", "d"]);
     let c = |n: &str| format!(r#"{{ name = "{n}", image = "{n}:1", cpu = 128, memory = 64 }}"#);
     let container = ["a", "b", "c", "d"].map(c).join(", ");
     let sim = run_checked(
