@@ -74,23 +74,16 @@ impl Simulation {
 
     pub(super) fn sample(&mut self) {
         self.keep_snapshot();
+        let now = self.engine.now();
+        // Summed before the series is borrowed: a sample allocates nothing (tests/alloc.rs).
+        let cost = (0..self.instances.len())
+            .map(|h| self.instance_cost(h, now).0)
+            .sum::<f64>();
         let s = &mut self.series;
-        s.t_s.push(self.engine.now().as_secs_f64());
+        s.t_s.push(now.as_secs_f64());
         let (mut reg_cpu, mut res_cpu, mut reg_mem, mut res_mem) = (0u64, 0u64, 0u64, 0u64);
         let (mut active, mut ports) = (0u32, 0u32);
-        let mut cost = 0.0;
-        let now = self.engine.now();
-        let instance_costs: Vec<f64> = (0..self.instances.len())
-            .map(|h| self.instance_cost(h, now).0)
-            .collect();
-        let s = &mut self.series;
-        for ((inst, hs), c) in self
-            .instances
-            .iter()
-            .zip(s.hosts.iter_mut())
-            .zip(instance_costs)
-        {
-            cost += c;
+        for (inst, hs) in self.instances.iter().zip(s.hosts.iter_mut()) {
             let pct = |a: u32, b: u32| {
                 if b == 0 {
                     0.0
