@@ -118,9 +118,10 @@ fn reserved_ports_are_never_given_out() {
 fn the_stop_timeout_caps_the_wait_for_sigterm() {
     // Containers take 20 s to exit after SIGTERM; the agent kills them after
     // ECS_CONTAINER_STOP_TIMEOUT. The service scales to 0 at 5 min (no load balancer, so no
-    // draining): the task is STOPPED 5 s later with a 5 s timeout, 20 s later with the 30 s default.
+    // draining): the task is STOPPED 5 s later with a 5 s timeout, 20 s later with the 30 s default
+    // (the scheduler acting at once, with no control-plane delay).
     let rest = format!(
-        "[model]\ncontainer_exit = {{ dist = \"constant\", value = \"20s\" }}\n{}",
+        "[model]\ncontainer_exit = {{ dist = \"constant\", value = \"20s\" }}\nscheduler_delay = {{ dist = \"constant\", value = \"0s\" }}\n{}",
         scale_to(0, "5m")
     );
     let stopped_after = |cfg: &str| {

@@ -8,7 +8,8 @@ use ecsim_core::metrics::TimeSeries;
 use ecsim_tests::run_text as go;
 
 /// A group `asg` of c5.large (2048 CPU units: four 512-unit tasks each), `count` instances at
-/// first, up to 6, behind capacity provider `cp`; services and actions in `rest`.
+/// first, up to 6, behind capacity provider `cp`; services and actions in `rest`. The scheduler
+/// acts on a desired count at once (no control-plane delay), so times count from the action.
 fn scenario(count: u32, protection: bool, rest: &str) -> String {
     format!(
         r#"
@@ -16,6 +17,7 @@ name = "cas"
 seed = 3
 duration = "50m"
 sample_step = "10s"
+model = {{ scheduler_delay = {{ dist = "constant", value = "0s" }} }}
 [[instance_groups]]
 name = "asg"
 instance_type = "c5.large"

@@ -206,8 +206,9 @@ fn the_alb_exercise_fails_as_given_and_passes_when_fixed() {
 #[test]
 fn a_draining_target_waits_for_its_connections_to_close() {
     let drain = |keys: &str| {
+        // The scheduler acts on the scale-in at once: the drain counts from the action.
         let text = one_service(2, "m5.large", "", WEB, 2, "")
-            .replace("duration = \"5m\"", "duration = \"12m\"")
+            .replace("duration = \"5m\"", "duration = \"12m\"\nmodel = { scheduler_delay = { dist = \"constant\", value = \"0s\" } }")
             + TRAFFIC
             + keys
             + "\n[[actions]]\nat = \"200s\"\nservice = \"app\"\ndesired_count = 1\n";

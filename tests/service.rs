@@ -150,3 +150,33 @@ fn without_a_deregistration_delay_requests_in_flight_are_lost() {
     );
     assert_eq!(r.arrived, r.served + r.failed + r.in_flight_end);
 }
+
+/// Issue 15, control-plane delays: the scheduler acts on a desired count 1–5 s after it changes
+/// (`model.scheduler_delay`, an estimate: docs/ecs-facts.md §12), and at once with a delay of 0.
+#[test]
+fn the_scheduler_acts_on_a_new_desired_count_after_the_control_planes_delay() {
+    let created_after = |model: &str| {
+        let text = one_service(2, "m5.large", "", WEB, 2, "")
+            + "[[actions]]\nat = \"150s\"\nservice = \"app\"\ndesired_count = 5\n"
+            + model;
+        let out = run_checked(&parse(&text), None).finish();
+        let new: Vec<f64> = out
+            .tasks
+            .iter()
+            .filter(|t| t.wanted_s >= 150.0)
+            .map(|t| t.wanted_s - 150.0)
+            .collect();
+        assert_eq!(new.len(), 3, "{new:?}");
+        assert!(
+            new.iter().all(|&d| d == new[0]),
+            "one act for the change: {new:?}"
+        );
+        new[0]
+    };
+    let d = created_after("");
+    assert!((1.0..=5.0).contains(&d), "created {d} s after the change");
+    assert_eq!(
+        created_after("[model]\nscheduler_delay = { dist = \"constant\", value = \"0s\" }\n"),
+        0.0
+    );
+}

@@ -76,6 +76,12 @@ pub struct ModelSpec {
     /// container health check", 40 s.
     #[serde(default = "default_no_health_check_wait")]
     pub no_health_check_wait: SimDuration,
+    /// The control plane's delay between a change the service scheduler must act on (a desired
+    /// count set by `update-service` or by service auto scaling, a task that stopped and needs a
+    /// replacement) and the scheduler acting on it. AWS documents no figure: an estimate,
+    /// uniform 1–5 s (docs/ecs-facts.md §12 "Control-plane delay").
+    #[serde(default = "default_scheduler_delay")]
+    pub scheduler_delay: DurationDist,
     /// The event log keeps at most this many entries (the first ones; later ones are counted).
     #[serde(default = "default_log_cap")]
     pub event_log_capacity: usize,
@@ -144,6 +150,12 @@ fn default_image_mib() -> f64 {
 fn default_os_overhead() -> f64 {
     2.5
 }
+fn default_scheduler_delay() -> DurationDist {
+    DurationDist::Uniform {
+        min: SimDuration::from_secs(1),
+        max: SimDuration::from_secs(5),
+    }
+}
 fn default_no_health_check_wait() -> SimDuration {
     SimDuration::from_secs(40)
 }
@@ -168,6 +180,7 @@ impl Default for ModelSpec {
             os_memory_overhead_pct: default_os_overhead(),
             ec2_spot_discount_pct: default_ec2_spot_discount(),
             no_health_check_wait: default_no_health_check_wait(),
+            scheduler_delay: default_scheduler_delay(),
             event_log_capacity: default_log_cap(),
             fargate: Default::default(),
             alb: Default::default(),

@@ -40,7 +40,7 @@ impl Simulation {
         self.batch_check_done(si);
         // A task that finished on a DRAINING instance may have a replacement already: one too
         // many now.
-        self.service_retry(crate::units::ServiceId(si as u32));
+        self.scheduler_acts(crate::units::ServiceId(si as u32));
     }
 
     /// A batch task stops without finishing (it leaves the live tasks): another attempt, or the

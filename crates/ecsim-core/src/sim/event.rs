@@ -123,6 +123,8 @@ pub(super) enum ServiceEvent {
     Retry { service: ServiceId },
     /// Capacity changed: waiting tasks are placed again.
     RetryPlacement,
+    /// The control plane's delay after a change is over: the scheduler acts on it.
+    Acts { service: ServiceId },
 }
 
 /// Scaling: services (`sim/autoscaling.rs`) and the cluster (`sim/cluster_scaling.rs`).
@@ -238,6 +240,7 @@ impl Traced for Event {
             Event::Arrival { traffic } => (9, traffic.0 as u64, 0),
             Event::RequestDone(RequestDone { task, arrived, .. }) => (10, task.0 as u64, arrived.0),
             Event::Service(Sv::Retry { service }) => (14, service.0 as u64, 0),
+            Event::Service(Sv::Acts { service }) => (33, service.0 as u64, 0),
             Event::Pull(P::NetTick { net, generation }) => (15, net.0 as u64, generation as u64),
             Event::Pull(P::Extracted { pull }) => (16, pull.0 as u64, 0),
             Event::SpotNotice { group, index } => (20, group.0 as u64, index as u64),
@@ -308,6 +311,9 @@ mod tests {
                 service: ServiceId(0),
             }),
             Event::Service(ServiceEvent::RetryPlacement),
+            Event::Service(ServiceEvent::Acts {
+                service: ServiceId(0),
+            }),
             Event::Scaling(ScalingEvent::Tick),
             Event::Scaling(ScalingEvent::Scheduled {
                 target: ScalerId(0),
@@ -320,12 +326,12 @@ mod tests {
             Event::Sample,
         ]);
         let mut codes: Vec<u8> = all.iter().map(|e| e.trace_code().0).collect();
-        assert_eq!(codes.len(), 32);
+        assert_eq!(codes.len(), 33);
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 32, "two events share a code");
-        // Codes 1..=32 are all taken: the next event takes 33.
-        assert_eq!(codes, (1..=32).collect::<Vec<u8>>());
+        assert_eq!(codes.len(), 33, "two events share a code");
+        // Codes 1..=33 are all taken: the next event takes 34.
+        assert_eq!(codes, (1..=33).collect::<Vec<u8>>());
     }
 
     #[test]

@@ -355,6 +355,12 @@ impl Simulation {
         &self.tasks
     }
 
+    /// Whether the scheduler has a change of service `s` still to act on (`model.scheduler_delay`):
+    /// until it does, the service's live tasks may differ from its desired count.
+    pub fn scheduler_will_act(&self, s: crate::units::ServiceId) -> bool {
+        self.services[s.index()].acts_pending
+    }
+
     /// The time series sampled so far (a front end draws them while the run goes on).
     pub fn timeseries(&self) -> &TimeSeries {
         &self.series
@@ -454,7 +460,11 @@ impl Simulation {
                 }
                 ServiceEvent::Retry { service } => {
                     self.services[service.index()].retry_pending = false;
-                    self.service_retry(service);
+                    self.scheduler_acts(service);
+                }
+                ServiceEvent::Acts { service } => {
+                    self.services[service.index()].acts_pending = false;
+                    self.scheduler_acts(service);
                 }
                 ServiceEvent::RetryPlacement => {
                     self.retry_scheduled = false;

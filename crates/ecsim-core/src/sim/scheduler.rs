@@ -1,5 +1,7 @@
 //! The service scheduler: creating a service's tasks, placing them (or recording why not),
-//! retrying when capacity changes, pulling and starting them.
+//! retrying when capacity changes, pulling and starting them. It acts on a change (a desired
+//! count, a stopped task) after the control plane's delay, an estimate of 1–5 s
+//! (docs/ecs-facts.md §12 "Control-plane delay", `model.scheduler_delay`).
 
 use super::event::{ServiceEvent, TaskEvent};
 use super::{Event, Simulation};
@@ -115,7 +117,7 @@ impl Simulation {
             if desired > before && self.services[si].scale_up_since.is_none() {
                 self.services[si].scale_up_since = Some(self.engine.now());
             }
-            self.reconcile(s);
+            self.service_retry(s);
             self.scale_up_check(si);
         }
     }
@@ -203,8 +205,31 @@ impl Simulation {
         self.schedule_retry();
     }
 
-    /// The service scheduler's retry after failed starts: back to the desired count.
+    /// A change the service scheduler must act on (a desired count, a task stopped): it does
+    /// after the control plane's delay (`model.scheduler_delay`), at once when that is zero.
     pub(super) fn service_retry(&mut self, s: ServiceId) {
+        if !self.services[s.index()].active || self.services[s.index()].acts_pending {
+            return;
+        }
+        let d = self
+            .sc
+            .spec
+            .model
+            .scheduler_delay
+            .sample(&mut self.services[s.index()].streams.control);
+        if d.is_zero() {
+            self.reconcile(s);
+        } else {
+            self.services[s.index()].acts_pending = true;
+            self.engine.schedule(
+                self.engine.now() + d,
+                Event::Service(ServiceEvent::Acts { service: s }),
+            );
+        }
+    }
+
+    /// The scheduler acts: back to the desired count.
+    pub(super) fn scheduler_acts(&mut self, s: ServiceId) {
         if self.services[s.index()].active {
             self.reconcile(s);
         }

@@ -20,6 +20,9 @@ pub(super) struct ServiceState {
     pub(super) failed_rounds: u32,
     /// A retry after failed starts is planned.
     pub(super) retry_pending: bool,
+    /// The scheduler will act on a change once the control plane's delay is over: later changes
+    /// wait for that same moment.
+    pub(super) acts_pending: bool,
     /// Its tasks not yet stopping (placed, waiting, starting or running), oldest first.
     pub(super) live: Vec<TaskId>,
     /// Failed starts by error (`CannotPullContainerError`).
@@ -69,6 +72,8 @@ pub(super) struct ServiceStreams {
     pub(super) eni: Stream,
     /// A batch's run times.
     pub(super) batch: Stream,
+    /// The control plane's delay before the scheduler acts on a change.
+    pub(super) control: Stream,
 }
 
 /// A batch's progress: tasks finished, attempts that stopped short, tasks given up, the attempt
@@ -90,6 +95,7 @@ impl ServiceState {
             active: false,
             failed_rounds: 0,
             retry_pending: false,
+            acts_pending: false,
             live: Vec::new(),
             failed_reasons: Default::default(),
             stopped: 0,
@@ -106,6 +112,7 @@ impl ServiceState {
                 fargate: stream("fargate"),
                 eni: stream("eni"),
                 batch: stream("batch"),
+                control: stream("control"),
             },
             spot_interrupted: 0,
             lost: 0,
