@@ -1,5 +1,6 @@
 //! Faults: a Spot interruption with and without the agent's draining, an instance lost without
-//! notice, crashed tasks (once and at random); each is logged and the service recovers.
+//! notice, crashed tasks (once and at random), an Availability Zone down for a while; each is
+//! logged and the service recovers.
 
 use ecsim_core::log::LogKind;
 use ecsim_core::{run, RunOptions, Scenario};
@@ -166,4 +167,223 @@ fn fault_errors_name_their_field() {
     assert_eq!(e.field.as_deref(), Some("faults[0]"), "{e}");
     let e = bad("[[faults]]\nkind = \"instance_loss\"\nat = \"1m\"");
     assert!(e.message.contains("needs `group`"), "{e}");
+}
+
+/// The log entries of `kind` (any kind if `None`) whose message holds `text`, from `from_s` on:
+/// their times and messages.
+fn logged<'a>(
+    out: &'a ecsim_core::RunOutput,
+    kind: Option<LogKind>,
+    text: &str,
+    from_s: f64,
+) -> Vec<(f64, &'a str)> {
+    out.log
+        .entries
+        .iter()
+        .filter(|e| kind.is_none_or(|k| e.kind == k) && e.message.contains(text) && e.t_s >= from_s)
+        .map(|e| (e.t_s, e.message.as_str()))
+        .collect()
+}
+
+/// Six tasks of one service on an Auto Scaling group of three m5.xlarge, one per zone
+/// (us-east-1a, b, c), 100 req/s, and `zone` down from 5 to 10 minutes; `service` adds to the
+/// service (its placement), `group` to the group.
+fn zone_outage(service: &str, group: &str, zone: &str) -> String {
+    format!(
+        r#"
+name = "zone-outage"
+duration = "15m"
+sample_step = "5s"
+[[instance_groups]]
+name = "g"
+instance_type = "m5.xlarge"
+count = 3
+min_size = 3
+max_size = 3
+ecs_config = "ECS_CLUSTER=default"
+{group}
+[[task_definitions]]
+family = "web"
+containerDefinitions = [{{ name = "web", image = "web:1", cpu = 512, memory = 1024, portMappings = [{{ containerPort = 8080, hostPort = 0 }}] }}]
+[[services]]
+serviceName = "web"
+taskDefinition = "web"
+desiredCount = 6
+startAt = "60s"
+{service}
+[[traffic]]
+service = "web"
+start = "2m"
+rate = {{ profile = "constant", rps = 100 }}
+work = {{ dist = "exponential", mean = "20ms" }}
+queue_limit = 20
+[[faults]]
+kind = "zone_outage"
+zone = "{zone}"
+at = "5m"
+duration = "5m"
+"#
+    )
+}
+
+/// Issue 15, Availability Zone failure: the zone's instance and its tasks go at 5 minutes; the
+/// Auto Scaling group launches the replacement in another zone while the zone is down (EC2
+/// Auto Scaling launches only into healthy zones: docs/ecs-facts.md §12); the tasks are
+/// replaced; the zone is back at 10 minutes.
+#[test]
+fn a_zone_outage_takes_its_instances_and_the_group_replaces_them_in_other_zones() {
+    let out = go(&zone_outage("", "", "us-east-1a"));
+    let s = &out.summary.services["web"];
+    // The default strategy spreads over zones: two tasks per zone, two lost.
+    assert_eq!(s.tasks.lost_with_instance, 2, "{:?}", s.tasks);
+    assert_eq!(s.tasks.running_end, 6, "{:?}", s.tasks);
+    assert_eq!(out.summary.cluster.instances_end, 3);
+    let lost = logged(
+        &out,
+        Some(LogKind::InstanceTerminated),
+        "us-east-1a failed",
+        0.0,
+    );
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    let launched = logged(&out, Some(LogKind::InstanceLaunched), "", 300.0);
+    assert_eq!(launched.len(), 1, "{launched:?}");
+    assert!(
+        !launched[0].1.contains("us-east-1a"),
+        "launched into the zone that is down: {}",
+        launched[0].1
+    );
+    let back = logged(&out, Some(LogKind::Fault), "us-east-1a is back", 0.0);
+    assert_eq!(back.iter().map(|l| l.0).collect::<Vec<_>>(), vec![600.0]);
+}
+
+/// With binpack the service had every task on one instance: when that instance's zone fails,
+/// the service loses them all and fails many more requests than when it spread over zones.
+#[test]
+fn binpack_loses_the_whole_service_to_one_zone_where_spread_loses_a_third() {
+    // With this seed binpack puts every task on i-02, in us-east-1b.
+    let binpack = go(&zone_outage(
+        "placementStrategy = [{ type = \"binpack\", field = \"memory\" }]",
+        "",
+        "us-east-1b",
+    ));
+    let spread = go(&zone_outage("", "", "us-east-1b"));
+    let (b, sp) = (
+        &binpack.summary.services["web"],
+        &spread.summary.services["web"],
+    );
+    // Their replacements are binpacked again, on one instance of another zone.
+    assert_eq!(
+        b.tasks_per_instance.values().max(),
+        Some(&6),
+        "{:?}",
+        b.tasks_per_instance
+    );
+    assert_eq!(
+        b.tasks_per_instance.get("i-02"),
+        None,
+        "{:?}",
+        b.tasks_per_instance
+    );
+    assert_eq!(b.tasks.lost_with_instance, 6, "{:?}", b.tasks);
+    assert_eq!(sp.tasks.lost_with_instance, 2, "{:?}", sp.tasks);
+    assert!(
+        b.requests.failed > 3 * sp.requests.failed.max(1),
+        "binpack {:?} against spread {:?}",
+        b.requests,
+        sp.requests
+    );
+    assert_eq!((b.tasks.running_end, sp.tasks.running_end), (6, 6));
+}
+
+/// A group in one zone cannot launch while that zone is down, says so, and fills up once it is
+/// back.
+#[test]
+fn a_group_whose_only_zone_is_down_launches_once_the_zone_is_back() {
+    let out = go(&zone_outage(
+        "",
+        "availability_zones = [\"us-east-1a\"]",
+        "us-east-1a",
+    ));
+    let cannot = logged(
+        &out,
+        None,
+        "every one of its Availability Zones is down",
+        0.0,
+    );
+    assert!(!cannot.is_empty() && cannot.iter().all(|l| (300.0..600.0).contains(&l.0)));
+    let relaunched = logged(&out, Some(LogKind::InstanceLaunched), "", 300.0);
+    assert_eq!(
+        relaunched.iter().map(|l| l.0).collect::<Vec<_>>(),
+        vec![600.0; 3]
+    );
+    let s = &out.summary.services["web"];
+    assert_eq!(s.tasks.lost_with_instance, 6);
+    assert_eq!(s.tasks.running_end, 6, "{:?}", s.tasks);
+}
+
+#[test]
+fn zone_outage_errors_name_their_field() {
+    let bad = |fault: &str| {
+        let text = zone_outage("", "", "us-east-1a").replace(
+            "[[faults]]\nkind = \"zone_outage\"\nzone = \"us-east-1a\"\nat = \"5m\"\nduration = \"5m\"\n",
+            fault,
+        );
+        Scenario::parse(&text, "z.toml").expect_err("refused")
+    };
+    let e = bad("[[faults]]\nkind = \"zone_outage\"\nzone = \"eu-west-1a\"\nat = \"5m\"\nduration = \"5m\"\n");
+    assert_eq!(e.field.as_deref(), Some("faults[0].zone"), "{e}");
+    assert!(
+        e.message.contains("us-east-1a, us-east-1b, us-east-1c"),
+        "{e}"
+    );
+    let e = bad("[[faults]]\nkind = \"zone_outage\"\nzone = \"us-east-1a\"\nat = \"5m\"\n");
+    assert!(e.message.contains("needs `duration`"), "{e}");
+    let e = bad("[[faults]]\nkind = \"zone_outage\"\nat = \"5m\"\nduration = \"5m\"\n");
+    assert!(e.message.contains("needs `zone`"), "{e}");
+    let e = bad(
+        "[[faults]]\nkind = \"zone_outage\"\nzone = \"us-east-1a\"\nat = \"5m\"\nduration = \"0s\"\n",
+    );
+    assert_eq!(e.field.as_deref(), Some("faults[0].duration"), "{e}");
+    let e = bad(
+        "[[faults]]\nkind = \"instance_loss\"\ngroup = \"g\"\nzone = \"us-east-1a\"\nat = \"5m\"\n",
+    );
+    assert_eq!(e.field.as_deref(), Some("faults[0].zone"), "{e}");
+}
+
+/// ecsim gives Fargate tasks no zone: the outage leaves them alone, and the summary says so
+/// rather than let a Fargate service look immune.
+#[test]
+fn a_zone_outage_warns_that_fargate_tasks_have_no_zone() {
+    let text = zone_outage("", "", "us-east-1a")
+        + r#"
+[[task_definitions]]
+family = "f"
+requiresCompatibilities = ["FARGATE"]
+networkMode = "awsvpc"
+cpu = "256"
+memory = "512"
+containerDefinitions = [{ name = "f", image = "web:1" }]
+[[services]]
+serviceName = "f"
+taskDefinition = "f"
+launchType = "FARGATE"
+"#;
+    let out = go(&text);
+    let w: Vec<_> = out
+        .summary
+        .warnings
+        .iter()
+        .filter(|w| w.field == "faults[0].zone")
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", out.summary.warnings);
+    assert!(w[0].message.contains("stops none of f's tasks"), "{}", w[0]);
+    let f = &out.summary.services["f"];
+    assert_eq!((f.tasks.started, f.tasks.running_end), (1, 1));
+    // Without a Fargate service, no such warning.
+    let plain = go(&zone_outage("", "", "us-east-1a"));
+    assert!(plain
+        .summary
+        .warnings
+        .iter()
+        .all(|w| w.field != "faults[0].zone"));
 }

@@ -3,7 +3,7 @@
 //! roles), custom instance types, ECR and public images, IAM roles, services on EC2 and Fargate
 //! with every port mode and placement, traffic, service auto scaling, deployments to a second
 //! revision, batches, registry outages and faults (instance loss, task crashes, hung health
-//! checks).
+//! checks, an Availability Zone down).
 //!
 //! The generator reads its decisions from a [`Choices`]: a seeded stream for the invariant test
 //! and the golden hashes, a list of numbers for the property tests (which proptest shrinks), raw
@@ -198,6 +198,15 @@ pub fn random_scenario(c: &mut dyn Choices) -> String {
                 c.below(60), // before the end of the run (at least 60 s)
                 11 + c.below(200),
                 1 + c.below(3),
+            );
+        }
+        if one_in(c, 4) {
+            // An Availability Zone down for a while (the groups' default zones).
+            s += &format!(
+                "[[faults]]\nkind = \"zone_outage\"\nzone = \"{}\"\nat = \"{}s\"\nduration = \"{}s\"\n",
+                pick(c, &["us-east-1a", "us-east-1b", "us-east-1c"]),
+                c.below(300),
+                1 + c.below(200),
             );
         }
     });

@@ -10,6 +10,13 @@
 //!   health checks. The ALB keeps routing to it (those requests fail) until `unhealthy_threshold`
 //!   checks have failed, then ECS replaces the task ("Task failed ELB health checks"; run by
 //!   `sim/health.rs`).
+//! - `zone_outage`: an Availability Zone fails for `duration`: every instance in it is gone
+//!   without notice, as in `instance_loss`. Until the zone is back, Auto Scaling groups launch
+//!   their replacements in their other zones (EC2 Auto Scaling launches only into healthy
+//!   zones). ecsim gives Fargate tasks no zone, so they are not struck (a warning says so).
+//!   Instances of a fixed group are not replaced, and when the zone is back nothing is moved
+//!   back into it: EC2 Auto Scaling's AZ rebalancing is not modelled (docs/ecs-facts.md §12
+//!   "Availability Zone outage").
 //!
 //! A registry outage is `registry_outages` (see `registry`).
 
@@ -20,7 +27,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
-    /// `instance_loss`, `task_crash` or `health_check_failure`.
+    /// `instance_loss`, `task_crash`, `health_check_failure` or `zone_outage`.
     pub kind: String,
     /// For `instance_loss`: the instance group (its lowest-numbered instance still up is lost).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,6 +36,12 @@ pub struct FaultSpec {
     /// at random, crashes or hangs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// For `zone_outage`: the Availability Zone (one an instance group uses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    /// For `zone_outage`: how long the zone is down.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<SimDuration>,
     /// Once, at this time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<SimDuration>,
@@ -41,7 +54,7 @@ pub struct FaultSpec {
     pub until: Option<SimDuration>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FaultKind {
     /// The group's index.
     InstanceLoss(usize),
@@ -49,6 +62,8 @@ pub enum FaultKind {
     TaskCrash(usize),
     /// The service's index.
     HealthCheckFailure(usize),
+    /// The zone's name, and how long it is down.
+    ZoneOutage { zone: String, lasts: SimDuration },
 }
 
 /// When a fault strikes.
@@ -69,12 +84,14 @@ pub struct Fault {
 }
 
 impl FaultSpec {
-    /// `groups` and `services` are the scenario's names, to resolve `group` and `service`.
+    /// `groups` and `services` are the scenario's names, to resolve `group` and `service`;
+    /// `zones` the Availability Zones its instance groups and Fargate services use.
     pub fn validate(
         &self,
         path: &str,
         groups: &[&str],
         services: &[&str],
+        zones: &[&str],
     ) -> Result<Fault, FieldError> {
         let p = |f: &str| format!("{path}.{f}");
         let find = |names: &[&str], name: &Option<String>, field: &str, what: &str| {
@@ -88,6 +105,19 @@ impl FaultSpec {
                 FieldError::new(p(field), format!("no {what} {n:?} in this scenario"))
             })
         };
+        if self.kind != "zone_outage" {
+            for (field, given) in [
+                ("zone", self.zone.is_some()),
+                ("duration", self.duration.is_some()),
+            ] {
+                if given {
+                    return Err(FieldError::new(
+                        p(field),
+                        format!("only a zone_outage has `{field}`, not {:?}", self.kind),
+                    ));
+                }
+            }
+        }
         let kind = match self.kind.as_str() {
             "instance_loss" => {
                 FaultKind::InstanceLoss(find(groups, &self.group, "group", "instance group")?)
@@ -101,10 +131,41 @@ impl FaultSpec {
                 "service",
                 "service",
             )?),
+            "zone_outage" => {
+                let Some(zone) = &self.zone else {
+                    return Err(FieldError::new(
+                        path,
+                        "zone_outage needs `zone`: the Availability Zone that fails",
+                    ));
+                };
+                if !zones.contains(&zone.as_str()) {
+                    return Err(FieldError::new(
+                        p("zone"),
+                        format!(
+                            "no instance group of this scenario is in {zone:?} (its zones: {})",
+                            zones.join(", ")
+                        ),
+                    ));
+                }
+                let lasts = match self.duration {
+                    Some(d) if !d.is_zero() => d,
+                    Some(_) => return Err(FieldError::new(p("duration"), "must be more than 0 s")),
+                    None => {
+                        return Err(FieldError::new(
+                            path,
+                            "zone_outage needs `duration`: how long the zone is down",
+                        ))
+                    }
+                };
+                FaultKind::ZoneOutage {
+                    zone: zone.clone(),
+                    lasts,
+                }
+            }
             other => {
                 return Err(FieldError::new(
                     p("kind"),
-                    format!("{other:?} is not a fault ecsim injects; use instance_loss, task_crash or health_check_failure (a registry outage is a [[registry_outages]] entry)"),
+                    format!("{other:?} is not a fault ecsim injects; use instance_loss, task_crash, health_check_failure or zone_outage (a registry outage is a [[registry_outages]] entry)"),
                 ))
             }
         };

@@ -622,10 +622,23 @@ fn faults(
 ) -> Result<Vec<Fault>, FieldError> {
     let group_names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
     let service_names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    let mut zones: Vec<&str> = groups
+        .iter()
+        .flat_map(|g| g.availability_zones.iter().map(String::as_str))
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
     spec.faults
         .iter()
         .enumerate()
-        .map(|(i, f)| f.validate(&format!("faults[{i}]"), &group_names, &service_names))
+        .map(|(i, f)| {
+            f.validate(
+                &format!("faults[{i}]"),
+                &group_names,
+                &service_names,
+                &zones,
+            )
+        })
         .collect()
 }
 

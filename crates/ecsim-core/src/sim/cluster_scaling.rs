@@ -113,7 +113,7 @@ impl Simulation {
     }
 
     /// A new instance in the group's first empty slot, in the zone with the fewest of its
-    /// instances (EC2 Auto Scaling balances zones).
+    /// instances (EC2 Auto Scaling balances zones) among those not down (`zone_outage`).
     fn asg_launch(&mut self, gi: usize, why: &str) -> Option<HostId> {
         let slot = self
             .instances
@@ -125,12 +125,20 @@ impl Simulation {
                 .filter(|i| i.attributes.get("ecs.availability-zone") == Some(z))
                 .count()
         };
-        let az = g
+        let Some(az) = g
             .availability_zones
             .iter()
+            .filter(|z| !self.faults.zone_down(z))
             .min_by_key(|z| zone_count(z))
             .cloned()
-            .unwrap_or_default();
+        else {
+            let msg = format!(
+                "Auto Scaling group {} cannot launch ({why}): every one of its Availability Zones is down",
+                g.name
+            );
+            self.push_log(LogKind::Fault, None, None, None, msg);
+            return None;
+        };
         // A mixed instances policy: the type the group has fewest of.
         let (type_name, spec) = g
             .types

@@ -171,6 +171,10 @@ pub(super) enum Event {
     Fault {
         index: FaultId,
     },
+    /// A zone outage's time is over.
+    ZoneBack {
+        index: FaultId,
+    },
     /// Time to sample the cluster.
     Sample,
 }
@@ -213,6 +217,7 @@ impl Event {
             | Event::Scaling(_)
             | Event::SpotNotice { .. }
             | Event::Fault { .. }
+            | Event::ZoneBack { .. }
             | Event::Sample => None,
         }
     }
@@ -247,6 +252,7 @@ impl Traced for Event {
             Event::Scaling(Sc::Tick) => (24, 0, 0),
             Event::Scaling(Sc::Scheduled { target, index }) => (25, target.0 as u64, index as u64),
             Event::Fault { index } => (26, index.0 as u64, 0),
+            Event::ZoneBack { index } => (34, index.0 as u64, 0),
             Event::Scaling(Sc::CapacityTick) => (27, 0, 0),
             Event::Scaling(Sc::AsgLaunch { group }) => (28, group.0 as u64, 0),
         }
@@ -323,15 +329,16 @@ mod tests {
             Event::Scaling(ScalingEvent::AsgLaunch { group: g }),
             Event::SpotNotice { group: g, index: 0 },
             Event::Fault { index: FaultId(0) },
+            Event::ZoneBack { index: FaultId(0) },
             Event::Sample,
         ]);
         let mut codes: Vec<u8> = all.iter().map(|e| e.trace_code().0).collect();
-        assert_eq!(codes.len(), 33);
+        assert_eq!(codes.len(), 34);
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 33, "two events share a code");
-        // Codes 1..=33 are all taken: the next event takes 34.
-        assert_eq!(codes, (1..=33).collect::<Vec<u8>>());
+        assert_eq!(codes.len(), 34, "two events share a code");
+        // Codes 1..=34 are all taken: the next event takes 35.
+        assert_eq!(codes, (1..=34).collect::<Vec<u8>>());
     }
 
     #[test]

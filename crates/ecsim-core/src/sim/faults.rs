@@ -1,5 +1,5 @@
 //! Injecting the scenario's faults (`crate::faults`): planning them, once or at random, and
-//! striking: an instance lost, a task crashed.
+//! striking: an instance lost, a task crashed, an Availability Zone down for a while.
 
 use super::{Event, Simulation};
 use crate::faults::{FaultKind, FaultTiming};
@@ -13,6 +13,15 @@ use crate::time::{SimDuration, SimTime};
 #[derive(Debug, Clone, Default)]
 pub(super) struct Faults {
     pub(super) rngs: Vec<Stream>,
+    /// Availability Zones down, each until the end of its latest outage.
+    zones_down: Vec<(String, SimTime)>,
+}
+
+impl Faults {
+    /// Whether an outage holds the zone now.
+    pub(super) fn zone_down(&self, zone: &str) -> bool {
+        self.zones_down.iter().any(|(z, _)| z == zone)
+    }
 }
 
 impl Simulation {
@@ -25,7 +34,7 @@ impl Simulation {
             .sc
             .faults
             .iter()
-            .map(|f| self.fault_key(f.kind))
+            .map(|f| self.fault_key(&f.kind))
             .collect();
         self.faults.rngs = keys
             .iter()
@@ -48,13 +57,14 @@ impl Simulation {
         }
     }
 
-    fn fault_key(&self, kind: FaultKind) -> String {
+    fn fault_key(&self, kind: &FaultKind) -> String {
         match kind {
-            FaultKind::InstanceLoss(g) => format!("instance_loss/{}", self.sc.groups[g].name),
-            FaultKind::TaskCrash(s) => format!("task_crash/{}", self.sc.services[s].name),
+            FaultKind::InstanceLoss(g) => format!("instance_loss/{}", self.sc.groups[*g].name),
+            FaultKind::TaskCrash(s) => format!("task_crash/{}", self.sc.services[*s].name),
             FaultKind::HealthCheckFailure(s) => {
-                format!("health_check_failure/{}", self.sc.services[s].name)
+                format!("health_check_failure/{}", self.sc.services[*s].name)
             }
+            FaultKind::ZoneOutage { zone, .. } => format!("zone_outage/{zone}"),
         }
     }
 
@@ -79,7 +89,7 @@ impl Simulation {
     }
 
     pub(super) fn fault(&mut self, i: usize) {
-        match self.sc.faults[i].kind {
+        match self.sc.faults[i].kind.clone() {
             FaultKind::InstanceLoss(g) => {
                 let host = self
                     .instances
@@ -123,6 +133,7 @@ impl Simulation {
                     self.hang(t);
                 }
             }
+            FaultKind::ZoneOutage { zone, lasts } => self.zone_fails(i, zone, lasts),
         }
         if matches!(self.sc.faults[i].timing, FaultTiming::Every { .. }) {
             self.plan_fault(i, self.engine.now());
@@ -150,5 +161,58 @@ impl Simulation {
             return None;
         }
         Some(running[self.faults.rngs[i].below(running.len() as u64) as usize])
+    }
+
+    /// Zone outage `i` strikes: the zone is down until `lasts` from now, and everything in it
+    /// is gone.
+    fn zone_fails(&mut self, i: usize, zone: String, lasts: SimDuration) {
+        let until = self.engine.now() + lasts;
+        match self.faults.zones_down.iter_mut().find(|(z, _)| *z == zone) {
+            Some((_, u)) => *u = (*u).max(until),
+            None => self.faults.zones_down.push((zone.clone(), until)),
+        }
+        self.engine.schedule(
+            until,
+            Event::ZoneBack {
+                index: crate::units::FaultId(i as u32),
+            },
+        );
+        let msg = format!(
+            "fault {i}: Availability Zone {zone} fails for {lasts}: its instances are gone"
+        );
+        self.push_log(LogKind::Fault, None, None, None, msg);
+        let hosts: Vec<_> = self
+            .instances
+            .iter()
+            .filter(|h| h.in_service() && h.attributes.get("ecs.availability-zone") == Some(&zone))
+            .map(|h| h.id)
+            .collect();
+        for h in hosts {
+            self.instance_terminated(h, &format!("lost: Availability Zone {zone} failed"));
+        }
+    }
+
+    /// Zone outage `i` is over, unless a later outage of the same zone still holds it: Auto
+    /// Scaling groups that could not launch anywhere fill up, and waiting tasks are placed.
+    pub(super) fn zone_back(&mut self, i: usize) {
+        let FaultKind::ZoneOutage { zone, .. } = &self.sc.faults[i].kind else {
+            return;
+        };
+        let now = self.engine.now();
+        let Some(k) = self
+            .faults
+            .zones_down
+            .iter()
+            .position(|(z, until)| z == zone && *until <= now)
+        else {
+            return;
+        };
+        let (zone, _) = self.faults.zones_down.swap_remove(k);
+        let msg = format!("Availability Zone {zone} is back");
+        self.push_log(LogKind::Fault, None, None, None, msg);
+        for g in 0..self.sc.groups.len() {
+            self.asg_fill(g, &format!("{zone} is back"));
+        }
+        self.schedule_retry();
     }
 }

@@ -483,6 +483,7 @@ impl Simulation {
             },
             Event::SpotNotice { group, index } => self.spot_notice(group.index(), index),
             Event::Fault { index } => self.fault(index.index()),
+            Event::ZoneBack { index } => self.zone_back(index.index()),
             Event::Sample => {
                 self.sample();
                 let next = self.engine.now() + self.sc.spec.sample_step;
