@@ -350,40 +350,75 @@ fn zone_outage_errors_name_their_field() {
     assert_eq!(e.field.as_deref(), Some("faults[0].zone"), "{e}");
 }
 
-/// ecsim gives Fargate tasks no zone: the outage leaves them alone, and the summary says so
-/// rather than let a Fargate service look immune.
+/// A Fargate service's tasks spread over its zones; those in the failed zone stop with it and
+/// are replaced in the zones that are up; while every zone of the service is down, a new task
+/// waits, and launches once one is back.
 #[test]
-fn a_zone_outage_warns_that_fargate_tasks_have_no_zone() {
-    let text = zone_outage("", "", "us-east-1a")
-        + r#"
+fn a_zone_outage_stops_the_fargate_tasks_there_and_they_come_back_elsewhere() {
+    let fargate = |zones: &str| {
+        zone_outage("", "", "us-east-1a")
+            + &format!(
+                r#"
 [[task_definitions]]
 family = "f"
 requiresCompatibilities = ["FARGATE"]
 networkMode = "awsvpc"
 cpu = "256"
 memory = "512"
-containerDefinitions = [{ name = "f", image = "web:1" }]
+containerDefinitions = [{{ name = "f", image = "web:1" }}]
 [[services]]
 serviceName = "f"
 taskDefinition = "f"
+desiredCount = 6
 launchType = "FARGATE"
-"#;
-    let out = go(&text);
-    let w: Vec<_> = out
-        .summary
-        .warnings
-        .iter()
-        .filter(|w| w.field == "faults[0].zone")
-        .collect();
-    assert_eq!(w.len(), 1, "{:?}", out.summary.warnings);
-    assert!(w[0].message.contains("stops none of f's tasks"), "{}", w[0]);
+{zones}
+"#
+            )
+    };
+    let out = go(&fargate(""));
     let f = &out.summary.services["f"];
-    assert_eq!((f.tasks.started, f.tasks.running_end), (1, 1));
-    // Without a Fargate service, no such warning.
-    let plain = go(&zone_outage("", "", "us-east-1a"));
-    assert!(plain
-        .summary
-        .warnings
-        .iter()
-        .all(|w| w.field != "faults[0].zone"));
+    // Two per zone of us-east-1a, b, c: the two in us-east-1a go.
+    assert_eq!(f.tasks.lost_with_instance, 2, "{:?}", f.tasks);
+    assert_eq!(
+        (f.tasks.started, f.tasks.running_end),
+        (8, 6),
+        "{:?}",
+        f.tasks
+    );
+    let provisioned = logged(&out, None, "PROVISIONING on Fargate in", 300.0);
+    assert_eq!(provisioned.len(), 2, "{provisioned:?}");
+    assert!(
+        provisioned.iter().all(|l| !l.1.contains("us-east-1a")),
+        "{provisioned:?}"
+    );
+
+    // Its only zone is down: the replacements wait until it is back at 10 minutes.
+    let out = go(&fargate("availabilityZones = [\"us-east-1a\"]"));
+    let f = &out.summary.services["f"];
+    assert_eq!(f.tasks.lost_with_instance, 6, "{:?}", f.tasks);
+    assert_eq!(f.tasks.running_end, 6, "{:?}", f.tasks);
+    let waited = logged(
+        &out,
+        None,
+        "every Availability Zone of service f is down",
+        0.0,
+    );
+    assert_eq!(waited.len(), 6, "{waited:?}");
+    let relaunched = logged(&out, None, "PROVISIONING on Fargate in us-east-1a", 300.0);
+    assert_eq!(
+        relaunched.iter().map(|l| l.0).collect::<Vec<_>>(),
+        vec![600.0; 6]
+    );
+
+    // A zone only an EC2 service could name is refused on it.
+    let e = Scenario::parse(
+        &zone_outage("availabilityZones = [\"us-east-1a\"]", "", "us-east-1a"),
+        "z.toml",
+    )
+    .expect_err("refused");
+    assert_eq!(
+        e.field.as_deref(),
+        Some("services[0].availabilityZones"),
+        "{e}"
+    );
 }

@@ -85,6 +85,7 @@ impl ScheduledTaskSpec {
             deployment_configuration: None,
             health_check_grace_period_seconds: None,
             start_at: self.at,
+            availability_zones: Vec::new(),
             ignored: Vec::new(),
         };
         let mut service = as_service.validate(&p, taskdefs, providers)?;

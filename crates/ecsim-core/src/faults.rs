@@ -11,10 +11,10 @@
 //!   checks have failed, then ECS replaces the task ("Task failed ELB health checks"; run by
 //!   `sim/health.rs`).
 //! - `zone_outage`: an Availability Zone fails for `duration`: every instance in it is gone
-//!   without notice, as in `instance_loss`. Until the zone is back, Auto Scaling groups launch
-//!   their replacements in their other zones (EC2 Auto Scaling launches only into healthy
-//!   zones). ecsim gives Fargate tasks no zone, so they are not struck (a warning says so).
-//!   Instances of a fixed group are not replaced, and when the zone is back nothing is moved
+//!   without notice, as in `instance_loss`, and so is every Fargate task there. Until the zone
+//!   is back, Auto Scaling groups launch their replacements in their other zones (EC2 Auto
+//!   Scaling launches only into healthy zones), and Fargate tasks launch in their service's
+//!   other zones (or wait, if every one is down). Instances of a fixed group are not replaced, and when the zone is back nothing is moved
 //!   back into it: EC2 Auto Scaling's AZ rebalancing is not modelled (docs/ecs-facts.md §12
 //!   "Availability Zone outage").
 //!
@@ -36,7 +36,8 @@ pub struct FaultSpec {
     /// at random, crashes or hangs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// For `zone_outage`: the Availability Zone (one an instance group uses).
+    /// For `zone_outage`: the Availability Zone (one an instance group or a Fargate service
+    /// uses).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
     /// For `zone_outage`: how long the zone is down.
@@ -142,7 +143,7 @@ impl FaultSpec {
                     return Err(FieldError::new(
                         p("zone"),
                         format!(
-                            "no instance group of this scenario is in {zone:?} (its zones: {})",
+                            "no instance group or Fargate service of this scenario is in {zone:?} (its zones: {})",
                             zones.join(", ")
                         ),
                     ));

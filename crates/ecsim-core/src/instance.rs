@@ -14,6 +14,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Where an instance is in its life.
+/// An instance group's zones, and a Fargate service's, unless the scenario gives them.
+pub(crate) fn default_azs() -> Vec<String> {
+    ["us-east-1a", "us-east-1b", "us-east-1c"]
+        .map(String::from)
+        .to_vec()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InstanceState {

@@ -527,7 +527,8 @@ pub struct TaskCounts {
     pub stopped: u32,
     /// Fargate Spot interruptions.
     pub spot_interrupted: u32,
-    /// Tasks that died with their instance (EC2 Spot termination).
+    /// Tasks that died with their instance (an EC2 Spot termination, a lost instance), or with
+    /// their zone (a Fargate task in a `zone_outage`).
     pub lost_with_instance: u32,
     /// Tasks ECS replaced because their target failed its load balancer health checks.
     pub failed_health_checks: u32,

@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 /// The most tasks a service may want.
 pub const MAX_DESIRED: u32 = 100_000;
+/// The most zones a Fargate service may list.
+pub const MAX_ZONES: usize = 16;
 
 /// `deploymentConfiguration` of a service (docs/ecs-facts.md §5): how far a rolling deployment may go
 /// below and above the desired count.
@@ -71,6 +73,11 @@ pub struct ServiceSpec {
     /// register takes every task that fits, as a real cluster would.
     #[serde(default)]
     pub start_at: SimDuration,
+    /// The Availability Zones of the subnets its Fargate tasks run in (an ecsim field: AWS's
+    /// `networkConfiguration` names subnets, which ecsim does not model). Default us-east-1a,
+    /// b and c. EC2 tasks are in their instance's zone, so an EC2-only service has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub availability_zones: Vec<String>,
     /// AWS's fields given here that ecsim does not model.
     #[serde(skip)]
     pub ignored: Vec<String>,
@@ -137,6 +144,8 @@ pub struct Service {
     pub batch: Option<Batch>,
     /// `healthCheckGracePeriodSeconds`.
     pub grace: SimDuration,
+    /// The zones its Fargate tasks run in (empty for a service on EC2 only).
+    pub zones: Vec<String>,
 }
 
 impl ServiceSpec {
@@ -177,6 +186,35 @@ impl ServiceSpec {
                 "task placement constraints and strategies are not supported for tasks launched on FARGATE",
             ));
         }
+        let zones = if !capacity.iter().any(|c| c.capacity.is_fargate()) {
+            if !self.availability_zones.is_empty() {
+                return Err(FieldError::new(
+                    p("availabilityZones"),
+                    "only a service on Fargate has zones of its own; an EC2 task is in its instance's zone",
+                ));
+            }
+            Vec::new()
+        } else if self.availability_zones.is_empty() {
+            crate::instance::default_azs()
+        } else {
+            if self.availability_zones.len() > MAX_ZONES {
+                return Err(FieldError::new(
+                    p("availabilityZones"),
+                    format!("at most {MAX_ZONES} zones (a Region has at most six)"),
+                ));
+            }
+            if let Some(j) = self
+                .availability_zones
+                .iter()
+                .position(|z| z.trim().is_empty())
+            {
+                return Err(FieldError::new(
+                    p(&format!("availabilityZones[{j}]")),
+                    "must not be empty",
+                ));
+            }
+            self.availability_zones.clone()
+        };
         if self.desired_count > MAX_DESIRED {
             return Err(FieldError::new(
                 p("desiredCount"),
@@ -253,6 +291,7 @@ impl ServiceSpec {
             grace: SimDuration::from_secs(
                 self.health_check_grace_period_seconds.unwrap_or(0) as u64
             ),
+            zones,
         })
     }
 }

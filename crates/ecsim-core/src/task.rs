@@ -161,6 +161,9 @@ pub struct Task {
     pub start_error: Option<StartError>,
     /// Where it runs (EC2 instances, Fargate, Fargate Spot).
     pub capacity: crate::capacity::Capacity,
+    /// A Fargate task's Availability Zone: an index into its service's `zones`, chosen when it
+    /// launches (an EC2 task is in its instance's zone).
+    pub fargate_zone: Option<u8>,
     /// The network its images are pulled over: its instance's, or its own Fargate host's.
     pub net: Option<NetId>,
     /// Image pulls not yet finished.

@@ -167,7 +167,7 @@ pub struct InstanceGroupSpec {
     #[serde(default)]
     pub ecs_config: String,
     /// Zones the instances are spread over, round robin.
-    #[serde(default = "default_azs")]
+    #[serde(default = "crate::instance::default_azs")]
     pub availability_zones: Vec<String>,
     /// When the group is launched.
     #[serde(default)]
@@ -193,12 +193,6 @@ pub struct InstanceGroupSpec {
     /// Spot when the group lists `spot_interruptions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spot: Option<bool>,
-}
-
-fn default_azs() -> Vec<String> {
-    ["us-east-1a", "us-east-1b", "us-east-1c"]
-        .map(String::from)
-        .to_vec()
 }
 
 /// A condition on the run's summary that a lesson checks: `metric` is a dotted path into the

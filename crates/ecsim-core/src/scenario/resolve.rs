@@ -625,6 +625,11 @@ fn faults(
     let mut zones: Vec<&str> = groups
         .iter()
         .flat_map(|g| g.availability_zones.iter().map(String::as_str))
+        .chain(
+            services
+                .iter()
+                .flat_map(|s| s.zones.iter().map(String::as_str)),
+        )
         .collect();
     zones.sort_unstable();
     zones.dedup();

@@ -13,9 +13,7 @@
 //!   trunking the trunk's task limit instead, docs/ecs-facts.md §2 "awsvpc ENI budget");
 //! - a burstable instance type serving requests: it is modelled in unlimited mode (T3's
 //!   default), never throttled, its surplus credits billed; standard mode is not modelled
-//!   (docs/ecs-facts.md §12 "Burstable instances");
-//! - a zone outage in a scenario with Fargate services: ecsim gives Fargate tasks no zone, so
-//!   the outage leaves them running (docs/ecs-facts.md §12 "Availability Zone outage").
+//!   (docs/ecs-facts.md §12 "Burstable instances").
 
 use super::Scenario;
 use crate::capacity::Capacity;
@@ -54,25 +52,6 @@ pub(crate) fn warnings(sc: &Scenario) -> Vec<Warning> {
                 field: format!("instance_groups[{i}].instance_type"),
                 message: format!(
                     "{name} is burstable (a baseline of {baseline} % of each vCPU): ecsim runs it in unlimited mode, T3's default, at full speed, and bills the CPU credits it spends above the baseline ($0.05 per vCPU-hour); in standard mode it would be throttled to the baseline, which ecsim does not model"
-                ),
-            });
-        }
-    }
-    let fargate: Vec<&str> = sc
-        .services
-        .iter()
-        .filter(|s| s.capacity.iter().any(|p| p.capacity.is_fargate()))
-        .map(|s| s.name.as_str())
-        .collect();
-    for (i, f) in sc.faults.iter().enumerate() {
-        if let (crate::faults::FaultKind::ZoneOutage { zone, .. }, false) =
-            (&f.kind, fargate.is_empty())
-        {
-            out.push(Warning {
-                field: format!("faults[{i}].zone"),
-                message: format!(
-                    "ecsim gives Fargate tasks no Availability Zone: the outage of {zone} stops none of {}'s tasks, where on AWS those in {zone} would stop",
-                    fargate.join(", ")
                 ),
             });
         }

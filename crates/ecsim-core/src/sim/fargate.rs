@@ -1,5 +1,8 @@
-//! Fargate tasks in the run: launch through the token bucket, provisioning, a host of their own
-//! for the pull, Spot interruptions, and billing (the rules and numbers are in `crate::fargate`).
+//! Fargate tasks in the run: launch through the token bucket into one of the service's zones,
+//! provisioning, a host of their own for the pull, Spot interruptions, a zone's failure, and
+//! billing (the rules and numbers are in `crate::fargate`). A task goes to the zone, among those
+//! up, with the fewest of its service's tasks, as ECS spreads Fargate tasks over the subnets'
+//! zones (docs/ecs-facts.md §12 "Availability Zone outage").
 
 use super::event::TaskEvent;
 use super::pulls::Net;
@@ -19,6 +22,8 @@ pub(super) struct FargateState {
     pub(super) bucket: crate::fargate::TokenBucket,
     pub(super) live: std::collections::BTreeSet<TaskId>,
     pub(super) cost_closed: f64,
+    /// Tasks that could not launch because every zone of their service was down, oldest first.
+    zone_waiting: Vec<TaskId>,
 }
 
 impl FargateState {
@@ -27,6 +32,7 @@ impl FargateState {
             bucket,
             live: Default::default(),
             cost_closed: 0.0,
+            zone_waiting: Vec::new(),
         }
     }
 }
@@ -36,6 +42,17 @@ impl Simulation {
     /// are provisioned (PROVISIONING).
     pub(super) fn fargate_launch(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
+        let Some(zone) = self.fargate_zone_for(si) else {
+            self.fargate.zone_waiting.push(t);
+            let name = self.task_name(t);
+            let svc = self.sc.services[si].name.clone();
+            let msg = format!(
+                "task {name} cannot launch: every Availability Zone of service {svc} is down; it waits for one to come back"
+            );
+            self.push_log(LogKind::FargateProvisioning, Some(svc), Some(t), None, msg);
+            return;
+        };
+        self.tasks[t.index()].fargate_zone = Some(zone);
         let admitted = self.fargate.bucket.admit(self.engine.now());
         let d = self
             .sc
@@ -66,7 +83,8 @@ impl Simulation {
                 _ => "Fargate",
             };
             let msg = format!(
-                "task {name} PROVISIONING on {kind}{wait}: capacity and ENI ready in {:.1} s",
+                "task {name} PROVISIONING on {kind} in {}{wait}: capacity and ENI ready in {:.1} s",
+                self.sc.services[si].zones[zone as usize],
                 d.as_secs_f64()
             );
             self.push_log(LogKind::FargateProvisioning, Some(svc), Some(t), None, msg);
@@ -120,6 +138,57 @@ impl Simulation {
         self.push_log(LogKind::SpotInterruption, Some(svc), Some(t), None, msg);
         self.stop(t, super::StopCause::SpotInterruption);
         self.service_retry(self.tasks[t.index()].service);
+    }
+
+    /// The zone, among service `si`'s that are up, with the fewest of its live Fargate tasks
+    /// (ties to the first listed); `None` when every one is down.
+    fn fargate_zone_for(&self, si: usize) -> Option<u8> {
+        let zones = &self.sc.services[si].zones;
+        let here = |k: usize| {
+            self.services[si]
+                .live
+                .iter()
+                .filter(|t| self.tasks[t.index()].fargate_zone == Some(k as u8))
+                .count()
+        };
+        (0..zones.len())
+            .filter(|&k| !self.faults.zone_down(&zones[k]))
+            .min_by_key(|&k| here(k))
+            .map(|k| k as u8)
+    }
+
+    /// `zone` failed: the Fargate tasks there stop with it, and their services replace them in
+    /// their other zones.
+    pub(super) fn fargate_zone_fails(&mut self, zone: &str) {
+        for si in 0..self.sc.services.len() {
+            let Some(k) = self.sc.services[si].zones.iter().position(|z| z == zone) else {
+                continue;
+            };
+            let struck: Vec<TaskId> = self.services[si]
+                .live
+                .iter()
+                .copied()
+                .filter(|t| self.tasks[t.index()].fargate_zone == Some(k as u8))
+                .collect();
+            if struck.is_empty() {
+                continue;
+            }
+            for t in struck {
+                self.stop(t, super::StopCause::ZoneLost);
+            }
+            self.service_retry(crate::units::ServiceId(si as u32));
+        }
+    }
+
+    /// A zone is back: the tasks that waited for one launch.
+    pub(super) fn fargate_zone_back(&mut self) {
+        let waiting = std::mem::take(&mut self.fargate.zone_waiting);
+        for t in waiting {
+            let task = &self.tasks[t.index()];
+            if task.state == TaskState::Provisioning && task.fargate_zone.is_none() {
+                self.fargate_launch(t);
+            }
+        }
     }
 
     /// A Fargate task stopped at `now`: its bill is final.

@@ -178,7 +178,7 @@ impl Simulation {
             },
         );
         let msg = format!(
-            "fault {i}: Availability Zone {zone} fails for {lasts}: its instances are gone"
+            "fault {i}: Availability Zone {zone} fails for {lasts}: its instances and Fargate tasks are gone"
         );
         self.push_log(LogKind::Fault, None, None, None, msg);
         let hosts: Vec<_> = self
@@ -190,6 +190,7 @@ impl Simulation {
         for h in hosts {
             self.instance_terminated(h, &format!("lost: Availability Zone {zone} failed"));
         }
+        self.fargate_zone_fails(&zone);
     }
 
     /// Zone outage `i` is over, unless a later outage of the same zone still holds it: Auto
@@ -213,6 +214,7 @@ impl Simulation {
         for g in 0..self.sc.groups.len() {
             self.asg_fill(g, &format!("{zone} is back"));
         }
+        self.fargate_zone_back();
         self.schedule_retry();
     }
 }

@@ -29,6 +29,8 @@ pub(super) enum StopCause {
     FailedToStart,
     /// Its instance is gone.
     InstanceLost { host: HostId },
+    /// A Fargate task's zone failed, and its capacity with it.
+    ZoneLost,
     /// Its essential container crashed.
     Crashed,
     /// A batch task's work is done (exit code 0).
@@ -41,7 +43,7 @@ impl StopCause {
             StopCause::Scheduler => StopCode::ServiceSchedulerInitiated,
             StopCause::SpotInterruption => StopCode::SpotInterruption,
             StopCause::FailedToStart => StopCode::TaskFailedToStart,
-            StopCause::InstanceLost { .. } => StopCode::TerminationNotice,
+            StopCause::InstanceLost { .. } | StopCause::ZoneLost => StopCode::TerminationNotice,
             StopCause::Crashed | StopCause::Finished => StopCode::EssentialContainerExited,
         }
     }
@@ -55,9 +57,10 @@ impl Simulation {
                 self.stop_gracefully(t, cause.code())
             }
             StopCause::FailedToStart => self.failed_to_start(t),
-            StopCause::InstanceLost { .. } | StopCause::Crashed | StopCause::Finished => {
-                self.stop_at_once(t, cause)
-            }
+            StopCause::InstanceLost { .. }
+            | StopCause::ZoneLost
+            | StopCause::Crashed
+            | StopCause::Finished => self.stop_at_once(t, cause),
         }
     }
 
@@ -268,6 +271,12 @@ impl Simulation {
                 format!("STOPPED: Host EC2 (instance {host}) terminated"),
                 LogKind::TaskLost,
             ),
+            StopCause::ZoneLost => (
+                "TerminationNotice: its Availability Zone failed, and its Fargate capacity with it"
+                    .to_string(),
+                "STOPPED: its Availability Zone failed".to_string(),
+                LogKind::TaskLost,
+            ),
             StopCause::Crashed => (
                 "Essential container in task exited".to_string(),
                 "STOPPED (EssentialContainerExited): its essential container crashed".to_string(),
@@ -279,7 +288,7 @@ impl Simulation {
                 LogKind::TaskFinished,
             ),
         };
-        let with_instance = matches!(cause, StopCause::InstanceLost { .. });
+        let with_instance = matches!(cause, StopCause::InstanceLost { .. } | StopCause::ZoneLost);
         let si = self.tasks[t.index()].service.index();
         if self.tasks[t.index()].state == TaskState::Running {
             self.deregister_target(t);

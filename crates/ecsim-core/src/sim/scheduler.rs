@@ -63,6 +63,7 @@ impl Simulation {
                 stopped_reason: None,
                 start_error: None,
                 capacity,
+                fargate_zone: None,
                 net: None,
                 pulls_left: 0,
                 placed_at: None,
