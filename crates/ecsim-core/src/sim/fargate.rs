@@ -53,6 +53,7 @@ impl Simulation {
             return;
         };
         self.tasks[t.index()].fargate_zone = Some(zone);
+        self.services[si].fargate_in_zone[zone as usize] += 1;
         let admitted = self.fargate.bucket.admit(self.engine.now());
         let d = self
             .sc
@@ -144,16 +145,9 @@ impl Simulation {
     /// (ties to the first listed); `None` when every one is down.
     fn fargate_zone_for(&self, si: usize) -> Option<u8> {
         let zones = &self.sc.services[si].zones;
-        let here = |k: usize| {
-            self.services[si]
-                .live
-                .iter()
-                .filter(|t| self.tasks[t.index()].fargate_zone == Some(k as u8))
-                .count()
-        };
         (0..zones.len())
             .filter(|&k| !self.faults.zone_down(&zones[k]))
-            .min_by_key(|&k| here(k))
+            .min_by_key(|&k| self.services[si].fargate_in_zone[k])
             .map(|k| k as u8)
     }
 

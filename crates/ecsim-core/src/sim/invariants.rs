@@ -1,6 +1,6 @@
 //! The state rules no run may break, checked after every event in debug builds and tests, apart
 //! from the system they check: this code only reads the world. Each service's running and live
-//! counts agree with its tasks' states; no instance is over its registered CPU, memory or ENIs;
+//! counts agree with its tasks' states, and so do its Fargate tasks per zone; no instance is over its registered CPU, memory or ENIs;
 //! an instance's reservation is the sum of its tasks'; no host port is held twice or reserved;
 //! an image is in use on a host by exactly the live tasks there that run it; a terminated
 //! instance holds no task; no stopped Fargate task is still billed; tasks move only along legal
@@ -44,13 +44,22 @@ impl Simulation {
                 ));
             }
         }
-        // Each service's counts of running and live tasks agree with its tasks' states.
+        // Each service's counts of running and live tasks, and of live Fargate tasks per zone,
+        // agree with its tasks' states.
         let mut running = vec![0u32; self.services.len()];
         let mut live = vec![0u32; self.services.len()];
+        let mut in_zone: Vec<Vec<u32>> = self
+            .services
+            .iter()
+            .map(|s| vec![0; s.fargate_in_zone.len()])
+            .collect();
         for t in &self.tasks {
             let si = t.service.index();
             running[si] += u32::from(t.state == TaskState::Running);
             live[si] += u32::from(t.state < TaskState::Deactivating);
+            if let (Some(k), true) = (t.fargate_zone, t.state < TaskState::Deactivating) {
+                in_zone[si][k as usize] += 1;
+            }
         }
         for (si, st) in self.services.iter().enumerate() {
             let name = &self.sc.services[si].name;
@@ -58,6 +67,12 @@ impl Simulation {
                 return fail(format!(
                     "service {name} counts {} running tasks, {} are RUNNING",
                     st.running, running[si]
+                ));
+            }
+            if st.fargate_in_zone != in_zone[si] {
+                return fail(format!(
+                    "service {name} counts {:?} Fargate tasks per zone, its live tasks are {:?}",
+                    st.fargate_in_zone, in_zone[si]
                 ));
             }
             if st.live.len() as u32 != live[si] {

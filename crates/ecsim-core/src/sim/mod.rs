@@ -578,6 +578,9 @@ impl Simulation {
         if before < TaskState::Deactivating && next >= TaskState::Deactivating {
             let si = self.tasks[t.index()].service.index();
             self.services[si].live.retain(|&x| x != t);
+            if let Some(k) = self.tasks[t.index()].fargate_zone {
+                self.services[si].fargate_in_zone[k as usize] -= 1;
+            }
             // Before the scheduler replaces it: a batch's re-run takes the next attempt.
             self.batch_task_stopped(t);
         }

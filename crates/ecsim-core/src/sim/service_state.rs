@@ -25,6 +25,8 @@ pub(super) struct ServiceState {
     pub(super) acts_pending: bool,
     /// Its tasks not yet stopping (placed, waiting, starting or running), oldest first.
     pub(super) live: Vec<TaskId>,
+    /// Its live Fargate tasks in each of its zones (`Service::zones`).
+    pub(super) fargate_in_zone: Vec<u32>,
     /// Failed starts by error (`CannotPullContainerError`).
     pub(super) failed_reasons: BTreeMap<String, u32>,
     pub(super) stopped: u32,
@@ -97,6 +99,7 @@ impl ServiceState {
             retry_pending: false,
             acts_pending: false,
             live: Vec::new(),
+            fargate_in_zone: vec![0; s.zones.len()],
             failed_reasons: Default::default(),
             stopped: 0,
             waiting: Vec::new(),
