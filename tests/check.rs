@@ -6,7 +6,7 @@
 //! scenarios) and the property tests (generated and shrunk ones).
 
 use ecsim_core::task::TaskState;
-use ecsim_core::{RunOptions, Scenario, Simulation};
+use ecsim_core::{RunOptions, Scenario, SimTime, Simulation};
 
 /// What a batch of scenarios exercised, so a test can check its generator reached every outcome.
 #[derive(Debug, Default, Clone, Copy)]
@@ -117,7 +117,9 @@ pub fn check_scenario(text: &str, seed: u64) -> Result<Seen, String> {
             sim.instances()[h.index()].state == ecsim_core::instance::InstanceState::Draining
         });
     }
+    let daemons = daemon_check(&sim, &sc, &acting);
     let out = sim.finish();
+    daemons?;
     let im = &out.summary.images;
     seen.pulls += im.pulls;
     seen.cache_hits += im.cache_hits;
@@ -153,7 +155,7 @@ pub fn check_scenario(text: &str, seed: u64) -> Result<Seen, String> {
         // meanwhile (a batch whose pulls failed through a registry outage ends so).
         let name = &service.name;
         let k = &out.summary.services[name].tasks;
-        if acting[si] {
+        if acting[si] || service.daemon {
             continue;
         }
         let most = if rolling[si] {
@@ -176,6 +178,54 @@ pub fn check_scenario(text: &str, seed: u64) -> Result<Seen, String> {
         }
     }
     Ok(seen)
+}
+
+/// A DAEMON service keeps one live task, pinned, on each ACTIVE instance that meets its
+/// constraints (or none there while it waits out the retry throttle), and none elsewhere but on
+/// a DRAINING instance (where it stops last).
+fn daemon_check(sim: &Simulation, sc: &Scenario, acting: &[bool]) -> Result<(), String> {
+    use ecsim_core::instance::InstanceState;
+    for (si, service) in sc.services.iter().enumerate() {
+        if !service.daemon || acting[si] {
+            continue;
+        }
+        let mut on = vec![0u32; sim.instances().len()];
+        for t in sim
+            .tasks()
+            .iter()
+            .filter(|t| t.service.index() == si && t.state < TaskState::Deactivating)
+        {
+            let Some(h) = t.pinned else {
+                return Err(format!(
+                    "daemon {}: a live task for no instance",
+                    service.name
+                ));
+            };
+            on[h.index()] += 1;
+        }
+        let created = SimTime::ZERO + service.start_at <= sim.now();
+        // After failed starts the scheduler may be waiting out its retry throttle.
+        let throttled = sim.tasks().iter().any(|t| {
+            t.service.index() == si
+                && t.stop_code == Some(ecsim_core::task::StopCode::TaskFailedToStart)
+        });
+        for (h, inst) in sim.instances().iter().enumerate() {
+            let eligible = sim.daemon_runs_on(ecsim_core::units::ServiceId(si as u32), inst.id);
+            let want = match (created && eligible, inst.state) {
+                (true, _) if throttled => 0..=1,
+                (true, _) => 1..=1,
+                (false, InstanceState::Draining) => 0..=1,
+                (false, _) => 0..=0,
+            };
+            if !want.contains(&on[h]) {
+                return Err(format!(
+                    "daemon {}: {} live tasks on {} ({:?}), expected {want:?}",
+                    service.name, on[h], inst.id, inst.state
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl std::ops::AddAssign for Seen {

@@ -21,7 +21,7 @@ fn check_one(r: &mut Stream, i: u64, what: &str, seen: &mut Seen) {
 fn random_scenarios_keep_every_invariant() {
     let mut r = Stream::new(42, "random-scenarios");
     let mut seen = Seen::default();
-    for i in 0..300 {
+    for i in 0..400 {
         check_one(&mut r, i, "fixed stream 42", &mut seen);
     }
     let Seen {

@@ -3,7 +3,7 @@
 //! roles), custom instance types, ECR and public images, IAM roles, services on EC2 and Fargate
 //! with every port mode and placement, traffic, service auto scaling, deployments to a second
 //! revision, batches, registry outages and faults (instance loss, task crashes, hung health
-//! checks, an Availability Zone down).
+//! checks, an Availability Zone down), and a DAEMON service.
 //!
 //! The generator reads its decisions from a [`Choices`]: a seeded stream for the invariant test
 //! and the golden hashes, a list of numbers for the property tests (which proptest shrinks), raw
@@ -207,6 +207,15 @@ pub fn random_scenario(c: &mut dyn Choices) -> String {
                 pick(c, &["us-east-1a", "us-east-1b", "us-east-1c"]),
                 c.below(300),
                 1 + c.below(200),
+            );
+        }
+        if one_in(c, 4) {
+            // A DAEMON service: one task on each instance.
+            s += &format!(
+                "[[task_definitions]]\nfamily = \"daemon\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"{registry}img1\", cpu = {}, memory = 128 }} ]\n\
+                 [[services]]\nserviceName = \"daemon\"\ntaskDefinition = \"daemon\"\nschedulingStrategy = \"DAEMON\"\nstartAt = \"{}s\"\n",
+                128 * (1 + c.below(4)),
+                c.below(100),
             );
         }
     });

@@ -52,6 +52,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../scenarios/lessons/spot-batch.toml"),
     ),
     (
+        "scenarios/lessons/daemon-services.toml",
+        include_str!("../../scenarios/lessons/daemon-services.toml"),
+    ),
+    (
         "scenarios/lessons/zone-outage.toml",
         include_str!("../../scenarios/lessons/zone-outage.toml"),
     ),

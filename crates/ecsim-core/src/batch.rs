@@ -78,6 +78,7 @@ impl ScheduledTaskSpec {
             service_name: self.name.clone(),
             task_definition: self.task_definition.clone(),
             desired_count: self.count,
+            scheduling_strategy: Default::default(),
             launch_type: self.launch_type.clone(),
             capacity_provider_strategy: self.capacity_provider_strategy.clone(),
             placement_strategy: Vec::new(),

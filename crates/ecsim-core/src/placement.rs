@@ -217,6 +217,8 @@ pub struct Demand<'a> {
     pub requires: &'a [String],
     /// Only instances of this group: the task's EC2 capacity provider's Auto Scaling group.
     pub group: Option<usize>,
+    /// Only this instance: a DAEMON service's task.
+    pub host: Option<HostId>,
 }
 
 /// Why an instance, or the whole cluster, could not take a task.
@@ -270,23 +272,25 @@ pub fn first_failure(inst: &Instance, d: &Demand, constraints: &[Constraint]) ->
     if d.needs_eni && inst.enis_free() == 0 {
         return Some(Reason::Eni);
     }
-    for c in constraints {
-        match c {
-            Constraint::DistinctInstance if inst.tasks_of(d.service) > 0 => {
-                return Some(Reason::DistinctInstance)
-            }
-            Constraint::MemberOf(e) if !e.matches(&inst.attributes) => {
-                return Some(Reason::Attribute)
-            }
-            _ => {}
-        }
+    if constraints
+        .iter()
+        .any(|c| *c == Constraint::DistinctInstance && inst.tasks_of(d.service) > 0)
+    {
+        return Some(Reason::DistinctInstance);
     }
-    for r in d.requires {
-        if !inst.attributes.contains_key(r) {
-            return Some(Reason::Attribute);
-        }
+    if !attributes_fit(inst, constraints, d.requires) {
+        return Some(Reason::Attribute);
     }
     None
+}
+
+/// Whether the instance has what the `memberOf` constraints and the required attributes ask:
+/// where a DAEMON service runs (whatever room is left on it).
+pub fn attributes_fit(inst: &Instance, constraints: &[Constraint], requires: &[String]) -> bool {
+    constraints.iter().all(|c| match c {
+        Constraint::MemberOf(e) => e.matches(&inst.attributes),
+        Constraint::DistinctInstance => true,
+    }) && requires.iter().all(|r| inst.attributes.contains_key(r))
 }
 
 /// Chooses an instance for the demand, or says why none fits.
@@ -302,10 +306,9 @@ pub fn choose(
     let mut best: Option<([u64; MAX_STRATEGIES + 1], HostId)> = None;
     // Tasks of this service per attribute value, for spread on an attribute; computed lazily.
     let mut per_value: Vec<(String, BTreeMap<String, u64>)> = Vec::new();
-    for inst in instances
-        .iter()
-        .filter(|i| i.is_active() && d.group.is_none_or(|g| g == i.group))
-    {
+    for inst in instances.iter().filter(|i| {
+        i.is_active() && d.group.is_none_or(|g| g == i.group) && d.host.is_none_or(|h| h == i.id)
+    }) {
         any_active = true;
         if let Some(r) = first_failure(inst, d, constraints) {
             failures[r as usize] += 1;

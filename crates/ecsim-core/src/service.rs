@@ -1,7 +1,10 @@
 //! Services: the `aws ecs create-service` input a scenario gives (a subset), checked against the
 //! task definitions and capacity providers it names. The rounding of `minimumHealthyPercent` and
 //! `maximumPercent` (docs/ecs-facts.md §5) is applied by the deployment (`sim/deployment.rs`); the
-//! defaults, 100 and 200, are REPLICA's.
+//! defaults, 100 and 200, are REPLICA's; a DAEMON service's are 0 and 100, and it runs one task on
+//! each ACTIVE instance that meets its constraints, with no desired count, placement strategy,
+//! capacity provider or auto scaling, and not on Fargate (docs/ecs-facts.md §12 "DAEMON
+//! scheduling strategy"; run by `sim/daemon.rs`).
 
 use crate::aws_shape::AwsShape;
 use crate::capacity::{ProviderItemSpec, ProviderShare};
@@ -53,6 +56,9 @@ pub struct ServiceSpec {
     pub task_definition: String,
     #[serde(default = "one")]
     pub desired_count: u32,
+    /// `REPLICA` (the default) or `DAEMON`.
+    #[serde(default, skip_serializing_if = "SchedulingStrategy::is_replica")]
+    pub scheduling_strategy: SchedulingStrategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<String>,
     /// `FARGATE` and `FARGATE_SPOT` with weights and a base (instead of `launchType`).
@@ -92,7 +98,6 @@ impl AwsShape for ServiceSpec {
         "platformVersion",
         "role",
         "networkConfiguration",
-        "schedulingStrategy",
         "deploymentController",
         "tags",
         "enableECSManagedTags",
@@ -124,6 +129,23 @@ fn one() -> u32 {
     1
 }
 
+/// `schedulingStrategy`: how many tasks a service runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SchedulingStrategy {
+    /// The desired count, placed by the strategy.
+    #[default]
+    Replica,
+    /// One task on each ACTIVE container instance that meets the constraints.
+    Daemon,
+}
+
+impl SchedulingStrategy {
+    fn is_replica(&self) -> bool {
+        *self == SchedulingStrategy::Replica
+    }
+}
+
 /// A service resolved against its task definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -146,6 +168,8 @@ pub struct Service {
     pub grace: SimDuration,
     /// The zones its Fargate tasks run in (empty for a service on EC2 only).
     pub zones: Vec<String>,
+    /// A DAEMON service: one task per eligible instance (`sim/daemon.rs`).
+    pub daemon: bool,
 }
 
 impl ServiceSpec {
@@ -166,6 +190,27 @@ impl ServiceSpec {
             providers,
             &p,
         )?;
+        let daemon = self.scheduling_strategy == SchedulingStrategy::Daemon;
+        if daemon {
+            let refused = if capacity.iter().any(|c| c.capacity.is_fargate()) {
+                Some((
+                    "schedulingStrategy",
+                    "Fargate tasks do not support the DAEMON scheduling strategy",
+                ))
+            } else if !self.capacity_provider_strategy.is_empty() {
+                Some(("capacityProviderStrategy", "a DAEMON service runs on every instance of the cluster: it takes no capacity provider strategy"))
+            } else if !self.placement_strategy.is_empty() {
+                Some((
+                    "placementStrategy",
+                    "a DAEMON service places one task per instance: it takes no placement strategy",
+                ))
+            } else {
+                None
+            };
+            if let Some((field, why)) = refused {
+                return Err(FieldError::new(p(field), why));
+            }
+        }
         let tdi = resolve_taskdef(
             taskdefs,
             &self.task_definition,
@@ -258,8 +303,15 @@ impl ServiceSpec {
                 maximum_percent: None,
                 deployment_circuit_breaker: None,
             });
-        let min_healthy_pct = dc.minimum_healthy_percent.unwrap_or(100);
-        let max_pct = dc.maximum_percent.unwrap_or(200);
+        let (min_default, max_default) = if daemon { (0, 100) } else { (100, 200) };
+        let min_healthy_pct = dc.minimum_healthy_percent.unwrap_or(min_default);
+        let max_pct = dc.maximum_percent.unwrap_or(max_default);
+        if daemon && max_pct != 100 {
+            return Err(FieldError::new(
+                p("deploymentConfiguration.maximumPercent"),
+                "must be 100 for a DAEMON service",
+            ));
+        }
         if min_healthy_pct > 100 {
             return Err(FieldError::new(
                 p("deploymentConfiguration.minimumHealthyPercent"),
@@ -292,6 +344,7 @@ impl ServiceSpec {
                 self.health_check_grace_period_seconds.unwrap_or(0) as u64
             ),
             zones,
+            daemon,
         })
     }
 }

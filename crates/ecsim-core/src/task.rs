@@ -161,6 +161,8 @@ pub struct Task {
     pub start_error: Option<StartError>,
     /// Where it runs (EC2 instances, Fargate, Fargate Spot).
     pub capacity: crate::capacity::Capacity,
+    /// A DAEMON service's task: the one instance it may be placed on.
+    pub pinned: Option<HostId>,
     /// A Fargate task's Availability Zone: an index into its service's `zones`, chosen when it
     /// launches (an EC2 task is in its instance's zone).
     pub fargate_zone: Option<u8>,

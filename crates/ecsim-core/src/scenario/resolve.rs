@@ -511,6 +511,21 @@ fn actions(
                 "is beyond 400 days",
             ));
         }
+        if services[si].daemon {
+            // Its count follows the instances; a new revision's deployment is not modelled for it.
+            let field = if a.desired_count.is_some() {
+                "desired_count"
+            } else {
+                "task_definition"
+            };
+            return Err(FieldError::new(
+                format!("actions[{i}].{field}"),
+                format!(
+                    "service {} is a DAEMON service: it runs one task per instance, and ecsim does not model its deployments",
+                    a.service
+                ),
+            ));
+        }
         if a.desired_count.is_some_and(|d| d > MAX_DESIRED) {
             return Err(FieldError::new(
                 format!("actions[{i}].desired_count"),
@@ -600,6 +615,15 @@ fn auto_scaling(
             ));
         };
         not_a_batch(&services[si], format!("{p}.service"))?;
+        if services[si].daemon {
+            return Err(FieldError::new(
+                format!("{p}.service"),
+                format!(
+                    "service {:?} is a DAEMON service: its count follows the instances, and Service Auto Scaling does not apply to it",
+                    a.service
+                ),
+            ));
+        }
         if spec.auto_scaling[..i]
             .iter()
             .any(|o| o.service == a.service)

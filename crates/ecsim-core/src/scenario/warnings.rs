@@ -13,7 +13,10 @@
 //!   trunking the trunk's task limit instead, docs/ecs-facts.md §2 "awsvpc ENI budget");
 //! - a burstable instance type serving requests: it is modelled in unlimited mode (T3's
 //!   default), never throttled, its surplus credits billed; standard mode is not modelled
-//!   (docs/ecs-facts.md §12 "Burstable instances").
+//!   (docs/ecs-facts.md §12 "Burstable instances");
+//! - a DAEMON service beside managed scale-in with termination protection: ecsim counts an
+//!   instance that runs only daemon tasks as busy, which is not sourced (docs/ecs-facts.md §12
+//!   "DAEMON scheduling strategy").
 
 use super::Scenario;
 use crate::capacity::Capacity;
@@ -52,6 +55,21 @@ pub(crate) fn warnings(sc: &Scenario) -> Vec<Warning> {
                 field: format!("instance_groups[{i}].instance_type"),
                 message: format!(
                     "{name} is burstable (a baseline of {baseline} % of each vCPU): ecsim runs it in unlimited mode, T3's default, at full speed, and bills the CPU credits it spends above the baseline ($0.05 per vCPU-hour); in standard mode it would be throttled to the baseline, which ecsim does not model"
+                ),
+            });
+        }
+    }
+    if let Some(i) = sc.services.iter().position(|s| s.daemon) {
+        if sc
+            .providers
+            .iter()
+            .any(|p| p.scaling.is_some() && p.termination_protection)
+        {
+            out.push(Warning {
+                field: format!("services[{i}].schedulingStrategy"),
+                message: format!(
+                    "{} is a DAEMON service: ecsim counts an instance that runs only daemon tasks as busy, so managed scale-in never takes it; AWS does not say how ECS counts it",
+                    sc.services[i].name
                 ),
             });
         }

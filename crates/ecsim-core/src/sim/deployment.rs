@@ -222,6 +222,10 @@ impl Simulation {
     /// One step of the rolling deployment: start new tasks within the maximum, stop old ones
     /// down to the minimum healthy, and end the deployment when only new healthy tasks are left.
     pub(super) fn reconcile_deployment(&mut self, s: ServiceId) {
+        if self.sc.services[s.index()].daemon {
+            // Its tasks follow the instances, a draining one's included (`sim/daemon.rs`).
+            return self.reconcile_daemon(s);
+        }
         let si = s.index();
         let desired = self.services[si].desired;
         let current = self.services[si].taskdef;

@@ -250,6 +250,7 @@ impl Simulation {
             task.uses_eni = false;
         }
         inst.remove_task(t, task.service);
+        let draining = inst.state == crate::instance::InstanceState::Draining;
         // Its containers keep their images in use until the agent cleans the task up.
         let images = &self.sc.taskdef_images[task.taskdef.index()];
         for (k, &im) in images.iter().enumerate() {
@@ -258,6 +259,9 @@ impl Simulation {
                     .cache
                     .release_user(im, self.engine.now());
             }
+        }
+        if draining {
+            self.daemon_drain_check(h);
         }
     }
 

@@ -16,6 +16,7 @@ mod autoscaling;
 mod batch;
 mod cluster_scaling;
 mod container_start;
+mod daemon;
 mod deployment;
 mod event;
 mod fargate;
@@ -561,6 +562,7 @@ impl Simulation {
                 Event::instance(host, life, InstanceEvent::ImageCleanup),
             );
         }
+        self.daemons_follow_instances();
         self.schedule_retry();
     }
 

@@ -9,7 +9,7 @@ use crate::log::LogKind;
 use crate::placement::{self, Demand};
 use crate::task::{HeldPort, Task, TaskState};
 use crate::taskdef::{HostPortNeed, NetworkMode};
-use crate::units::{CpuUnits, MiB, ServiceId, TaskId};
+use crate::units::{CpuUnits, HostId, MiB, ServiceId, TaskId};
 
 impl Simulation {
     pub(super) fn schedule_retry(&mut self) {
@@ -25,6 +25,12 @@ impl Simulation {
     /// Creates `n` more tasks of the service and tries to place them (EC2) or launches them
     /// (Fargate).
     pub(super) fn create_tasks(&mut self, s: ServiceId, n: u32) {
+        self.create_tasks_on(s, n, None);
+    }
+
+    /// Creates `n` more tasks of the service, each only for instance `pin` if given (a DAEMON
+    /// service's), and tries to place them.
+    pub(super) fn create_tasks_on(&mut self, s: ServiceId, n: u32, pin: Option<HostId>) {
         let shares = self.sc.services[s.index()].capacity.clone();
         let mut live: Vec<u32> = shares
             .iter()
@@ -64,6 +70,7 @@ impl Simulation {
                 start_error: None,
                 capacity,
                 fargate_zone: None,
+                pinned: pin,
                 net: None,
                 pulls_left: 0,
                 placed_at: None,
@@ -87,6 +94,13 @@ impl Simulation {
             self.services[s.index()].live.push(id);
             if capacity.is_fargate() {
                 self.fargate_launch(id);
+            } else if pin.is_some() {
+                // A daemon's task for a new instance goes before the replicas waiting for room.
+                if let Err(r) = self.try_place(id) {
+                    self.services[s.index()].waiting.push(id);
+                    self.waiting_services.insert(s.index());
+                    self.set_waiting_reason(id, r);
+                }
             } else {
                 self.services[s.index()].waiting.push(id);
                 self.waiting_services.insert(s.index());
@@ -140,16 +154,23 @@ impl Simulation {
         let si = s.index();
         self.services[si].active = true;
         let name = self.sc.services[si].name.clone();
-        let msg = format!(
-            "service {name} created with desired count {}",
-            self.services[si].desired
-        );
+        let msg = if self.sc.services[si].daemon {
+            format!("service {name} created: DAEMON, one task on each instance that meets its constraints")
+        } else {
+            format!(
+                "service {name} created with desired count {}",
+                self.services[si].desired
+            )
+        };
         self.push_log(LogKind::ServiceCreated, Some(name), None, None, msg);
         self.reconcile(s);
     }
 
     /// Brings the service's live tasks (placed or waiting, not stopping) to its desired count.
     fn reconcile(&mut self, s: ServiceId) {
+        if self.sc.services[s.index()].daemon {
+            return self.reconcile_daemon(s);
+        }
         if self.rolling(s.index()) {
             return self.reconcile_deployment(s);
         }
@@ -239,7 +260,9 @@ impl Simulation {
     /// Tries to place every waiting task, service by service, oldest first. Tasks of one service
     /// are alike, so once one fails the rest of that service wait with the same reason.
     pub(super) fn retry_waiting(&mut self) {
-        let services: Vec<usize> = self.waiting_services.iter().copied().collect();
+        let mut services: Vec<usize> = self.waiting_services.iter().copied().collect();
+        // DAEMON services' tasks first: ECS keeps their room from pending replica tasks.
+        services.sort_by_key(|&si| !self.sc.services[si].daemon);
         for si in services {
             let waiting = std::mem::take(&mut self.services[si].waiting);
             let mut still = Vec::new();
@@ -338,6 +361,7 @@ impl Simulation {
             dynamic_ports: dynamic,
             needs_eni: td.network_mode == NetworkMode::Awsvpc,
             requires: &td.requires,
+            host: self.tasks[t.index()].pinned,
             group: match self.tasks[t.index()].capacity {
                 crate::capacity::Capacity::Provider(k) => Some(self.sc.providers[k as usize].group),
                 _ => None,

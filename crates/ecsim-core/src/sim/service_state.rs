@@ -93,7 +93,8 @@ impl ServiceState {
     pub(super) fn new(s: &Service, seed: u64) -> Self {
         let stream = |purpose: &str| Stream::new(seed, &format!("{purpose}/{}", s.name));
         ServiceState {
-            desired: s.desired,
+            // A DAEMON service's count follows the instances once it is created.
+            desired: if s.daemon { 0 } else { s.desired },
             active: false,
             failed_rounds: 0,
             retry_pending: false,

@@ -111,6 +111,7 @@ impl Simulation {
         self.pulls.nets[host.index()].drop_downloads();
         let msg = format!("instance {host} terminated ({why})");
         self.push_log(LogKind::InstanceTerminated, None, None, Some(host), msg);
+        self.daemons_follow_instances();
         // An Auto Scaling group replaces it (unless it was its own scale-in).
         self.asg_fill(group, &format!("replacing {host}"));
         for s in services {
