@@ -139,38 +139,36 @@ fn on_a_draining_instance_the_daemon_task_stops_last() {
 
 #[test]
 fn daemon_errors_name_their_field() {
-    let bad = |text: &str| Scenario::parse(text, "d.toml").expect_err("refused");
-    let e = bad(&cluster(
-        1,
-        "placementStrategy = [{ type = \"binpack\", field = \"memory\" }]",
-        "",
-    ));
-    assert_eq!(
-        e.field.as_deref(),
-        Some("services[1].placementStrategy"),
-        "{e}"
-    );
-    let e = bad(&cluster(1, "launchType = \"FARGATE\"", ""));
-    assert_eq!(
-        e.field.as_deref(),
-        Some("services[1].schedulingStrategy"),
-        "{e}"
-    );
-    let e = bad(&cluster(
-        1,
-        "deploymentConfiguration = { maximumPercent = 200 }",
-        "",
-    ));
-    assert_eq!(
-        e.field.as_deref(),
-        Some("services[1].deploymentConfiguration.maximumPercent"),
-        "{e}"
-    );
-    let e = bad(&(cluster(1, "", "") + "[[auto_scaling]]\nservice = \"agent\"\nmin_capacity = 1\nmax_capacity = 3\nscheduled = [{ at = \"2m\", min_capacity = 2, max_capacity = 3 }]\n"));
-    assert_eq!(e.field.as_deref(), Some("auto_scaling[0].service"), "{e}");
-    let e = bad(&(cluster(1, "", "")
-        + "[[actions]]\nat = \"2m\"\nservice = \"agent\"\ndesired_count = 3\n"));
-    assert_eq!(e.field.as_deref(), Some("actions[0].desired_count"), "{e}");
-    let e = bad(&cluster(1, "", "").replace("\"DAEMON\"", "\"DAEMONS\""));
+    let auto_scaling = "[[auto_scaling]]\nservice = \"agent\"\nmin_capacity = 1\nmax_capacity = 3\nscheduled = [{ at = \"2m\", min_capacity = 2, max_capacity = 3 }]\n";
+    let action = "[[actions]]\nat = \"2m\"\nservice = \"agent\"\ndesired_count = 3\n";
+    // (what the agent service adds, what the scenario adds, the field the error names)
+    let cases = [
+        (
+            "placementStrategy = [{ type = \"binpack\", field = \"memory\" }]",
+            "",
+            "services[1].placementStrategy",
+        ),
+        (
+            "launchType = \"FARGATE\"",
+            "",
+            "services[1].schedulingStrategy",
+        ),
+        (
+            "deploymentConfiguration = { maximumPercent = 200 }",
+            "",
+            "services[1].deploymentConfiguration.maximumPercent",
+        ),
+        ("", auto_scaling, "auto_scaling[0].service"),
+        ("", action, "actions[0].desired_count"),
+    ];
+    for (agent, rest, field) in cases {
+        let e = Scenario::parse(&(cluster(1, agent, "") + rest), "d.toml").expect_err(field);
+        assert_eq!(e.field.as_deref(), Some(field), "{e}");
+    }
+    let e = Scenario::parse(
+        &cluster(1, "", "").replace("\"DAEMON\"", "\"DAEMONS\""),
+        "d.toml",
+    )
+    .expect_err("an unknown strategy");
     assert!(e.to_string().contains("schedulingStrategy"), "{e}");
 }

@@ -56,10 +56,14 @@ impl Simulation {
                 self.stop(t, StopCause::Scheduler);
             }
         }
-        for h in 0..self.instances.len() {
-            if runs_on[h] && !covered[h] {
-                self.create_tasks_on(s, 1, Some(HostId(h as u32)));
-            }
+        // One creation for all the instances that lack a task: it counts the service's live
+        // tasks once, not once per instance.
+        let missing: Vec<Option<HostId>> = (0..self.instances.len())
+            .filter(|&h| runs_on[h] && !covered[h])
+            .map(|h| Some(HostId(h as u32)))
+            .collect();
+        if !missing.is_empty() {
+            self.create_tasks_for(s, &missing);
         }
         self.scale_up_check(si);
     }

@@ -25,12 +25,12 @@ impl Simulation {
     /// Creates `n` more tasks of the service and tries to place them (EC2) or launches them
     /// (Fargate).
     pub(super) fn create_tasks(&mut self, s: ServiceId, n: u32) {
-        self.create_tasks_on(s, n, None);
+        self.create_tasks_for(s, &vec![None; n as usize]);
     }
 
-    /// Creates `n` more tasks of the service, each only for instance `pin` if given (a DAEMON
-    /// service's), and tries to place them.
-    pub(super) fn create_tasks_on(&mut self, s: ServiceId, n: u32, pin: Option<HostId>) {
+    /// Creates one more task of the service per entry of `pins`, each only for that instance if
+    /// given (a DAEMON service's), and tries to place them.
+    pub(super) fn create_tasks_for(&mut self, s: ServiceId, pins: &[Option<HostId>]) {
         let shares = self.sc.services[s.index()].capacity.clone();
         let mut live: Vec<u32> = shares
             .iter()
@@ -43,7 +43,7 @@ impl Simulation {
             })
             .collect();
         let mut ec2 = false;
-        for _ in 0..n {
+        for &pin in pins {
             let k = crate::capacity::pick(&shares, &live);
             live[k] += 1;
             let capacity = shares[k].capacity;
