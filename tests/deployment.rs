@@ -277,24 +277,9 @@ fn without_a_load_balancer_new_tasks_count_40_s_after_running() {
     };
     // The gap between the first new task RUNNING and the first old task stopping.
     let gap = |out: &ecsim_core::RunOutput| {
-        let first = |xs: Vec<f64>| xs.into_iter().fold(f64::INFINITY, f64::min);
-        let new_running = first(
-            out.tasks
-                .iter()
-                .filter(|t| t.wanted_s >= 300.0)
-                .filter_map(|t| t.running_s)
-                .collect(),
-        );
-        let old_stopped = first(
-            out.tasks
-                .iter()
-                .filter(|t| t.wanted_s < 300.0)
-                .filter_map(|t| t.stopped_s)
-                .collect(),
-        );
         let d = &out.summary.services["web"].deployments[0];
         assert!(d.duration_s.is_some(), "{d:?}");
-        old_stopped - new_running
+        ecsim_tests::deployment_gap(out, 300.0)
     };
     let waited = gap(&no_lb(""));
     assert!(

@@ -84,6 +84,27 @@ startAt = "60s"
     )
 }
 
+/// In a deployment started at `at_s` seconds: the gap between its first task RUNNING and the
+/// first task wanted before it stopping.
+pub fn deployment_gap(out: &ecsim_core::RunOutput, at_s: f64) -> f64 {
+    let first = |xs: Vec<f64>| xs.into_iter().fold(f64::INFINITY, f64::min);
+    let new_running = first(
+        out.tasks
+            .iter()
+            .filter(|t| t.wanted_s >= at_s)
+            .filter_map(|t| t.running_s)
+            .collect(),
+    );
+    let old_stopped = first(
+        out.tasks
+            .iter()
+            .filter(|t| t.wanted_s < at_s)
+            .filter_map(|t| t.stopped_s)
+            .collect(),
+    );
+    old_stopped - new_running
+}
+
 /// Tasks of service 0 per host at the end, by host index.
 pub fn per_host(sim: &Simulation) -> Vec<u32> {
     sim.instances()

@@ -3,7 +3,8 @@
 //! roles), custom instance types, ECR and public images, IAM roles, services on EC2 and Fargate
 //! with every port mode and placement, traffic, service auto scaling, deployments to a second
 //! revision, batches, registry outages and faults (instance loss, task crashes, hung health
-//! checks, an Availability Zone down), and a DAEMON service.
+//! checks, an Availability Zone down), and a DAEMON service; the batch and the daemon sometimes with a
+//! container health check and an application slow to pass it.
 //!
 //! The generator reads its decisions from a [`Choices`]: a seeded stream for the invariant test
 //! and the golden hashes, a list of numbers for the property tests (which proptest shrinks), raw
@@ -189,11 +190,14 @@ pub fn random_scenario(c: &mut dyn Choices) -> String {
         }
         if one_in(c, 3) {
             // A batch on the instances: tasks that finish, and re-runs of the interrupted ones.
+            let (check, app) = health_check(c, "batch");
+            s += &app;
             s += &format!(
-                "[[task_definitions]]\nfamily = \"batch\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"{registry}img0\", cpu = {}, memory = 256 }} ]\n\
+                "[[task_definitions]]\nfamily = \"batch\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"{registry}img0\", cpu = {}, memory = 256{} }} ]\n\
                  [[scheduled_tasks]]\nname = \"batch\"\ntaskDefinition = \"batch\"\ncount = {}\nat = \"{}s\"\n\
                  runTime = {{ dist = \"uniform\", min = \"10s\", max = \"{}s\" }}\nattempts = {}\n",
                 128 * (1 + c.below(8)),
+                check,
                 1 + c.below(12),
                 c.below(60), // before the end of the run (at least 60 s)
                 11 + c.below(200),
@@ -211,15 +215,38 @@ pub fn random_scenario(c: &mut dyn Choices) -> String {
         }
         if one_in(c, 4) {
             // A DAEMON service: one task on each instance.
+            let (check, app) = health_check(c, "daemon");
+            s += &app;
             s += &format!(
-                "[[task_definitions]]\nfamily = \"daemon\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"{registry}img1\", cpu = {}, memory = 128 }} ]\n\
+                "[[task_definitions]]\nfamily = \"daemon\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"{registry}img1\", cpu = {}, memory = 128{} }} ]\n\
                  [[services]]\nserviceName = \"daemon\"\ntaskDefinition = \"daemon\"\nschedulingStrategy = \"DAEMON\"\nstartAt = \"{}s\"\n",
                 128 * (1 + c.below(4)),
+                check,
                 c.below(100),
             );
         }
     });
     s
+}
+
+/// Half the time, a container health check (its fields, after the container's others) and an
+/// application slow to answer it, in the task definition `family`: a batch task goes on when it
+/// is UNHEALTHY, a service's task is replaced.
+fn health_check(c: &mut dyn Choices, family: &str) -> (String, String) {
+    if !one_in(c, 2) {
+        return Default::default();
+    }
+    let fields = format!(
+        ", healthCheck = {{ command = [\"CMD\", \"true\"], interval = {}, retries = {}, startPeriod = {} }}",
+        5 + c.below(30),
+        1 + c.below(3),
+        c.below(60),
+    );
+    let app = format!(
+        "[[applications]]\ntask_definition = \"{family}\"\nwarmup = \"{}s\"\n",
+        c.below(120)
+    );
+    (fields, app)
 }
 
 /// `f` on a sub-block of `len` decisions: the decisions after it stay where they are whether

@@ -60,6 +60,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../scenarios/lessons/zone-outage.toml"),
     ),
     (
+        "scenarios/lessons/container-health-checks.toml",
+        include_str!("../../scenarios/lessons/container-health-checks.toml"),
+    ),
+    (
         "scenarios/templates/right-size-ec2.toml",
         include_str!("../../scenarios/templates/right-size-ec2.toml"),
     ),

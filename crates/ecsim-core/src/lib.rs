@@ -8,6 +8,7 @@ pub use ecsim_engine::{hash, queue, rng, time};
 
 pub(crate) mod agent_config;
 pub(crate) mod alb;
+pub(crate) mod application;
 pub(crate) mod attributes;
 pub(crate) mod autoscaling;
 pub mod aws_shape;
@@ -16,6 +17,7 @@ pub mod budget;
 pub mod capacity;
 pub(crate) mod capacity_provider;
 pub mod catalog;
+pub mod container_health;
 pub(crate) mod cost;
 pub(crate) mod error;
 pub mod fargate;

@@ -532,6 +532,8 @@ pub struct TaskCounts {
     pub lost_with_instance: u32,
     /// Tasks ECS replaced because their target failed its load balancer health checks.
     pub failed_health_checks: u32,
+    /// Tasks ECS replaced because an essential container failed its container health checks.
+    pub failed_container_health_checks: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]

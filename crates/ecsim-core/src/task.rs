@@ -71,6 +71,17 @@ impl StartError {
     }
 }
 
+/// A task's `healthStatus` from its container health checks (docs/ecs-facts.md §1 "Task health
+/// rollup"): UNKNOWN while they are evaluated or when there are none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskHealth {
+    #[default]
+    Unknown,
+    Healthy,
+    Unhealthy,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskState {
@@ -176,6 +187,8 @@ pub struct Task {
     pub placed_at: Option<SimTime>,
     pub pull_done_at: Option<SimTime>,
     pub healthy_at: Option<SimTime>,
+    /// Its health from its essential containers' health checks (UNKNOWN without any).
+    pub health: TaskHealth,
     /// Fargate billing runs from the start of the pull to the task's end.
     pub billed_from: Option<SimTime>,
     pub stopped_at: Option<SimTime>,

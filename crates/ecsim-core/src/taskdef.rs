@@ -11,6 +11,7 @@
 
 use crate::attributes::{log_driver_capability, TASK_ENI_CAPABILITY, TASK_IAM_ROLE_CAPABILITY};
 use crate::aws_shape::{self, AwsShape};
+use crate::container_health::{HealthCheck, HealthCheckSpec};
 use crate::error::FieldError;
 use crate::units::{CpuUnits, MiB, Port};
 use serde::{Deserialize, Serialize};
@@ -112,6 +113,9 @@ pub struct ContainerDefinitionSpec {
         deserialize_with = "aws_shape::entry"
     )]
     pub log_configuration: Option<LogConfiguration>,
+    /// The container's health check (`container_health`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check: Option<HealthCheckSpec>,
     #[serde(skip)]
     pub ignored: Vec<String>,
 }
@@ -147,7 +151,6 @@ impl AwsShape for ContainerDefinitionSpec {
         "pseudoTerminal",
         "dockerLabels",
         "ulimits",
-        "healthCheck",
         "systemControls",
         "resourceRequirements",
         "firelensConfiguration",
@@ -246,6 +249,19 @@ pub struct Container {
     pub name: String,
     pub image: String,
     pub essential: bool,
+    /// Its `healthCheck`, when it has one.
+    pub health_check: Option<HealthCheck>,
+    /// What the application in it does (`[[applications]]`; the defaults when none names it).
+    pub app: crate::application::App,
+}
+
+impl TaskDefinition {
+    /// Whether its health rests on container health checks: an essential container has one.
+    pub fn health_checked(&self) -> bool {
+        self.containers
+            .iter()
+            .any(|c| c.essential && c.health_check.is_some())
+    }
 }
 
 /// Parses task-level CPU as the API accepts it: units ("256"), or vCPUs ("0.25 vCPU", "1 vcpu").
@@ -437,10 +453,16 @@ impl TaskDefinitionSpec {
                 }
                 host_ports.push(need);
             }
+            let health_check = match &c.health_check {
+                Some(h) => Some(h.validate(&cp("healthCheck"))?),
+                None => None,
+            };
             containers.push(Container {
                 name: c.name.clone(),
                 image: c.image.clone(),
                 essential: c.essential.unwrap_or(true),
+                health_check,
+                app: crate::application::App::default(),
             });
         }
         if !containers.iter().any(|c| c.essential) {

@@ -155,6 +155,13 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
                 k.failed_health_checks
             );
         }
+        if k.failed_container_health_checks > 0 {
+            let _ = writeln!(
+                t,
+                "           {} tasks replaced after failing their container health checks",
+                k.failed_container_health_checks
+            );
+        }
         if k.spot_interrupted > 0 {
             let _ = writeln!(
                 t,

@@ -92,6 +92,9 @@ pub struct ScenarioSpec {
     /// Batches of tasks a schedule runs, each working for a while and exiting.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scheduled_tasks: Vec<crate::batch::ScheduledTaskSpec>,
+    /// What the applications in the containers do: warm-up and memory use (`application`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<crate::application::ApplicationSpec>,
 }
 
 /// An operator's change at a given time: `aws ecs update-service --desired-count N` and/or

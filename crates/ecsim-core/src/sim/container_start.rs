@@ -2,8 +2,9 @@
 //! must be allowed to write: the awslogs driver needs the execution role's log actions,
 //! docs/ecs-facts.md §10) and starts them; on EC2 a start slower than the agent's
 //! `ECS_CONTAINER_START_TIMEOUT` fails the task (`DockerTimeoutError`). A started task is
-//! RUNNING: its target registers with the load balancer, a deployment or batch counts it, and
-//! the service's steady state and scale-up times are measured.
+//! RUNNING: its target registers with the load balancer, its container health checks begin
+//! (`sim/container_health.rs`), a deployment or batch counts it, and the service's steady state
+//! and scale-up times are measured.
 
 use super::event::TaskEvent;
 use super::{Event, Simulation};
@@ -72,12 +73,16 @@ impl Simulation {
         self.register_target(t);
         self.batch_task_running(t);
         let no_target = !self.balanced(self.tasks[t.index()].service.index());
+        let checked = self.sc.taskdefs[self.tasks[t.index()].taskdef.index()].health_checked();
         let task = &mut self.tasks[t.index()];
         task.running_at = Some(self.engine.now());
-        if no_target {
-            // Without a load balancer, RUNNING is as healthy as it gets.
+        if checked {
+            self.plan_container_health(t);
+        } else if no_target {
+            // Without a load balancer or a health check, RUNNING is as healthy as it gets.
             task.healthy_at = Some(self.engine.now());
         }
+        let task = &self.tasks[t.index()];
         let since = self.engine.now().since(task.created_at).as_secs_f64();
         let (si, host) = (task.service.index(), task.host);
         let st = &mut self.services[si];
@@ -99,9 +104,9 @@ impl Simulation {
                 format!("task {name} RUNNING{on}, {since:.1} s after it was created"),
             );
         }
-        if no_target && self.sc.services[si].batch.is_none() {
+        if no_target && !checked && self.sc.services[si].batch.is_none() {
             // The scheduler counts it towards minimumHealthyPercent only after a wait (a batch
-            // has no deployments).
+            // has no deployments); a container health check replaces the wait.
             let generation = self.tasks[t.index()].generation;
             self.engine.schedule(
                 self.engine.now() + self.sc.spec.model.no_health_check_wait,

@@ -20,7 +20,7 @@ use super::Simulation;
 use crate::instance::InstanceState;
 use crate::log::LogKind;
 use crate::metrics::DeploymentSummary;
-use crate::task::TaskState;
+use crate::task::{TaskHealth, TaskState};
 use crate::time::SimDuration;
 use crate::time::SimTime;
 use crate::units::{ServiceId, TaskDefId, TaskId};
@@ -180,16 +180,19 @@ impl Simulation {
         self.sc.traffic.iter().any(|tr| tr.service == si)
     }
 
-    /// RUNNING and, with a load balancer, its target healthy; without one, RUNNING for the
-    /// scheduler's wait (docs/ecs-facts.md §12 "No load balancer, no container health check").
+    /// RUNNING and, with a load balancer, its target healthy; with container health checks,
+    /// HEALTHY; with neither, RUNNING for the scheduler's wait (docs/ecs-facts.md §12 "No load
+    /// balancer, no container health check").
     fn healthy_task(&self, t: TaskId) -> bool {
         let task = &self.tasks[t.index()];
-        let wait = if self.balanced(task.service.index()) {
+        let checked = self.sc.taskdefs[task.taskdef.index()].health_checked();
+        let wait = if checked || self.balanced(task.service.index()) {
             SimDuration::ZERO
         } else {
             self.sc.spec.model.no_health_check_wait
         };
         task.state == TaskState::Running
+            && (!checked || task.health == TaskHealth::Healthy)
             && task
                 .healthy_at
                 .is_some_and(|h| h + wait <= self.engine.now())

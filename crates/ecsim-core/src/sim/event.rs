@@ -9,7 +9,7 @@
 //! Every event folds a code and up to two ids into `trace_hash`. The codes are part of every
 //! hash the golden file pins, so they are frozen: each is declared once, beside its variant (the
 //! fieldless groups carry it as their discriminant), and a test checks that no two events share
-//! one. A new event takes the next free code (32).
+//! one. A new event takes the next free code (37).
 
 use crate::time::SimTime;
 use crate::units::{
@@ -46,11 +46,15 @@ pub(super) enum TaskEvent {
     /// With no load balancer, the scheduler's wait after RUNNING is over: the task counts as
     /// healthy for the deployment.
     WaitOver = 32,
+    /// Its essential containers' health checks have passed: the task is HEALTHY.
+    ContainersHealthy = 35,
+    /// An essential container's health checks failed `retries` times: the task is UNHEALTHY.
+    ContainerUnhealthy = 36,
 }
 
 impl TaskEvent {
     #[cfg(test)]
-    const ALL: [TaskEvent; 12] = [
+    const ALL: [TaskEvent; 14] = [
         TaskEvent::ContainerStarted,
         TaskEvent::TaskExited,
         TaskEvent::TargetHealthy,
@@ -63,6 +67,8 @@ impl TaskEvent {
         TaskEvent::TargetUnhealthy,
         TaskEvent::GraceOver,
         TaskEvent::WaitOver,
+        TaskEvent::ContainersHealthy,
+        TaskEvent::ContainerUnhealthy,
     ];
 }
 
@@ -333,12 +339,12 @@ mod tests {
             Event::Sample,
         ]);
         let mut codes: Vec<u8> = all.iter().map(|e| e.trace_code().0).collect();
-        assert_eq!(codes.len(), 34);
+        assert_eq!(codes.len(), 36);
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 34, "two events share a code");
-        // Codes 1..=34 are all taken: the next event takes 35.
-        assert_eq!(codes, (1..=34).collect::<Vec<u8>>());
+        assert_eq!(codes.len(), 36, "two events share a code");
+        // Codes 1..=36 are all taken: the next event takes 37.
+        assert_eq!(codes, (1..=36).collect::<Vec<u8>>());
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use super::event::TaskEvent;
 use super::{Event, Simulation};
 use crate::log::LogKind;
-use crate::task::TaskState;
+use crate::task::{TaskHealth, TaskState};
 use crate::units::TaskId;
 
 impl Simulation {
@@ -31,40 +31,59 @@ impl Simulation {
                 tr.unhealthy.push(t);
             }
         }
+        if self.within_grace(t, LogKind::TargetUnhealthy, "target unhealthy") {
+            return;
+        }
+        let msg = format!("task {}: target unhealthy", self.task_name(t));
+        self.log_task(t, LogKind::TargetUnhealthy, msg);
+        self.failed_health_checks(t);
+    }
+
+    /// Whether the service's health check grace period for the task is still on: ECS then ignores
+    /// what made it unhealthy (`what`, for the log) until the period ends, and looks again then.
+    pub(super) fn within_grace(&mut self, t: TaskId, kind: LogKind, what: &str) -> bool {
         let si = self.tasks[t.index()].service.index();
         let grace_end = self.tasks[t.index()]
             .running_at
             .map_or(self.engine.now(), |r| r + self.sc.services[si].grace);
-        let name = self.task_name(t);
-        let svc = self.sc.services[si].name.clone();
-        let host = self.tasks[t.index()].host;
-        if self.engine.now() < grace_end {
-            let msg = format!(
-                "task {name}: target unhealthy; ECS ignores it until the health check grace period ends at {:.0} s",
-                grace_end.as_secs_f64()
-            );
-            self.push_log(LogKind::TargetUnhealthy, Some(svc), Some(t), host, msg);
-            let generation = self.tasks[t.index()].generation;
-            self.engine
-                .schedule(grace_end, Event::task(t, generation, TaskEvent::GraceOver));
-            return;
+        if self.engine.now() >= grace_end {
+            return false;
         }
-        let msg = format!("task {name}: target unhealthy");
-        self.push_log(LogKind::TargetUnhealthy, Some(svc), Some(t), host, msg);
-        self.failed_health_checks(t);
+        let msg = format!(
+            "task {}: {what}; ECS ignores it until the health check grace period ends at {:.0} s",
+            self.task_name(t),
+            grace_end.as_secs_f64()
+        );
+        self.log_task(t, kind, msg);
+        let generation = self.tasks[t.index()].generation;
+        self.engine
+            .schedule(grace_end, Event::task(t, generation, TaskEvent::GraceOver));
+        true
     }
 
-    /// The grace period is over: a target that is still not healthy has its task replaced.
+    /// A log entry about the task, with its service and host.
+    pub(super) fn log_task(&mut self, t: TaskId, kind: LogKind, msg: String) {
+        let svc = self.sc.services[self.tasks[t.index()].service.index()]
+            .name
+            .clone();
+        let host = self.tasks[t.index()].host;
+        self.push_log(kind, Some(svc), Some(t), host, msg);
+    }
+
+    /// The grace period is over: a task whose target is still not healthy, or whose container
+    /// health is UNHEALTHY, is replaced.
     pub(super) fn grace_over(&mut self, t: TaskId) {
         let task = &self.tasks[t.index()];
         if task.state != TaskState::Running {
             return;
         }
-        let healthy = self.requests.loads[t.index()]
+        let target_healthy = self.requests.loads[t.index()]
             .traffic
-            .is_some_and(|ti| self.requests.traffic[ti].targets.contains(&t));
-        if !healthy {
+            .is_none_or(|ti| self.requests.traffic[ti].targets.contains(&t));
+        if !target_healthy {
             self.failed_health_checks(t);
+        } else if task.health == TaskHealth::Unhealthy {
+            self.failed_container_health_checks(t);
         }
     }
 
@@ -85,6 +104,7 @@ impl Simulation {
     /// sends it fail; after `unhealthy_threshold` checks its target is unhealthy.
     pub(super) fn hang(&mut self, t: TaskId) {
         self.requests.loads[t.index()].hung = true;
+        self.hang_container_checks(t);
         let Some(ti) = self.requests.loads[t.index()].traffic else {
             return;
         };

@@ -15,6 +15,7 @@
 mod autoscaling;
 mod batch;
 mod cluster_scaling;
+mod container_health;
 mod container_start;
 mod daemon;
 mod deployment;
@@ -518,6 +519,8 @@ impl Simulation {
             TaskEvent::TargetUnhealthy => self.target_unhealthy(task),
             TaskEvent::GraceOver => self.grace_over(task),
             TaskEvent::WaitOver => self.deployment_wait_over(task),
+            TaskEvent::ContainersHealthy => self.containers_healthy(task),
+            TaskEvent::ContainerUnhealthy => self.container_unhealthy(task),
         }
     }
 

@@ -437,6 +437,7 @@ impl Simulation {
                         spot_interrupted: st.spot_interrupted,
                         lost_with_instance: st.lost,
                         failed_health_checks: st.health_check_failures,
+                        failed_container_health_checks: st.container_health_failures,
                     },
                     pending_reasons,
                     failed_reasons: st.failed_reasons.clone(),

@@ -76,6 +76,7 @@ impl Simulation {
                 placed_at: None,
                 pull_done_at: None,
                 healthy_at: None,
+                health: crate::task::TaskHealth::Unknown,
                 billed_from: None,
                 stopped_at: None,
                 stop_code: None,

@@ -57,6 +57,8 @@ pub(super) struct ServiceState {
     pub(super) batch: BatchProgress,
     /// Tasks replaced because their target failed its health checks.
     pub(super) health_check_failures: u32,
+    /// Its tasks stopped for failing their container health checks.
+    pub(super) container_health_failures: u32,
 }
 
 /// A service's random streams, each named by its purpose and the service
@@ -128,6 +130,7 @@ impl ServiceState {
             scale_ups: Vec::new(),
             batch: BatchProgress::default(),
             health_check_failures: 0,
+            container_health_failures: 0,
         }
     }
 }
