@@ -25,6 +25,9 @@ pub struct Seen {
     pub batch_done: u32,
     pub deployments: u32,
     pub scaling_actions: u32,
+    /// Tasks replaced for their container health checks, and stopped out of memory.
+    pub unhealthy: u32,
+    pub oom_killed: u32,
 }
 
 /// Parses `text`, runs it at `seed` with the invariants on, and checks its end state; `Err` says
@@ -129,6 +132,8 @@ pub fn check_scenario(text: &str, seed: u64) -> Result<Seen, String> {
         seen.failed += s.requests.failed;
         seen.deployments += s.deployments.len() as u32;
         seen.scaling_actions += s.scaling.as_ref().map_or(0, |x| x.scale_outs + x.scale_ins);
+        seen.unhealthy += s.tasks.failed_container_health_checks;
+        seen.oom_killed += s.tasks.oom_killed;
     }
     if let Some(b) = out
         .summary
@@ -244,5 +249,7 @@ impl std::ops::AddAssign for Seen {
         self.batch_done += o.batch_done;
         self.deployments += o.deployments;
         self.scaling_actions += o.scaling_actions;
+        self.unhealthy += o.unhealthy;
+        self.oom_killed += o.oom_killed;
     }
 }

@@ -39,6 +39,8 @@ fn random_scenarios_keep_every_invariant() {
         batch_done,
         deployments,
         scaling_actions,
+        unhealthy,
+        oom_killed,
     } = seen;
     // The generator must produce every outcome, or it tests only part of the rules.
     assert!(
@@ -61,6 +63,10 @@ fn random_scenarios_keep_every_invariant() {
     assert!(
         deployments > 20 && scaling_actions > 4,
         "deployments {deployments}, service auto scaling actions {scaling_actions}"
+    );
+    assert!(
+        unhealthy > 10 && oom_killed > 10,
+        "replaced for container health checks {unhealthy}, out of memory {oom_killed}"
     );
 }
 

@@ -3,8 +3,8 @@
 //! roles), custom instance types, ECR and public images, IAM roles, services on EC2 and Fargate
 //! with every port mode and placement, traffic, service auto scaling, deployments to a second
 //! revision, batches, registry outages and faults (instance loss, task crashes, hung health
-//! checks, an Availability Zone down), and a DAEMON service; the batch and the daemon sometimes with a
-//! container health check and an application slow to pass it.
+//! checks, an Availability Zone down), and a DAEMON service; the batch's and the daemon's
+//! applications sometimes slow to pass a container health check, or leaking memory.
 //!
 //! The generator reads its decisions from a [`Choices`]: a seeded stream for the invariant test
 //! and the golden hashes, a list of numbers for the property tests (which proptest shrinks), raw
@@ -190,7 +190,7 @@ pub fn random_scenario(c: &mut dyn Choices) -> String {
         }
         if one_in(c, 3) {
             // A batch on the instances: tasks that finish, and re-runs of the interrupted ones.
-            let (check, app) = health_check(c, "batch");
+            let (check, app) = application(c, "batch", 256);
             s += &app;
             s += &format!(
                 "[[task_definitions]]\nfamily = \"batch\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"{registry}img0\", cpu = {}, memory = 256{} }} ]\n\
@@ -215,7 +215,7 @@ pub fn random_scenario(c: &mut dyn Choices) -> String {
         }
         if one_in(c, 4) {
             // A DAEMON service: one task on each instance.
-            let (check, app) = health_check(c, "daemon");
+            let (check, app) = application(c, "daemon", 128);
             s += &app;
             s += &format!(
                 "[[task_definitions]]\nfamily = \"daemon\"\ncontainerDefinitions = [ {{ name = \"c\", image = \"{registry}img1\", cpu = {}, memory = 128{} }} ]\n\
@@ -229,23 +229,33 @@ pub fn random_scenario(c: &mut dyn Choices) -> String {
     s
 }
 
-/// Half the time, a container health check (its fields, after the container's others) and an
-/// application slow to answer it, in the task definition `family`: a batch task goes on when it
-/// is UNHEALTHY, a service's task is replaced.
-fn health_check(c: &mut dyn Choices, family: &str) -> (String, String) {
-    if !one_in(c, 2) {
+/// What the application in the task definition `family` does, and the container's fields for it
+/// (after its others): half the time a health check it may be slow to pass (a batch task goes on
+/// when it is UNHEALTHY, a service's task is replaced), half the time memory use that may leak
+/// past the container's hard limit of `memory` MiB (the task stops, out of memory).
+fn application(c: &mut dyn Choices, family: &str, memory: u64) -> (String, String) {
+    let (check, leak) = (one_in(c, 2), one_in(c, 2));
+    if !check && !leak {
         return Default::default();
     }
-    let fields = format!(
-        ", healthCheck = {{ command = [\"CMD\", \"true\"], interval = {}, retries = {}, startPeriod = {} }}",
-        5 + c.below(30),
-        1 + c.below(3),
-        c.below(60),
-    );
-    let app = format!(
-        "[[applications]]\ntask_definition = \"{family}\"\nwarmup = \"{}s\"\n",
-        c.below(120)
-    );
+    let mut fields = String::new();
+    let mut app = format!("[[applications]]\ntask_definition = \"{family}\"\n");
+    if check {
+        fields += &format!(
+            ", healthCheck = {{ command = [\"CMD\", \"true\"], interval = {}, retries = {}, startPeriod = {} }}",
+            5 + c.below(30),
+            1 + c.below(3),
+            c.below(60),
+        );
+        app += &format!("warmup = \"{}s\"\n", c.below(120));
+    }
+    if leak {
+        app += &format!(
+            "memory_baseline = {{ low = {}, high = {memory} }}\nmemory_growth_per_hour = {}\n",
+            memory / 2,
+            c.below(20 * memory),
+        );
+    }
     (fields, app)
 }
 

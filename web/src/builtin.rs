@@ -64,6 +64,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../scenarios/lessons/container-health-checks.toml"),
     ),
     (
+        "scenarios/lessons/memory-limits.toml",
+        include_str!("../../scenarios/lessons/memory-limits.toml"),
+    ),
+    (
         "scenarios/templates/right-size-ec2.toml",
         include_str!("../../scenarios/templates/right-size-ec2.toml"),
     ),

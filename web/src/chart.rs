@@ -118,6 +118,22 @@ pub fn draw_reservation(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), 
     )
 }
 
+/// Memory each service's running tasks use, % of what they reserve
+/// (`ECSServiceAverageMemoryUtilization`): above 100 with soft limits. No line for a service
+/// whose memory use the scenario does not model.
+pub fn draw_memory(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+    let lines = palette_lines(c, &c.memory);
+    let y_max = headroom(&lines).max(100.0);
+    draw_lines(
+        canvas,
+        "Memory used per service (% of reserved)",
+        "%",
+        y_max,
+        SeriesLabelPosition::UpperLeft,
+        lines,
+    )
+}
+
 /// Desired and running tasks of each service: auto scaling and actions move the desired line,
 /// and the running one follows as tasks start.
 pub fn draw_service_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {

@@ -25,6 +25,11 @@ pub fn chart_panel() -> Html {
             "Desired and running tasks per service over simulated time",
         ),
         (
+            "memory-chart",
+            &c.memory,
+            "Memory used per service, % of what its tasks reserve, over simulated time",
+        ),
+        (
             "requests-chart",
             &c.requests,
             "Requests served and failed per second over simulated time",

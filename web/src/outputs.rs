@@ -63,10 +63,11 @@ pub struct Canvases {
     pub hosts_mem: NodeRef,
     pub hosts_cpu_used: NodeRef,
     pub service_tasks: NodeRef,
+    pub memory: NodeRef,
 }
 
 impl Canvases {
-    fn all(&self) -> [&NodeRef; 10] {
+    fn all(&self) -> [&NodeRef; 11] {
         [
             &self.reservation,
             &self.tasks,
@@ -78,6 +79,7 @@ impl Canvases {
             &self.hosts_mem,
             &self.hosts_cpu_used,
             &self.service_tasks,
+            &self.memory,
         ]
     }
 
@@ -99,6 +101,7 @@ impl Canvases {
         draw(&self.reservation, chart::draw_reservation)?;
         draw(&self.tasks, chart::draw_tasks)?;
         draw(&self.service_tasks, chart::draw_service_tasks)?;
+        draw(&self.memory, chart::draw_memory)?;
         draw(&self.requests, chart::draw_requests)?;
         draw(&self.latency, chart::draw_latency)?;
         draw(&self.cost, chart::draw_cost)
@@ -115,7 +118,8 @@ impl Canvases {
         draw(&self.hosts, chart::draw_hosts)?;
         draw(&self.hosts_mem, chart::draw_hosts_mem)?;
         draw(&self.hosts_cpu_used, chart::draw_hosts_cpu_used)?;
-        draw(&self.service_tasks, chart::draw_service_tasks)
+        draw(&self.service_tasks, chart::draw_service_tasks)?;
+        draw(&self.memory, chart::draw_memory)
     }
 
     /// Each chart as a PNG data URL, with a file name.
@@ -131,6 +135,7 @@ impl Canvases {
             "hosts-memory.png",
             "hosts-cpu-used.png",
             "service-tasks.png",
+            "memory.png",
         ]
         .into_iter()
         .zip(self.all())

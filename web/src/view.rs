@@ -98,6 +98,8 @@ pub struct ChartData {
     pub latency: Vec<Series>,
     /// Desired and running tasks per service.
     pub service_tasks: Vec<Series>,
+    /// Memory used ÷ reserved (%) per service whose memory use the scenario models.
+    pub memory: Vec<Series>,
     /// Instances and desired capacity of each EC2 capacity provider's Auto Scaling group.
     pub providers: Vec<Series>,
     /// Cost so far (USD).
@@ -239,6 +241,7 @@ impl ChartData {
             .chain(&mut self.hosts_cpu_used)
             .chain(&mut self.latency)
             .chain(&mut self.service_tasks)
+            .chain(&mut self.memory)
             .chain(&mut self.providers)
         {
             keep(&mut s.values);
@@ -297,6 +300,15 @@ impl ChartData {
                             values: v.latency_p99_ms.clone(),
                         },
                     ]
+                })
+                .collect(),
+            memory: ts
+                .service_tasks
+                .iter()
+                .filter(|v| v.memory_used_pct.iter().any(|&p| p > 0.0))
+                .map(|v| Series {
+                    name: format!("{} memory used", v.name),
+                    values: v.memory_used_pct.clone(),
                 })
                 .collect(),
             service_tasks: ts

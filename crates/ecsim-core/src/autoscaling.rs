@@ -5,8 +5,9 @@
 //! The facts behind the defaults (docs/ecs-facts.md §6):
 //! - metrics: `ECSServiceAverageCPUUtilization` (CPU used by the service's tasks ÷ the CPU they
 //!   reserve, can exceed 100 %) and `ALBRequestCountPerTarget` (requests in the minute ÷ healthy
-//!   targets), published every minute. Memory use is not modelled (tasks reserve memory; requests
-//!   use CPU only), so `ECSServiceAverageMemoryUtilization` is refused with that reason.
+//!   targets), published every minute; `ECSServiceAverageMemoryUtilization` (memory the tasks
+//!   use ÷ memory they reserve, `sim/memory.rs`) for a service whose memory use the scenario
+//!   models (`[[applications]]`), its value at the minute.
 //! - target tracking scales out when the metric is above the target for 3 datapoints in 3 minutes
 //!   ("as fast as it can"), and in when it is below 90 % of the target for 15 datapoints in 15
 //!   minutes ("usually more than 10 % lower"); the new capacity is the running count × metric ÷
@@ -120,6 +121,7 @@ pub const LOW_FRACTION: f64 = 0.9;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Metric {
     Cpu,
+    Memory,
     RequestsPerTarget,
 }
 
@@ -127,6 +129,7 @@ impl Metric {
     pub fn name(self) -> &'static str {
         match self {
             Metric::Cpu => "ECSServiceAverageCPUUtilization",
+            Metric::Memory => "ECSServiceAverageMemoryUtilization",
             Metric::RequestsPerTarget => "ALBRequestCountPerTarget",
         }
     }
@@ -135,13 +138,10 @@ impl Metric {
         match s {
             "ECSServiceAverageCPUUtilization" => Ok(Metric::Cpu),
             "ALBRequestCountPerTarget" => Ok(Metric::RequestsPerTarget),
-            "ECSServiceAverageMemoryUtilization" => Err(FieldError::new(
-                path,
-                "memory use is not modelled (tasks reserve memory; requests use CPU only): use ECSServiceAverageCPUUtilization or ALBRequestCountPerTarget",
-            )),
+            "ECSServiceAverageMemoryUtilization" => Ok(Metric::Memory),
             other => Err(FieldError::new(
                 path,
-                format!("{other:?} is not a predefined metric; use ECSServiceAverageCPUUtilization or ALBRequestCountPerTarget"),
+                format!("{other:?} is not a predefined metric; use ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization or ALBRequestCountPerTarget"),
             )),
         }
     }
@@ -227,12 +227,14 @@ pub fn tracked_capacity(running: u32, metric: f64, target: f64) -> u32 {
 
 impl AutoScalingSpec {
     /// `service` is the index of the named service; `has_traffic` whether it receives requests
-    /// (`ALBRequestCountPerTarget` needs a load balancer).
+    /// (`ALBRequestCountPerTarget` needs a load balancer), `has_memory` whether its memory use is
+    /// modelled (`ECSServiceAverageMemoryUtilization` needs it).
     pub fn validate(
         &self,
         path: &str,
         service: usize,
         has_traffic: bool,
+        has_memory: bool,
         max_desired: u32,
     ) -> Result<AutoScaling, FieldError> {
         let p = |f: &str| format!("{path}.{f}");
@@ -262,6 +264,15 @@ impl AutoScalingSpec {
         }
         let metric = |s: &str, at: String| {
             let m = Metric::parse(s, &at)?;
+            if m == Metric::Memory && !has_memory {
+                return Err(FieldError::new(
+                    at,
+                    format!(
+                        "ECSServiceAverageMemoryUtilization needs the memory service {:?}'s tasks use: add an [[applications]] entry with memory_baseline for its task definition (ecsim knows only what they reserve otherwise)",
+                        self.service
+                    ),
+                ));
+            }
             if m == Metric::RequestsPerTarget && !has_traffic {
                 return Err(FieldError::new(
                     at,
@@ -467,11 +478,12 @@ mod tests {
             .expect("parses")
         };
         let err = |s: AutoScalingSpec, traffic: bool| {
-            s.validate("auto_scaling[0]", 0, traffic, 100).unwrap_err()
+            s.validate("auto_scaling[0]", 0, traffic, false, 100)
+                .unwrap_err()
         };
         let e = err(spec("target_tracking = [{ metric = \"ECSServiceAverageMemoryUtilization\", target = 70 }]"), true);
         assert_eq!(e.path, "auto_scaling[0].target_tracking[0].metric");
-        assert!(e.message.contains("memory use is not modelled"));
+        assert!(e.message.contains("add an [[applications]] entry"), "{e}");
         let e = err(
             spec("target_tracking = [{ metric = \"ALBRequestCountPerTarget\", target = 1000 }]"),
             false,

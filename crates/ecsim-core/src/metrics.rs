@@ -49,6 +49,9 @@ pub struct ServiceTasksSeries {
     pub name: String,
     pub desired: Vec<u32>,
     pub running: Vec<u32>,
+    /// `ECSServiceAverageMemoryUtilization` (%), 0 when no task runs or memory use is not
+    /// modelled.
+    pub memory_used_pct: Vec<f64>,
 }
 
 /// Request metrics of one service, per sampling window.
@@ -131,6 +134,7 @@ impl TimeSeries {
                     name,
                     desired: v(samples),
                     running: v(samples),
+                    memory_used_pct: v(samples),
                 })
                 .collect(),
             capacity_providers: Vec::new(),
@@ -191,7 +195,7 @@ impl TimeSeries {
             ));
         }
         for v in &self.service_tasks {
-            head.extend(columns(&v.name, &["desired", "running"]));
+            head.extend(columns(&v.name, &["desired", "running", "memory_used_pct"]));
         }
         for v in &self.capacity_providers {
             head.extend(columns(
@@ -233,7 +237,11 @@ impl TimeSeries {
                     ]);
                 }
                 for v in &self.service_tasks {
-                    row.extend([v.desired[i].to_string(), v.running[i].to_string()]);
+                    row.extend([
+                        v.desired[i].to_string(),
+                        v.running[i].to_string(),
+                        format!("{:.4}", v.memory_used_pct[i]),
+                    ]);
                 }
                 for v in &self.capacity_providers {
                     row.extend([
@@ -417,6 +425,9 @@ pub struct ServiceSummary {
     /// The Fargate and Fargate Spot bills of its tasks (EC2 instances are shared, so their cost
     /// is the cluster's).
     pub fargate_cost_usd: f64,
+    /// The memory its tasks use, when the scenario models it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<ServiceMemory>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -534,6 +545,17 @@ pub struct TaskCounts {
     pub failed_health_checks: u32,
     /// Tasks ECS replaced because an essential container failed its container health checks.
     pub failed_container_health_checks: u32,
+    /// Tasks stopped because an essential container ran out of memory (OutOfMemoryError).
+    pub oom_killed: u32,
+}
+
+/// The memory a service's RUNNING tasks use, for a service whose memory use is modelled
+/// (`[[applications]]`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ServiceMemory {
+    /// `ECSServiceAverageMemoryUtilization` at each sample: memory used ÷ memory reserved × 100
+    /// (above 100 with soft limits).
+    pub used_pct: Stat,
 }
 
 #[derive(Debug, Clone, Serialize)]

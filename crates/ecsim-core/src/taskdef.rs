@@ -224,6 +224,8 @@ pub struct TaskDefinition {
     /// Task-level `cpu`, when set: a hard cap on the CPU the task may use (cgroup quota).
     pub cpu_limit: Option<CpuUnits>,
     pub memory: MiB,
+    /// Task-level `memory`, when set: a hard cap on what the task's containers use together.
+    pub memory_limit: Option<MiB>,
     pub containers: Vec<Container>,
     /// Host ports the task needs, in container order.
     pub host_ports: Vec<HostPortNeed>,
@@ -251,8 +253,21 @@ pub struct Container {
     pub essential: bool,
     /// Its `healthCheck`, when it has one.
     pub health_check: Option<HealthCheck>,
+    /// Its hard limit (`memory`): over it the container is killed.
+    pub memory_limit: Option<MiB>,
+    /// What it reserves: `memoryReservation`, else `memory` (0 with only task-level memory).
+    pub reservation: MiB,
     /// What the application in it does (`[[applications]]`; the defaults when none names it).
     pub app: crate::application::App,
+}
+
+/// Whether a revision of `family` has an application whose memory use is modelled: a service of
+/// that family then reports its memory and may scale on it.
+pub fn family_models_memory(taskdefs: &[TaskDefinition], family: &str) -> bool {
+    taskdefs
+        .iter()
+        .filter(|td| td.family == family)
+        .any(|td| td.containers.iter().any(|c| c.app.memory.is_some()))
 }
 
 impl TaskDefinition {
@@ -462,6 +477,8 @@ impl TaskDefinitionSpec {
                 image: c.image.clone(),
                 essential: c.essential.unwrap_or(true),
                 health_check,
+                memory_limit: c.memory.map(MiB),
+                reservation: MiB(reserve.unwrap_or(0)),
                 app: crate::application::App::default(),
             });
         }
@@ -552,6 +569,7 @@ impl TaskDefinitionSpec {
             cpu: CpuUnits(task_cpu.unwrap_or(cpu_sum)),
             cpu_limit: task_cpu.map(CpuUnits),
             memory: MiB(task_mem.unwrap_or(mem_sum)),
+            memory_limit: task_mem.map(MiB),
             containers,
             host_ports,
             container_ports,

@@ -155,6 +155,20 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
                 k.failed_health_checks
             );
         }
+        if k.oom_killed > 0 {
+            let _ = writeln!(
+                t,
+                "           {} tasks stopped: an essential container ran out of memory (OutOfMemoryError, exit code 137)",
+                k.oom_killed
+            );
+        }
+        if let Some(m) = &svc.memory {
+            let _ = writeln!(
+                t,
+                "           memory used mean {:.1} % peak {:.1} % of what its tasks reserve",
+                m.used_pct.mean, m.used_pct.peak
+            );
+        }
         if k.failed_container_health_checks > 0 {
             let _ = writeln!(
                 t,

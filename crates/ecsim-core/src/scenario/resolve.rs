@@ -56,7 +56,7 @@ impl Scenario {
         let services = services(&spec, &taskdefs, &providers)?;
         let actions = actions(&spec, &services, &taskdefs)?;
         let traffic = traffic(&spec, &services, &taskdefs)?;
-        let auto_scaling = auto_scaling(&spec, &services, &traffic)?;
+        let auto_scaling = auto_scaling(&spec, &services, &taskdefs, &traffic)?;
         let faults = faults(&spec, &groups, &services)?;
         check_objectives(&spec)?;
 
@@ -688,6 +688,7 @@ fn traffic(
 fn auto_scaling(
     spec: &ScenarioSpec,
     services: &[Service],
+    taskdefs: &[TaskDefinition],
     traffic: &[Traffic],
 ) -> Result<Vec<AutoScaling>, FieldError> {
     let mut auto_scaling = Vec::new();
@@ -719,7 +720,11 @@ fn auto_scaling(
             ));
         }
         let has_traffic = traffic.iter().any(|t| t.service == si);
-        auto_scaling.push(a.validate(&p, si, has_traffic, MAX_DESIRED)?);
+        let has_memory = crate::taskdef::family_models_memory(
+            taskdefs,
+            &taskdefs[services[si].taskdef.index()].family,
+        );
+        auto_scaling.push(a.validate(&p, si, has_traffic, has_memory, MAX_DESIRED)?);
     }
     Ok(auto_scaling)
 }

@@ -28,6 +28,7 @@ pub(super) struct Scaler {
     /// The last datapoints (newest last); NaN where the metric had no data (no running task, no
     /// healthy target).
     cpu: VecDeque<f64>,
+    memory: VecDeque<f64>,
     per_target: VecDeque<f64>,
     work_at_tick: f64,
     arrived_at_tick: u64,
@@ -45,6 +46,7 @@ impl Scaler {
             min: spec.min,
             max: spec.max,
             cpu: VecDeque::with_capacity(KEEP),
+            memory: VecDeque::with_capacity(KEEP),
             per_target: VecDeque::with_capacity(KEEP),
             work_at_tick: 0.0,
             arrived_at_tick: 0,
@@ -61,6 +63,7 @@ impl Scaler {
     fn points(&self, m: Metric) -> &VecDeque<f64> {
         match m {
             Metric::Cpu => &self.cpu,
+            Metric::Memory => &self.memory,
             Metric::RequestsPerTarget => &self.per_target,
         }
     }
@@ -158,6 +161,7 @@ impl Simulation {
         });
         let td = &self.sc.taskdefs[self.services[si].taskdef.index()];
         let reserved_vcpu = running as f64 * td.cpu.0 as f64 / 1024.0;
+        let memory = self.service_memory_pct(si).unwrap_or(f64::NAN);
         let sc = &mut self.scalers[k];
         let minute = PERIOD.as_secs_f64();
         let cpu = if reserved_vcpu > 0.0 {
@@ -172,7 +176,11 @@ impl Simulation {
         };
         sc.work_at_tick = work;
         sc.arrived_at_tick = arrived;
-        for (q, v) in [(&mut sc.cpu, cpu), (&mut sc.per_target, per_target)] {
+        for (q, v) in [
+            (&mut sc.cpu, cpu),
+            (&mut sc.memory, memory),
+            (&mut sc.per_target, per_target),
+        ] {
             if q.len() == KEEP {
                 q.pop_front();
             }

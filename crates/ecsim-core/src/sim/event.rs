@@ -9,7 +9,7 @@
 //! Every event folds a code and up to two ids into `trace_hash`. The codes are part of every
 //! hash the golden file pins, so they are frozen: each is declared once, beside its variant (the
 //! fieldless groups carry it as their discriminant), and a test checks that no two events share
-//! one. A new event takes the next free code (37).
+//! one. A new event takes the next free code (38).
 
 use crate::time::SimTime;
 use crate::units::{
@@ -50,11 +50,13 @@ pub(super) enum TaskEvent {
     ContainersHealthy = 35,
     /// An essential container's health checks failed `retries` times: the task is UNHEALTHY.
     ContainerUnhealthy = 36,
+    /// A leak alone takes one of its containers to a memory limit (`sim/memory.rs`).
+    OutOfMemory = 37,
 }
 
 impl TaskEvent {
     #[cfg(test)]
-    const ALL: [TaskEvent; 14] = [
+    const ALL: [TaskEvent; 15] = [
         TaskEvent::ContainerStarted,
         TaskEvent::TaskExited,
         TaskEvent::TargetHealthy,
@@ -69,6 +71,7 @@ impl TaskEvent {
         TaskEvent::WaitOver,
         TaskEvent::ContainersHealthy,
         TaskEvent::ContainerUnhealthy,
+        TaskEvent::OutOfMemory,
     ];
 }
 
@@ -339,12 +342,12 @@ mod tests {
             Event::Sample,
         ]);
         let mut codes: Vec<u8> = all.iter().map(|e| e.trace_code().0).collect();
-        assert_eq!(codes.len(), 36);
+        assert_eq!(codes.len(), 37);
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 36, "two events share a code");
-        // Codes 1..=36 are all taken: the next event takes 37.
-        assert_eq!(codes, (1..=36).collect::<Vec<u8>>());
+        assert_eq!(codes.len(), 37, "two events share a code");
+        // Codes 1..=37 are all taken: the next event takes 38.
+        assert_eq!(codes, (1..=37).collect::<Vec<u8>>());
     }
 
     #[test]

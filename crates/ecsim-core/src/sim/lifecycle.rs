@@ -33,6 +33,8 @@ pub(super) enum StopCause {
     ZoneLost,
     /// Its essential container crashed.
     Crashed,
+    /// Its essential container was killed for its memory (`sim/memory.rs`).
+    OutOfMemory,
     /// A batch task's work is done (exit code 0).
     Finished,
 }
@@ -44,7 +46,9 @@ impl StopCause {
             StopCause::SpotInterruption => StopCode::SpotInterruption,
             StopCause::FailedToStart => StopCode::TaskFailedToStart,
             StopCause::InstanceLost { .. } | StopCause::ZoneLost => StopCode::TerminationNotice,
-            StopCause::Crashed | StopCause::Finished => StopCode::EssentialContainerExited,
+            StopCause::Crashed | StopCause::OutOfMemory | StopCause::Finished => {
+                StopCode::EssentialContainerExited
+            }
         }
     }
 }
@@ -60,6 +64,7 @@ impl Simulation {
             StopCause::InstanceLost { .. }
             | StopCause::ZoneLost
             | StopCause::Crashed
+            | StopCause::OutOfMemory
             | StopCause::Finished => self.stop_at_once(t, cause),
         }
     }
@@ -284,6 +289,12 @@ impl Simulation {
             StopCause::Crashed => (
                 "Essential container in task exited".to_string(),
                 "STOPPED (EssentialContainerExited): its essential container crashed".to_string(),
+                LogKind::TaskCrashed,
+            ),
+            // ECS gives the task this reason; the container's own says OutOfMemoryError.
+            StopCause::OutOfMemory => (
+                "Essential container in task exited".to_string(),
+                "STOPPED (EssentialContainerExited): its essential container was killed out of memory, exit code 137".to_string(),
                 LogKind::TaskCrashed,
             ),
             _ => (

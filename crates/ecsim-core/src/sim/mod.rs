@@ -25,6 +25,7 @@ mod faults;
 mod health;
 mod invariants;
 mod lifecycle;
+mod memory;
 mod objectives;
 mod observe;
 mod pulls;
@@ -142,6 +143,8 @@ pub struct Simulation {
     scalers: Vec<autoscaling::Scaler>,
     /// The faults' random streams.
     faults: faults::Faults,
+    /// The memory each task's applications use, by task id.
+    memory: Vec<memory::TaskMemory>,
     /// Each instance group's boot times and Auto Scaling state, and each capacity provider's.
     cluster: cluster_scaling::ClusterScaling,
 }
@@ -317,6 +320,7 @@ impl Simulation {
                 .map(autoscaling::Scaler::new)
                 .collect(),
             faults: faults::Faults::default(),
+            memory: Vec::new(),
             cluster: cluster_scaling::ClusterScaling {
                 boot_rngs,
                 asgs: Vec::new(),
@@ -487,6 +491,7 @@ impl Simulation {
             Event::Fault { index } => self.fault(index.index()),
             Event::ZoneBack { index } => self.zone_back(index.index()),
             Event::Sample => {
+                self.memory_sample();
                 self.sample();
                 let next = self.engine.now() + self.sc.spec.sample_step;
                 if next <= self.engine.end() {
@@ -521,6 +526,7 @@ impl Simulation {
             TaskEvent::WaitOver => self.deployment_wait_over(task),
             TaskEvent::ContainersHealthy => self.containers_healthy(task),
             TaskEvent::ContainerUnhealthy => self.container_unhealthy(task),
+            TaskEvent::OutOfMemory => self.memory_check(task),
         }
     }
 

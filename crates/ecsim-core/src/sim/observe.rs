@@ -192,15 +192,23 @@ impl Simulation {
         for t in &self.tasks {
             counts[t.state as usize] += 1;
         }
-        for (st, v) in self.services.iter().zip(s.service_tasks.iter_mut()) {
+        for si in 0..self.services.len() {
+            let pct = self.service_memory_pct(si);
+            let running = self.services[si]
+                .live
+                .iter()
+                .filter(|t| self.tasks[t.index()].state == TaskState::Running)
+                .count() as u32;
+            let st = &mut self.services[si];
+            if let Some(p) = pct {
+                st.memory_pct.add(p);
+            }
+            let v = &mut self.series.service_tasks[si];
+            v.memory_used_pct.push(pct.unwrap_or(0.0));
             v.desired.push(st.desired);
-            v.running.push(
-                st.live
-                    .iter()
-                    .filter(|t| self.tasks[t.index()].state == TaskState::Running)
-                    .count() as u32,
-            );
+            v.running.push(running);
         }
+        let s = &mut self.series;
         for st in TaskState::ALL {
             if let Some(v) = s.tasks.get_mut(st.name()) {
                 v.push(counts[st as usize]);
@@ -438,6 +446,7 @@ impl Simulation {
                         lost_with_instance: st.lost,
                         failed_health_checks: st.health_check_failures,
                         failed_container_health_checks: st.container_health_failures,
+                        oom_killed: st.oom_killed,
                     },
                     pending_reasons,
                     failed_reasons: st.failed_reasons.clone(),
@@ -477,6 +486,11 @@ impl Simulation {
                     startup_s: self.startup_summary(&by_service[si]),
                     startup_breakdown_s: self.startup_breakdown(&by_service[si]),
                     cpu: self.service_cpu(si, &by_service[si]),
+                    memory: self.service_memory_modelled(si).then(|| {
+                        crate::metrics::ServiceMemory {
+                            used_pct: st.memory_pct.stat(),
+                        }
+                    }),
                     requests: self.request_summary(si, &by_service[si]),
                     deployments: deployments.clone(),
                     deployment: self

@@ -243,7 +243,10 @@ impl Simulation {
             let tr = &mut self.requests.traffic[ti];
             tr.in_system -= 1;
             tr.queue_full += 1;
+            return;
         }
+        // One more request held: its memory may take a container over its limit.
+        self.memory_check(target);
     }
 
     fn start_request(&mut self, t: TaskId, arrived: SimTime, work: f64) {

@@ -92,6 +92,7 @@ impl Simulation {
                 .0;
             let load = self.new_task_load(s.index(), cpu);
             self.requests.loads.push(load);
+            self.memory.push(Default::default());
             self.services[s.index()].live.push(id);
             if capacity.is_fargate() {
                 self.fargate_launch(id);

@@ -59,6 +59,37 @@ pub(super) struct ServiceState {
     pub(super) health_check_failures: u32,
     /// Its tasks stopped for failing their container health checks.
     pub(super) container_health_failures: u32,
+    /// Its tasks stopped because an essential container ran out of memory.
+    pub(super) oom_killed: u32,
+    /// Its memory utilization at each sample where it was known.
+    pub(super) memory_pct: Running,
+}
+
+/// A mean and a peak, kept as values come.
+#[derive(Default)]
+pub(super) struct Running {
+    sum: f64,
+    n: u64,
+    peak: f64,
+}
+
+impl Running {
+    pub(super) fn add(&mut self, v: f64) {
+        self.sum += v;
+        self.n += 1;
+        self.peak = self.peak.max(v);
+    }
+
+    pub(super) fn stat(&self) -> crate::metrics::Stat {
+        crate::metrics::Stat {
+            mean: if self.n > 0 {
+                self.sum / self.n as f64
+            } else {
+                0.0
+            },
+            peak: self.peak,
+        }
+    }
 }
 
 /// A service's random streams, each named by its purpose and the service
@@ -78,6 +109,8 @@ pub(super) struct ServiceStreams {
     pub(super) batch: Stream,
     /// The control plane's delay before the scheduler acts on a change.
     pub(super) control: Stream,
+    /// Its applications' memory baselines.
+    pub(super) memory: Stream,
 }
 
 /// A batch's progress: tasks finished, attempts that stopped short, tasks given up, the attempt
@@ -119,6 +152,7 @@ impl ServiceState {
                 eni: stream("eni"),
                 batch: stream("batch"),
                 control: stream("control"),
+                memory: stream("memory"),
             },
             spot_interrupted: 0,
             lost: 0,
@@ -131,6 +165,8 @@ impl ServiceState {
             batch: BatchProgress::default(),
             health_check_failures: 0,
             container_health_failures: 0,
+            oom_killed: 0,
+            memory_pct: Running::default(),
         }
     }
 }
