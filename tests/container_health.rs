@@ -4,6 +4,7 @@
 //! HEALTHY, not 40 s after RUNNING; a failing check trips the circuit breaker; a hang makes a
 //! HEALTHY task UNHEALTHY (docs/ecs-facts.md §12 "Container health checks").
 
+use ecsim_core::task::TaskHealth;
 use ecsim_core::{RunOutput, Scenario};
 use ecsim_tests::{deployment_gap, run_text as go};
 
@@ -63,6 +64,7 @@ fn without_a_start_period_a_slow_application_is_killed_every_time() {
         let lived = t.stopped_s.unwrap() - t.running_s.unwrap();
         // UNHEALTHY at 30 s; then the graceful stop (SIGTERM, exit within a few seconds).
         assert!((30.0..40.0).contains(&lived), "lived {lived:.1} s");
+        assert_eq!(t.health_status, TaskHealth::Unhealthy);
     }
     assert!(
         out.tasks.iter().all(|t| t.healthy_s.is_none()),
@@ -87,6 +89,7 @@ fn a_start_period_covering_the_warm_up_makes_it_healthy_at_its_first_passing_che
             (health - 90.0).abs() < 1e-6,
             "HEALTHY {health} s after RUNNING"
         );
+        assert_eq!(t.health_status, TaskHealth::Healthy);
     }
     // A start period too short by one check: the checks at 60, 70 and 80 s count.
     let out = go(&scenario(

@@ -691,6 +691,8 @@ pub struct TaskRecord {
     pub stopped_s: Option<f64>,
     pub stop_code: Option<crate::task::StopCode>,
     pub stopped_reason: Option<String>,
+    /// `healthStatus` from its container health checks, the last it had (UNKNOWN without any).
+    pub health_status: crate::task::TaskHealth,
 }
 
 /// The task timelines as CSV (a field with a comma or quote is quoted).
@@ -711,6 +713,7 @@ pub fn tasks_to_csv(tasks: &[TaskRecord]) -> String {
             "stopped_s",
             "stop_code",
             "stopped_reason",
+            "health_status",
         ]);
         for t in tasks {
             let _ = w.write_record([
@@ -729,6 +732,7 @@ pub fn tasks_to_csv(tasks: &[TaskRecord]) -> String {
                     .map_or("", crate::task::StopCode::as_str)
                     .to_string(),
                 t.stopped_reason.clone().unwrap_or_default(),
+                t.health_status.as_str().to_string(),
             ]);
         }
     })

@@ -82,6 +82,16 @@ pub enum TaskHealth {
     Unhealthy,
 }
 
+impl TaskHealth {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TaskHealth::Unknown => "UNKNOWN",
+            TaskHealth::Healthy => "HEALTHY",
+            TaskHealth::Unhealthy => "UNHEALTHY",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskState {

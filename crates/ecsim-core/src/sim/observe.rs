@@ -393,6 +393,7 @@ impl Simulation {
                 stopped_s: s(t.stopped_at),
                 stop_code: t.stop_code,
                 stopped_reason: t.stopped_reason.clone(),
+                health_status: t.health,
             })
             .collect()
     }
