@@ -185,6 +185,63 @@ fn a_revision_whose_checks_fail_trips_the_circuit_breaker() {
     assert!(back.rollback && back.state == "COMPLETED", "{back:?}");
     assert_eq!(w.tasks.running_end, 2);
     assert_eq!(w.tasks.failed_container_health_checks, 3);
+    // The task that tripped it was stopped once, gracefully: SIGTERM, then STOPPED.
+    let started_before = |e: &&ecsim_core::log::LogEntry| e.message.contains("before it started");
+    assert!(
+        !out.log.entries.iter().any(|e| started_before(&e)),
+        "a RUNNING task stopped as if it had never started"
+    );
+}
+
+#[test]
+fn behind_a_load_balancer_the_target_and_the_containers_must_both_be_healthy() {
+    // The ALB's checks (every 60 s) fail once and pass at 120 s, the first after the application
+    // answers (90 s): one failure is not enough to mark the target unhealthy. The container
+    // checks (every 10 s, no start period) call it UNHEALTHY at 30 s. A grace period of 60 s
+    // ends before either is healthy: ECS replaces the task for its containers, not for a target
+    // still in its first checks.
+    let alb = "[[traffic]]\nservice = \"worker\"\nstart = \"5m\"\nrate = { profile = \"constant\", rps = 5 }\n\
+               work = { dist = \"exponential\", mean = \"10ms\" }\nderegistration_delay = \"5s\"\n\
+               health_check = { interval = \"60s\" }\n";
+    let text = scenario(
+        "interval = 10, retries = 3",
+        "90s",
+        "healthCheckGracePeriodSeconds = 60",
+        alb,
+    )
+    .replace(
+        "cpu = 256, memory = 512,",
+        "cpu = 256, memory = 512, portMappings = [{ containerPort = 8080 }],",
+    );
+    let out = go(&text);
+    let w = worker(&out);
+    assert!(w.tasks.failed_container_health_checks > 0, "{:?}", w.tasks);
+    assert_eq!(w.tasks.failed_health_checks, 0, "{:?}", w.tasks);
+    // With a start period the containers are HEALTHY at 90 s, the target soon after: both count.
+    let text = scenario(
+        "interval = 10, retries = 3, startPeriod = 120",
+        "90s",
+        "",
+        alb,
+    )
+    .replace(
+        "cpu = 256, memory = 512,",
+        "cpu = 256, memory = 512, portMappings = [{ containerPort = 8080 }],",
+    );
+    let out = go(&text);
+    let w = worker(&out);
+    assert_eq!(
+        (
+            w.tasks.failed_container_health_checks,
+            w.tasks.failed_health_checks
+        ),
+        (0, 0)
+    );
+    assert!(
+        w.requests.served > 0 && w.requests.failed == 0,
+        "{:?}",
+        w.requests
+    );
 }
 
 #[test]

@@ -115,6 +115,49 @@ fn the_task_level_limit_caps_the_containers_together_and_kills_the_largest() {
 }
 
 #[test]
+fn a_container_with_no_memory_model_counts_its_reservation_against_the_task() {
+    // 1,024 MiB for the task: the api uses 400 MiB and leaks 100 an hour, the sidecar has no
+    // memory model and counts as its 300 MiB: over the task's memory at (1024 − 700) / 100 h =
+    // 11,664 s, at that very time (not at the next sample).
+    let out = go(&scenario(
+        1,
+        1,
+        "memory = \"1024\"",
+        r#"{ name = "api", image = "api:1", cpu = 256 }, { name = "sidecar", image = "s:1", cpu = 64, memoryReservation = 300 }"#,
+        "[[applications]]\ntask_definition = \"app\"\ncontainer = \"api\"\nmemory_baseline = 400\nmemory_growth_per_hour = 100\n",
+    ));
+    assert_eq!(app(&out).tasks.oom_killed, 1);
+    assert!(
+        (lifetimes(&out)[0] - 11664.0).abs() < 0.01,
+        "{:?}",
+        lifetimes(&out)
+    );
+}
+
+#[test]
+fn a_baseline_over_the_limit_is_killed_as_it_starts() {
+    let out = go(&scenario(
+        1,
+        1,
+        "",
+        r#"{ name = "api", image = "api:1", cpu = 256, memory = 256 }"#,
+        "[[applications]]\ntask_definition = \"app\"\nmemory_baseline = 300\n",
+    ));
+    let a = app(&out);
+    assert!(a.tasks.oom_killed > 10, "{:?}", a.tasks);
+    assert!(lifetimes(&out).iter().all(|&l| l == 0.0));
+    // RUNNING first, then killed: the log says so in that order.
+    let at = |what: &str| {
+        out.log
+            .entries
+            .iter()
+            .position(|e| e.task.as_deref() == Some("app:1") && e.message.contains(what))
+            .unwrap_or_else(|| panic!("no {what:?} for app:1"))
+    };
+    assert!(at("RUNNING") < at("exit code 137"));
+}
+
+#[test]
 fn a_non_essential_container_killed_leaves_the_task_running() {
     let out = go(&scenario(
         1,

@@ -53,14 +53,16 @@ page.on('pageerror', (e) => errors.push(String(e)));
 const canvasPixels = (id = 'chart') => page.evaluate((id) => {
   const c = document.getElementById(id);
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let drawn = 0, red = 0, blue = 0;
+  let drawn = 0, red = 0, blue = 0, green = 0;
   for (let i = 0; i < d.length; i += 4) {
     const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
     if (a > 0 && (r < 245 || g < 245 || b < 245)) drawn++;
     if (a > 0 && Math.abs(r - 0xd6) < 30 && Math.abs(g - 0x27) < 30 && Math.abs(b - 0x28) < 30) red++;
     if (a > 0 && Math.abs(r - 0x1f) < 30 && Math.abs(g - 0x77) < 30 && Math.abs(b - 0xb4) < 30) blue++;
+    // The first colour of the per-service palette.
+    if (a > 0 && Math.abs(r - 0x2c) < 30 && Math.abs(g - 0xa0) < 30 && Math.abs(b - 0x2c) < 30) green++;
   }
-  return { drawn, red, blue, total: d.length / 4 };
+  return { drawn, red, blue, green, total: d.length / 4 };
 }, id);
 
 let passed = 0, failed = 0;
@@ -214,9 +216,9 @@ await check('a share link reproduces the run in a fresh page; exports hold the s
   const csv = await page.$eval('#export-timeseries', (a) => fetch(a.href).then((r) => r.text()));
   assert(csv.startsWith('t_s,instances_active'), `csv: ${csv.slice(0, 40)}`);
   // The PNGs are encoded just after the result is shown.
-  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 10);
+  await page.waitForFunction(() => document.querySelectorAll('.export-png').length === 11);
   const pngs = await page.$$eval('.export-png', (l) => l.map((a) => a.href.slice(0, 22)));
-  assert(pngs.length === 10 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
+  assert(pngs.length === 11 && pngs.every((h) => h === 'data:image/png;base64,'), `pngs: ${pngs}`);
   // A fresh page opened on the link runs the same scenario and seed by itself.
   const fresh = await browser.newPage();
   await fresh.goto(base + link);
@@ -305,6 +307,24 @@ await check('the rolling-upgrade lesson: objectives held, deployments reported, 
   const chart = await canvasPixels('service-tasks-chart');
   assert(chart.drawn > 2000, `service tasks chart: ${JSON.stringify(chart)}`);
   await page.screenshot({ path: path.join(outDir, 'lesson-rolling-upgrade.png'), fullPage: true });
+});
+
+await check('the memory-limits lesson: out-of-memory kills reported, memory used charted', async () => {
+  await page.fill('#seed', '');
+  await page.selectOption('#scenario', { label: 'scenarios/lessons/memory-limits.toml' });
+  await page.waitForFunction(() => document.getElementById('description')?.textContent.includes('hard limit'));
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await runToEnd();
+  const held = await page.$$eval('#objectives li.held', (l) => l.length);
+  const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
+  assert(held === 4 && notHeld === 0, `held ${held}, failed ${notHeld}`);
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(/\d+ tasks stopped: an essential container ran out of memory/.test(report), `report: ${report}`);
+  assert(/memory used mean [\d.]+ % peak [\d.]+ % of what its tasks reserve/.test(report), `report: ${report}`);
+  // The first service's line (hard) on the memory chart.
+  const chart = await canvasPixels('memory-chart');
+  assert(chart.green > 100, `memory chart: ${JSON.stringify(chart)}`);
+  await page.screenshot({ path: path.join(outDir, 'lesson-memory-limits.png'), fullPage: true });
 });
 
 await check('the scale-in-seconds lesson: three scale-up times, the Auto Scaling group on the chart', async () => {

@@ -97,7 +97,8 @@ pub struct HealthCheck {
     #[serde(default = "default_unhealthy_threshold")]
     pub unhealthy_threshold: u32,
     /// How long after its container starts the application answers the health check (an ecsim
-    /// knob: an application's warm-up, 0 by default). Checks before then fail.
+    /// knob: an application's warm-up, 0 by default; an `[[applications]]` entry's `warmup`
+    /// takes its place). Checks before then fail.
     #[serde(default)]
     pub app_warmup: SimDuration,
     /// How a newly registered target becomes healthy — the sources disagree (docs/ecs-facts.md
@@ -163,7 +164,13 @@ impl HealthCheck {
     /// after `unhealthy_threshold` failures it is unhealthy, and it takes `healthy_threshold`
     /// passes in a row to come back (ALB rows of docs/ecs-facts.md §5).
     pub fn plan(&self) -> TargetPlan {
-        let first_pass = (self.app_warmup.0.div_ceil(self.interval.0.max(1)) as u32).max(1);
+        self.plan_after(self.app_warmup)
+    }
+
+    /// `plan` for an application that answers `warmup` after its container starts (its
+    /// `[[applications]]` entry's, when it has one).
+    pub fn plan_after(&self, warmup: SimDuration) -> TargetPlan {
+        let first_pass = (warmup.0.div_ceil(self.interval.0.max(1)) as u32).max(1);
         let failures = first_pass - 1;
         if failures >= self.unhealthy_threshold {
             return TargetPlan {

@@ -7,7 +7,9 @@
 //! An entry names a task definition family (every revision) or `family:revision` (that revision,
 //! over a family entry) and a container (the definition's only one when it has one). A container
 //! no entry names keeps the defaults: its warm-up is its service's load balancer
-//! `health_check.app_warmup` (0 without one), and its memory use is not modelled.
+//! `health_check.app_warmup` (0 without one), and its memory use is not modelled. One
+//! application has one warm-up: the load balancer's checks use an entry's `warmup` too (the
+//! longest of the task's essential containers').
 
 use crate::error::FieldError;
 use crate::time::SimDuration;

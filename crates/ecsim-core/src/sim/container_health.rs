@@ -37,18 +37,34 @@ impl Simulation {
             .schedule(self.engine.now() + after, Event::task(t, generation, what));
     }
 
-    /// The health check and application warm-up of each essential container with a check.
-    fn checked_containers(&self, t: TaskId) -> Vec<(HealthCheck, SimDuration)> {
-        let task = &self.tasks[t.index()];
-        let si = task.service.index();
-        // Without an application entry, the application is up when the load balancer's checks
-        // say it is.
-        let lb_warmup = self
-            .sc
+    /// The load balancer's `app_warmup` for the task's service (0 without one): the warm-up of
+    /// an application no `[[applications]]` entry gives one.
+    fn lb_warmup(&self, t: TaskId) -> SimDuration {
+        let si = self.tasks[t.index()].service.index();
+        self.sc
             .traffic
             .iter()
             .find(|tr| tr.service == si)
-            .map_or(SimDuration::ZERO, |tr| tr.health.app_warmup);
+            .map_or(SimDuration::ZERO, |tr| tr.health.app_warmup)
+    }
+
+    /// When the task's application answers, for the load balancer's checks: the longest
+    /// warm-up its essential containers' applications give, else the load balancer's
+    /// `app_warmup` — one application, one warm-up, whichever checks ask.
+    pub(super) fn app_warmup(&self, t: TaskId) -> SimDuration {
+        self.sc.taskdefs[self.tasks[t.index()].taskdef.index()]
+            .containers
+            .iter()
+            .filter(|c| c.essential)
+            .filter_map(|c| c.app.warmup)
+            .max()
+            .unwrap_or_else(|| self.lb_warmup(t))
+    }
+
+    /// The health check and application warm-up of each essential container with a check.
+    fn checked_containers(&self, t: TaskId) -> Vec<(HealthCheck, SimDuration)> {
+        let task = &self.tasks[t.index()];
+        let lb_warmup = self.lb_warmup(t);
         self.sc.taskdefs[task.taskdef.index()]
             .containers
             .iter()
@@ -138,28 +154,11 @@ impl Simulation {
                 "task {name}: UNHEALTHY; it is not a service's task, so it goes on running"
             );
             self.log_task(t, LogKind::ContainerUnhealthy, msg);
+            self.plan_recovery(t);
             return;
         }
         if self.within_grace(t, LogKind::ContainerUnhealthy, "UNHEALTHY") {
-            let generation = self.tasks[t.index()].generation;
-            // Docker goes on checking: a slow application's first passing check makes the
-            // container HEALTHY again, and the grace period is what lets it get there.
-            let recovers = self
-                .checked_containers(t)
-                .iter()
-                .map(|(h, w)| h.first_pass(*w))
-                .max();
-            let running = self.tasks[t.index()].running_at;
-            if let (Some(r), Some(after), false) =
-                (running, recovers, self.requests.loads[t.index()].hung)
-            {
-                if r + after > self.engine.now() {
-                    self.engine.schedule(
-                        r + after,
-                        Event::task(t, generation, TaskEvent::ContainersHealthy),
-                    );
-                }
-            }
+            self.plan_recovery(t);
             return;
         }
         let since = self.tasks[t.index()]
@@ -172,13 +171,36 @@ impl Simulation {
         self.failed_container_health_checks(t);
     }
 
+    /// Docker goes on checking an UNHEALTHY container: a slow application's first passing check
+    /// makes it HEALTHY again (within a grace period, that is what saves the task). A hung
+    /// application never passes.
+    fn plan_recovery(&mut self, t: TaskId) {
+        let recovers = self
+            .checked_containers(t)
+            .iter()
+            .map(|(h, w)| h.first_pass(*w))
+            .max();
+        let running = self.tasks[t.index()].running_at;
+        if let (Some(r), Some(after), false) =
+            (running, recovers, self.requests.loads[t.index()].hung)
+        {
+            if r + after > self.engine.now() {
+                let generation = self.tasks[t.index()].generation;
+                self.engine.schedule(
+                    r + after,
+                    Event::task(t, generation, TaskEvent::ContainersHealthy),
+                );
+            }
+        }
+    }
+
     /// ECS stops the task and the service starts another.
     pub(super) fn failed_container_health_checks(&mut self, t: TaskId) {
         let si = self.tasks[t.index()].service.index();
         self.services[si].container_health_failures += 1;
         self.tasks[t.index()].stopped_reason = Some("Task failed container health checks".into());
-        self.deployment_task_failed(t, true);
         self.stop(t, super::StopCause::Scheduler);
+        self.deployment_task_failed(t, true);
         self.service_retry(crate::units::ServiceId(si as u32));
     }
 }

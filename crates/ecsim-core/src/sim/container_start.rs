@@ -82,7 +82,6 @@ impl Simulation {
             // Without a load balancer or a health check, RUNNING is as healthy as it gets.
             task.healthy_at = Some(self.engine.now());
         }
-        self.memory_start(t);
         let task = &self.tasks[t.index()];
         let since = self.engine.now().since(task.created_at).as_secs_f64();
         let (si, host) = (task.service.index(), task.host);
@@ -114,5 +113,7 @@ impl Simulation {
                 Event::task(t, generation, TaskEvent::WaitOver),
             );
         }
+        // Last: a baseline already over a limit kills the task here, once RUNNING is done.
+        self.memory_start(t);
     }
 }

@@ -77,10 +77,11 @@ impl Simulation {
         if task.state != TaskState::Running {
             return;
         }
-        let target_healthy = self.requests.loads[t.index()]
+        // The load balancer marked the target unhealthy (one still in its first checks is not).
+        let target_unhealthy = self.requests.loads[t.index()]
             .traffic
-            .is_none_or(|ti| self.requests.traffic[ti].targets.contains(&t));
-        if !target_healthy {
+            .is_some_and(|ti| self.requests.traffic[ti].unhealthy.contains(&t));
+        if target_unhealthy {
             self.failed_health_checks(t);
         } else if task.health == TaskHealth::Unhealthy {
             self.failed_container_health_checks(t);
@@ -95,8 +96,10 @@ impl Simulation {
             "Task failed ELB health checks in (target-group {})",
             self.sc.services[si].name
         ));
-        self.deployment_task_failed(t, true);
+        // Stopped before the circuit breaker hears of it: a rollback it trips then finds the task
+        // already on its way out, and does not stop it a second time.
         self.stop(t, super::StopCause::Scheduler);
+        self.deployment_task_failed(t, true);
         self.service_retry(crate::units::ServiceId(si as u32));
     }
 
@@ -118,7 +121,10 @@ impl Simulation {
 
     /// When a registered target's checks make it healthy or unhealthy.
     pub(super) fn plan_target_health(&mut self, t: TaskId, ti: usize) {
-        let plan = self.requests.traffic[ti].spec.health.plan();
+        let plan = self.requests.traffic[ti]
+            .spec
+            .health
+            .plan_after(self.app_warmup(t));
         let generation = self.tasks[t.index()].generation;
         if let Some(u) = plan.unhealthy_after {
             self.engine.schedule(

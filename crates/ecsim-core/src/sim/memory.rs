@@ -67,36 +67,53 @@ impl Simulation {
                 })
             })
             .collect();
-        // The soonest a leak alone takes a container to its hard limit or the task to its own.
+        self.memory[t.index()].base = base;
+        self.plan_leak(t);
+        self.memory_check(t);
+    }
+
+    /// When a leak alone — no request held — next takes a live container to its hard limit or the
+    /// task to its own, counted from RUNNING: an `OutOfMemory` event then. Planned at RUNNING and
+    /// again after a non-essential container is killed (the task's sum is smaller then).
+    fn plan_leak(&mut self, t: TaskId) {
+        let task = &self.tasks[t.index()];
+        let (Some(running), mem) = (task.running_at, &self.memory[t.index()]) else {
+            return;
+        };
+        let td = &self.sc.taskdefs[task.taskdef.index()];
+        let since = self.engine.now().since(running).as_secs_f64() / 3600.0;
         let mut soonest: Option<f64> = None;
         let mut consider = |hours: f64| {
-            if hours.is_finite() && hours >= 0.0 {
+            if hours.is_finite() && hours >= since {
                 soonest = Some(soonest.map_or(hours, |s: f64| s.min(hours)));
             }
         };
-        let mut task_growth = 0.0;
-        for (c, b) in td.containers.iter().zip(&base) {
-            let Some(m) = c.app.memory else { continue };
-            task_growth += m.growth_per_hour;
-            if let Some(hard) = c.memory_limit {
-                if m.growth_per_hour > 0.0 {
-                    consider((hard.0 as f64 - b) / m.growth_per_hour);
-                }
+        let (mut at_start, mut growth) = (0.0, 0.0);
+        for (c, container) in td.containers.iter().enumerate() {
+            if mem.killed & (1 << c.min(63)) != 0 {
+                continue;
+            }
+            let Some(m) = container.app.memory else {
+                // It counts as using its reservation, leak-free.
+                at_start += container.reservation.0 as f64;
+                continue;
+            };
+            at_start += mem.base[c];
+            growth += m.growth_per_hour;
+            if let (Some(hard), true) = (container.memory_limit, m.growth_per_hour > 0.0) {
+                consider((hard.0 as f64 - mem.base[c]) / m.growth_per_hour);
             }
         }
-        if let (Some(limit), true) = (td.memory_limit, task_growth > 0.0) {
-            let used: f64 = base.iter().sum();
-            consider((limit.0 as f64 - used) / task_growth);
+        if let (Some(limit), true) = (td.memory_limit, growth > 0.0) {
+            consider((limit.0 as f64 - at_start) / growth);
         }
-        self.memory[t.index()].base = base;
         if let Some(h) = soonest {
-            let generation = self.tasks[t.index()].generation;
+            let generation = task.generation;
             // Just past the crossing, so the check there sees the limit broken.
-            let at = self.engine.now() + SimDuration::from_secs_f64(h * 3600.0 + 1e-6);
+            let at = running + SimDuration::from_secs_f64(h * 3600.0 + 1e-6);
             self.engine
                 .schedule(at, Event::task(t, generation, TaskEvent::OutOfMemory));
         }
-        self.memory_check(t);
     }
 
     /// MiB a container of a task whose memory is modelled uses now: its application's use, or
@@ -202,10 +219,17 @@ impl Simulation {
             loop {
                 let inst = &self.instances[h];
                 let running = |t: &&TaskId| self.tasks[t.index()].state == TaskState::Running;
+                // A task on its way out holds its memory until its containers exit.
+                let holds = |t: &&TaskId| {
+                    matches!(
+                        self.tasks[t.index()].state,
+                        TaskState::Running | TaskState::Deactivating | TaskState::Stopping
+                    )
+                };
                 let used: f64 = inst
                     .tasks
                     .iter()
-                    .filter(running)
+                    .filter(holds)
                     .map(|&t| self.task_memory(t))
                     .sum();
                 let registered = inst.registered_memory.0 as f64;
@@ -264,6 +288,7 @@ impl Simulation {
         self.log_task(t, LogKind::OutOfMemory, msg);
         self.memory[t.index()].killed |= 1 << b.container.min(63);
         if !essential {
+            self.plan_leak(t);
             return;
         }
         let si = self.tasks[t.index()].service.index();

@@ -222,15 +222,19 @@ impl Simulation {
             return;
         };
         self.engine.fold(target.0 as u64);
-        let warming = self.tasks[target.index()]
-            .running_at
-            .is_none_or(|r| now < r + tr.spec.health.app_warmup);
-        if self.requests.loads[target.index()].hung || (fail_open && warming) {
+        let warming = fail_open && {
+            let warmup = self.app_warmup(target);
+            self.tasks[target.index()]
+                .running_at
+                .is_none_or(|r| now < r + warmup)
+        };
+        if self.requests.loads[target.index()].hung || warming {
             // The ALB routes to it, and the application does not answer: it hangs (a 504), or
             // it is not up yet (a 502).
             self.requests.traffic[ti].target_unhealthy += 1;
             return;
         }
+        let tr = &mut self.requests.traffic[ti];
         tr.account(now);
         tr.in_system += 1;
         let load = &mut self.requests.loads[target.index()];
