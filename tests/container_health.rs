@@ -203,32 +203,21 @@ fn behind_a_load_balancer_the_target_and_the_containers_must_both_be_healthy() {
     let alb = "[[traffic]]\nservice = \"worker\"\nstart = \"5m\"\nrate = { profile = \"constant\", rps = 5 }\n\
                work = { dist = \"exponential\", mean = \"10ms\" }\nderegistration_delay = \"5s\"\n\
                health_check = { interval = \"60s\" }\n";
-    let text = scenario(
+    let behind_alb = |check: &str, service: &str| {
+        go(&scenario(check, "90s", service, alb).replace(
+            "cpu = 256, memory = 512,",
+            "cpu = 256, memory = 512, portMappings = [{ containerPort = 8080 }],",
+        ))
+    };
+    let out = behind_alb(
         "interval = 10, retries = 3",
-        "90s",
         "healthCheckGracePeriodSeconds = 60",
-        alb,
-    )
-    .replace(
-        "cpu = 256, memory = 512,",
-        "cpu = 256, memory = 512, portMappings = [{ containerPort = 8080 }],",
     );
-    let out = go(&text);
     let w = worker(&out);
     assert!(w.tasks.failed_container_health_checks > 0, "{:?}", w.tasks);
     assert_eq!(w.tasks.failed_health_checks, 0, "{:?}", w.tasks);
     // With a start period the containers are HEALTHY at 90 s, the target soon after: both count.
-    let text = scenario(
-        "interval = 10, retries = 3, startPeriod = 120",
-        "90s",
-        "",
-        alb,
-    )
-    .replace(
-        "cpu = 256, memory = 512,",
-        "cpu = 256, memory = 512, portMappings = [{ containerPort = 8080 }],",
-    );
-    let out = go(&text);
+    let out = behind_alb("interval = 10, retries = 3, startPeriod = 120", "");
     let w = worker(&out);
     assert_eq!(
         (

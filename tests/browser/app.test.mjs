@@ -293,16 +293,22 @@ await check('the lesson shows its objectives held', async () => {
   await page.screenshot({ path: path.join(outDir, 'lesson-static-vs-dynamic-ports.png'), fullPage: true });
 });
 
-await check('the rolling-upgrade lesson: objectives held, deployments reported, desired/running chart', async () => {
+// Picks the lesson `file` (its description holding `says`), runs it, checks that all `n` of
+// its objectives held, and returns the report's text.
+async function runLesson(file, says, n) {
   await page.fill('#seed', '');
-  await page.selectOption('#scenario', { label: 'scenarios/lessons/rolling-upgrade.toml' });
-  await page.waitForFunction(() => document.getElementById('description')?.textContent.includes('rolling deployment'));
+  await page.selectOption('#scenario', { label: file });
+  await page.waitForFunction((says) => document.getElementById('description')?.textContent.includes(says), says);
   await page.waitForFunction(() => !document.getElementById('run').disabled);
   await runToEnd();
   const held = await page.$$eval('#objectives li.held', (l) => l.length);
   const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
-  assert(held === 4 && notHeld === 0, `held ${held}, failed ${notHeld}`);
-  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(held === n && notHeld === 0, `${file}: held ${held}, failed ${notHeld}`);
+  return page.$eval('#report', (p) => p.textContent);
+}
+
+await check('the rolling-upgrade lesson: objectives held, deployments reported, desired/running chart', async () => {
+  const report = await runLesson('scenarios/lessons/rolling-upgrade.toml', 'rolling deployment', 4);
   assert(/deployment web:1 -> web:2 at 300 s took [\d.]+ s: 0 requests failed/.test(report), `report: ${report}`);
   const chart = await canvasPixels('service-tasks-chart');
   assert(chart.drawn > 2000, `service tasks chart: ${JSON.stringify(chart)}`);
@@ -310,15 +316,7 @@ await check('the rolling-upgrade lesson: objectives held, deployments reported, 
 });
 
 await check('the memory-limits lesson: out-of-memory kills reported, memory used charted', async () => {
-  await page.fill('#seed', '');
-  await page.selectOption('#scenario', { label: 'scenarios/lessons/memory-limits.toml' });
-  await page.waitForFunction(() => document.getElementById('description')?.textContent.includes('hard limit'));
-  await page.waitForFunction(() => !document.getElementById('run').disabled);
-  await runToEnd();
-  const held = await page.$$eval('#objectives li.held', (l) => l.length);
-  const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
-  assert(held === 4 && notHeld === 0, `held ${held}, failed ${notHeld}`);
-  const report = await page.$eval('#report', (p) => p.textContent);
+  const report = await runLesson('scenarios/lessons/memory-limits.toml', 'hard limit', 4);
   assert(/\d+ tasks stopped: an essential container ran out of memory/.test(report), `report: ${report}`);
   assert(/memory used mean [\d.]+ % peak [\d.]+ % of what its tasks reserve/.test(report), `report: ${report}`);
   // The first service's line (hard) on the memory chart.
