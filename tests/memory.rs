@@ -251,6 +251,58 @@ fn under_load_the_hard_limit_kills_and_the_soft_one_scales_on_memory() {
         .contains("soft.memory_used_pct"));
 }
 
+/// Two tasks behind an ALB, 300 MiB each, `per_request` MiB per request held, with requests
+/// for 10 minutes (CPU for about 2.5 of them held at once per task), then none.
+fn under_requests(per_request: &str) -> RunOutput {
+    let traffic = format!(
+        "[[applications]]\ntask_definition = \"app\"\nmemory_baseline = 300\nmemory_per_request = {per_request}\n\
+         [[traffic]]\nservice = \"app\"\nstart = \"3m\"\n\
+         rate = {{ profile = \"steps\", steps = [{{ at = \"3m\", rps = 100 }}, {{ at = \"13m\", rps = 0 }}] }}\n\
+         work = {{ dist = \"exponential\", mean = \"50ms\" }}\nconcurrency = 8\nderegistration_delay = \"5s\"\n"
+    );
+    let text = scenario(
+        2,
+        2,
+        "",
+        r#"{ name = "api", image = "api:1", cpu = 1024, memory = 4096, portMappings = [{ containerPort = 8080 }] }"#,
+        &traffic,
+    )
+    .replace("duration = \"4h\"", "duration = \"20m\"");
+    go(&text)
+}
+
+#[test]
+fn memory_per_request_may_be_drawn_per_request_and_goes_back_when_they_end() {
+    let mean_used = |out: &RunOutput| {
+        let s = &out.timeseries.service_tasks[0];
+        let during: Vec<f64> = out
+            .timeseries
+            .t_s
+            .iter()
+            .zip(&s.memory_used_pct)
+            .filter(|(t, _)| (240.0..780.0).contains(*t))
+            .map(|(_, p)| *p)
+            .collect();
+        (
+            during.iter().sum::<f64>() / during.len() as f64,
+            *s.memory_used_pct.last().unwrap(),
+        )
+    };
+    let (fixed, fixed_end) = mean_used(&under_requests("40"));
+    let (drawn, drawn_end) = mean_used(&under_requests("{ low = 0, high = 80 }"));
+    // The same mean per request: about the same memory in use while requests come.
+    let base = 300.0 / 4096.0 * 100.0;
+    assert!(fixed > base + 0.5, "requests add memory: {fixed} vs {base}");
+    assert!(
+        ((drawn - base) / (fixed - base) - 1.0).abs() < 0.15,
+        "fixed {fixed}, drawn {drawn}"
+    );
+    // Once the requests are done, exactly the baseline again.
+    for end in [fixed_end, drawn_end] {
+        assert!((end - base).abs() < 1e-9, "{end} vs {base}");
+    }
+}
+
 #[test]
 fn memory_fields_are_checked() {
     let parse = |rest: &str| {
@@ -274,6 +326,11 @@ fn memory_fields_are_checked() {
         (
             "[[applications]]\ntask_definition = \"app\"\nmemory_baseline = { low = 300, high = 200 }\n",
             "applications[0].memory_baseline.high",
+            "below low",
+        ),
+        (
+            "[[applications]]\ntask_definition = \"app\"\nmemory_baseline = 1\nmemory_per_request = { low = 2, high = 1 }\n",
+            "applications[0].memory_per_request.high",
             "below low",
         ),
         (

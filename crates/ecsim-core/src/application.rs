@@ -32,12 +32,17 @@ pub struct ApplicationSpec {
     /// MiB in use once started: a number, or `{ low = …, high = … }` drawn uniformly per task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_baseline: Option<MibSpec>,
-    /// MiB more for each request the task holds (in service or queued).
-    #[serde(default)]
-    pub memory_per_request: f64,
+    /// MiB more for each request the task holds (in service or queued): a number, or
+    /// `{ low = …, high = … }` drawn uniformly per request.
+    #[serde(default = "no_mib")]
+    pub memory_per_request: MibSpec,
     /// MiB more per hour it runs: a leak.
     #[serde(default)]
     pub memory_growth_per_hour: f64,
+}
+
+fn no_mib() -> MibSpec {
+    MibSpec::Fixed(0.0)
 }
 
 /// A number of MiB, or a uniform range.
@@ -63,14 +68,25 @@ pub struct MemoryUse {
     /// MiB at start: drawn from `low..=high` per task (equal for a fixed baseline).
     pub low: f64,
     pub high: f64,
-    pub per_request: f64,
+    /// MiB per request held: `request_low + (request_high − request_low) × u`, u uniform per
+    /// request.
+    pub request_low: f64,
+    pub request_high: f64,
     pub growth_per_hour: f64,
 }
 
 impl MemoryUse {
-    /// MiB in use with a baseline `base`, `requests` held, `hours` after it started.
-    pub fn used(&self, base: f64, requests: u32, hours: f64) -> f64 {
-        base + self.per_request * requests as f64 + self.growth_per_hour * hours
+    /// MiB in use with a baseline `base`, `requests` held whose draws sum to `draws`, `hours`
+    /// after it started.
+    pub fn used(&self, base: f64, requests: u32, draws: f64, hours: f64) -> f64 {
+        base + self.request_low * requests as f64
+            + (self.request_high - self.request_low) * draws
+            + self.growth_per_hour * hours
+    }
+
+    /// Whether requests draw their memory (a range, not a number).
+    pub fn draws_per_request(&self) -> bool {
+        self.request_high > self.request_low
     }
 }
 
@@ -86,36 +102,37 @@ impl ApplicationSpec {
                 ))
             }
         };
-        let per_request = mib("memory_per_request", self.memory_per_request)?;
+        let range = |f: &str, spec: &MibSpec| match spec {
+            MibSpec::Fixed(v) => mib(f, *v).map(|v| (v, v)),
+            MibSpec::Uniform { low, high } => {
+                let low = mib(&format!("{f}.low"), *low)?;
+                let high = mib(&format!("{f}.high"), *high)?;
+                if high < low {
+                    return Err(FieldError::new(
+                        p(&format!("{f}.high")),
+                        format!("{high} is below low ({low})"),
+                    ));
+                }
+                Ok((low, high))
+            }
+        };
+        let (request_low, request_high) = range("memory_per_request", &self.memory_per_request)?;
         let growth_per_hour = mib("memory_growth_per_hour", self.memory_growth_per_hour)?;
         let memory = match &self.memory_baseline {
-            None if per_request == 0.0 && growth_per_hour == 0.0 => None,
+            None if request_high == 0.0 && growth_per_hour == 0.0 => None,
             None => {
                 return Err(FieldError::new(
                     p("memory_baseline"),
                     "is needed with memory_per_request or memory_growth_per_hour: the MiB the application uses when it has started",
                 ))
             }
-            Some(MibSpec::Fixed(v)) => {
-                let v = mib("memory_baseline", *v)?;
-                Some((v, v))
-            }
-            Some(MibSpec::Uniform { low, high }) => {
-                let low = mib("memory_baseline.low", *low)?;
-                let high = mib("memory_baseline.high", *high)?;
-                if high < low {
-                    return Err(FieldError::new(
-                        p("memory_baseline.high"),
-                        format!("{high} is below low ({low})"),
-                    ));
-                }
-                Some((low, high))
-            }
+            Some(spec) => Some(range("memory_baseline", spec)?),
         }
         .map(|(low, high)| MemoryUse {
             low,
             high,
-            per_request,
+            request_low,
+            request_high,
             growth_per_hour,
         });
         Ok(App {
@@ -134,9 +151,11 @@ mod tests {
         let m = MemoryUse {
             low: 200.0,
             high: 200.0,
-            per_request: 2.0,
+            request_low: 2.0,
+            request_high: 4.0,
             growth_per_hour: 60.0,
         };
-        assert_eq!(m.used(200.0, 10, 0.5), 250.0);
+        // 10 requests of 2 MiB, 2 MiB more × their draws (3.5 in all), half an hour's leak.
+        assert_eq!(m.used(200.0, 10, 3.5, 0.5), 257.0);
     }
 }

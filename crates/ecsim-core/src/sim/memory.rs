@@ -1,6 +1,8 @@
 //! The memory a task's containers use, not only what they reserve: each modelled application's
 //! baseline (drawn per task from the `memory/<service>` stream), so much per request the task
-//! holds, and its leak per hour since RUNNING (`application::MemoryUse`). Memory is checked when
+//! holds (a range is drawn per request, keyed by the task and the request's arrival so that the
+//! draw is made again, not stored, when the request ends), and its leak per hour since RUNNING
+//! (`application::MemoryUse`). Memory is checked when
 //! a request arrives at the task, at each sample, and at the moment a leak alone reaches a limit.
 //!
 //! A container over its hard limit (`memory`) is killed by the kernel: its reason is
@@ -34,6 +36,10 @@ pub(super) struct TaskMemory {
     base: Vec<f64>,
     /// Containers killed for their memory (bit i: container i).
     killed: u64,
+    /// The per-request draws of the requests it holds, summed (`MemoryUse::used`).
+    draws: f64,
+    /// Whether its requests draw their memory from a range (then `draws` is kept).
+    drawn: bool,
 }
 
 /// The container that breaks a limit, and what it uses.
@@ -67,9 +73,46 @@ impl Simulation {
                 })
             })
             .collect();
-        self.memory[t.index()].base = base;
+        let drawn = td
+            .containers
+            .iter()
+            .any(|c| c.app.memory.is_some_and(|m| m.draws_per_request()));
+        let mem = &mut self.memory[t.index()];
+        mem.base = base;
+        mem.drawn = drawn;
         self.plan_leak(t);
         self.memory_check(t);
+    }
+
+    /// The draw of the request that arrived at `arrived` on the task: the same when it arrives
+    /// and when it ends, so nothing is stored per request.
+    fn request_draw(&self, t: TaskId, arrived: crate::time::SimTime) -> f64 {
+        crate::rng::keyed_uniform(&[self.seed, t.0 as u64, arrived.0])
+    }
+
+    /// The task took a request (into service or its queue): its memory grows by the request's.
+    pub(super) fn memory_request_held(&mut self, t: TaskId, arrived: crate::time::SimTime) {
+        if self.memory[t.index()].drawn {
+            let u = self.request_draw(t, arrived);
+            self.memory[t.index()].draws += u;
+        }
+        self.memory_check(t);
+    }
+
+    /// A request the task held is done: its memory goes back.
+    pub(super) fn memory_request_done(&mut self, t: TaskId, arrived: crate::time::SimTime) {
+        if !self.memory[t.index()].drawn {
+            return;
+        }
+        let u = self.request_draw(t, arrived);
+        let load = &self.requests.loads[t.index()];
+        let mem = &mut self.memory[t.index()];
+        // With nothing held the sum is 0 exactly (rounding does not pile up).
+        mem.draws = if load.busy + load.queue.len() as u32 == 0 {
+            0.0
+        } else {
+            (mem.draws - u).max(0.0)
+        };
     }
 
     /// When a leak alone — no request held — next takes a live container to its hard limit or the
@@ -134,7 +177,7 @@ impl Simulation {
         let hours = task
             .running_at
             .map_or(0.0, |r| self.engine.now().since(r).as_secs_f64() / 3600.0);
-        m.used(mem.base[c], held, hours)
+        m.used(mem.base[c], held, mem.draws, hours)
     }
 
     /// MiB the task uses: its containers' use, and for a task with no memory model its

@@ -250,7 +250,7 @@ impl Simulation {
             return;
         }
         // One more request held: its memory may take a container over its limit.
-        self.memory_check(target);
+        self.memory_request_held(target, now);
     }
 
     fn start_request(&mut self, t: TaskId, arrived: SimTime, work: f64) {
@@ -323,6 +323,10 @@ impl Simulation {
         }
         let load = &mut self.requests.loads[t.index()];
         load.busy -= 1;
+        if self.tasks[t.index()].generation == generation {
+            self.memory_request_done(t, arrived);
+        }
+        let load = &self.requests.loads[t.index()];
         let Some(ti) = load.traffic else { return };
         let tr = &mut self.requests.traffic[ti];
         tr.account(now);
