@@ -39,6 +39,11 @@ startAt = "60s"
     )
 }
 
+/// `scenario` with one task on one instance.
+fn one_task(taskdef: &str, containers: &str, rest: &str) -> RunOutput {
+    go(&scenario(1, 1, taskdef, containers, rest))
+}
+
 fn app(out: &RunOutput) -> &ecsim_core::metrics::ServiceSummary {
     &out.summary.services["app"]
 }
@@ -55,13 +60,11 @@ fn lifetimes(out: &RunOutput) -> Vec<f64> {
 fn a_leak_takes_a_container_to_its_hard_limit_at_the_predicted_time() {
     // 300 MiB, +120 MiB an hour, a 512 MiB hard limit: killed (512 − 300) / 120 h = 6,360 s
     // after RUNNING, and its replacement likewise.
-    let out = go(&scenario(
-        1,
-        1,
+    let out = one_task(
         "",
         r#"{ name = "api", image = "api:1", cpu = 256, memory = 512 }"#,
         "[[applications]]\ntask_definition = \"app\"\nmemory_baseline = 300\nmemory_growth_per_hour = 120\n",
-    ));
+    );
     let a = app(&out);
     assert_eq!(a.tasks.oom_killed, 2, "{:?}", a.tasks);
     for lived in lifetimes(&out) {
@@ -87,14 +90,12 @@ fn a_leak_takes_a_container_to_its_hard_limit_at_the_predicted_time() {
 fn the_task_level_limit_caps_the_containers_together_and_kills_the_largest() {
     // Two essential containers of 400 MiB in a task of 1,024 MiB; the first leaks 100 MiB an
     // hour: the task is over its memory at (1024 − 800) / 100 h = 8,064 s.
-    let out = go(&scenario(
-        1,
-        1,
+    let out = one_task(
         "memory = \"1024\"",
         r#"{ name = "api", image = "api:1", cpu = 256 }, { name = "worker", image = "worker:1", cpu = 256 }"#,
         "[[applications]]\ntask_definition = \"app\"\ncontainer = \"api\"\nmemory_baseline = 400\nmemory_growth_per_hour = 100\n\
          [[applications]]\ntask_definition = \"app\"\ncontainer = \"worker\"\nmemory_baseline = 400\n",
-    ));
+    );
     assert_eq!(app(&out).tasks.oom_killed, 1);
     assert!(
         (lifetimes(&out)[0] - 8064.0).abs() < 0.01,
@@ -119,13 +120,11 @@ fn a_container_with_no_memory_model_counts_its_reservation_against_the_task() {
     // 1,024 MiB for the task: the api uses 400 MiB and leaks 100 an hour, the sidecar has no
     // memory model and counts as its 300 MiB: over the task's memory at (1024 − 700) / 100 h =
     // 11,664 s, at that very time (not at the next sample).
-    let out = go(&scenario(
-        1,
-        1,
+    let out = one_task(
         "memory = \"1024\"",
         r#"{ name = "api", image = "api:1", cpu = 256 }, { name = "sidecar", image = "s:1", cpu = 64, memoryReservation = 300 }"#,
         "[[applications]]\ntask_definition = \"app\"\ncontainer = \"api\"\nmemory_baseline = 400\nmemory_growth_per_hour = 100\n",
-    ));
+    );
     assert_eq!(app(&out).tasks.oom_killed, 1);
     assert!(
         (lifetimes(&out)[0] - 11664.0).abs() < 0.01,
@@ -136,13 +135,11 @@ fn a_container_with_no_memory_model_counts_its_reservation_against_the_task() {
 
 #[test]
 fn a_baseline_over_the_limit_is_killed_as_it_starts() {
-    let out = go(&scenario(
-        1,
-        1,
+    let out = one_task(
         "",
         r#"{ name = "api", image = "api:1", cpu = 256, memory = 256 }"#,
         "[[applications]]\ntask_definition = \"app\"\nmemory_baseline = 300\n",
-    ));
+    );
     let a = app(&out);
     assert!(a.tasks.oom_killed > 10, "{:?}", a.tasks);
     assert!(lifetimes(&out).iter().all(|&l| l == 0.0));
@@ -159,13 +156,11 @@ fn a_baseline_over_the_limit_is_killed_as_it_starts() {
 
 #[test]
 fn a_non_essential_container_killed_leaves_the_task_running() {
-    let out = go(&scenario(
-        1,
-        1,
+    let out = one_task(
         "",
         r#"{ name = "api", image = "api:1", cpu = 256, memory = 512 }, { name = "agent", image = "agent:1", cpu = 64, memory = 128, essential = false }"#,
         "[[applications]]\ntask_definition = \"app\"\ncontainer = \"agent\"\nmemory_baseline = 100\nmemory_growth_per_hour = 100\n",
-    ));
+    );
     let a = app(&out);
     assert_eq!(
         (a.tasks.oom_killed, a.tasks.started),

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 pub use crate::service::{CircuitBreakerSpec, DeploymentConfigurationSpec, Service, ServiceSpec};
 pub use crate::source::Format;
 
+mod applications;
 mod resolve;
 mod warnings;
 pub use crate::error::Warning;

@@ -5,7 +5,6 @@
 
 use super::{Action, InstanceGroup, Scenario, ScenarioSpec};
 use crate::agent_config::AgentConfig;
-use crate::application::ApplicationSpec;
 use crate::autoscaling::AutoScaling;
 use crate::capacity_provider::CapacityProvider;
 use crate::catalog::{self, InstanceType};
@@ -49,7 +48,7 @@ impl Scenario {
         let mut groups = instance_groups(&spec, &types, &roles)?;
         check_series_budget(&spec, &groups)?;
         let mut taskdefs = task_definitions(&spec, &roles)?;
-        applications(&spec.applications, &mut taskdefs)?;
+        super::applications::apply(&spec.applications, &mut taskdefs)?;
         let (images, taskdef_images) = image_catalog(&spec, &taskdefs, &mut groups)?;
         check_registry_outages(&spec)?;
         let providers = capacity_providers(&spec, &mut groups)?;
@@ -386,89 +385,6 @@ fn task_definitions(spec: &ScenarioSpec, roles: &Roles) -> Result<Vec<TaskDefini
         taskdefs.push(t);
     }
     Ok(taskdefs)
-}
-
-/// Gives each container its application: family entries first, then `family:revision` ones over
-/// them; two entries for the same container and revision are refused.
-fn applications(
-    specs: &[ApplicationSpec],
-    taskdefs: &mut [TaskDefinition],
-) -> Result<(), FieldError> {
-    let mut order: Vec<usize> = (0..specs.len()).collect();
-    // A stable sort keeps the file's order within each kind.
-    order.sort_by_key(|&i| specs[i].task_definition.contains(':'));
-    let mut set: Vec<(usize, usize, usize)> = Vec::new();
-    for i in order {
-        let a = &specs[i];
-        let p = |f: &str| format!("applications[{i}].{f}");
-        let app = a.validate(&p)?;
-        let (family, revision) = match a.task_definition.split_once(':') {
-            None => (a.task_definition.as_str(), None),
-            Some((f, r)) => match r.parse::<u32>() {
-                Ok(r) => (f, Some(r)),
-                Err(_) => {
-                    return Err(FieldError::new(
-                        p("task_definition"),
-                        format!("{r:?} is not a revision number"),
-                    ))
-                }
-            },
-        };
-        let matching: Vec<usize> = (0..taskdefs.len())
-            .filter(|&t| {
-                taskdefs[t].family == family && revision.is_none_or(|r| taskdefs[t].revision == r)
-            })
-            .collect();
-        if matching.is_empty() {
-            return Err(FieldError::new(
-                p("task_definition"),
-                format!(
-                    "no task definition {:?} in this scenario",
-                    a.task_definition
-                ),
-            ));
-        }
-        for t in matching {
-            let td = &mut taskdefs[t];
-            let c = match &a.container {
-                Some(name) => td
-                    .containers
-                    .iter()
-                    .position(|c| &c.name == name)
-                    .ok_or_else(|| {
-                        FieldError::new(
-                            p("container"),
-                            format!("{}:{} has no container {name:?}", td.family, td.revision),
-                        )
-                    })?,
-                None if td.containers.len() == 1 => 0,
-                None => {
-                    return Err(FieldError::new(
-                        p("container"),
-                        format!(
-                            "{}:{} has {} containers: name the one the application runs in",
-                            td.family,
-                            td.revision,
-                            td.containers.len()
-                        ),
-                    ))
-                }
-            };
-            let kind = usize::from(revision.is_some());
-            if set.contains(&(t, c, kind)) {
-                return Err(FieldError::new(
-                    p("task_definition"),
-                    format!(
-                        "container {:?} of {}:{} already has an application entry",
-                        td.containers[c].name, td.family, td.revision
-                    ),
-                ));
-            }
-            set.push((t, c, kind));
-            td.containers[c].app = app.clone();
-        }
-    }
-    Ok(())
 }
 
 /// The image catalogue (the `images` section and every image a task definition names), each
