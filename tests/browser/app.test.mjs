@@ -88,6 +88,24 @@ async function check(name, fn) {
 }
 const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
 
+// Loads a built-in scenario from the gallery: a click on its card (opening the gallery first).
+async function pick(file) {
+  if (!await page.$('#gallery')) await page.click('#gallery-toggle');
+  await page.click(`#gallery .card[data-file="${file}"]`);
+  await page.waitForSelector('#gallery', { state: 'detached' });
+}
+const DEFAULT = 'scenarios/default.toml';
+// The names of the saved scenarios in the gallery (left open).
+async function savedNames() {
+  if (!await page.$('#gallery')) await page.click('#gallery-toggle');
+  return page.$$eval('#gallery .card[data-saved]', (l) => l.map((c) => c.dataset.saved));
+}
+const bar = () => page.evaluate(() => ({
+  name: document.getElementById('scenario-name')?.textContent,
+  source: document.getElementById('scenario-source')?.dataset.source,
+  seed: document.getElementById('scenario-seed')?.textContent,
+}));
+
 // Clicks Run and waits for that run's result: each finished run has a new number.
 async function runToEnd() {
   const before = await page.$eval('#summary', (s) => s.dataset.run).catch(() => undefined);
@@ -101,14 +119,22 @@ async function runToEnd() {
 await check('the page loads on the default scenario', async () => {
   await page.goto(base);
   await page.waitForSelector('#run', { timeout: 30000 });
-  const picked = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].text);
-  assert(picked === 'scenarios/default.toml', `selected ${picked}`);
-  // The picker groups the library: planning templates, lessons, validation.
-  const groups = await page.$$eval('#scenario optgroup', (l) => l.map((g) => [g.label, g.children.length]));
-  assert(JSON.stringify(groups.map((g) => g[0])) === '["Planning templates","Lessons","Validation against queueing theory"]', `groups ${groups}`);
-  assert(groups[0][1] >= 3 && groups[1][1] >= 8, `group sizes ${groups}`);
-  const group = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].parentElement.label);
-  assert(group === 'Planning templates', `default in ${group}`);
+  const b = await bar();
+  assert(b.name === 'Your first cluster' && b.source === 'builtin', `scenario bar: ${JSON.stringify(b)}`);
+  // The gallery groups the library as learners think, each card with what it teaches, its
+  // level and time; the loaded one is marked; a solution has no card of its own.
+  const topics = await page.$$eval('#gallery .topic', (l) => l.map((t) => [t.querySelector('h2').textContent, t.querySelectorAll('.card').length]));
+  const names = topics.map((t) => t[0]);
+  assert(names.length === 8 && names[0].startsWith('ECS core') && names.includes('Networking and load balancers') && names.includes('Images and ECR')
+    && names.includes('Fargate') && names.includes('Scaling') && names.includes('Deployments') && names.includes('Capacity planning templates')
+    && names[7] === 'Validation against queueing theory', `topics ${JSON.stringify(topics)}`);
+  assert(topics.every((t) => t[1] >= 1), `an empty topic: ${JSON.stringify(topics)}`);
+  const cards = await page.$$eval('#gallery .card', (l) => l.map((c) => ({ file: c.dataset.file, meta: c.querySelector('.card-meta').textContent,
+    teaches: c.querySelector('.card-teaches').textContent, current: c.getAttribute('aria-current') })));
+  assert(cards.every((c) => /^(beginner|intermediate|advanced) · \d+ min/.test(c.meta) && c.teaches.length > 20), `cards: ${JSON.stringify(cards)}`);
+  assert(!cards.some((c) => c.file.endsWith('-fixed.toml')), 'a solution has a card');
+  assert(cards.filter((c) => c.current === 'true').map((c) => c.file).join() === 'scenarios/default.toml', 'the current card is not marked');
+  await page.locator('#gallery').screenshot({ path: path.join(outDir, 'gallery.png') });
   const before = await canvasPixels();
   assert(before.drawn === 0, `canvas drawn before Run: ${JSON.stringify(before)}`);
 });
@@ -225,9 +251,21 @@ await check('a share link reproduces the run in a fresh page; exports hold the s
   await fresh.waitForSelector('#summary[data-trace-hash]', { timeout: 30000 });
   const again = await fresh.$eval('#summary', (s) => s.dataset.traceHash);
   const seed = await fresh.$eval('#seed', (i) => i.value);
+  // The page says it is a shared scenario with the link's seed, and Run runs exactly that again.
+  const shared = await fresh.evaluate(() => ({ name: document.getElementById('scenario-name')?.textContent,
+    source: document.getElementById('scenario-source')?.dataset.source, seed: document.getElementById('scenario-seed')?.textContent }));
   await fresh.screenshot({ path: path.join(outDir, 'shared-link.png'), fullPage: true });
+  const runs = await fresh.$eval('#summary', (s) => s.dataset.run);
+  await fresh.click('#run');
+  await fresh.waitForFunction((r) => {
+    const now = document.querySelector('#summary[data-trace-hash]')?.dataset.run;
+    return now !== undefined && now !== r;
+  }, runs, { timeout: 30000 });
+  const rerun = await fresh.$eval('#summary', (s) => s.dataset.traceHash);
   await fresh.close();
   assert(again === hash && seed === '3', `the link gave ${again} (seed ${seed}), the run ${hash}`);
+  assert(shared.name === 'Shared scenario' && shared.source === 'shared' && shared.seed === 'seed 3', `the bar: ${JSON.stringify(shared)}`);
+  assert(rerun === hash, `Run on the shared page gave ${rerun}, the link ${hash}`);
 });
 
 await check('a long run streams progress, and Pause, Resume and Stop are handled while it runs', async () => {
@@ -282,7 +320,7 @@ await check('a scenario named like HTML renders as text', async () => {
 
 await check('the lesson shows its objectives held', async () => {
   await page.fill('#seed', '');
-  await page.selectOption('#scenario', { label: 'scenarios/lessons/static-vs-dynamic-ports.toml' });
+  await pick('scenarios/lessons/static-vs-dynamic-ports.toml');
   // The lesson's text is checked by the worker first.
   await page.waitForFunction(() => !document.getElementById('run').disabled);
   await page.click('#run');
@@ -297,7 +335,7 @@ await check('the lesson shows its objectives held', async () => {
 // its objectives held, and returns the report's text.
 async function runLesson(file, says, n) {
   await page.fill('#seed', '');
-  await page.selectOption('#scenario', { label: file });
+  await pick(file);
   await page.waitForFunction((says) => document.getElementById('description')?.textContent.includes(says), says);
   await page.waitForFunction(() => !document.getElementById('run').disabled);
   await runToEnd();
@@ -327,7 +365,7 @@ await check('the memory-limits lesson: out-of-memory kills reported, memory used
 
 await check('the scale-in-seconds lesson: three scale-up times, the Auto Scaling group on the chart', async () => {
   await page.fill('#seed', '');
-  await page.selectOption('#scenario', { label: 'scenarios/lessons/scale-in-seconds.toml' });
+  await pick('scenarios/lessons/scale-in-seconds.toml');
   await page.waitForFunction(() => document.getElementById('description')?.textContent.includes('traffic spike'));
   await page.waitForFunction(() => !document.getElementById('run').disabled);
   await runToEnd();
@@ -352,7 +390,7 @@ await check('the scale-in-seconds lesson: three scale-up times, the Auto Scaling
 
 await check('the ALB exercise fails as given, and passes once fixed in the editor', async () => {
   const file = 'scenarios/lessons/alb-dynamic-ports-exercise.toml';
-  await page.selectOption('#scenario', { label: file });
+  await pick(file);
   await page.waitForSelector('#lesson .concept');
   const tries = await page.$$eval('#lesson ul.try li', (l) => l.length);
   assert(tries === 2, `${tries} things to try`);
@@ -376,13 +414,18 @@ await check('the ALB exercise fails as given, and passes once fixed in the edito
   const green = await runAndCount();
   assert(green.held === 3 && green.failed === 0, `fixed: ${JSON.stringify(green)}`);
   await page.screenshot({ path: path.join(outDir, 'exercise-passing.png'), fullPage: true });
-  // Progress is remembered: the picker ticks the lesson.
-  const label = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].text);
-  assert(label.startsWith('✔'), `picker label: ${label}`);
+  // The fixed text is an edited copy, and the run is named so; doing the exercise passes the
+  // lesson, and the gallery remembers it.
+  assert((await bar()).source === 'edited', `source: ${JSON.stringify(await bar())}`);
+  assert((await page.$eval('#report', (p) => p.textContent)).includes(`(edited copy of ${file})`), 'the report does not say edited copy');
+  await page.click('#gallery-toggle');
+  const card = await page.$eval(`#gallery .card[data-file="${file}"]`, (c) => ({ cls: c.className, title: c.querySelector('.card-title').textContent }));
+  assert(card.cls.includes('passed') && card.title.endsWith('✔'), `gallery card: ${JSON.stringify(card)}`);
+  await page.click('#gallery-toggle');
 });
 
 await check('fargate-vs-ec2 shows both start-ups and both costs', async () => {
-  await page.selectOption('#scenario', { label: 'scenarios/lessons/fargate-vs-ec2.toml' });
+  await pick('scenarios/lessons/fargate-vs-ec2.toml');
   await page.click('#run');
   await page.waitForFunction(() => document.getElementById('report')?.textContent.includes('web-fargate'), null, { timeout: 60000 });
   const report = await page.$eval('#report', (p) => p.textContent);
@@ -443,8 +486,88 @@ await check('a run past the event budget is refused at once, with the estimate',
   assert(/the run would handle about 9,600,000,\d{3} events/.test(msg) && msg.includes('--max-events'), `message: ${msg}`);
 });
 
+await check('state that never lies: results go out of date on an edit, one seed, the lesson box stays, a pasted scenario ticks no lesson', async () => {
+  await page.evaluate(() => localStorage.removeItem('ecsim.lessons.passed'));
+  const lesson = 'scenarios/lessons/wrong-cluster-name.toml';
+  await pick(lesson);
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  // One seed field: the form has none, and the box beside Run shows the scenario's own.
+  assert(!(await page.$('#knob-seed')), 'a second seed field in the form');
+  await page.waitForFunction(() => /^\d+ \(scenario's\)$/.test(document.getElementById('seed').placeholder));
+  await page.fill('#seed', '');
+  await runToEnd();
+  // The results bar: objectives and the headline numbers, fresh.
+  const barText = await page.$eval('#results-bar', (e) => e.textContent);
+  assert(/✔ 3 of 3 objectives held/.test(barText) && /\d+ of 6 tasks running/.test(barText) && /USD per hour/.test(barText), `results bar: ${barText}`);
+  assert(await page.$eval('#results-bar', (e) => e.dataset.stale) === 'false', 'fresh results marked out of date');
+  // An edit marks every result out of date, and the scenario an edited copy; undoing it, not.
+  await page.$eval('#editor', (d) => { d.open = true; });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  await page.fill('#scenario-text', text + '\n# a note of mine\n');
+  await page.waitForSelector('#stale-note');
+  assert(await page.$eval('#results-bar', (e) => e.dataset.stale) === 'true', 'the results bar is not marked out of date');
+  assert((await bar()).source === 'edited', `source after an edit: ${JSON.stringify(await bar())}`);
+  await page.screenshot({ path: path.join(outDir, 'stale-results.png') });
+  await page.fill('#scenario-text', text);
+  await page.waitForSelector('#stale-note', { state: 'detached' });
+  assert((await bar()).source === 'builtin', `source after undoing: ${JSON.stringify(await bar())}`);
+  // Another seed: out of date too, until Run; the bar says the seed Run runs.
+  await page.fill('#seed', '5');
+  await page.waitForSelector('#stale-note');
+  assert((await bar()).seed === 'seed 5', `bar seed: ${(await bar()).seed}`);
+  await runToEnd();
+  assert(!(await page.$('#stale-note')), 'out of date right after Run');
+  await page.fill('#seed', '');
+  // The lesson box stays while the text is invalid, with the error in it.
+  await page.fill('#scenario-text', text.replace('[[services]]', '[[services]]\nbogus_key = 1'));
+  await page.waitForSelector('#lesson #lesson-error', { timeout: 5000 });
+  assert(await page.$('#lesson .concept'), 'the lesson box went away');
+  // Pasted over the lesson: another scenario whose own objective holds ticks no lesson.
+  const other = fs.readFileSync(path.join(root, DEFAULT), 'utf8')
+    + '\n[[objectives]]\nname = "anything"\nmetric = "services.web.tasks.running_end"\nop = ">="\nvalue = 0\n';
+  await page.evaluate(() => localStorage.removeItem('ecsim.lessons.passed'));
+  await page.fill('#scenario-text', other);
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await runToEnd();
+  assert(await page.$$eval('#objectives li.held', (l) => l.some((e) => e.textContent.includes('anything'))), 'the pasted objective did not hold');
+  const report = await page.$eval('#report', (p) => p.textContent);
+  assert(report.includes(`(edited copy of ${lesson})`), `the run is named ${report.split('\n')[0]}`);
+  const ticked = await page.evaluate(() => localStorage.getItem('ecsim.lessons.passed') ?? '[]');
+  assert(!ticked.includes(lesson), `a pasted scenario ticked the lesson: ${ticked}`);
+  // The lesson's own text, passed: ticked.
+  await pick(lesson);
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await runToEnd();
+  const after = await page.evaluate(() => localStorage.getItem('ecsim.lessons.passed') ?? '[]');
+  assert(after.includes(lesson), `the passed lesson was not ticked: ${after}`);
+  await page.locator('#results-bar').screenshot({ path: path.join(outDir, 'results-bar.png') });
+});
+
+await check('the form edits any instance group and service, and shows a varying rate as written', async () => {
+  await pick('scenarios/lessons/scale-in-seconds.toml');
+  await page.waitForSelector('#form-service');
+  const services = await page.$$eval('#form-service option', (l) => l.map((o) => o.textContent));
+  const groups = await page.$$eval('#form-group option', (l) => l.map((o) => o.textContent));
+  assert(services.length === 3 && groups.length === 2, `choices: ${services} / ${groups}`);
+  await page.selectOption('#form-service', '2');
+  await page.waitForFunction((n) => document.querySelector('label[for="knob-desired-count"]')?.textContent.includes(n), services[2], { timeout: 5000 });
+  await page.selectOption('#form-group', '1');
+  await page.waitForFunction((n) => document.querySelector('label[for="knob-instance-count"]')?.textContent.includes(n), groups[1], { timeout: 5000 });
+  await page.fill('#knob-desired-count', '3');
+  await page.press('#knob-desired-count', 'Enter');
+  await page.$eval('#editor', (d) => { d.open = true; });
+  await page.waitForFunction(() => (document.getElementById('scenario-text').value.match(/desiredCount = 3\b/g) ?? []).length === 1, null, { timeout: 5000 });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  const third = text.split('[[services]]')[3] ?? '';
+  assert(/desiredCount = 3\b/.test(third), `the third service was not the one edited: ${third.slice(0, 200)}`);
+  // A stepped rate is shown as the text writes it, not as "no traffic".
+  await pick('scenarios/templates/right-size-ec2.toml');
+  await page.waitForFunction(() => document.querySelector('#knob-rps')?.value.includes('steps'), null, { timeout: 5000 });
+  assert(await page.$eval('#knob-rps', (e) => e.disabled), 'a stepped rate is editable as one number');
+});
+
 await check('the form: fields from the text, an error at its field, Fargate and a pasted task definition', async () => {
-  await page.selectOption('#scenario', '0');
+  await pick(DEFAULT);
   await page.waitForFunction(() => document.querySelector('#knob-desired-count')?.value === '8', null, { timeout: 5000 });
   const val = (id) => page.$eval(id, (e) => e.value);
   assert(await val('#knob-instance-type') === 'm5.large', 'instance type');
@@ -489,46 +612,47 @@ await check('the form: fields from the text, an error at its field, Fargate and 
 });
 
 await check('my scenarios: save, reload, rename, delete, import and export', async () => {
-  await page.selectOption('#scenario', '0');
+  await pick(DEFAULT);
   await page.$eval('#editor', (d) => { d.open = true; });
   const text = (await page.$eval('#scenario-text', (t) => t.value)).replace('desiredCount = 8', 'desiredCount = 6');
   await page.fill('#scenario-text', text);
   await page.fill('#save-name', 'six tasks');
   await page.click('#save');
   await page.waitForSelector('#library-notice');
-  const labels = () => page.$$eval('#scenario option', (l) => l.map((o) => o.text));
-  assert((await labels()).includes('saved: six tasks'), `picker: ${await labels()}`);
+  assert((await savedNames()).includes('six tasks'), `gallery: ${await savedNames()}`);
+  assert(JSON.stringify(await bar()).includes('"source":"mine"') && (await bar()).name === 'six tasks', `bar: ${JSON.stringify(await bar())}`);
   // Kept in the browser: still there after a reload, with its text.
   await page.reload();
   await page.waitForSelector('#run');
-  await page.selectOption('#scenario', { label: 'saved: six tasks' });
+  await page.click('#gallery .card[data-saved="six tasks"]');
   await page.$eval('#editor', (d) => { d.open = true; });
   assert((await page.$eval('#scenario-text', (t) => t.value)) === text, 'the saved text changed');
   await page.fill('#save-name', 'six');
   await page.click('#rename');
-  await page.waitForFunction(() => [...document.querySelectorAll('#scenario option')].some((o) => o.text === 'saved: six'));
+  await page.waitForFunction(() => document.getElementById('scenario-name')?.textContent === 'six');
   // Export gives the editor's text back.
   await page.click('#export');
   const exported = await page.$eval('#export', (a) => fetch(a.href).then((r) => r.text()));
   assert(exported === text, 'the export differs from the text');
   await page.click('#delete');
-  await page.waitForFunction(() => ![...document.querySelectorAll('#scenario option')].some((o) => o.text.startsWith('saved: six')));
+  await page.waitForFunction(() => document.getElementById('scenario-source')?.dataset.source === 'unsaved');
+  assert(!(await savedNames()).some((n) => n.startsWith('six')), `still saved: ${await savedNames()}`);
   // Import a file: it joins the picker under its name, and runs.
   await page.setInputFiles('#import', { name: 'imported.toml', mimeType: 'text/plain', buffer: Buffer.from(text.replace('desiredCount = 6', 'desiredCount = 5')) });
-  await page.waitForFunction(() => [...document.querySelectorAll('#scenario option')].some((o) => o.text === 'saved: imported'));
+  await page.waitForFunction(() => document.querySelector('#gallery .card[data-saved="imported"]'));
   await page.waitForFunction(() => !document.getElementById('run').disabled);
   await runToEnd();
   const running = await page.$eval('#summary', (s) => s.dataset.runningTasks);
   assert(running === '5', `the imported scenario ran ${running} tasks`);
-  const picked = await page.$eval('#scenario', (s) => s.options[s.selectedIndex].text);
-  assert(picked === 'saved: imported', `the picker shows ${picked}`);
+  const picked = await bar();
+  assert(picked.name === 'imported' && picked.source === 'mine', `the bar shows ${JSON.stringify(picked)}`);
   const report = await page.$eval('#report', (p) => p.textContent);
   assert(report.includes('(saved/imported.toml)'), 'the run is not named after the import');
   await page.screenshot({ path: path.join(outDir, 'my-scenarios.png'), fullPage: true });
 });
 
 await check('what-if: variant B against A over the same seeds, with a table of differences', async () => {
-  await page.selectOption('#scenario', '0');
+  await pick(DEFAULT);
   await page.waitForFunction(() => !document.getElementById('run').disabled);
   await page.click('#make-b');
   const a = await page.$eval('#variant-b', (t) => t.value);
@@ -650,8 +774,20 @@ await check('every control has a name, and the keyboard alone can pick, run and 
     })
     .map((e) => e.outerHTML.slice(0, 80)));
   assert(unnamed.length === 0, `controls without a name: ${unnamed.join(' | ')}`);
-  // Tab from the picker to Run, press Enter: the run happens.
-  await page.focus('#scenario');
+  // A card of the gallery is picked with Enter; an arrow key on it loads nothing.
+  const card = '#gallery .card[data-file="scenarios/lessons/static-vs-dynamic-ports.toml"]';
+  await page.focus(card);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  assert((await bar()).name === 'Your first cluster', `an arrow key loaded ${(await bar()).name}`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('scenario-name')?.textContent === 'Static or dynamic host ports');
+  await page.click('#gallery-toggle');
+  await page.focus(`#gallery .card[data-file="${DEFAULT}"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('scenario-name')?.textContent === 'Your first cluster');
+  // Tab from the gallery's button to Run, press Enter: the run happens.
+  await page.focus('#gallery-toggle');
   let steps = 0;
   while (steps < 12 && await page.evaluate(() => document.activeElement?.id) !== 'run') {
     await page.keyboard.press('Tab');

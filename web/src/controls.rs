@@ -1,5 +1,6 @@
-//! The run controls: the seed, Run (Restart while a run goes on), Pause, Resume, Stop, and the
-//! progress bar over simulated time (with which of a what-if's runs goes on).
+//! The run controls: the seed (the page's only one: empty runs the scenario's own, which the
+//! box shows), Run (Restart while a run goes on), Pause, Resume, Stop, and the progress bar
+//! over simulated time (with which of a what-if's runs goes on).
 
 use crate::link::use_ctx;
 use crate::page::{Action, Outcome};
@@ -24,31 +25,12 @@ pub fn controls() -> Html {
             .is_some_and(|q| q.contains("crash-test"))
     });
     let on_run = {
-        let (link, text, file, seed) = (
-            ctx.link.clone(),
-            s.text.clone(),
-            s.file.clone(),
-            s.seed.clone(),
-        );
+        let (link, state) = (ctx.link.clone(), s.clone());
         Callback::from(move |_: MouseEvent| {
             if crash_test.replace(false) {
                 return link.send(Input::Crash);
             }
-            let seed = match seed.trim() {
-                "" => None,
-                v => match v.parse::<u64>() {
-                    Ok(n) => Some(n),
-                    Err(_) => {
-                        let e = format!("seed: {v:?} is not a whole number ≥ 0");
-                        return link.dispatch.dispatch(Action::Refused(e));
-                    }
-                },
-            };
-            link.send(Input::Run {
-                text: text.clone(),
-                file: file.clone(),
-                seed,
-            });
+            link.run(&state);
         })
     };
     let on_seed = {
@@ -59,6 +41,10 @@ pub fn controls() -> Html {
             }
         })
     };
+    let placeholder = s
+        .checked
+        .seed
+        .map_or("scenario's".to_string(), |v| format!("{v} (scenario's)"));
     let (run, runs) = s.compare_run;
     let disabled = invalid.is_some();
     let title = invalid
@@ -66,7 +52,7 @@ pub fn controls() -> Html {
         .unwrap_or_default();
     html! {
         <>
-        <label>{ "Seed " }<input id="seed" type="number" min="0" placeholder="scenario's" value={s.seed.clone()} oninput={on_seed} /></label>
+        <label>{ "Seed " }<input id="seed" type="number" min="0" placeholder={placeholder} value={s.seed.clone()} oninput={on_seed} /></label>
         <button id="run" onclick={on_run} {disabled} {title}>
             { if running { "Restart" } else { "Run" } }
         </button>

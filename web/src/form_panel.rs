@@ -1,9 +1,9 @@
 //! The editor's form: the common knobs of the scenario as fields (read from its text by the
-//! worker with `ecsim_front::form`), each change sent back to the worker to be written into the
-//! text; the check's error shown at the field it is about; and a box to paste an AWS task
-//! definition into the scenario.
+//! worker with `ecsim_front::form`), on the instance group and service chosen at its top, each
+//! change sent back to the worker to be written into the text; the check's error shown at the
+//! field it is about; and a box to paste an AWS task definition into the scenario.
 
-use ecsim_front::form::{Field, Knob};
+use ecsim_front::form::{Choices, Field, Knob, Target};
 use ecsim_web::worker::FormEdit;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -24,6 +24,10 @@ pub struct FormProps {
     pub error: Option<(Knob, String)>,
     pub notice: Option<FormNotice>,
     pub on_edit: Callback<FormEdit>,
+    /// The instance groups and services to choose from, and the ones the fields are of.
+    pub choices: Choices,
+    pub target: Target,
+    pub on_target: Callback<Target>,
 }
 
 /// The element id of a knob's field (`knob-desired-count`).
@@ -56,12 +60,62 @@ pub fn form_panel(p: &FormProps) -> Html {
         })
     };
     let paste_refused = matches!(&p.notice, Some(FormNotice::Refused { paste: true, .. }));
+    let target = p.target;
+    // A chooser of the instance group or service the fields are of, when there are several.
+    let chooser =
+        |id: &'static str, label: &'static str, names: &[String], at: usize, group: bool| {
+            if names.len() < 2 {
+                return html! {};
+            }
+            let on_target = p.on_target.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let Some(k) = e
+                    .target_dyn_into::<HtmlSelectElement>()
+                    .and_then(|s| s.value().parse::<usize>().ok())
+                else {
+                    return;
+                };
+                let t = if group {
+                    Target { group: k, ..target }
+                } else {
+                    Target {
+                        service: k,
+                        ..target
+                    }
+                };
+                on_target.emit(t);
+            });
+            html! {
+                <label class="target">{ label }
+                    <select {id} {onchange}>
+                        { for names.iter().enumerate().map(|(k, n)| html! {
+                            <option value={k.to_string()} selected={k == at}>{ n }</option>
+                        }) }
+                    </select>
+                </label>
+            }
+        };
+    let edit = |t: &Callback<FormEdit>| {
+        let t = t.clone();
+        Callback::from(move |(knob, value): (Knob, String)| {
+            t.emit(FormEdit::Set {
+                target,
+                knob,
+                value,
+            })
+        })
+    };
+    let set = edit(&p.on_edit);
     html! {
         <fieldset id="form">
             <legend>{ "Common settings (written into the scenario text)" }</legend>
             { for p.form_error.iter().map(|e| html! { <p id="form-unavailable">{ e }</p> }) }
+            <div class="targets">
+                { chooser("form-group", "Instance group ", &p.choices.groups, target.group, true) }
+                { chooser("form-service", "Service ", &p.choices.services, target.service, false) }
+            </div>
             <div class="fields">
-                { for p.fields.iter().map(|f| field(f, p.error.as_ref(), &p.on_edit)) }
+                { for p.fields.iter().map(|f| field(f, p.error.as_ref(), &set)) }
             </div>
             { match &p.notice {
                 Some(FormNotice::Done(n)) => html! { <p id="form-notice">{ n }</p> },
@@ -82,7 +136,7 @@ pub fn form_panel(p: &FormProps) -> Html {
     }
 }
 
-fn field(f: &Field, error: Option<&(Knob, String)>, on_edit: &Callback<FormEdit>) -> Html {
+fn field(f: &Field, error: Option<&(Knob, String)>, on_edit: &Callback<(Knob, String)>) -> Html {
     let id = knob_id(f.knob);
     let knob = f.knob;
     let emit = {
@@ -95,7 +149,7 @@ fn field(f: &Field, error: Option<&(Knob, String)>, on_edit: &Callback<FormEdit>
             } else {
                 return;
             };
-            on_edit.emit(FormEdit::Set { knob, value });
+            on_edit.emit((knob, value));
         })
     };
     let error = error.filter(|(k, _)| *k == f.knob).map(|(_, m)| m.clone());

@@ -1,5 +1,8 @@
-//! The scenario's description and, for a lesson, its concept and what to try.
+//! The scenario's description and, for a lesson, its concept, what to try and (an exercise)
+//! its solution. The box stays while an edit makes the text invalid, with the error in it:
+//! that is when a learner needs it.
 
+use crate::gallery::Solution;
 use crate::link::use_ctx;
 use yew::prelude::*;
 
@@ -17,6 +20,10 @@ pub fn lesson_panel() -> Html {
                     <p class="try-title">{ "Try:" }</p>
                     <ul class="try">{ for l.tries.iter().map(|t| html! { <li>{ t }</li> }) }</ul>
                 }
+                { for c.error.iter().map(|e| html! {
+                    <p id="lesson-error" class="error" role="alert">{ format!("The scenario cannot run until this is fixed: {e}") }</p>
+                }) }
+                <Solution />
             </div>
         }) }
         </>

@@ -4,7 +4,7 @@
 //! dispatched to the page's reducer as an `Action` (`page.rs`).
 
 use crate::outputs::{BlobUrl, Canvases, Exports};
-use crate::page::{Action, PageState, Shared};
+use crate::page::{Action, PageState, RunKey, Shared};
 use crate::saved::remember_passed;
 use ecsim_web::worker::{Input, Output, SimWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
@@ -18,10 +18,18 @@ pub struct Link {
     bridge: Rc<RefCell<Option<WorkerBridge<SimWorker>>>>,
     /// Set when the worker reports a panic: the next message goes to a new worker.
     crashed: Rc<Cell<bool>>,
-    /// The scenario text and file name of the run in progress (for its share link).
-    last_run: Rc<RefCell<(String, String)>>,
+    /// The scenario text and file name of the run in progress (for its share link), and the
+    /// lesson it can pass (`PageState::lesson_goal`).
+    last_run: Rc<RefCell<LastRun>>,
     pub canvases: Canvases,
     pub dispatch: UseReducerDispatcher<PageState>,
+}
+
+#[derive(Default)]
+struct LastRun {
+    text: String,
+    file: String,
+    goal: Option<(String, Shared<Vec<String>>)>,
 }
 
 impl PartialEq for Link {
@@ -41,9 +49,32 @@ impl Link {
         }
     }
 
+    /// Runs what the page shows: its text, under its file name, with its seed; a passed
+    /// lesson is ticked only for the lesson's own objectives.
+    pub fn run(&self, s: &PageState) {
+        let seed = match s.run_seed() {
+            Ok(seed) => seed,
+            Err(e) => return self.dispatch.dispatch(Action::Refused(e)),
+        };
+        self.send(Input::Run {
+            text: s.text.clone(),
+            file: s.file.clone(),
+            seed,
+        });
+        self.last_run.borrow_mut().goal = s.lesson_goal();
+    }
+
     pub fn send(&self, input: Input) {
-        if let Input::Run { text, file, .. } = &input {
-            *self.last_run.borrow_mut() = (text.clone(), file.clone());
+        if let Input::Run { text, file, seed } = &input {
+            *self.last_run.borrow_mut() = LastRun {
+                text: text.clone(),
+                file: file.clone(),
+                goal: None,
+            };
+            self.dispatch.dispatch(Action::RunSent(RunKey {
+                text: text.clone(),
+                seed: *seed,
+            }));
         }
         let mut b = self.bridge.borrow_mut();
         if self.crashed.replace(false) {
@@ -120,10 +151,17 @@ impl Link {
             Output::Done(mut view) => match self.canvases.draw(&view) {
                 Err(e) => Action::Failed(format!("could not draw a chart: {e}")),
                 Ok(()) => {
-                    let (text, file) = self.last_run.borrow().clone();
-                    if !view.objectives.is_empty() && view.objectives.iter().all(|o| o.held) {
-                        remember_passed(&file);
+                    let last = self.last_run.borrow();
+                    let (text, file) = (last.text.clone(), last.file.clone());
+                    // The lesson's own objectives, all among the run's, and every one held.
+                    if let Some((lesson, rules)) = &last.goal {
+                        let all_held = view.objectives.iter().all(|o| o.held);
+                        let has = |r: &String| view.objectives.iter().any(|o| o.rule == *r);
+                        if all_held && rules.iter().all(has) {
+                            remember_passed(lesson);
+                        }
                     }
+                    drop(last);
                     let exports = Exports {
                         share: format!(
                             "#{}",

@@ -1,6 +1,7 @@
-//! The ecsim web app: pick a scenario (built in, or saved in the browser: `picker`, `builtin`,
+//! The ecsim web app: pick a scenario (built in, or saved in the browser: `gallery`, `builtin`,
 //! `saved`, `library_bar`), set its common knobs in the form (`form_panel`) or edit its text
-//! (`editor`), set a seed, Run (`controls`). The simulation runs in a Web Worker
+//! (`editor`), set a seed, Run (`controls`; the results bar beside it, `results_bar`, has the
+//! objectives and headline numbers). The simulation runs in a Web Worker
 //! (`ecsim_web::worker`, reached through `link`) so the page stays responsive: a progress bar
 //! follows the simulated time, the charts (`chart_panel`, drawn by `outputs`) and the cluster view
 //! (`cluster_view`) fill in as it goes, and the run can be paused, resumed or stopped; the worker
@@ -19,15 +20,16 @@ mod cluster_view;
 mod controls;
 mod editor;
 mod form_panel;
+mod gallery;
 mod lesson;
 mod library_bar;
 mod link;
 mod log_panel;
 mod outputs;
 mod page;
-mod picker;
 mod plan_panel;
 mod plan_pool;
+mod results_bar;
 mod saved;
 mod summary;
 mod what_if;
@@ -38,13 +40,14 @@ use controls::Controls;
 use ecsim_web::worker::{FormEdit, Input};
 use editor::Editor;
 use form_panel::FormPanel;
+use gallery::{Gallery, ScenarioBar};
 use lesson::LessonPanel;
 use library_bar::LibraryBar;
 use link::{Ctx, Link};
 use outputs::Canvases;
 use page::{Action, PageState};
-use picker::Picker;
 use plan_panel::PlanPanel;
+use results_bar::ResultsBar;
 use summary::SummaryPanel;
 use what_if::WhatIf;
 use yew::prelude::*;
@@ -87,11 +90,12 @@ fn app() -> Html {
     {
         let link = link.clone();
         use_effect_with(
-            (state.text.clone(), state.file.clone()),
-            move |(text, file)| {
+            (state.text.clone(), state.file.clone(), state.target),
+            move |(text, file, target)| {
                 link.send(Input::Check {
                     text: text.clone(),
                     file: file.clone(),
+                    target: *target,
                 });
             },
         );
@@ -105,7 +109,12 @@ fn app() -> Html {
             })
         })
     };
+    let on_target = {
+        let dispatch = link.dispatch.clone();
+        Callback::from(move |t| dispatch.dispatch(Action::Target(t)))
+    };
     let c = &state.checked;
+    let stale = state.stale();
     let ctx = Ctx {
         state: (*state).clone(),
         link,
@@ -116,21 +125,29 @@ fn app() -> Html {
             <header>
                 <h1>{ "ecsim" }</h1>
                 <p class="tagline">{ "A deterministic simulator of an Amazon ECS cluster, running in your browser." }</p>
-                <p class="howto">{ "Pick a scenario or a lesson, press Run, and read the charts, the objectives and the report below. Change anything in the scenario text at the bottom and run again; the same seed always gives the same run." }</p>
+                <p class="howto">{ "Pick a lesson or a template, press Run, and read the results bar, the charts and the report. Change anything in the form or the scenario text at the bottom and run again; the same seed always gives the same run." }</p>
             </header>
+            <ScenarioBar />
+            <Gallery />
             <section class="controls">
-                <Picker />
                 <Controls />
+                <ResultsBar />
                 <LibraryBar />
                 <LessonPanel />
                 <FormPanel fields={c.fields.clone()} form_error={c.form_error.clone()}
-                    error={c.error_knob.zip(c.error.clone())} notice={state.form_notice.clone()} on_edit={on_form} />
+                    error={c.error_knob.zip(c.error.clone())} notice={state.form_notice.clone()} on_edit={on_form}
+                    choices={c.choices.clone()} target={c.target} {on_target} />
             </section>
-            <ClusterView feed={state.cluster.clone()} />
-            <section class="result">
-                <ChartPanel />
-                <SummaryPanel />
-            </section>
+            <div class={classes!("results", stale.then_some("stale"))} data-stale={stale.to_string()}>
+                if stale {
+                    <p id="stale-note" class="badge stale">{ "Out of date: the scenario or the seed changed since this run. Press Run to update these results." }</p>
+                }
+                <ClusterView feed={state.cluster.clone()} />
+                <section class="result">
+                    <ChartPanel />
+                    <SummaryPanel />
+                </section>
+            </div>
             <WhatIf />
             <PlanPanel />
             <Editor />

@@ -1,5 +1,5 @@
 //! The page's state and the one place it changes: `PageState` is a reducer (`use_reducer`), and
-//! everything that happens on the page is an `Action` — a pick in the picker, a keystroke in the
+//! everything that happens on the page is an `Action` — a card picked in the gallery, a keystroke in the
 //! editor, a library change, and each answer of the simulation worker. The reducer is pure (no
 //! DOM, no storage, no worker): what must touch the browser (canvases, blob URLs, local storage)
 //! is done by whoever dispatches, before the action (`link.rs`, the components).
@@ -9,6 +9,7 @@ use crate::cluster_view::ClusterFeed;
 use crate::form_panel::FormNotice;
 use crate::outputs::{BlobUrl, Exports};
 use crate::saved::{self, Saved};
+use ecsim_front::form::Target;
 use ecsim_web::view::{CompareView, RunView};
 use ecsim_web::worker::{Checked, FormEdit};
 use std::rc::Rc;
@@ -98,14 +99,81 @@ pub struct PlanView {
     pub failed_runs: u32,
 }
 
+/// Where the scenario in the editor came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    /// A built-in scenario, by place in `BUILTIN`.
+    Builtin(usize),
+    /// One of the user's saved scenarios, by place in the library.
+    Saved(usize),
+    /// Opened from a share link, with the file name the link carries.
+    Shared { file: String },
+    /// Text that is none of those any more (its saved scenario was deleted).
+    Unsaved,
+}
+
+/// What the scenario bar says the scenario is, from its origin and whether its text changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    BuiltIn,
+    EditedCopy,
+    Mine,
+    MineChanged,
+    SharedLink,
+    Unsaved,
+}
+
+impl Source {
+    /// The word the page shows, and the `data-source` the tests read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::BuiltIn => "built-in",
+            Source::EditedCopy => "edited copy",
+            Source::Mine => "mine (saved in this browser)",
+            Source::MineChanged => "mine, with unsaved changes",
+            Source::SharedLink => "shared link",
+            Source::Unsaved => "not saved",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::BuiltIn => "builtin",
+            Source::EditedCopy => "edited",
+            Source::Mine => "mine",
+            Source::MineChanged => "mine-changed",
+            Source::SharedLink => "shared",
+            Source::Unsaved => "unsaved",
+        }
+    }
+}
+
+/// What a Run ran: its text and the seed asked for (None: the scenario's own). Results are out
+/// of date when the page's text or seed box no longer says the same.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunKey {
+    pub text: String,
+    pub seed: Option<u64>,
+}
+
 /// Everything the page shows that can change.
 #[derive(Clone, PartialEq)]
 pub struct PageState {
-    /// The picker's entry: a built-in scenario, then the saved ones.
-    pub choice: usize,
-    /// The editor's text, and the file name errors and the format go by.
+    /// Where the editor's scenario came from, and its text then (an edit is a difference from
+    /// it); the objectives it had then, once checked (what passing its lesson takes).
+    pub origin: Origin,
+    pub origin_text: Shared<String>,
+    pub origin_rules: Option<Shared<Vec<String>>>,
+    /// The editor's text, and the file name errors and the format go by (derived from the
+    /// origin: `run_file`).
     pub text: String,
     pub file: String,
+    /// Whether the gallery of lessons and templates is open.
+    pub gallery: bool,
+    /// The instance group and service the form edits.
+    pub target: Target,
+    /// What the results on the page ran (set when a Run is sent).
+    pub ran: Option<RunKey>,
     /// The seed box as typed (empty: the scenario's own seed).
     pub seed: String,
     pub library: Shared<Vec<Saved>>,
@@ -125,9 +193,14 @@ pub struct PageState {
 impl Default for PageState {
     fn default() -> Self {
         PageState {
-            choice: 0,
-            text: BUILTIN[0].1.to_string(),
-            file: BUILTIN[0].0.to_string(),
+            origin: Origin::Builtin(0),
+            origin_text: Shared::new(BUILTIN[0].text.to_string()),
+            origin_rules: None,
+            text: BUILTIN[0].text.to_string(),
+            file: BUILTIN[0].file.to_string(),
+            gallery: true,
+            target: Target::default(),
+            ran: None,
             seed: String::new(),
             library: Shared::new(saved::load()),
             library_notice: None,
@@ -146,12 +219,17 @@ impl Default for PageState {
 
 /// What happens on the page.
 pub enum Action {
-    /// The picker's entry `i`, with its file and text.
+    /// A scenario picked in the gallery (or a lesson's solution loaded), with its text.
     Pick {
-        i: usize,
-        file: String,
+        origin: Origin,
         text: String,
     },
+    /// The gallery opened or closed.
+    Gallery(bool),
+    /// The form is to edit another instance group or service.
+    Target(Target),
+    /// A Run was sent: what the results will be of.
+    RunSent(RunKey),
     Edit(String),
     Seed(String),
     /// A share link opened: its scenario and seed.
@@ -219,20 +297,23 @@ impl Reducible for PageState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Pick { i, file, text } => {
-                s.choice = i;
-                s.text = text;
-                s.file = file;
+            Action::Pick { origin, text } => {
+                s.load(origin, text);
                 s.outcome = Outcome::None;
                 s.cluster = ClusterFeed::None;
                 s.form_notice = None;
+                s.gallery = false;
+                s.ran = None;
             }
+            Action::Gallery(open) => s.gallery = open,
+            Action::Target(t) => s.target = t,
+            Action::RunSent(key) => s.ran = Some(key),
             Action::Edit(text) => s.text = text,
             Action::Seed(seed) => s.seed = seed,
             Action::Shared { text, file, seed } => {
-                s.text = text;
-                s.file = file;
+                s.load(Origin::Shared { file }, text);
                 s.seed = seed.map(|v| v.to_string()).unwrap_or_default();
+                s.gallery = false;
             }
             Action::Library {
                 list,
@@ -240,17 +321,14 @@ impl Reducible for PageState {
                 notice,
                 text,
             } => {
-                if let Some(t) = text {
-                    s.text = t;
-                }
-                match pick.and_then(|k| list.get(k).map(|e| (k, e.file()))) {
-                    Some((k, file)) => {
-                        s.file = file;
-                        s.choice = BUILTIN.len() + k;
-                    }
+                let text = text.unwrap_or_else(|| s.text.clone());
+                match pick.filter(|&k| k < list.len()) {
+                    // Saved (or imported): the text is the saved one now.
+                    Some(k) => s.load(Origin::Saved(k), text),
+                    // Deleted: the text stays, saved nowhere.
                     None => {
-                        s.file = BUILTIN[0].0.to_string();
-                        s.choice = 0;
+                        s.origin = Origin::Unsaved;
+                        s.origin_rules = None;
                     }
                 }
                 s.library = Shared::new(list);
@@ -261,7 +339,18 @@ impl Reducible for PageState {
             Action::MakeVariantB => s.variant_b = Some(s.text.clone()),
             Action::EditVariantB(b) => s.variant_b = Some(b),
             Action::CompareAsked => s.compared = None,
-            Action::Checked(c) => s.checked = Shared::new(c),
+            Action::Checked(mut c) => {
+                if c.text == *s.origin_text {
+                    s.origin_rules = Some(Shared::new(c.rules.clone()));
+                }
+                // The lesson box stays while an edit makes the text invalid: that is when the
+                // learner needs it.
+                if c.error.is_some() && c.lesson.is_none() {
+                    c.lesson = s.checked.lesson.clone();
+                    c.description = s.checked.description.clone();
+                }
+                s.checked = Shared::new(c);
+            }
             Action::Edited {
                 before,
                 edit,
@@ -355,6 +444,7 @@ impl Reducible for PageState {
                 s.outcome = Outcome::None;
             }
         }
+        s.file = s.run_file();
         Rc::new(s)
     }
 }
@@ -366,8 +456,103 @@ impl PageState {
 
     /// The picked saved scenario's place in the library, if a saved one is picked.
     pub fn picked_saved(&self) -> Option<usize> {
-        self.choice
-            .checked_sub(BUILTIN.len())
-            .filter(|&k| k < self.library.len())
+        match self.origin {
+            Origin::Saved(k) if k < self.library.len() => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The editor now holds `text`, which came from `origin`.
+    fn load(&mut self, origin: Origin, text: String) {
+        self.origin = origin;
+        self.origin_text = Shared::new(text.clone());
+        self.origin_rules = None;
+        self.text = text;
+        self.target = Target::default();
+    }
+
+    /// Whether the text differs from what was loaded.
+    pub fn edited(&self) -> bool {
+        self.text != *self.origin_text
+    }
+
+    pub fn source(&self) -> Source {
+        match (&self.origin, self.edited()) {
+            (Origin::Builtin(_), false) => Source::BuiltIn,
+            (Origin::Builtin(_) | Origin::Shared { .. }, true) => Source::EditedCopy,
+            (Origin::Saved(_), false) => Source::Mine,
+            (Origin::Saved(_), true) => Source::MineChanged,
+            (Origin::Shared { .. }, false) => Source::SharedLink,
+            (Origin::Unsaved, _) => Source::Unsaved,
+        }
+    }
+
+    /// The scenario's name as the page shows it.
+    pub fn name(&self) -> String {
+        match &self.origin {
+            Origin::Builtin(i) => BUILTIN.get(*i).map_or("", |b| b.title).to_string(),
+            Origin::Saved(k) => self.library.get(*k).map_or("", |s| &s.name).to_string(),
+            Origin::Shared { .. } => "Shared scenario".into(),
+            Origin::Unsaved => "Unsaved scenario".into(),
+        }
+    }
+
+    /// The file name a run goes by (in the report, errors and exports): a built-in's path,
+    /// "edited copy of" it once changed, a saved one's name; JSON or TOML by the text.
+    pub fn run_file(&self) -> String {
+        let ext = if self.text.trim_start().starts_with('{') {
+            "json"
+        } else {
+            "toml"
+        };
+        let named = match &self.origin {
+            Origin::Builtin(i) => BUILTIN.get(*i).map(|b| b.file.to_string()),
+            Origin::Saved(k) => self.library.get(*k).map(|s| s.file()),
+            Origin::Shared { file } => Some(file.clone()),
+            Origin::Unsaved => None,
+        };
+        match named {
+            Some(f) if !self.edited() => f,
+            Some(f) => {
+                let stem = f.rsplit_once('.').map_or(f.as_str(), |(s, _)| s);
+                format!("edited copy of {stem}.{ext}")
+            }
+            None => format!("unsaved.{ext}"),
+        }
+    }
+
+    /// The seed a Run runs with: the seed box's, or None for the scenario's own; an error for
+    /// a box that does not hold a whole number.
+    pub fn run_seed(&self) -> Result<Option<u64>, String> {
+        match self.seed.trim() {
+            "" => Ok(None),
+            v => v
+                .parse::<u64>()
+                .map(Some)
+                .map_err(|_| format!("seed: {v:?} is not a whole number ≥ 0")),
+        }
+    }
+
+    /// Whether the results shown are of another text or seed than the page's now.
+    pub fn stale(&self) -> bool {
+        let now = RunKey {
+            text: self.text.clone(),
+            seed: self.run_seed().ok().flatten(),
+        };
+        matches!(self.outcome, Outcome::Done(..) | Outcome::Stopped { .. })
+            && self
+                .ran
+                .as_ref()
+                .is_some_and(|r| *r != now || self.run_seed().is_err())
+    }
+
+    /// The lesson a run of this text can pass: the built-in it came from, and the objectives
+    /// it had (all of them must be among the run's, and held).
+    pub fn lesson_goal(&self) -> Option<(String, Shared<Vec<String>>)> {
+        let Origin::Builtin(i) = self.origin else {
+            return None;
+        };
+        let rules = self.origin_rules.clone().filter(|r| !r.is_empty())?;
+        Some((BUILTIN.get(i)?.file.to_string(), rules))
     }
 }

@@ -2,7 +2,6 @@
 //! (name, text). Storage that is missing, full or disabled is an error the page shows, never a
 //! lost edit: the text stays in the editor.
 
-use crate::builtin::BUILTIN;
 use serde::{Deserialize, Serialize};
 
 const KEY: &str = "ecsim.scenarios";
@@ -47,7 +46,7 @@ pub fn remember_passed(file: &str) {
     if !all.iter().any(|f| f == file) {
         all.push(file.to_string());
         if let (Ok(s), Ok(v)) = (storage(), serde_json::to_string(&all)) {
-            // A full or disabled storage only loses the tick in the picker.
+            // A full or disabled storage only loses the tick in the gallery.
             let _ = s.set_item(PASSED_KEY, &v);
         }
     }
@@ -85,7 +84,7 @@ pub fn upsert(list: &mut Vec<Saved>, name: &str, text: &str) -> usize {
     }
 }
 
-/// A name the picker and file names can carry: trimmed, not empty, no path separators.
+/// A name the gallery and file names can carry: trimmed, not empty, no path separators.
 pub fn check_name(name: &str) -> Result<String, String> {
     let n = name.trim();
     if n.is_empty() {
@@ -97,15 +96,4 @@ pub fn check_name(name: &str) -> Result<String, String> {
         ));
     }
     Ok(n.to_string())
-}
-
-/// The file name and text of entry `i` of the picker: a built-in scenario, then the saved ones.
-pub fn entry(library: &[Saved], i: usize) -> (String, String) {
-    match BUILTIN.get(i) {
-        Some((f, t)) => (f.to_string(), t.to_string()),
-        None => library
-            .get(i - BUILTIN.len())
-            .map(|s| (s.file(), s.text.clone()))
-            .unwrap_or_else(|| (BUILTIN[0].0.to_string(), BUILTIN[0].1.to_string())),
-    }
 }

@@ -6,6 +6,7 @@
 use ecsim_core::metrics::{Summary, TimeSeries};
 use ecsim_core::{RunOutput, Scenario};
 use ecsim_front::comparison::{self, MetricComparison};
+use ecsim_front::metric;
 use ecsim_front::sweep;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +15,10 @@ use serde::{Deserialize, Serialize};
 pub struct ObjectiveView {
     pub name: String,
     pub held: bool,
+    /// What was measured against what it must be, in words, rounded, with units.
     pub detail: String,
+    /// The objective as written (`metric op value`): what tells one lesson's objectives apart.
+    pub rule: String,
     /// The lesson's explanation of the outcome, and its hint for when it fails ("" if none).
     pub explain: String,
     pub hint: String,
@@ -35,6 +39,12 @@ impl LogLine {
     pub fn text(&self) -> String {
         format!("{:>8.1} s  {}", self.t_s, self.message)
     }
+}
+
+/// An objective as written, `metric op value`: the same for the scenario's objectives before a
+/// run (`Checked::rules`) and for its results.
+pub fn rule(metric: &str, op: ecsim_core::metrics::Comparison, value: f64) -> String {
+    format!("{metric} {op} {value}")
 }
 
 /// A lesson's teaching text.
@@ -120,8 +130,15 @@ pub struct RunView {
     pub objectives: Vec<ObjectiveView>,
     /// What the scenario runs with but may not mean (`Summary::warnings`), shown above the numbers.
     pub warnings: Vec<String>,
-    /// Tasks RUNNING at the end, over all services.
+    /// Tasks RUNNING at the end, over all services, and how many they want.
     pub running: u32,
+    pub desired: u32,
+    /// The results bar's numbers: the highest p99 latency of a service that served requests
+    /// (and which), requests failed of those that arrived, and the cost per hour.
+    pub worst_p99_ms: Option<(String, f64)>,
+    pub requests_failed: u64,
+    pub requests_arrived: u64,
+    pub cost_per_hour: f64,
     /// The first entries of the event log.
     pub log: Vec<LogLine>,
     pub log_total: usize,
@@ -147,20 +164,35 @@ impl RunView {
                 .iter()
                 .zip(&sc.spec.objectives)
                 .map(|(o, spec)| {
-                    let m = o
-                        .measured
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| "n/a".into());
+                    let m = match o.measured {
+                        Some(m) => metric::value(&o.metric, m),
+                        None => "not measured".into(),
+                    };
                     ObjectiveView {
                         name: o.name.clone(),
                         held: o.held,
-                        detail: format!("{} {} {} (measured {m})", o.metric, o.op, o.target),
+                        detail: format!(
+                            "{}: {m}; must be {}",
+                            metric::describe(&o.metric),
+                            metric::requirement(&o.metric, o.op, o.target)
+                        ),
+                        rule: rule(&o.metric, o.op, o.target),
                         explain: spec.explain.clone().unwrap_or_default(),
                         hint: spec.hint.clone().unwrap_or_default(),
                     }
                 })
                 .collect(),
             running: s.services.values().map(|v| v.tasks.running_end).sum(),
+            desired: s.services.values().map(|v| v.tasks.desired).sum(),
+            worst_p99_ms: s
+                .services
+                .iter()
+                .filter(|(_, v)| v.requests.served > 0)
+                .map(|(k, v)| (k.clone(), v.latency_ms.p99))
+                .max_by(|a, b| a.1.total_cmp(&b.1)),
+            requests_failed: s.services.values().map(|v| v.requests.failed).sum(),
+            requests_arrived: s.services.values().map(|v| v.requests.arrived).sum(),
+            cost_per_hour: s.cost_usd.per_hour,
             log: out
                 .log
                 .entries

@@ -12,7 +12,7 @@ use crate::view::{ChartData, CompareView, LessonView, RunView};
 use ecsim_core::metrics::Summary;
 use ecsim_core::sim::ClusterSnapshot;
 use ecsim_core::{RunOptions, Scenario, Simulation};
-use ecsim_front::form::{self, Edit, Field, Knob};
+use ecsim_front::form::{self, Choices, Edit, Field, Knob, Target};
 use ecsim_front::sweep::{self, Point, RunRecord, Vary};
 use ecsim_front::{plan, setting};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
@@ -30,10 +30,12 @@ pub enum Input {
     Pause,
     Resume,
     Stop,
-    /// Validate a scenario's text without running it.
+    /// Validate a scenario's text without running it; the form's fields are those of the
+    /// instance group and service `target` picks.
     Check {
         text: String,
         file: String,
+        target: Target,
     },
     /// The editor's form: set a knob in the text, or paste an AWS task definition into it.
     Form {
@@ -88,6 +90,12 @@ pub struct SweepSpec {
 /// The scenario text's state as the worker checked it (the page keeps the last one).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Checked {
+    /// The text checked: an answer about an older text is told apart by it.
+    pub text: String,
+    /// The scenario's own seed (what Run runs when no seed is typed), when the text is valid.
+    pub seed: Option<u64>,
+    /// Its objectives as rules (`metric op value`, as `ObjectiveView::rule`).
+    pub rules: Vec<String>,
     pub description: String,
     pub lesson: Option<LessonView>,
     pub error: Option<String>,
@@ -97,12 +105,16 @@ pub struct Checked {
     pub form_error: Option<String>,
     /// The field the error is about, when the form shows it.
     pub error_knob: Option<Knob>,
+    /// The instance groups and services the form can act on, and the ones it does.
+    pub choices: Choices,
+    pub target: Target,
 }
 
 /// A change the form asks of the scenario text (`ecsim_front::form`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FormEdit {
     Set {
+        target: Target,
         knob: Knob,
         value: String,
     },
@@ -617,11 +629,15 @@ impl Worker for SimWorker {
                 };
                 scope.respond(id, answer);
             }
-            Input::Check { text, file } => scope.respond(id, check(&text, &file)),
+            Input::Check { text, file, target } => scope.respond(id, check(&text, &file, target)),
             Input::Crash => panic!("a crash the page asked for (?crash-test)"),
             Input::Form { text, edit } => {
                 let result = match &edit {
-                    FormEdit::Set { knob, value } => form::set(&text, *knob, value),
+                    FormEdit::Set {
+                        target,
+                        knob,
+                        value,
+                    } => form::set_at(&text, *target, *knob, value),
                     FormEdit::Settings { file, settings } => settings_edit(&text, file, settings),
                     FormEdit::Paste { json } => {
                         form::paste_task_definition(&text, json).map(|p| Edit {
@@ -656,19 +672,43 @@ impl Worker for SimWorker {
 
 /// The answer to `Check`: the scenario's description and lesson, or its error, and the form's
 /// fields with the one the error is about.
-fn check(text: &str, file: &str) -> Output {
-    let (fields, form_error) = match form::fields(text) {
+fn check(text: &str, file: &str, target: Target) -> Output {
+    let choices = form::choices(text);
+    // A target past the end (the text lost a service) falls back to the first.
+    let target = Target {
+        group: if target.group < choices.groups.len() {
+            target.group
+        } else {
+            0
+        },
+        service: if target.service < choices.services.len() {
+            target.service
+        } else {
+            0
+        },
+    };
+    let (fields, form_error) = match form::fields_at(text, target) {
         Ok(f) => (f, None),
         Err(e) => (Vec::new(), Some(e.to_string())),
     };
     match Scenario::parse(text, file) {
         Ok(sc) => Output::Checked(Checked {
+            text: text.to_string(),
+            seed: Some(sc.spec.seed),
+            rules: sc
+                .spec
+                .objectives
+                .iter()
+                .map(|o| crate::view::rule(&o.metric, o.op, o.value))
+                .collect(),
             lesson: LessonView::of(&sc),
             description: sc.spec.description,
             error: None,
             fields,
             form_error,
             error_knob: None,
+            choices,
+            target,
         }),
         Err(e) => {
             let at = e.field.clone().unwrap_or_default();
@@ -677,12 +717,14 @@ fn check(text: &str, file: &str) -> Output {
                 .find(|f| f.owns_error(&at, &e.message))
                 .map(|f| f.knob);
             Output::Checked(Checked {
-                description: String::new(),
-                lesson: None,
+                text: text.to_string(),
                 error: Some(e.to_string()),
                 fields,
                 form_error,
                 error_knob,
+                choices,
+                target,
+                ..Checked::default()
             })
         }
     }

@@ -12,22 +12,7 @@ use crate::sweep::SweepResult;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// The unit a metric is in, by its name.
-pub fn unit(metric: &str) -> &'static str {
-    if metric.contains("latency_ms") || metric.ends_with("_ms") {
-        "ms"
-    } else if metric.contains("per_hour") {
-        "USD per hour"
-    } else if metric.starts_with("cost_usd") || metric.ends_with("cost_usd") {
-        "USD"
-    } else if metric.ends_with("_s") || metric.contains("_s.") {
-        "s"
-    } else if metric.ends_with("_pct") {
-        "%"
-    } else {
-        "count"
-    }
-}
+pub use crate::metric::unit;
 
 /// A value axis: linear, or log10 when the values span more than two decades.
 #[derive(Debug, Clone, Copy, PartialEq)]

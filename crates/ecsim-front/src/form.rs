@@ -7,12 +7,45 @@
 //! `toml_edit`, keeping the user's comments and layout, and the result is checked like any other
 //! edit. A value that is not valid (a count of "abc", a size Fargate does not offer) is written as
 //! typed, so the check reports it with the field's path, and the form shows it at that field
-//! (`Field::owns_error`). The knobs act on the first instance group, the first service, its task
-//! definition and its traffic; the rest is edited in the text.
+//! (`Field::owns_error`). The knobs act on one instance group and one service (its task
+//! definition and its traffic), the first ones unless a `Target` picks others; the rest is
+//! edited in the text. The seed is not a field: it is a run's option, set beside Run.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+/// Which instance group and which service the form's knobs act on (by place in the text).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub group: usize,
+    pub service: usize,
+}
+
+/// The instance groups and services a form can act on, by name, in the text's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choices {
+    pub groups: Vec<String>,
+    pub services: Vec<String>,
+}
+
+/// The names of the scenario's instance groups and services (empty when the text is not TOML).
+pub fn choices(text: &str) -> Choices {
+    let Ok(doc) = parse(text) else {
+        return Choices::default();
+    };
+    let names = |key: &str, name: &str| {
+        tables(doc.get(key))
+            .iter()
+            .enumerate()
+            .map(|(i, t)| text_of(t.get(name)).unwrap_or_else(|| format!("#{}", i + 1)))
+            .collect()
+    };
+    Choices {
+        groups: names("instance_groups", "name"),
+        services: names("services", "serviceName"),
+    }
+}
 
 /// A knob of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,10 +151,15 @@ pub enum FormError {
     Json(String),
 }
 
-/// The form's fields for a scenario's text.
+/// The form's fields for a scenario's text, on its first instance group and service.
 pub fn fields(text: &str) -> Result<Vec<Field>, FormError> {
+    fields_at(text, Target::default())
+}
+
+/// The form's fields for a scenario's text, on the instance group and service `target` picks.
+pub fn fields_at(text: &str, target: Target) -> Result<Vec<Field>, FormError> {
     let doc = parse(text)?;
-    let at = Targets::find(&doc);
+    let at = Targets::find(&doc, target);
     let mut out = Vec::new();
     let field = |knob, label: String, value: String, placeholder: &str, paths: Vec<String>| Field {
         knob,
@@ -138,13 +176,15 @@ pub fn fields(text: &str) -> Result<Vec<Field>, FormError> {
             .collect::<Vec<_>>()
     };
 
-    // The first instance group.
-    let group = tables(doc.get("instance_groups")).into_iter().next();
+    // The instance group.
+    let g = target.group;
+    let group = tables(doc.get("instance_groups")).get(g).copied();
     let gname = group
         .and_then(|g| text_of(g.get("name")))
         .unwrap_or_default();
-    let no_group = group.is_none().then(|| {
-        "no [[instance_groups]] in the scenario (Fargate only): add one in the text".to_string()
+    let no_group = group.is_none().then(|| match g {
+        0 => "no [[instance_groups]] in the scenario (Fargate only): add one in the text".into(),
+        _ => format!("no instance group #{} in the scenario", g + 1),
     });
     let mut types: Vec<String> = ecsim_core::catalog::builtin_names()
         .into_iter()
@@ -164,7 +204,7 @@ pub fn fields(text: &str) -> Result<Vec<Field>, FormError> {
         format!("Instance type ({gname})"),
         current_type,
         "",
-        vec!["instance_groups[0].instance_type".into()],
+        vec![format!("instance_groups[{g}].instance_type")],
     );
     f.choices = types.iter().map(|t| (t.clone(), t.clone())).collect();
     f.disabled = no_group.clone();
@@ -176,16 +216,17 @@ pub fn fields(text: &str) -> Result<Vec<Field>, FormError> {
             .and_then(|g| text_of(g.get("count")))
             .unwrap_or_default(),
         "",
-        vec!["instance_groups[0].count".into()],
+        vec![format!("instance_groups[{g}].count")],
     );
     f.disabled = no_group;
     out.push(f);
 
-    // The first service, its task definition and its traffic.
-    let no_service = at
-        .service
-        .is_none()
-        .then(|| "no [[services]] in the scenario: add one in the text".to_string());
+    // The service, its task definition and its traffic.
+    let k = target.service;
+    let no_service = at.service.is_none().then(|| match k {
+        0 => "no [[services]] in the scenario: add one in the text".to_string(),
+        _ => format!("no service #{} in the scenario", k + 1),
+    });
     let service = at
         .service
         .and_then(|k| tables(doc.get("services")).get(k).copied());
@@ -205,8 +246,8 @@ pub fn fields(text: &str) -> Result<Vec<Field>, FormError> {
         },
         "",
         vec![
-            "services[0].launchType".into(),
-            "services[0].capacityProviderStrategy".into(),
+            format!("services[{k}].launchType"),
+            format!("services[{k}].capacityProviderStrategy"),
         ],
     );
     f.choices = choices(&[("EC2", "EC2 (your instances)"), ("FARGATE", "FARGATE")]);
@@ -225,9 +266,15 @@ pub fn fields(text: &str) -> Result<Vec<Field>, FormError> {
             .and_then(|s| text_of(s.get("desiredCount")))
             .unwrap_or_default(),
         "1",
-        vec!["services[0].desiredCount".into()],
+        vec![format!("services[{k}].desiredCount")],
     );
-    f.disabled = no_service.clone();
+    // A DAEMON service runs one task per instance: it has no desired count to set.
+    let daemon = service
+        .and_then(|s| text_of(s.get("schedulingStrategy")))
+        .is_some_and(|s| s == "DAEMON");
+    f.disabled = no_service
+        .clone()
+        .or_else(|| daemon.then(|| "a DAEMON service runs one task on each instance".to_string()));
     out.push(f);
 
     let td = at
@@ -323,29 +370,32 @@ pub fn fields(text: &str) -> Result<Vec<Field>, FormError> {
     let profile = rate
         .and_then(|r| text_of(r.get("profile")))
         .unwrap_or_default();
+    // A rate that is not one number is shown as the text writes it.
+    let varying = traffic.is_some() && profile != "constant";
+    let value = if varying {
+        traffic
+            .and_then(|t| t.get("rate"))
+            .map(|r| r.to_string().trim().to_string())
+            .unwrap_or_default()
+    } else {
+        rate.and_then(|r| text_of(r.get("rps"))).unwrap_or_default()
+    };
     let mut f = field(
         Knob::Rps,
         "Requests per second".into(),
-        rate.and_then(|r| text_of(r.get("rps"))).unwrap_or_default(),
+        value,
         "no traffic",
         vec![format!("{rpath}.rate")],
     );
-    f.disabled = match (&no_service, traffic) {
-        (Some(why), _) => Some(why.clone()),
-        (None, Some(_)) if profile != "constant" => Some(format!(
+    f.disabled = match &no_service {
+        Some(why) => Some(why.clone()),
+        None if varying => Some(format!(
             "the rate follows the {profile:?} profile: edit it in the text"
         )),
-        _ => None,
+        None => None,
     };
     out.push(f);
 
-    out.push(field(
-        Knob::Seed,
-        "Scenario seed".into(),
-        text_of(doc.get("seed")).unwrap_or_default(),
-        "1",
-        vec!["seed".into()],
-    ));
     out.push(field(
         Knob::Duration,
         "Duration".into(),
@@ -367,17 +417,22 @@ pub struct Edit {
 /// the FARGATE launch type also makes the service and its task definition fit Fargate, as the
 /// console's launch type switch would make you: the notice says what changed.
 pub fn set(text: &str, knob: Knob, value: &str) -> Result<Edit, FormError> {
+    set_at(text, Target::default(), knob, value)
+}
+
+/// `set` on the instance group and service `target` picks.
+pub fn set_at(text: &str, target: Target, knob: Knob, value: &str) -> Result<Edit, FormError> {
     let mut doc = parse(text)?;
     let mut notice = None;
-    let at = Targets::find(&doc);
+    let at = Targets::find(&doc, target);
     let value = value.trim();
     let unavailable = |what: &str| FormError::Unavailable(format!("no {what} in the scenario"));
     match knob {
         Knob::Seed => put(doc.as_table_mut(), "seed", value),
         Knob::Duration => put_text(doc.as_table_mut(), "duration", value),
         Knob::InstanceType | Knob::InstanceCount => {
-            let g = nth_mut(doc.get_mut("instance_groups"), 0)
-                .ok_or_else(|| unavailable("[[instance_groups]]"))?;
+            let g = nth_mut(doc.get_mut("instance_groups"), target.group)
+                .ok_or_else(|| unavailable("such [[instance_groups]]"))?;
             if knob == Knob::InstanceType {
                 put_text(g, "instance_type", value)
             } else {
@@ -513,7 +568,8 @@ fn parse(text: &str) -> Result<DocumentMut, FormError> {
         .map_err(|e| FormError::Syntax(e.message().trim().to_string()))
 }
 
-/// Which service, task definition and traffic block the knobs act on.
+/// Which service, task definition and traffic block the knobs act on (the service `target`
+/// picks).
 struct Targets {
     service: Option<usize>,
     taskdef: Option<usize>,
@@ -521,12 +577,12 @@ struct Targets {
 }
 
 impl Targets {
-    fn find(doc: &DocumentMut) -> Targets {
+    fn find(doc: &DocumentMut, target: Target) -> Targets {
         let services = tables(doc.get("services"));
-        let service = (!services.is_empty()).then_some(0);
-        let first = services.first();
-        let name = first.and_then(|s| text_of(s.get("serviceName")));
-        let family = first
+        let service = (target.service < services.len()).then_some(target.service);
+        let chosen = services.get(target.service);
+        let name = chosen.and_then(|s| text_of(s.get("serviceName")));
+        let family = chosen
             .and_then(|s| text_of(s.get("taskDefinition")))
             .map(|t| t.split(':').next().unwrap_or_default().to_string());
         let taskdef = family.and_then(|f| {

@@ -3,7 +3,7 @@
 //! The editor's form (`form`: common knobs read from and written into the scenario's TOML text,
 //! comments kept), share links (`share`: the scenario text deflated into a URL fragment) and the
 //! readable summary (`report`), and any setting addressed by path and overridden in the text
-//! (`setting`); sweeps, plans and comparisons over many runs (`sweep`, `plan`, `comparison`,
+//! (`setting`); metric paths in words, with units and rounding (`metric`); sweeps, plans and comparisons over many runs (`sweep`, `plan`, `comparison`,
 //! `stats`) and the sweep's chart (`chart`, with the `chart` feature). Kept out of `ecsim-core` so the engine that the CLI, sweeps and
 //! the web worker run carries no text-editing, compression or report code it never calls.
 
@@ -11,6 +11,7 @@
 pub mod chart;
 pub mod comparison;
 pub mod form;
+pub mod metric;
 pub mod plan;
 pub mod report;
 pub mod setting;

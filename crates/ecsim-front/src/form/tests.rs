@@ -36,7 +36,6 @@ fn reads_the_default_scenarios_knobs() {
         (Knob::LoadBalancer, "application"),
         (Knob::Algorithm, "round_robin"),
         (Knob::Rps, "150"),
-        (Knob::Seed, "1"),
         (Knob::Duration, "10m"),
     ];
     assert_eq!(
@@ -58,7 +57,6 @@ fn each_knob_writes_its_field_and_keeps_the_rest_of_the_text() {
         (Knob::LoadBalancer, "classic"),
         (Knob::Algorithm, "least_outstanding_requests"),
         (Knob::Rps, "42.5"),
-        (Knob::Seed, "77"),
         (Knob::Duration, "5m30s"),
     ];
     for (knob, v) in cases {
@@ -87,6 +85,99 @@ fn each_knob_writes_its_field_and_keeps_the_rest_of_the_text() {
             .spec
             .seed,
         77
+    );
+}
+
+/// The form reads and writes the instance group and service it is pointed at, and names them
+/// all for the choice.
+#[test]
+fn any_instance_group_and_service_can_be_edited() {
+    let text = include_str!("../../../../scenarios/lessons/scale-in-seconds.toml");
+    let c = choices(text);
+    assert_eq!(c.groups.len(), 2, "{c:?}");
+    assert_eq!(c.services.len(), 3, "{c:?}");
+    let sc = parse_ok(text);
+    let target = Target {
+        group: 1,
+        service: 2,
+    };
+    let f = fields_at(text, target).expect("fields");
+    let get = |k: Knob| f.iter().find(|f| f.knob == k).expect("knob").clone();
+    let count = get(Knob::InstanceCount);
+    assert_eq!(count.paths, ["instance_groups[1].count"]);
+    assert_eq!(count.value, sc.groups[1].count.to_string());
+    assert!(count.label.contains(&c.groups[1]), "{}", count.label);
+    let desired = get(Knob::DesiredCount);
+    assert_eq!(desired.paths, ["services[2].desiredCount"]);
+    assert!(desired.label.contains(&c.services[2]), "{}", desired.label);
+    assert_eq!(desired.value, sc.services[2].desired.to_string());
+    // Writing goes to the chosen ones, and only to them.
+    let edited = set_at(text, target, Knob::DesiredCount, "7")
+        .expect("set")
+        .text;
+    let after = parse_ok(&edited);
+    assert_eq!(after.services[2].desired, 7);
+    assert_eq!(after.services[0].desired, sc.services[0].desired);
+    let edited = set_at(text, target, Knob::InstanceCount, "4")
+        .expect("set")
+        .text;
+    let after = parse_ok(&edited);
+    assert_eq!(
+        (after.groups[0].count, after.groups[1].count),
+        (sc.groups[0].count, 4)
+    );
+    // A place past the end is refused, not written elsewhere.
+    let past = Target {
+        group: 5,
+        service: 5,
+    };
+    let f = fields_at(text, past).expect("fields");
+    assert!(f
+        .iter()
+        .all(|f| f.disabled.is_some() || matches!(f.knob, Knob::Duration)));
+    assert!(set_at(text, past, Knob::DesiredCount, "3").is_err());
+}
+
+/// A rate that is not one number is shown as written (not as "no traffic"), and a DAEMON
+/// service's desired count is not offered.
+#[test]
+fn the_form_shows_what_the_text_holds() {
+    let text = include_str!("../../../../scenarios/templates/right-size-ec2.toml");
+    let rps = fields(text)
+        .expect("fields")
+        .into_iter()
+        .find(|f| f.knob == Knob::Rps)
+        .expect("rps");
+    assert!(
+        rps.value.contains("steps") && rps.value.contains("400"),
+        "{}",
+        rps.value
+    );
+    assert!(rps.disabled.as_deref().unwrap_or("").contains("steps"));
+    let text = include_str!("../../../../scenarios/lessons/daemon-services.toml");
+    let c = choices(text);
+    let sc = parse_ok(text);
+    let daemon = sc
+        .spec
+        .services
+        .iter()
+        .position(|s| format!("{:?}", s.scheduling_strategy) == "Daemon")
+        .expect("a DAEMON service");
+    let f = fields_at(
+        text,
+        Target {
+            group: 0,
+            service: daemon,
+        },
+    )
+    .expect("fields");
+    let desired = f
+        .iter()
+        .find(|f| f.knob == Knob::DesiredCount)
+        .expect("desired");
+    assert!(
+        desired.disabled.as_deref().unwrap_or("").contains("DAEMON"),
+        "{c:?} {desired:?}"
     );
 }
 
