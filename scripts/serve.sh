@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds the web app and serves it on http://127.0.0.1:8080/ ; the page
-# opens on the default scenario. Stop with Ctrl-C.
+# Sets up what is missing, builds the web app (wasm-opt, then gzip and brotli copies of every
+# asset) and serves it on http://127.0.0.1:8080/ (PORT=… for another), sending each browser the
+# compressed copy it accepts; the page opens on the default scenario. Stop with Ctrl-C.
+# (`trunk serve` rebuilds on every change instead, for working on the page; it sends the assets
+# uncompressed.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
-echo "ecsim: serving the web app on http://127.0.0.1:${PORT:-8080}/ (first build takes about a minute)"
-export TRUNK_SKIP_VERSION_CHECK=true
-exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}"
+export PATH="$PWD/web/node_modules/.bin:$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+echo "ecsim: building the web app (the first build takes a few minutes)"
+trunk build --release
+exec node scripts/serve.mjs dist "${PORT:-8080}"

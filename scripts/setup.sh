@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ecsim needs and this machine lacks; skips whatever is already there, so it is
 # cheap to run every time. Usage: scripts/setup.sh [--browser | --target-only]
-#   always:        the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at Cargo.lock's version, crates
+#   always:        the wasm32 target, trunk 0.21.14, wasm-bindgen-cli at Cargo.lock's version, crates,
+#                  npm's binaryen (wasm-opt, into web/node_modules: the scripts put its .bin on PATH)
 #   --browser:     also Debian's chromium + chromium-driver, fonts-dejavu-core and the npm playwright-core for the tests
 #   --target-only: only the wasm32 target (seconds: what formatting and clippy need)
 # Nothing prebuilt is downloaded (this machine reaches only package registries): the tools are
@@ -56,6 +57,12 @@ fi
 
 # trunk's `cargo metadata` wants every target's crates on disk.
 cargo fetch --locked -q
+
+# wasm-opt for the release build: npm's binaryen, as Debian's is too old (docs/toolchain.md P5).
+if [ ! -x web/node_modules/.bin/wasm-opt ]; then
+  log "installing binaryen (npm, for wasm-opt)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 if [ "$browser" = 1 ]; then
   if [ ! -d tests/browser/node_modules/playwright-core ]; then

@@ -9,7 +9,7 @@
 # are removed on any exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/web/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never TRUNK_SKIP_VERSION_CHECK=true
 
 step() { printf '\n=== %s\n' "$*"; }
@@ -56,12 +56,12 @@ step "tests, wasm32 under Node: every scenario's trace_hash equals the native on
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p ecsim-tests --target wasm32-unknown-unknown --test wasm_determinism --locked 2>&1 | tee -a "$log"
 
-step "web app: trunk build --release"
-trunk build --release
-wasm=$(ls dist/*_bg.wasm)
-for w in $wasm; do
-  echo "bundle: $(stat -c %s "$w") bytes raw, $(gzip -9 -c "$w" | wc -c) bytes gzip ($w)"
-done
+step "web app: trunk build --release (wasm-opt, then gzip and brotli copies: the sizes below)"
+build_log=$(mktemp)
+if ! trunk build --release > "$build_log" 2>&1; then
+  cat "$build_log"; rm -f "$build_log"; exit 1
+fi
+grep -E "^assets?:" "$build_log"; rm -f "$build_log"
 
 step "browser test (headless Chromium)"
 node tests/browser/app.test.mjs dist test-output/browser 2>&1 | tee -a "$log"

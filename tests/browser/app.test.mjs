@@ -8,11 +8,11 @@
 // Usage: node app.test.mjs [DIST_DIR] [OUT_DIR]
 
 import { chromium } from 'playwright-core';
-import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { serve } from '../../scripts/serve.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
@@ -23,17 +23,8 @@ if (!fs.existsSync(path.join(dist, 'index.html'))) {
   process.exit(2);
 }
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://x');
-  const file = path.join(dist, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname));
-  if (!file.startsWith(dist) || !fs.existsSync(file)) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
+// Served as scripts/serve.sh serves it: each asset's precompressed copy when the browser takes it.
+const server = serve(dist);
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}/`;
 
@@ -137,6 +128,24 @@ await check('the page loads on the default scenario', async () => {
   await page.locator('#gallery').screenshot({ path: path.join(outDir, 'gallery.png') });
   const before = await canvasPixels();
   assert(before.drawn === 0, `canvas drawn before Run: ${JSON.stringify(before)}`);
+});
+
+await check('the assets are precompressed and sent compressed', async () => {
+  const files = fs.readdirSync(dist);
+  const wasm = files.filter((f) => f.endsWith('.wasm'));
+  assert(wasm.length === 2, `wasm files: ${wasm}`);
+  for (const f of files.filter((f) => /\.(wasm|js|css|html)$/.test(f))) {
+    for (const ext of ['.gz', '.br']) assert(files.includes(f + ext), `no ${f}${ext}`);
+    const [raw, br] = [fs.statSync(path.join(dist, f)).size, fs.statSync(path.join(dist, f + '.br')).size];
+    if (f.endsWith('.wasm')) assert(br < raw / 2, `${f}: brotli ${br} of ${raw} bytes`);
+  }
+  // What the browser was sent for the worker's wasm: the smaller copy it accepts.
+  const sent = await page.evaluate(async () => {
+    const r = await fetch('worker_bg.wasm');
+    return { encoding: r.headers.get('content-encoding'), type: r.headers.get('content-type'), length: Number(r.headers.get('content-length')) };
+  });
+  const raw = fs.statSync(path.join(dist, 'worker_bg.wasm')).size;
+  assert(['br', 'gzip'].includes(sent.encoding) && sent.type === 'application/wasm' && sent.length < raw / 2, `sent: ${JSON.stringify(sent)} of ${raw}`);
 });
 
 await check('Run draws the reservation chart and shows the running tasks', async () => {
@@ -662,12 +671,23 @@ await check('what-if: variant B against A over the same seeds, with a table of d
   await page.waitForSelector('#compare-table', { timeout: 60000 });
   const cell = (metric, col) => page.$eval(`#compare-table tr[data-metric="${metric}"] td.${col}`, (td) => td.textContent);
   const [ra, rb] = [await cell('services.web.tasks.running_end', 'a'), await cell('services.web.tasks.running_end', 'b')];
-  assert(ra.startsWith('8.0000') && rb.startsWith('4.0000'), `running: A ${ra}, B ${rb}`);
+  assert(/^8( ± 0)?$/.test(ra) && /^4( ± 0)?$/.test(rb), `running: A ${ra}, B ${rb}`);
+  // In words, with units, rounded; coloured only where the difference is significant.
+  const row = await page.$eval('#compare-table tr[data-metric="services.web.latency_ms.p99"]', (tr) => ({ name: tr.cells[0].textContent, a: tr.cells[1].textContent, cls: tr.className }));
+  assert(row.name === 'web: p99 latency (ms)' && !/\.\d{4}/.test(row.a), `latency row: ${JSON.stringify(row)}`);
   assert(/±/.test(await cell('cost_usd.total', 'a')), 'no confidence interval over 2 seeds');
   // The paired difference and its verdict, from the statistics `ecsim compare` prints.
-  assert((await cell('services.web.tasks.running_end', 'diff')).startsWith('-4.0000'), 'paired difference');
+  assert(/^-4( ± 0)?$/.test(await cell('services.web.tasks.running_end', 'diff')), 'paired difference');
   const verdict = await cell('services.web.tasks.running_end', 'verdict');
   assert(verdict === 'B worse', `fewer running tasks must be worse: ${verdict}`);
+  const classes = await page.$$eval('#compare-table tbody tr', (l) => l.map((tr) => [tr.className, tr.querySelector('.verdict').textContent]));
+  assert(classes.every(([c, v]) => (c === 'worse') === (v === 'B worse') && (c === 'better') === (v === 'B better')), `colours: ${JSON.stringify(classes)}`);
+  // The warning of intervals too wide to act on appears exactly when a cell's ± is above 10 %.
+  const cells = await page.$$eval('#compare-table tbody td.a, #compare-table tbody td.b', (l) => l.map((td) => td.textContent));
+  const wideCells = cells.map((t) => t.match(/^(-?[\d.]+) ± ([\d.]+)$/)).filter((m) => m && Number(m[2]) > 0.1 * Math.abs(Number(m[1])));
+  const warning = await page.$eval('#compare-wide', (e) => e.textContent).catch(() => null);
+  assert((wideCells.length > 0) === (warning !== null), `wide cells ${wideCells.length}, warning: ${warning}`);
+  if (warning) assert(/about \d+ seeds/.test(warning), `warning: ${warning}`);
   const caption = await page.$eval('#compare-table caption', (c) => c.textContent);
   assert(caption.includes('[1, 2]'), caption);
   // Seed 1's runs overlaid: A in blue, B in orange and red, on every chart.
@@ -802,6 +822,35 @@ await check('every control has a name, and the keyboard alone can pick, run and 
   await page.keyboard.press('ArrowRight');
   const t = await page.$eval('#cluster-time', (e) => e.textContent);
   assert(t === '5 s', `one step right of the start: ${t}`);
+});
+
+await check('a 390 px wide screen: no horizontal overflow, with the gallery, a run, the form, the text and a what-if open', async () => {
+  const phone = await browser.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(base);
+  await phone.waitForSelector('#gallery .card');
+  const overflow = () => phone.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.scroll'));
+    return { scroll: document.documentElement.scrollWidth, width: w, wide: wide.slice(0, 5).map((e) => `${e.tagName}#${e.id}.${e.className}`) };
+  });
+  const galleryView = await overflow();
+  await phone.screenshot({ path: path.join(outDir, 'phone-gallery.png') });
+  await phone.click('#gallery-toggle');
+  await phone.waitForSelector('#run:not([disabled])');
+  await phone.click('#run');
+  await phone.waitForSelector('#summary[data-trace-hash]', { timeout: 30000 });
+  for (const d of ['#editor', '#paste']) await phone.$eval(d, (e) => { e.open = true; });
+  await phone.click('#make-b');
+  await phone.fill('#seeds', '2');
+  await phone.click('#compare');
+  await phone.waitForSelector('#compare-table', { timeout: 60000 });
+  const runView = await overflow();
+  await phone.screenshot({ path: path.join(outDir, 'phone-run.png'), fullPage: true });
+  await phone.close();
+  for (const [what, o] of [['gallery', galleryView], ['after a run', runView]]) {
+    assert(o.scroll <= o.width && o.wide.length === 0, `${what}: ${o.scroll} px wide in ${o.width}: ${o.wide.join(', ')}`);
+  }
 });
 
 await check('a crash in the worker shows an error banner, and the next run works', async () => {

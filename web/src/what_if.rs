@@ -1,10 +1,13 @@
 //! The what-if view: variant B made from the scenario and edited beside it, both run over the
 //! same seeds by the worker; the comparison as a table of means with 95 % intervals and the
-//! difference B − A, and the first seed's runs of A and B overlaid on charts.
+//! difference B − A (metrics in words, rounded, with units; a row coloured only when the
+//! difference is significant), a warning with the seeds needed when intervals are too wide to
+//! act on, and the first seed's runs of A and B overlaid on charts.
 
 use crate::link::use_ctx;
 use crate::page::Action;
-use ecsim_front::comparison::MetricComparison;
+use ecsim_front::comparison::{Judgement, MetricComparison};
+use ecsim_front::metric;
 use ecsim_front::stats::Estimate;
 use ecsim_web::chart::{draw_overlay, Overlay};
 use ecsim_web::view::CompareView;
@@ -73,18 +76,49 @@ pub fn what_if() -> Html {
 fn show(e: &Option<Estimate>) -> String {
     match e {
         None => "n/a".into(),
-        Some(e) if e.n > 1 => format!("{:.4} ± {:.4}", e.mean, (e.hi - e.lo) / 2.0),
-        Some(e) => format!("{:.4}", e.mean),
+        Some(e) if e.n > 1 => format!(
+            "{} ± {}",
+            metric::round(e.mean),
+            metric::round(e.half_width())
+        ),
+        Some(e) => metric::round(e.mean),
     }
 }
 
 /// B − A paired on the seed, and what it says.
 fn difference(r: &MetricComparison) -> (String, &'static str) {
     let d = r.difference.as_ref().map_or("n/a".to_string(), |d| {
-        format!("{:+.4} ± {:.4}", d.mean, (d.hi - d.lo) / 2.0)
+        let sign = if d.mean > 0.0 { "+" } else { "" };
+        format!(
+            "{sign}{} ± {}",
+            metric::round(d.mean),
+            metric::round(d.half_width())
+        )
     });
     let verdict = r.judgement.label();
     (d, verdict)
+}
+
+/// Intervals wider than this share of their mean are too wide to act on.
+const WIDE: f64 = 0.1;
+
+/// The metrics whose interval in A or B is too wide, with about how many seeds would do.
+fn too_wide(c: &CompareView) -> Vec<(String, String, u32)> {
+    c.rows
+        .iter()
+        .filter_map(|r| {
+            let widest = [&r.a, &r.b]
+                .into_iter()
+                .flatten()
+                .filter(|e| e.is_wide(WIDE))
+                .max_by(|x, y| x.half_width().total_cmp(&y.half_width()))?;
+            Some((
+                metric::describe(&r.metric),
+                show(&Some(widest.clone())),
+                widest.seeds_for(WIDE)?,
+            ))
+        })
+        .collect()
 }
 
 /// The what-if table: each metric's mean over the seeds in A and B, and the difference; then
@@ -139,21 +173,43 @@ fn compare_charts(p: &ChartsProps) -> Html {
 }
 
 fn table(c: &CompareView) -> Html {
+    let wide = too_wide(c);
+    let most = wide.iter().map(|w| w.2).max().unwrap_or(0);
     html! {
+        <>
+        if !wide.is_empty() {
+            <div id="compare-wide" class="warning" role="note">
+                { format!("⚠ {} of these intervals are wider than ±{:.0} % of their mean over {} seeds, too wide to act on; about {most} seeds would narrow the widest:",
+                    wide.len(), WIDE * 100.0, c.seeds.len()) }
+                <ul>{ for wide.iter().take(4).map(|(name, v, n)| html! { <li>{ format!("{name}: {v} (about {n} seeds)") }</li> }) }</ul>
+            </div>
+        }
+        <div class="scroll">
         <table id="compare-table">
             <caption>{ format!("A against B over seeds {:?} (means, ± 95 % confidence; B − A paired on the seed)", c.seeds) }</caption>
             <thead><tr><th>{ "metric" }</th><th>{ "A" }</th><th>{ "B" }</th><th>{ "B − A" }</th><th>{ "verdict" }</th></tr></thead>
             <tbody>
                 { for c.rows.iter().map(|r| {
                     let (diff, verdict) = difference(r);
+                    let significance = match r.judgement {
+                        Judgement::Better => Some("better"),
+                        Judgement::Worse => Some("worse"),
+                        _ => None,
+                    };
+                    let unit = match metric::unit(&r.metric) {
+                        "count" => String::new(),
+                        u => format!(" ({u})"),
+                    };
                     html! {
-                        <tr data-metric={r.metric.clone()}>
-                            <td>{ &r.metric }</td><td class="a">{ show(&r.a) }</td><td class="b">{ show(&r.b) }</td>
+                        <tr data-metric={r.metric.clone()} class={classes!(significance)}>
+                            <td title={r.metric.clone()}>{ metric::describe(&r.metric) }{ unit }</td><td class="a">{ show(&r.a) }</td><td class="b">{ show(&r.b) }</td>
                             <td class="diff">{ diff }</td><td class="verdict">{ verdict }</td>
                         </tr>
                     }
                 }) }
             </tbody>
         </table>
+        </div>
+        </>
     }
 }

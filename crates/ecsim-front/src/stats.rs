@@ -53,6 +53,33 @@ impl Estimate {
         })
     }
 
+    /// Half the interval's width.
+    pub fn half_width(&self) -> f64 {
+        (self.hi - self.lo) / 2.0
+    }
+
+    /// Whether the interval is wider than `relative` of the mean either way (±10 % at 0.1): too
+    /// wide to act on. A mean of 0 with any spread is wide; one seed says nothing of spread.
+    pub fn is_wide(&self, relative: f64) -> bool {
+        self.n > 1 && self.half_width() > relative * self.mean.abs()
+    }
+
+    /// About how many seeds would bring the interval to ±`relative` of the mean, from the
+    /// spread seen so far: the half-width falls as 1/√n (the t quantile's own fall is left
+    /// out, so this errs high for few seeds). None when the mean is 0 or there is one seed.
+    pub fn seeds_for(&self, relative: f64) -> Option<u32> {
+        let target = relative * self.mean.abs();
+        if self.n < 2 || target <= 0.0 {
+            return None;
+        }
+        let ratio = self.half_width() / target;
+        Some(
+            ((self.n as f64) * ratio * ratio)
+                .ceil()
+                .clamp(self.n as f64, 1e6) as u32,
+        )
+    }
+
     /// The one-sided bound at `confidence`: the value the mean is below (`upper`) or above with
     /// that confidence. An SLO "p99 < 200" holds with 95 % confidence when the upper bound at
     /// 0.95 is below 200.
@@ -223,6 +250,30 @@ fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn wide_intervals_and_the_seeds_they_need() {
+        // 3 seeds, mean 2327.8, half-width 2193.4: about 3 × (2193.4 / 232.78)² = 267 seeds.
+        let e = Estimate {
+            n: 3,
+            mean: 2327.8,
+            sd: 0.0,
+            lo: 2327.8 - 2193.4,
+            hi: 2327.8 + 2193.4,
+        };
+        assert!(e.is_wide(0.1));
+        assert_eq!(e.seeds_for(0.1), Some(267));
+        // Narrow already: no more seeds than it has.
+        let narrow = Estimate::of(&[100.0, 101.0, 99.0, 100.0], 0.95).expect("estimate");
+        assert!(!narrow.is_wide(0.1));
+        assert_eq!(narrow.seeds_for(0.1), Some(4));
+        assert_eq!(
+            Estimate::of(&[5.0], 0.95).expect("one").seeds_for(0.1),
+            None
+        );
+        assert!(!Estimate::of(&[0.0, 0.0], 0.95).expect("zeros").is_wide(0.1));
+    }
+
     use super::*;
 
     #[test]
