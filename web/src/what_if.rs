@@ -114,7 +114,7 @@ fn too_wide(c: &CompareView) -> Vec<(String, String, u32)> {
                 .max_by(|x, y| x.half_width().total_cmp(&y.half_width()))?;
             Some((
                 metric::describe(&r.metric),
-                show(&Some(widest.clone())),
+                show(&Some(*widest)),
                 widest.seeds_for(WIDE)?,
             ))
         })
