@@ -410,3 +410,31 @@ fn a_key_a_kilobyte_long_gives_a_short_error() {
     let msg = e.to_string();
     assert!(msg.len() < 300 && msg.ends_with("expected u64"), "{msg}");
 }
+
+/// A lesson step's mistakes are reported as themselves, at their path: an unknown key (not
+/// "matches no variant"), a checkpoint metric the summary does not have.
+#[test]
+fn a_lesson_steps_mistakes_name_their_field() {
+    const LESSON: &str = include_str!("../scenarios/lessons/static-vs-dynamic-ports.toml");
+    let text = LESSON.replace("do = \"Set web-static", "dod = \"Set web-static");
+    let e = err(&text, "l.toml");
+    assert_eq!(e.field.as_deref(), Some("lesson.try[1].dod"), "{e}");
+    assert!(e.message.contains("did you mean `do`"), "{e}");
+    assert!(e.line.is_some(), "{e}");
+    let text = LESSON.replace(
+        "metric = \"services.web-static.tasks.pending_end\"",
+        "metric = \"services.web-static.tasks.pending_nd\"",
+    );
+    let e = err(&text, "l.toml");
+    assert_eq!(
+        e.field.as_deref(),
+        Some("lesson.try[0].expect[1].metric"),
+        "{e}"
+    );
+    // A table under [lesson] that is not a step is refused.
+    let text = LESSON.replace(
+        "[[lesson.try]]\ndo = \"Change",
+        "[[lesson.tryx]]\ndo = \"Change",
+    );
+    assert!(Scenario::parse(&text, "l.toml").is_err());
+}

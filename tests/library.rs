@@ -25,3 +25,64 @@ fn every_library_scenario_runs_with_its_objectives_held() {
         }
     }
 }
+
+/// Every lesson step with a checkpoint says what it changes, and doing it reaches the
+/// checkpoint while the lesson as given does not: a learner who does the Try sees green.
+#[test]
+fn every_lesson_checkpoint_is_reached_by_its_try_and_not_before() {
+    let mut checked = 0;
+    for (file, text, _) in ecsim_tests::LIBRARY {
+        let sc = ecsim_core::Scenario::parse(text, file).unwrap_or_else(|e| panic!("{e}"));
+        let Some(lesson) = &sc.spec.lesson else {
+            continue;
+        };
+        let as_given = run_checked(&sc, None).finish().summary;
+        for (k, step) in lesson.try_this.iter().enumerate() {
+            if step.expect().is_empty() {
+                continue;
+            }
+            assert!(
+                !step.set().is_empty(),
+                "{file}: try {} has a checkpoint but no `set` to check it with",
+                k + 1
+            );
+            let before = as_given
+                .tries
+                .iter()
+                .find(|r| r.step == k + 1)
+                .expect("evaluated");
+            assert!(
+                !before.reached,
+                "{file}: try {}'s checkpoint already holds as given",
+                k + 1
+            );
+            let overrides: Vec<_> = step
+                .set()
+                .iter()
+                .map(|a| {
+                    ecsim_front::setting::Override::parse(a)
+                        .unwrap_or_else(|e| panic!("{file}: {a}: {e}"))
+                })
+                .collect();
+            let done = ecsim_front::setting::apply(text, file, &overrides)
+                .unwrap_or_else(|e| panic!("{file}: try {}: {e}", k + 1));
+            let after = ecsim_core::Scenario::parse(&done, file).unwrap_or_else(|e| {
+                panic!("{file}: try {} makes the scenario invalid: {e}", k + 1)
+            });
+            let out = run_checked(&after, None).finish().summary;
+            let r = out
+                .tries
+                .iter()
+                .find(|r| r.step == k + 1)
+                .expect("evaluated");
+            assert!(
+                r.reached,
+                "{file}: try {} does not reach its checkpoint: {:?}",
+                k + 1,
+                r.expect
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "only {checked} checkpoints in the library");
+}

@@ -338,6 +338,31 @@ await check('the lesson shows its objectives held', async () => {
   const notHeld = await page.$$eval('#objectives li.failed', (l) => l.length);
   assert(held === 3 && notHeld === 0, `held ${held}, failed ${notHeld}`);
   await page.screenshot({ path: path.join(outDir, 'lesson-static-vs-dynamic-ports.png'), fullPage: true });
+  // As given, neither Try's checkpoint holds.
+  const steps = () => page.$$eval('#lesson ol.try li', (l) => l.map((li) => li.dataset.reached));
+  assert(JSON.stringify(await steps()) === '["false","false"]', `as given: ${await steps()}`);
+});
+
+await check("doing a lesson's Try turns its checkpoint green, not its objectives red", async () => {
+  // "Do it" writes the Try's change into the text; the learner runs it.
+  const before = await page.$eval('#scenario-text', (t) => t.value);
+  await page.click('#lesson ol.try li[data-step="1"] .do-try');
+  await page.waitForFunction((b) => document.getElementById('scenario-text').value !== b, before, { timeout: 5000 });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  assert(before.includes('hostPort = 80 }') && !text.includes('hostPort = 80 }'), 'Try 1 did not set web-static\'s hostPort to 0');
+  assert((await bar()).source === 'edited', 'the Try did not make an edited copy');
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await runToEnd();
+  const step1 = await page.$eval('#lesson ol.try li[data-step="1"]', (li) => [li.dataset.reached, li.textContent]);
+  assert(step1[0] === 'true' && step1[1].includes('✔'), `Try 1 in the lesson: ${step1}`);
+  assert(await page.$eval('#checkpoints li[data-step="1"]', (li) => li.className) === 'reached', 'checkpoint 1 not reached');
+  // The objectives that held as given and no longer do are what the Try changed: not red.
+  const failed = await page.$$eval('#objectives li.failed', (l) => l.length);
+  const moved = await page.$$eval('#objectives li.moved', (l) => l.length);
+  assert(failed === 0 && moved === 2, `objectives after Try 1: ${failed} failed, ${moved} moved on`);
+  const barText = await page.$eval('#bar-objectives', (e) => e.textContent);
+  assert(barText.includes('Try 1 done'), `results bar: ${barText}`);
+  await page.screenshot({ path: path.join(outDir, 'lesson-try-checkpoint.png'), fullPage: true });
 });
 
 // Picks the lesson `file` (its description holding `says`), runs it, checks that all `n` of
@@ -401,7 +426,7 @@ await check('the ALB exercise fails as given, and passes once fixed in the edito
   const file = 'scenarios/lessons/alb-dynamic-ports-exercise.toml';
   await pick(file);
   await page.waitForSelector('#lesson .concept');
-  const tries = await page.$$eval('#lesson ul.try li', (l) => l.length);
+  const tries = await page.$$eval('#lesson ol.try li', (l) => l.length);
   assert(tries === 2, `${tries} things to try`);
   const runAndCount = async () => {
     await runToEnd();

@@ -3,7 +3,8 @@
 //! Plain vectors and strings only (the worker codec is bincode: no untagged enums, no skipped
 //! fields).
 
-use ecsim_core::metrics::{Summary, TimeSeries};
+use ecsim_core::metrics::{ObjectiveResult, Summary, TimeSeries};
+use ecsim_core::scenario::ObjectiveSpec;
 use ecsim_core::{RunOutput, Scenario};
 use ecsim_front::comparison::{self, MetricComparison};
 use ecsim_front::metric;
@@ -47,19 +48,64 @@ pub fn rule(metric: &str, op: ecsim_core::metrics::Comparison, value: f64) -> St
     format!("{metric} {op} {value}")
 }
 
-/// A lesson's teaching text.
+/// A lesson's teaching text: the concept and the things to try, each with the settings that
+/// do it (empty when it is words only) and whether it has a checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LessonView {
     pub concept: String,
-    pub tries: Vec<String>,
+    pub tries: Vec<TryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TryView {
+    pub what: String,
+    pub set: Vec<String>,
+    pub checkpoint: bool,
 }
 
 impl LessonView {
     pub fn of(sc: &Scenario) -> Option<LessonView> {
         sc.spec.lesson.as_ref().map(|l| LessonView {
             concept: l.concept.clone(),
-            tries: l.try_this.clone(),
+            tries: l
+                .try_this
+                .iter()
+                .map(|t| TryView {
+                    what: t.what().to_string(),
+                    set: t.set().to_vec(),
+                    checkpoint: !t.expect().is_empty(),
+                })
+                .collect(),
         })
+    }
+}
+
+/// A lesson step's checkpoint after a run: reached when every condition held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointView {
+    /// The step, from 1.
+    pub step: usize,
+    pub reached: bool,
+    pub expect: Vec<ObjectiveView>,
+}
+
+/// An objective's result as the page shows it: in words, rounded, with units.
+fn objective_view(o: &ObjectiveResult, spec: &ObjectiveSpec) -> ObjectiveView {
+    let m = match o.measured {
+        Some(m) => metric::value(&o.metric, m),
+        None => "not measured".into(),
+    };
+    ObjectiveView {
+        name: o.name.clone(),
+        held: o.held,
+        detail: format!(
+            "{}: {m}; must be {}",
+            metric::describe(&o.metric),
+            metric::requirement(&o.metric, o.op, o.target)
+        ),
+        rule: rule(&o.metric, o.op, o.target),
+        explain: spec.explain.clone().unwrap_or_default(),
+        hint: spec.hint.clone().unwrap_or_default(),
     }
 }
 
@@ -128,6 +174,8 @@ pub struct RunView {
     pub report: String,
     pub trace_hash: String,
     pub objectives: Vec<ObjectiveView>,
+    /// The lesson's checkpoints, one per step that has one.
+    pub checkpoints: Vec<CheckpointView>,
     /// What the scenario runs with but may not mean (`Summary::warnings`), shown above the numbers.
     pub warnings: Vec<String>,
     /// Tasks RUNNING at the end, over all services, and how many they want.
@@ -163,23 +211,24 @@ impl RunView {
                 .objectives
                 .iter()
                 .zip(&sc.spec.objectives)
-                .map(|(o, spec)| {
-                    let m = match o.measured {
-                        Some(m) => metric::value(&o.metric, m),
-                        None => "not measured".into(),
-                    };
-                    ObjectiveView {
-                        name: o.name.clone(),
-                        held: o.held,
-                        detail: format!(
-                            "{}: {m}; must be {}",
-                            metric::describe(&o.metric),
-                            metric::requirement(&o.metric, o.op, o.target)
-                        ),
-                        rule: rule(&o.metric, o.op, o.target),
-                        explain: spec.explain.clone().unwrap_or_default(),
-                        hint: spec.hint.clone().unwrap_or_default(),
-                    }
+                .map(|(o, spec)| objective_view(o, spec))
+                .collect(),
+            checkpoints: s
+                .tries
+                .iter()
+                .filter_map(|r| {
+                    let lesson = sc.spec.lesson.as_ref()?;
+                    let specs = lesson.try_this.get(r.step - 1)?.expect();
+                    Some(CheckpointView {
+                        step: r.step,
+                        reached: r.reached,
+                        expect: r
+                            .expect
+                            .iter()
+                            .zip(specs)
+                            .map(|(o, spec)| objective_view(o, spec))
+                            .collect(),
+                    })
                 })
                 .collect(),
             running: s.services.values().map(|v| v.tasks.running_end).sum(),

@@ -300,6 +300,9 @@ pub struct Summary {
     pub cost_usd: CostSummary,
     pub images: ImageSummary,
     pub objectives: Vec<ObjectiveResult>,
+    /// A lesson's checkpoints: for each step with an `expect`, whether this run reached it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tries: Vec<TryResult>,
     pub log: LogSummary,
     /// EC2 capacity providers, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -591,6 +594,15 @@ pub struct CostSummary {
 pub struct LogSummary {
     pub entries: usize,
     pub dropped: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TryResult {
+    /// The step, from 1 (the lesson's first "Try").
+    pub step: usize,
+    /// Every condition of its checkpoint held.
+    pub reached: bool,
+    pub expect: Vec<ObjectiveResult>,
 }
 
 #[derive(Debug, Clone, Serialize)]

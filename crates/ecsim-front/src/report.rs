@@ -302,23 +302,38 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
         c.per_hour_end * 730.0
     );
     for o in &s.objectives {
-        let measured = o
-            .measured
-            .map(|m| m.to_string())
-            .unwrap_or_else(|| "n/a".into());
-        let _ = writeln!(
-            t,
-            "objective  [{}] {} ({} {} {}; measured {measured}){}",
+        objective(
+            &mut t,
+            "objective ",
             if o.held { "held" } else { "FAILED" },
-            o.name,
-            o.metric,
-            o.op,
-            o.target,
-            o.error
-                .as_ref()
-                .map(|e| format!(" — {e}"))
-                .unwrap_or_default()
+            o,
         );
     }
+    // A lesson's checkpoints: "not yet" rather than failed, as they hold only after a Try.
+    for r in &s.tries {
+        for o in &r.expect {
+            let label = format!("{:<10}", format!("try {}", r.step));
+            objective(&mut t, &label, if o.held { "held" } else { "not yet" }, o);
+        }
+    }
     t
+}
+
+fn objective(t: &mut String, label: &str, verdict: &str, o: &ecsim_core::metrics::ObjectiveResult) {
+    let measured = o
+        .measured
+        .map(|m| m.to_string())
+        .unwrap_or_else(|| "n/a".into());
+    let _ = writeln!(
+        t,
+        "{label} [{verdict}] {} ({} {} {}; measured {measured}){}",
+        o.name,
+        o.metric,
+        o.op,
+        o.target,
+        o.error
+            .as_ref()
+            .map(|e| format!(" — {e}"))
+            .unwrap_or_default()
+    );
 }

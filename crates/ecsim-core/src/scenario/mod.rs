@@ -26,6 +26,7 @@ pub use crate::service::{CircuitBreakerSpec, DeploymentConfigurationSpec, Servic
 pub use crate::source::Format;
 
 mod applications;
+mod lesson;
 mod resolve;
 mod warnings;
 pub use crate::error::Warning;
@@ -216,13 +217,39 @@ pub struct ObjectiveSpec {
     pub hint: Option<String>,
 }
 
-/// A lesson's teaching text: the concept in two or three sentences, and things to try.
+pub use lesson::{TryStep, TryStepSpec};
+
+impl ScenarioSpec {
+    /// Every condition the scenario checks with its field path: the objectives, then each
+    /// lesson step's checkpoint (`lesson.try[1].expect[0]`).
+    pub fn all_objectives(&self) -> Vec<(String, &ObjectiveSpec)> {
+        let mut out: Vec<(String, &ObjectiveSpec)> = self
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (format!("objectives[{i}]"), o))
+            .collect();
+        for (k, step) in self
+            .lesson
+            .iter()
+            .flat_map(|l| l.try_this.iter().enumerate())
+        {
+            for (j, o) in step.expect().iter().enumerate() {
+                out.push((format!("lesson.try[{k}].expect[{j}]"), o));
+            }
+        }
+        out
+    }
+}
+
+/// A lesson's teaching text: the concept in two or three sentences, and things to try (each
+/// with its checkpoint, when it has one: `lesson.rs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LessonSpec {
     pub concept: String,
     #[serde(default, rename = "try", skip_serializing_if = "Vec::is_empty")]
-    pub try_this: Vec<String>,
+    pub try_this: Vec<TryStep>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

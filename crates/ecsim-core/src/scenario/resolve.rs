@@ -680,12 +680,9 @@ fn faults(
 /// That each objective names a metric; whether the summary has it is checked with the run
 /// (`sim::check_objective_metrics`).
 fn check_objectives(spec: &ScenarioSpec) -> Result<(), FieldError> {
-    for (i, o) in spec.objectives.iter().enumerate() {
+    for (at, o) in spec.all_objectives() {
         if o.metric.trim().is_empty() {
-            return Err(FieldError::new(
-                format!("objectives[{i}].metric"),
-                "must not be empty",
-            ));
+            return Err(FieldError::new(format!("{at}.metric"), "must not be empty"));
         }
     }
     Ok(())

@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 /// measured" at the end of every run.
 pub(crate) fn unmeasurable_objectives(sc: &Scenario) -> Vec<Warning> {
     let mut out = Vec::new();
-    for (i, o) in sc.spec.objectives.iter().enumerate() {
+    for (at, o) in sc.spec.all_objectives() {
         let Some(seg) = crate::metrics::segments(&o.metric) else {
             continue;
         };
@@ -39,7 +39,7 @@ pub(crate) fn unmeasurable_objectives(sc: &Scenario) -> Vec<Warning> {
         };
         if let Some(why) = why {
             out.push(Warning {
-                field: format!("objectives[{i}].metric"),
+                field: format!("{at}.metric"),
                 message: format!(
                     "{:?} can never be measured: {why}: the objective will fail with no value",
                     o.metric
@@ -55,14 +55,15 @@ pub(crate) fn unmeasurable_objectives(sc: &Scenario) -> Vec<Warning> {
 /// that fill as the run goes (`pending_reasons`, `tasks_per_instance`, `failed_reasons`,
 /// `stop_codes`).
 pub(crate) fn check_objective_metrics(sc: &Scenario) -> Result<(), FieldError> {
-    if sc.spec.objectives.is_empty() {
+    let all = sc.spec.all_objectives();
+    if all.is_empty() {
         return Ok(());
     }
     let skeleton = super::Simulation::new(sc, &Default::default())
         .finish()
         .summary;
     let value = serde_json::to_value(&skeleton).unwrap_or_default();
-    for (i, o) in sc.spec.objectives.iter().enumerate() {
+    for (at, o) in all {
         let found = crate::metrics::lookup(&value, &o.metric);
         let ok = match found {
             Some(v) => v.is_number() || v.is_null(),
@@ -94,7 +95,7 @@ pub(crate) fn check_objective_metrics(sc: &Scenario) -> Result<(), FieldError> {
                     .to_string(),
             };
             return Err(FieldError::new(
-                format!("objectives[{i}].metric"),
+                format!("{at}.metric"),
                 format!("{:?}: {hint}", o.metric),
             ));
         }

@@ -8,7 +8,7 @@ use crate::metrics::{
     LatencySummary, LogSummary, ObjectiveResult, RequestSummary, ScalingSummary, ServiceCpu,
     ServiceSummary, StartupBreakdown, StartupSummary, Stat, Summary, TaskCounts, TaskRecord,
 };
-use crate::scenario::{Capacity, Scenario};
+use crate::scenario::Capacity;
 use crate::task::{Task, TaskState};
 use crate::time::SimTime;
 use std::collections::BTreeMap;
@@ -607,6 +607,7 @@ impl Simulation {
                 }
             },
             objectives: Vec::new(),
+            tries: Vec::new(),
             log: LogSummary {
                 entries: self.log.entries.len(),
                 dropped: self.log.dropped,
@@ -614,18 +615,37 @@ impl Simulation {
             capacity_providers: self.provider_summaries(),
             warnings: self.sc.warnings.clone(),
         };
-        summary.objectives = evaluate_objectives(&self.sc, &summary);
+        let value = serde_json::to_value(&summary).unwrap_or(serde_json::Value::Null);
+        summary.objectives = evaluate(&self.sc.spec.objectives, &value);
+        summary.tries = self
+            .sc
+            .spec
+            .lesson
+            .iter()
+            .flat_map(|l| l.try_this.iter().enumerate())
+            .filter(|(_, step)| !step.expect().is_empty())
+            .map(|(k, step)| {
+                let expect = evaluate(step.expect(), &value);
+                metrics::TryResult {
+                    step: k + 1,
+                    reached: expect.iter().all(|o| o.held),
+                    expect,
+                }
+            })
+            .collect();
         summary
     }
 }
 
-fn evaluate_objectives(sc: &Scenario, summary: &Summary) -> Vec<ObjectiveResult> {
-    let value = serde_json::to_value(summary).unwrap_or(serde_json::Value::Null);
-    sc.spec
-        .objectives
+/// Conditions judged against the summary (as JSON).
+fn evaluate(
+    specs: &[crate::scenario::ObjectiveSpec],
+    value: &serde_json::Value,
+) -> Vec<ObjectiveResult> {
+    specs
         .iter()
         .map(|o| {
-            let found = metrics::lookup(&value, &o.metric);
+            let found = metrics::lookup(value, &o.metric);
             let measured = found.and_then(|v| v.as_f64());
             let error = match (found, measured) {
                 (None, _) => Some(format!("the summary has no metric {:?}", o.metric)),
