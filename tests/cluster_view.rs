@@ -154,3 +154,41 @@ fn a_long_run_keeps_a_bounded_number() {
         "{gaps:?}"
     );
 }
+
+/// A thousand instances: each is a row in every snapshot (the first 64 also drawn in detail),
+/// the rows agree with the drawn hosts, and the snapshots are thinned so the rows over the
+/// run stay within the budget.
+#[test]
+fn a_thousand_instances_are_each_a_row_within_the_budget() {
+    let text = DEFAULT_SCENARIO
+        .replace("count = 3", "count = 1000")
+        .replace("desiredCount = 8", "desiredCount = 1500");
+    let out = with_snapshots(&parse(&text));
+    let end = out.snapshots.last().expect("the end");
+    assert_eq!(end.rows.len(), 1000);
+    assert_eq!(end.hosts.len(), ecsim_core::sim::MAX_DRAWN);
+    assert_eq!(
+        end.hosts_not_shown,
+        1000 - ecsim_core::sim::MAX_DRAWN as u32
+    );
+    assert_eq!(end.rows.last().map(|r| r.id.as_str()), Some("i-1000"));
+    for (h, r) in end.hosts.iter().zip(&end.rows) {
+        assert_eq!(
+            (&h.id, h.cpu_reserved, h.tasks.len() as u32),
+            (&r.id, r.cpu_reserved, r.tasks)
+        );
+    }
+    let tasks: u32 = end.rows.iter().map(|r| r.tasks).sum();
+    assert_eq!(tasks, out.summary.services["web"].tasks.running_end);
+    let rows: usize = out.snapshots.iter().map(|s| s.rows.len()).sum();
+    assert!(
+        rows <= ecsim_core::sim::MAX_ROWS + end.rows.len(),
+        "{rows} rows over {} snapshots",
+        out.snapshots.len()
+    );
+    assert!(
+        out.snapshots.len() > 50,
+        "{} snapshots",
+        out.snapshots.len()
+    );
+}

@@ -849,6 +849,32 @@ await check('every control has a name, and the keyboard alone can pick, run and 
   assert(t === '5 s', `one step right of the start: ${t}`);
 });
 
+await check('1,000 instances: a heat map by zone and a table that reaches every instance, sorted and filtered', async () => {
+  await runDefaultWith('count = 3', 'count = 1000');
+  await page.waitForSelector('#summary[data-trace-hash]', { timeout: 60000 });
+  await page.waitForSelector('#many-hosts', { timeout: 10000 });
+  assert(await page.$eval('#many-hosts', (e) => e.dataset.rows) === '1000', 'not every instance is a row');
+  const zones = await page.$$eval('#heat-map .heat-zone', (l) => l.map((z) => [z.dataset.zone, z.querySelectorAll('.heat').length]));
+  assert(zones.length === 3 && zones.reduce((n, z) => n + z[1], 0) === 1000, `heat map: ${JSON.stringify(zones)}`);
+  assert(await page.$$eval('#cluster-view .host', (l) => l.length) === 0, 'instance boxes drawn beside the table');
+  // The last instance, reached from the table by scrolling to its end…
+  const last = await page.$eval('#hosts-table tbody', (b) => { b.closest('.scroll').scrollTop = 1e9; return b.lastElementChild.dataset.host; });
+  assert(last === 'i-1000', `the table ends at ${last}`);
+  // …by its square in the heat map, which picks it in the table…
+  await page.click('#heat-map .heat[data-host="i-1000"]');
+  await page.waitForFunction(() => document.querySelectorAll('#hosts-table tbody tr').length === 1);
+  assert(await page.$eval('#hosts-table tbody tr', (r) => r.dataset.host + ' ' + r.className) === 'i-1000 picked', 'the square did not pick its instance');
+  // …and by a filter; sorted by tasks, the busiest comes first.
+  await page.fill('#hosts-filter', 'us-east-1c');
+  const shown = await page.$eval('#hosts-count', (e) => e.textContent);
+  assert(/^\d+ of 1000 shown$/.test(shown) && !shown.startsWith('1000 '), `filter: ${shown}`);
+  await page.fill('#hosts-filter', '');
+  await page.selectOption('#hosts-sort', 'tasks');
+  const tasks = await page.$$eval('#hosts-table tbody tr', (l) => l.slice(0, 20).map((r) => Number(r.cells[7].textContent)));
+  assert(tasks[0] > 0 && tasks.every((t, i) => i === 0 || tasks[i - 1] >= t), `sorted by tasks: ${tasks}`);
+  await page.locator('#cluster-view').screenshot({ path: path.join(outDir, 'cluster-1000.png') });
+});
+
 await check('a 390 px wide screen: no horizontal overflow, with the gallery, a run, the form, the text and a what-if open', async () => {
   const phone = await browser.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });

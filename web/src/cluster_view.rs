@@ -3,8 +3,12 @@
 //! host ports), the image pulls in flight on each, the tasks on Fargate, the tasks waiting for
 //! an instance with ECS's reason, and each load balancer with its healthy targets. While a run
 //! goes on it follows the worker's live snapshots; after it, a slider scrubs along the run's
-//! snapshots (`ecsim_core::sim::ClusterSnapshot`, taken at sample times).
+//! snapshots (`ecsim_core::sim::ClusterSnapshot`, taken at sample times). Past what boxes can
+//! show (`MAX_DRAWN` instances), the instances are a heat map by Availability Zone and a table
+//! that sorts and filters (`many_hosts`), so every instance stays reachable; many load
+//! balancers are one table.
 
+use crate::many_hosts::ManyHosts;
 use ecsim_core::sim::{ClusterSnapshot, HostSnapshot, TaskSnapshot};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -95,20 +99,36 @@ pub fn cluster_view(p: &ClusterProps) -> Html {
                 <span class="task target-initial">{ "health checks under way" }</span>
                 <span class="task target-draining">{ "draining" }</span>
             </p>
-            { for snap.balancers.iter().map(|b| html! {
-                <div class="lb" data-service={b.service.clone()}>
-                    { format!("{} load balancer → {}: {} healthy target{}, {} request{} in flight ({})",
-                        if b.kind == "classic" { "Classic" } else { "Application" },
-                        b.service, b.healthy, plural(b.healthy as u64), b.requests_in_system,
-                        plural(b.requests_in_system), b.algorithm.replace('_', " ")) }
+            if snap.balancers.len() > 3 {
+                <div class="scroll">
+                <table id="balancers-table">
+                    <caption>{ format!("{} load balancers", snap.balancers.len()) }</caption>
+                    <thead><tr><th>{ "service" }</th><th>{ "type" }</th><th>{ "healthy targets" }</th><th>{ "requests in flight" }</th><th>{ "routing" }</th></tr></thead>
+                    <tbody>{ for snap.balancers.iter().map(|b| html! {
+                        <tr data-service={b.service.clone()}>
+                            <td>{ &b.service }</td><td>{ if b.kind == "classic" { "Classic" } else { "Application" } }</td>
+                            <td>{ b.healthy }</td><td>{ b.requests_in_system }</td><td>{ b.algorithm.replace('_', " ") }</td>
+                        </tr>
+                    }) }</tbody>
+                </table>
                 </div>
-            }) }
-            <div class="hosts">
-                { for snap.hosts.iter().map(|h| host(h, widest)) }
-                if snap.hosts_not_shown > 0 {
-                    <p class="more">{ format!("and {} more instances", snap.hosts_not_shown) }</p>
-                }
-            </div>
+            } else {
+                { for snap.balancers.iter().map(|b| html! {
+                    <div class="lb" data-service={b.service.clone()}>
+                        { format!("{} load balancer → {}: {} healthy target{}, {} request{} in flight ({})",
+                            if b.kind == "classic" { "Classic" } else { "Application" },
+                            b.service, b.healthy, plural(b.healthy as u64), b.requests_in_system,
+                            plural(b.requests_in_system), b.algorithm.replace('_', " ")) }
+                    </div>
+                }) }
+            }
+            if snap.hosts_not_shown > 0 {
+                <ManyHosts rows={Rc::new(snap.rows.clone())} />
+            } else {
+                <div class="hosts">
+                    { for snap.hosts.iter().map(|h| host(h, widest)) }
+                </div>
+            }
             if !snap.fargate.is_empty() {
                 <div class="fargate">
                     <div class="host-head">{ "Fargate (a micro-VM per task)" }</div>

@@ -25,6 +25,7 @@ mod lesson;
 mod library_bar;
 mod link;
 mod log_panel;
+mod many_hosts;
 mod outputs;
 mod page;
 mod plan_panel;

@@ -39,8 +39,8 @@ mod spot;
 
 pub(crate) use objectives::{check_objective_metrics, unmeasurable_objectives};
 pub use snapshot::{
-    BalancerSnapshot, ClusterSnapshot, HostSnapshot, PullSnapshot, TaskSnapshot, Waiting,
-    MAX_SNAPSHOTS,
+    BalancerSnapshot, ClusterSnapshot, HostRow, HostSnapshot, PullSnapshot, TaskSnapshot, Waiting,
+    MAX_DRAWN, MAX_ROWS, MAX_SNAPSHOTS,
 };
 
 use crate::instance::{Instance, InstanceState};
@@ -307,10 +307,12 @@ impl Simulation {
             },
             pulls: pulls::Pulls::new(nets),
             fargate: fargate::FargateState::new(fargate_bucket),
+            // At most MAX_SNAPSHOTS, and fewer when every instance slot's row over them would
+            // pass MAX_ROWS.
             snapshots: snapshot::Snapshots::every(if opts.snapshots {
-                (samples as u64)
-                    .div_ceil(snapshot::MAX_SNAPSHOTS as u64)
-                    .max(1)
+                let by_count = (samples as u64).div_ceil(snapshot::MAX_SNAPSHOTS as u64);
+                let by_rows = (samples as u64 * nhosts as u64).div_ceil(snapshot::MAX_ROWS as u64);
+                by_count.max(by_rows).max(1)
             } else {
                 0
             }),

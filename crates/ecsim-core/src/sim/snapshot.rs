@@ -6,7 +6,10 @@
 //! Taken on request (`Simulation::snapshot`, which a front end calls between slices of a run)
 //! or at sample times when `RunOptions::snapshots` is on, thinned to at most `MAX_SNAPSHOTS`
 //! over the run so a long run stays small; reading the state changes nothing, so the run and its
-//! `trace_hash` are the same with snapshots or without.
+//! `trace_hash` are the same with snapshots or without. Every launched instance is also a
+//! compact row (`HostRow`: its numbers, not its tasks), so a view of a thousand instances can
+//! reach each one; the snapshots are thinned further so the rows over the run stay within
+//! `MAX_ROWS`.
 
 use super::Simulation;
 use crate::capacity::Capacity;
@@ -18,12 +21,16 @@ use serde::{Deserialize, Serialize};
 pub const MAX_SNAPSHOTS: usize = 240;
 /// Instances (and Fargate tasks) beyond this many are counted, not drawn.
 pub const MAX_DRAWN: usize = 64;
+/// Instance rows kept over all of a run's snapshots, at most (about 100 bytes each).
+pub const MAX_ROWS: usize = 100_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSnapshot {
     pub t_s: f64,
     pub hosts: Vec<HostSnapshot>,
     pub hosts_not_shown: u32,
+    /// Every launched instance, drawn or not, in id order.
+    pub rows: Vec<HostRow>,
     pub fargate: Vec<TaskSnapshot>,
     pub fargate_not_shown: u32,
     /// Tasks waiting for an instance, per service and reason.
@@ -46,6 +53,24 @@ pub struct HostSnapshot {
     pub dynamic_ports_in_use: u32,
     pub tasks: Vec<TaskSnapshot>,
     pub pulls: Vec<PullSnapshot>,
+}
+
+/// An instance's numbers at the snapshot's time, for a table or heat map of many.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostRow {
+    pub id: String,
+    /// Its instance group's name.
+    pub group: String,
+    pub instance_type: String,
+    pub zone: String,
+    pub state: String,
+    pub cpu: u32,
+    pub cpu_reserved: u32,
+    pub memory_mib: u32,
+    pub memory_reserved_mib: u32,
+    /// Tasks on it, any state but stopped.
+    pub tasks: u32,
+    pub dynamic_ports_in_use: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -153,51 +178,73 @@ impl Simulation {
                 spot: t.capacity == Capacity::FargateSpot,
             }
         };
-        let mut hosts = Vec::new();
         // An Auto Scaling group's empty slots are not instances.
-        for inst in self
+        let launched: Vec<_> = self
             .instances
             .iter()
             .filter(|i| i.state != InstanceState::NotLaunched)
-            .take(MAX_DRAWN)
-        {
-            let h = inst.id.index();
-            let pulls = self.pulls.snapshot(h, &self.sc.images);
-            let booted = inst.registered_at.is_some();
-            hosts.push(HostSnapshot {
-                id: inst.id.to_string(),
-                instance_type: inst.type_name.clone(),
-                zone: inst
-                    .attributes
-                    .get("ecs.availability-zone")
-                    .cloned()
-                    .unwrap_or_default(),
-                state: match inst.state {
-                    InstanceState::NotLaunched => "not launched",
-                    InstanceState::Pending => "booting",
-                    InstanceState::Active => "ACTIVE",
-                    InstanceState::NeverJoined => "never joined",
-                    InstanceState::Draining => "DRAINING",
-                    InstanceState::Terminated => "terminated",
+            .collect();
+        let rows: Vec<HostRow> = launched
+            .iter()
+            .map(|inst| {
+                let booted = inst.registered_at.is_some();
+                HostRow {
+                    id: inst.id.to_string(),
+                    group: self
+                        .sc
+                        .groups
+                        .get(inst.group)
+                        .map_or(String::new(), |g| g.name.clone()),
+                    instance_type: inst.type_name.clone(),
+                    zone: inst
+                        .attributes
+                        .get("ecs.availability-zone")
+                        .cloned()
+                        .unwrap_or_default(),
+                    state: match inst.state {
+                        InstanceState::NotLaunched => "not launched",
+                        InstanceState::Pending => "booting",
+                        InstanceState::Active => "ACTIVE",
+                        InstanceState::NeverJoined => "never joined",
+                        InstanceState::Draining => "DRAINING",
+                        InstanceState::Terminated => "terminated",
+                    }
+                    .into(),
+                    cpu: if booted {
+                        inst.registered_cpu.0
+                    } else {
+                        inst.spec.vcpu * 1024
+                    },
+                    memory_mib: if booted {
+                        inst.registered_memory.0
+                    } else {
+                        inst.spec.memory_mib
+                    },
+                    cpu_reserved: inst.reserved_cpu.0,
+                    memory_reserved_mib: inst.reserved_memory.0,
+                    tasks: inst.tasks.len() as u32,
+                    dynamic_ports_in_use: inst.ports.dynamic_in_use(),
                 }
-                .into(),
-                cpu: if booted {
-                    inst.registered_cpu.0
-                } else {
-                    inst.spec.vcpu * 1024
-                },
-                memory_mib: if booted {
-                    inst.registered_memory.0
-                } else {
-                    inst.spec.memory_mib
-                },
-                cpu_reserved: inst.reserved_cpu.0,
-                memory_reserved_mib: inst.reserved_memory.0,
-                dynamic_ports_in_use: inst.ports.dynamic_in_use(),
+            })
+            .collect();
+        let hosts: Vec<HostSnapshot> = launched
+            .iter()
+            .zip(&rows)
+            .take(MAX_DRAWN)
+            .map(|(inst, row)| HostSnapshot {
+                id: row.id.clone(),
+                instance_type: row.instance_type.clone(),
+                zone: row.zone.clone(),
+                state: row.state.clone(),
+                cpu: row.cpu,
+                memory_mib: row.memory_mib,
+                cpu_reserved: row.cpu_reserved,
+                memory_reserved_mib: row.memory_reserved_mib,
+                dynamic_ports_in_use: row.dynamic_ports_in_use,
                 tasks: inst.tasks.iter().map(|t| task(t.index())).collect(),
-                pulls,
-            });
-        }
+                pulls: self.pulls.snapshot(inst.id.index(), &self.sc.images),
+            })
+            .collect();
         let on_fargate: Vec<usize> = self
             .tasks
             .iter()
@@ -227,8 +274,9 @@ impl Simulation {
         }
         ClusterSnapshot {
             t_s: self.engine.now().as_secs_f64(),
-            hosts_not_shown: self.instances.len().saturating_sub(MAX_DRAWN) as u32,
+            hosts_not_shown: rows.len().saturating_sub(MAX_DRAWN) as u32,
             hosts,
+            rows,
             fargate_not_shown: on_fargate.len().saturating_sub(MAX_DRAWN) as u32,
             fargate: on_fargate.into_iter().take(MAX_DRAWN).map(task).collect(),
             waiting,
