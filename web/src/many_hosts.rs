@@ -89,7 +89,7 @@ pub fn many_hosts(p: &ManyProps) -> Html {
             pct(b.memory_reserved_mib, b.memory_mib)
                 .total_cmp(&pct(a.memory_reserved_mib, a.memory_mib))
         }),
-        Sort::Tasks => shown.sort_by(|a, b| b.tasks.cmp(&a.tasks)),
+        Sort::Tasks => shown.sort_by_key(|r| std::cmp::Reverse(r.tasks)),
         Sort::Zone => shown.sort_by(|a, b| a.zone.cmp(&b.zone)),
         Sort::State => shown.sort_by(|a, b| a.state.cmp(&b.state)),
     }
