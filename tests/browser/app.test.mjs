@@ -173,6 +173,65 @@ await check('Run draws the reservation chart and shows the running tasks', async
   await page.screenshot({ path: path.join(outDir, 'default.png'), fullPage: true });
 });
 
+await check('charts: a shared crosshair with the values under it, a legend that hides a line, a data table, a gap before traffic', async () => {
+  await page.locator('#latency-chart').scrollIntoViewIfNeeded();
+  const box = await page.$eval('#latency-chart', (c) => [c.clientWidth, c.clientHeight]);
+  await page.hover('#latency-chart', { position: { x: Math.round(box[0] * 0.6), y: Math.round(box[1] / 2) } });
+  await page.waitForSelector('#latency-chart-values', { timeout: 5000 });
+  const values = await page.$eval('#latency-chart-values', (e) => e.textContent);
+  assert(/^at \d+(\.\d+)? s/.test(values) && /web p99: \d+(\.\d+)? ms/.test(values) && /web p50: /.test(values), `values: ${values}`);
+  // The same time on every chart over time (the crosshair is shared): one line on each drawn one.
+  const lines = await page.$$eval('.crosshair', (l) => l.map((e) => e.closest('figure').dataset.chart));
+  for (const id of ['chart', 'tasks-chart', 'requests-chart', 'latency-chart', 'cost-chart', 'hosts-chart']) assert(lines.includes(id), `no crosshair on ${id}: ${lines}`);
+  assert(!lines.includes('startup-chart'), 'a crosshair on the start-up bars');
+  await page.locator('#latency-chart').locator('..').locator('..').screenshot({ path: path.join(outDir, 'chart-crosshair.png') });
+  // Before traffic starts at 2 min there is no latency: a gap, not a 0.
+  await page.hover('#latency-chart', { position: { x: Math.round(box[0] * 0.2), y: 40 } });
+  await page.waitForFunction(() => {
+    const m = (document.getElementById('latency-chart-values')?.textContent ?? '').match(/^at ([\d.]+) s/);
+    return m && Number(m[1]) < 110;
+  });
+  const early = await page.$eval('#latency-chart-values', (e) => e.textContent);
+  assert(/web p99: —/.test(early), `before traffic: ${early}`);
+  // The legend hides a line, and the crosshair then lists it no more.
+  const p50 = page.locator('figure[data-chart="latency-chart"] .legend-item', { hasText: 'web p50' });
+  await p50.click();
+  assert(await p50.getAttribute('aria-pressed') === 'false', 'the legend item is not marked hidden');
+  await page.hover('#latency-chart', { position: { x: Math.round(box[0] * 0.6), y: Math.round(box[1] / 2) } });
+  await page.waitForFunction(() => !(document.getElementById('latency-chart-values')?.textContent ?? 'web p50').includes('web p50'));
+  await p50.click();
+  // The data table, for screen readers: rows of times and values.
+  await page.click('figure[data-chart="chart"] .chart-table summary');
+  await page.waitForSelector('figure[data-chart="chart"] .chart-data tbody tr', { timeout: 5000 });
+  const rows = await page.$$eval('figure[data-chart="chart"] .chart-data tbody tr', (l) => l.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert(rows.length >= 20 && rows.length <= 31 && rows[0].length === 4 && /%$/.test(rows[rows.length - 1][1]), `data table: ${JSON.stringify(rows.slice(0, 2))}`);
+  // The keyboard moves the crosshair on a focused chart.
+  await page.focus('#cost-chart');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => /^at 600 s/.test(document.getElementById('cost-chart-values')?.textContent ?? ''));
+  await page.keyboard.press('Escape');
+});
+
+await check('charts are sharp at a device pixel ratio of 2 and fit their column', async () => {
+  const hi = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const ctx = await hi.newContext({ viewport: { width: 1000, height: 800 }, deviceScaleFactor: 2 });
+    const p = await ctx.newPage();
+    await p.goto(base);
+    await p.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+    await p.click('#run');
+    await p.waitForSelector('#summary[data-trace-hash]', { timeout: 30000 });
+    const sizes = await p.$$eval('.charts canvas', (l) => l.map((c) => [c.width, c.clientWidth, c.height, c.clientHeight]));
+    assert(sizes.every(([w, cw, h, ch]) => w === 2 * cw && h === 2 * ch && cw > 200), `canvas sizes: ${JSON.stringify(sizes)}`);
+    // Two columns at 1000 px, each chart as wide as its column.
+    const lefts = new Set(await p.$$eval('.charts figure', (l) => l.map((f) => Math.round(f.getBoundingClientRect().left))));
+    assert(lefts.size === 2, `columns: ${[...lefts]}`);
+    await p.locator('figure[data-chart="latency-chart"]').screenshot({ path: path.join(outDir, 'chart-dpr2.png') });
+  } finally {
+    await hi.close();
+  }
+});
+
 await check('the cluster view: instances, tasks with their ports, targets, scrubbed along the run', async () => {
   const hosts = await page.$$eval('#cluster-view .host', (l) => l.map((h) => h.dataset.host));
   assert(JSON.stringify(hosts) === '["i-01","i-02","i-03"]', `hosts ${hosts}`);

@@ -1,6 +1,15 @@
 //! Charts drawn with plotters on a <canvas>: lines over simulated time, and the start-up bars.
+//!
+//! A chart is drawn at the size its canvas has on the page, times the device pixel ratio (the
+//! context scaled, so text and lines stay sharp on any screen); time is in seconds, minutes or
+//! hours by the run's length; counts have whole-number ticks and no tick has a needless ".0";
+//! a line has a gap where it has no value (a latency before any request); a chart with nothing
+//! to show says so. The legend is the page's (HTML beside the canvas, where a click hides a
+//! line): each draw returns what it drew (`Drawn`: the plot's place, the time scale and every
+//! line), which the legend, the crosshair and the data table read.
 
 use crate::view::{ChartData, Series};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -12,7 +21,72 @@ struct Line {
     points: Vec<(f64, f64)>,
 }
 
-const PALETTE: [RGBColor; 8] = [
+/// What a chart drew, for the page around it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Drawn {
+    /// The plot area in CSS pixels of the canvas: left, top, right, bottom.
+    pub plot: [f64; 4],
+    /// The time axis: 0 to `t_max` seconds, shown in `time_unit` (1, 60 or 3600 s).
+    pub t_max: f64,
+    pub time_unit: f64,
+    /// The value axis's unit ("%", "ms", "count").
+    pub unit: String,
+    pub lines: Vec<DrawnLine>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnLine {
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+    pub points: Vec<(f64, f64)>,
+    /// Hidden by the legend: in the legend, not on the plot.
+    pub hidden: bool,
+}
+
+impl Drawn {
+    /// The time under a pixel column of the canvas (CSS px from its left), if over the plot.
+    pub fn time_at(&self, x: f64) -> Option<f64> {
+        let [left, _, right, _] = self.plot;
+        (x >= left && x <= right && right > left && self.t_max > 0.0)
+            .then(|| (x - left) / (right - left) * self.t_max)
+    }
+
+    /// The pixel column of a time.
+    pub fn x_of(&self, t: f64) -> Option<f64> {
+        let [left, _, right, _] = self.plot;
+        (self.t_max > 0.0 && (0.0..=self.t_max).contains(&t))
+            .then(|| left + t / self.t_max * (right - left))
+    }
+
+    /// A time as the axis shows it ("12.5 min").
+    pub fn time_label(&self, t: f64) -> String {
+        let unit = match self.time_unit {
+            u if u >= 3600.0 => "h",
+            u if u >= 60.0 => "min",
+            _ => "s",
+        };
+        format!("{} {unit}", ecsim_front::metric::round(t / self.time_unit))
+    }
+
+    /// Each shown line's value at the sample nearest `t` (None where it has none).
+    pub fn values_at(&self, t: f64) -> Vec<(&DrawnLine, Option<f64>)> {
+        self.lines
+            .iter()
+            .filter(|l| !l.hidden)
+            .map(|l| {
+                let near = l
+                    .points
+                    .iter()
+                    .min_by(|a, b| (a.0 - t).abs().total_cmp(&(b.0 - t).abs()));
+                (l, near.map(|p| p.1).filter(|v| v.is_finite()))
+            })
+            .collect()
+    }
+}
+
+/// Colours that read apart, in turn (after 12 they repeat, and the legend says which is which).
+const PALETTE: [RGBColor; 12] = [
     RGBColor(0x2c, 0xa0, 0x2c),
     RGBColor(0xff, 0x7f, 0x0e),
     RGBColor(0x94, 0x67, 0xbd),
@@ -21,68 +95,193 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(0x7f, 0x7f, 0x7f),
     RGBColor(0xbc, 0xbd, 0x22),
     RGBColor(0x17, 0xbe, 0xcf),
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x39, 0x3b, 0x79),
+    RGBColor(0x63, 0x79, 0x39),
 ];
+
+/// The colour of a task state, the same as the cluster view's (`style.css`): running green,
+/// waiting grey, activating blue, stopping orange.
+fn state_color(name: &str) -> Option<RGBColor> {
+    Some(match name {
+        "RUNNING" => RGBColor(0x2e, 0x7d, 0x32),
+        "PENDING" | "PROVISIONING" => RGBColor(0x9a, 0xa0, 0xa8),
+        "ACTIVATING" => RGBColor(0x1f, 0x6f, 0xeb),
+        "DEACTIVATING" | "STOPPING" | "DEPROVISIONING" => RGBColor(0xd9, 0x8e, 0x04),
+        "STOPPED" => RGBColor(0xc6, 0x28, 0x28),
+        _ => return None,
+    })
+}
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// The canvas made the size it has on the page (its CSS width; a height from it) times the
+/// device pixel ratio, and a drawing area in CSS pixels over it.
+fn area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, String> {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| *r >= 1.0)
+        .unwrap_or(1.0)
+        .min(3.0);
+    let css_w = match canvas.client_width() {
+        w if w > 0 => w as u32,
+        _ => 540,
+    };
+    let css_h = ((css_w as f64) * 0.62).clamp(220.0, 360.0) as u32;
+    let (w, h) = (
+        (css_w as f64 * dpr).round() as u32,
+        (css_h as f64 * dpr).round() as u32,
+    );
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    let _ = canvas.set_attribute("style", &format!("height: {css_h}px"));
+    let ctx: web_sys::CanvasRenderingContext2d = wasm_bindgen::JsCast::dyn_into(
+        canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .ok_or("no 2D context on the canvas")?,
+    )
+    .map_err(|_| "no 2D context on the canvas")?;
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
+        .map_err(|_| "cannot scale the canvas")?;
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context on the canvas")?;
+    let root = backend.into_drawing_area().shrink((0, 0), (css_w, css_h));
+    Ok(root)
+}
+
+/// A tick value without a needless ".0" (and whole numbers only, for counts).
+fn tick(v: f64, whole: bool) -> String {
+    if whole && (v - v.round()).abs() > 1e-9 {
+        return String::new();
+    }
+    ecsim_front::metric::round(v)
+}
 
 fn draw_lines(
     canvas: HtmlCanvasElement,
     caption: &str,
     y_desc: &str,
     y_max: f64,
-    legend: SeriesLabelPosition,
     lines: Vec<Line>,
-) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context on the canvas")?;
-    let root = backend.into_drawing_area();
+    empty: &str,
+    hidden: &[String],
+) -> Result<Drawn, String> {
+    let root = area(canvas)?;
     let e = |e: DrawingAreaErrorKind<_>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
     let t_max = lines
         .iter()
         .filter_map(|l| l.points.last().map(|p| p.0))
         .fold(1.0, f64::max);
+    let time_unit = if t_max > 3.0 * 3600.0 {
+        3600.0
+    } else if t_max > 20.0 * 60.0 {
+        60.0
+    } else {
+        1.0
+    };
+    let x_desc = match time_unit as u32 {
+        3600 => "simulated time (h)",
+        60 => "simulated time (min)",
+        _ => "simulated time (s)",
+    };
+    let whole = matches!(y_desc, "count" | "tasks");
+    let y_max = if whole { y_max.ceil().max(1.0) } else { y_max };
     let mut chart = ChartBuilder::on(&root)
-        .caption(caption, ("sans-serif", 16))
-        .margin(12)
-        .x_label_area_size(32)
-        .y_label_area_size(44)
+        .caption(caption, ("sans-serif", 15))
+        .margin(10)
+        .margin_right(18)
+        .x_label_area_size(36)
+        .y_label_area_size(52)
         .build_cartesian_2d(0f64..t_max, 0f64..y_max)
         .map_err(e)?;
+    let x_fmt = |t: &f64| tick(t / time_unit, false);
+    let y_fmt = |v: &f64| tick(*v, whole);
     chart
         .configure_mesh()
-        .x_desc("simulated time (s)")
+        .max_light_lines(1)
+        .x_labels(7)
+        .y_labels(if whole {
+            (y_max as usize + 1).min(8)
+        } else {
+            6
+        })
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(x_desc)
         .y_desc(y_desc)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 12))
         .draw()
         .map_err(e)?;
-    for Line {
-        name,
-        color,
-        points,
-    } in lines
-    {
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(e)?
-            .label(name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-            });
+    let anything = lines
+        .iter()
+        .any(|l| l.points.iter().any(|p| p.1.is_finite() && p.1 != 0.0));
+    for l in lines.iter().filter(|l| !hidden.contains(&l.name)) {
+        // A gap where the line has no value.
+        for run in l
+            .points
+            .split(|p| !p.1.is_finite())
+            .filter(|r| !r.is_empty())
+        {
+            chart
+                .draw_series(LineSeries::new(
+                    run.iter().copied(),
+                    l.color.stroke_width(2),
+                ))
+                .map_err(e)?;
+        }
     }
-    chart
-        .configure_series_labels()
-        .position(legend)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(e)?;
-    root.present().map_err(e)
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    if !anything {
+        let style = ("sans-serif", 14)
+            .into_font()
+            .color(&RGBColor(0x4a, 0x52, 0x60));
+        let mid = ((xs.start + xs.end) / 2 - 140, (ys.start + ys.end) / 2 - 8);
+        root.draw(&Text::new(empty.to_string(), mid, style))
+            .map_err(e)?;
+    }
+    root.present().map_err(e)?;
+    Ok(Drawn {
+        plot: [
+            xs.start as f64,
+            ys.start as f64,
+            xs.end as f64,
+            ys.end as f64,
+        ],
+        t_max,
+        time_unit,
+        unit: y_desc.to_string(),
+        lines: lines
+            .into_iter()
+            .map(|l| DrawnLine {
+                hidden: hidden.contains(&l.name),
+                name: l.name,
+                color: hex(l.color),
+                points: l.points,
+            })
+            .collect(),
+    })
 }
 
-/// The top of the y axis: the highest point plus 15 %, at least 1.
+/// The top of the y axis: the highest point plus 15 % (1 when every point is 0).
 fn headroom(lines: &[Line]) -> f64 {
-    lines
+    let top = lines
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1))
-        .fold(1.0, f64::max)
-        * 1.15
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    if top > 0.0 {
+        top * 1.15
+    } else {
+        1.0
+    }
 }
 
 fn points(c: &ChartData, values: &[f64]) -> Vec<(f64, f64)> {
@@ -90,7 +289,11 @@ fn points(c: &ChartData, values: &[f64]) -> Vec<(f64, f64)> {
 }
 
 /// Cluster CPU and memory reserved by tasks, and CPU used by requests, % of registered.
-pub fn draw_reservation(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+pub fn draw_reservation(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
     let lines = vec![
         Line {
             name: "CPU reserved".into(),
@@ -113,15 +316,20 @@ pub fn draw_reservation(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), 
         "Cluster CPU and memory (% of registered)",
         "%",
         100.0,
-        SeriesLabelPosition::UpperRight,
         lines,
+        "no instance registered in this run",
+        hidden,
     )
 }
 
 /// Memory each service's running tasks use, % of what they reserve
 /// (`ECSServiceAverageMemoryUtilization`): above 100 with soft limits. No line for a service
 /// whose memory use the scenario does not model.
-pub fn draw_memory(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+pub fn draw_memory(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
     let lines = palette_lines(c, &c.memory);
     let y_max = headroom(&lines).max(100.0);
     draw_lines(
@@ -129,14 +337,19 @@ pub fn draw_memory(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Strin
         "Memory used per service (% of reserved)",
         "%",
         y_max,
-        SeriesLabelPosition::UpperLeft,
         lines,
+        "no service's memory use is modelled ([[applications]])",
+        hidden,
     )
 }
 
 /// Desired and running tasks of each service: auto scaling and actions move the desired line,
 /// and the running one follows as tasks start.
-pub fn draw_service_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+pub fn draw_service_tasks(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
     let lines = palette_lines(c, &c.service_tasks);
     let y_max = headroom(&lines);
     draw_lines(
@@ -144,15 +357,25 @@ pub fn draw_service_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<()
         "Desired and running tasks per service",
         "tasks",
         y_max,
-        SeriesLabelPosition::UpperLeft,
         lines,
+        "no service in this run",
+        hidden,
     )
 }
 
 /// Tasks in each lifecycle state that holds any during the run, registered instances, and
 /// each capacity provider's group (its instances, booting ones included, and desired capacity).
-pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+pub fn draw_tasks(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
     let mut lines = palette_lines(c, &[c.tasks.as_slice(), &c.providers].concat());
+    for l in &mut lines {
+        if let Some(color) = state_color(&l.name) {
+            l.color = color;
+        }
+    }
     lines.push(Line {
         name: "instances".into(),
         color: BLACK,
@@ -164,8 +387,9 @@ pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String
         "Tasks by state, and instances",
         "count",
         y_max,
-        SeriesLabelPosition::UpperLeft,
         lines,
+        "no task and no instance in this run",
+        hidden,
     )
 }
 
@@ -183,7 +407,11 @@ fn palette_lines(c: &ChartData, series: &[Series]) -> Vec<Line> {
 }
 
 /// Requests served and failed per second by each service with traffic.
-pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+pub fn draw_requests(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
     let lines = palette_lines(c, &c.requests);
     let y_max = headroom(&lines);
     draw_lines(
@@ -191,24 +419,49 @@ pub fn draw_requests(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Str
         "Requests served and failed per second",
         "req/s",
         y_max,
-        SeriesLabelPosition::UpperLeft,
         lines,
+        "no traffic in this scenario",
+        hidden,
     )
 }
 
 /// CPU reserved on each instance (the first dozen), % of what it registered.
-pub fn draw_hosts(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
-    per_host(canvas, c, "CPU reserved per instance (%)", &c.hosts)
+pub fn draw_hosts(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
+    per_host(canvas, c, "CPU reserved per instance (%)", &c.hosts, hidden)
 }
 
 /// Memory reserved on each instance, % of what it registered.
-pub fn draw_hosts_mem(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
-    per_host(canvas, c, "Memory reserved per instance (%)", &c.hosts_mem)
+pub fn draw_hosts_mem(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
+    per_host(
+        canvas,
+        c,
+        "Memory reserved per instance (%)",
+        &c.hosts_mem,
+        hidden,
+    )
 }
 
 /// CPU used by requests on each instance over each window, % of its vCPUs.
-pub fn draw_hosts_cpu_used(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
-    per_host(canvas, c, "CPU used per instance (%)", &c.hosts_cpu_used)
+pub fn draw_hosts_cpu_used(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
+    per_host(
+        canvas,
+        c,
+        "CPU used per instance (%)",
+        &c.hosts_cpu_used,
+        hidden,
+    )
 }
 
 fn per_host(
@@ -216,19 +469,25 @@ fn per_host(
     c: &ChartData,
     title: &str,
     series: &[Series],
-) -> Result<(), String> {
+    hidden: &[String],
+) -> Result<Drawn, String> {
     draw_lines(
         canvas,
         title,
         "%",
         100.0,
-        SeriesLabelPosition::UpperRight,
         palette_lines(c, series),
+        "no instance in this run",
+        hidden,
     )
 }
 
 /// Latency p50 and p99 per sampling window, per service with traffic (ms).
-pub fn draw_latency(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+pub fn draw_latency(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
     let lines = palette_lines(c, &c.latency);
     let y_max = headroom(&lines);
     draw_lines(
@@ -236,13 +495,18 @@ pub fn draw_latency(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Stri
         "Latency per window (ms)",
         "ms",
         y_max,
-        SeriesLabelPosition::UpperLeft,
         lines,
+        "no request was served in this run",
+        hidden,
     )
 }
 
 /// The cost of the run so far: EC2 instances and Fargate tasks.
-pub fn draw_cost(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
+pub fn draw_cost(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    hidden: &[String],
+) -> Result<Drawn, String> {
     let lines = vec![Line {
         name: "cost so far (USD)".into(),
         color: RGBColor(0x8c, 0x56, 0x4b),
@@ -254,16 +518,20 @@ pub fn draw_cost(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String>
         "Cost so far (USD)",
         "USD",
         y_max,
-        SeriesLabelPosition::UpperLeft,
         lines,
+        "nothing was billed",
+        hidden,
     )
 }
 
 /// Where each service's start-up went (means over its tasks that became healthy): one bar per
 /// service, split into provisioning, pull, start and health, in seconds.
-pub fn draw_startup(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2D context on the canvas")?;
-    let root = backend.into_drawing_area();
+pub fn draw_startup(
+    canvas: HtmlCanvasElement,
+    c: &ChartData,
+    _hidden: &[String],
+) -> Result<Drawn, String> {
+    let root = area(canvas)?;
     let e = |e: DrawingAreaErrorKind<_>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
     let phases = ["provisioning", "pull", "start", "health"];
@@ -292,9 +560,13 @@ pub fn draw_startup(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Stri
         .y_label_area_size(90)
         .build_cartesian_2d(0f64..x_max, 0f64..n as f64)
         .map_err(e)?;
+    let x_fmt = |x: &f64| tick(*x, false);
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .max_light_lines(1)
+        .x_label_formatter(&x_fmt)
+        .label_style(("sans-serif", 12))
         .y_labels(n * 2 + 1)
         .y_label_formatter(&|y| {
             // Label the middle of each bar with its service.
@@ -331,7 +603,8 @@ pub fn draw_startup(canvas: HtmlCanvasElement, c: &ChartData) -> Result<(), Stri
         .border_style(BLACK)
         .draw()
         .map_err(e)?;
-    root.present().map_err(e)
+    root.present().map_err(e)?;
+    Ok(Drawn::default())
 }
 
 /// What an overlaid what-if chart shows of each variant.
@@ -438,12 +711,5 @@ pub fn draw_overlay(
     } else {
         headroom(&lines)
     };
-    draw_lines(
-        canvas,
-        title,
-        unit,
-        y_max,
-        SeriesLabelPosition::UpperLeft,
-        lines,
-    )
+    draw_lines(canvas, title, unit, y_max, lines, "nothing to show", &[]).map(|_| ())
 }

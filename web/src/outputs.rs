@@ -3,8 +3,9 @@
 //! `BlobUrl` revokes itself when its last holder drops it, so each run's downloads free the
 //! last run's).
 
-use ecsim_web::chart;
+use ecsim_web::chart::{self, Drawn};
 use ecsim_web::view::{ChartData, RunView};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, BlobPropertyBag, HtmlCanvasElement, Url};
@@ -43,106 +44,249 @@ impl Drop for BlobUrl {
     }
 }
 
-type DrawFn = fn(HtmlCanvasElement, &ChartData) -> Result<(), String>;
+type DrawFn = fn(HtmlCanvasElement, &ChartData, &[String]) -> Result<Drawn, String>;
 
-/// Draws a chart on a canvas, if the canvas is on the page.
-fn on(r: &NodeRef, c: &ChartData, f: DrawFn) -> Result<(), String> {
-    r.cast::<HtmlCanvasElement>().map_or(Ok(()), |e| f(e, c))
+/// One chart of the run: its canvas, what it is, and how it is drawn.
+pub struct Slot {
+    /// The canvas's element id, its PNG's file name, what a screen reader says of it.
+    pub id: &'static str,
+    pub png: &'static str,
+    pub label: &'static str,
+    /// Whether it is drawn while the run goes on (the start-up bars need the finished run).
+    live: bool,
+    draw: DrawFn,
+    /// A line over simulated time (so under the shared crosshair), or bars.
+    pub timed: bool,
 }
 
-/// The canvases the charts are drawn on.
-#[derive(Clone, PartialEq, Default)]
+/// The run's charts, in the page's order.
+pub const SLOTS: [Slot; 11] = [
+    Slot {
+        id: "chart",
+        png: "cpu-memory.png",
+        label: "Cluster CPU and memory reserved and CPU used, % of registered, over simulated time",
+        live: true,
+        draw: chart::draw_reservation,
+        timed: true,
+    },
+    Slot {
+        id: "tasks-chart",
+        png: "tasks.png",
+        label: "Tasks by state, registered instances and Auto Scaling groups over simulated time",
+        live: true,
+        draw: chart::draw_tasks,
+        timed: true,
+    },
+    Slot {
+        id: "service-tasks-chart",
+        png: "service-tasks.png",
+        label: "Desired and running tasks per service over simulated time",
+        live: true,
+        draw: chart::draw_service_tasks,
+        timed: true,
+    },
+    Slot {
+        id: "memory-chart",
+        png: "memory.png",
+        label: "Memory used per service, % of what its tasks reserve, over simulated time",
+        live: true,
+        draw: chart::draw_memory,
+        timed: true,
+    },
+    Slot {
+        id: "requests-chart",
+        png: "requests.png",
+        label: "Requests served and failed per second over simulated time",
+        live: true,
+        draw: chart::draw_requests,
+        timed: true,
+    },
+    Slot {
+        id: "latency-chart",
+        png: "latency.png",
+        label: "Latency p50 and p99 per window, ms",
+        live: true,
+        draw: chart::draw_latency,
+        timed: true,
+    },
+    Slot {
+        id: "startup-chart",
+        png: "startup.png",
+        label: "Start-up phases per service: provisioning, pull, start, health, in seconds",
+        live: false,
+        draw: chart::draw_startup,
+        timed: false,
+    },
+    Slot {
+        id: "cost-chart",
+        png: "cost.png",
+        label: "Cost so far in US dollars",
+        live: true,
+        draw: chart::draw_cost,
+        timed: true,
+    },
+    Slot {
+        id: "hosts-chart",
+        png: "hosts.png",
+        label: "CPU reserved per instance, %",
+        live: false,
+        draw: chart::draw_hosts,
+        timed: true,
+    },
+    Slot {
+        id: "hosts-memory-chart",
+        png: "hosts-memory.png",
+        label: "Memory reserved per instance, %",
+        live: false,
+        draw: chart::draw_hosts_mem,
+        timed: true,
+    },
+    Slot {
+        id: "hosts-cpu-used-chart",
+        png: "hosts-cpu-used.png",
+        label: "CPU used per instance, %",
+        live: false,
+        draw: chart::draw_hosts_cpu_used,
+        timed: true,
+    },
+];
+
+/// What the charts were last drawn from and what each drew, and the lines hidden in each.
+#[derive(Default)]
+struct Drawing {
+    data: Option<Rc<ChartData>>,
+    finished: bool,
+    drawn: [Option<Drawn>; 11],
+    hidden: [Vec<String>; 11],
+    /// The canvas's pixel size each was drawn at: a canvas the page made anew since (blank,
+    /// at its default size) is drawn again (`refresh`).
+    sizes: [(u32, u32); 11],
+}
+
+/// The canvases the charts are drawn on, and what is drawn on them.
+#[derive(Clone, Default)]
 pub struct Canvases {
-    pub reservation: NodeRef,
-    pub tasks: NodeRef,
-    pub requests: NodeRef,
-    pub latency: NodeRef,
-    pub startup: NodeRef,
-    pub cost: NodeRef,
-    pub hosts: NodeRef,
-    pub hosts_mem: NodeRef,
-    pub hosts_cpu_used: NodeRef,
-    pub service_tasks: NodeRef,
-    pub memory: NodeRef,
+    nodes: [NodeRef; 11],
+    drawing: Rc<RefCell<Drawing>>,
+}
+
+impl PartialEq for Canvases {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.drawing, &other.drawing)
+    }
 }
 
 impl Canvases {
-    fn all(&self) -> [&NodeRef; 11] {
-        [
-            &self.reservation,
-            &self.tasks,
-            &self.requests,
-            &self.latency,
-            &self.startup,
-            &self.cost,
-            &self.hosts,
-            &self.hosts_mem,
-            &self.hosts_cpu_used,
-            &self.service_tasks,
-            &self.memory,
-        ]
+    pub fn node(&self, k: usize) -> NodeRef {
+        self.nodes[k].clone()
+    }
+
+    /// What chart `k` drew last, if it has been drawn.
+    pub fn drawn(&self, k: usize) -> Option<Drawn> {
+        self.drawing.borrow().drawn[k].clone()
     }
 
     /// Blanks every chart, so that a new run's charts never show the last run's lines.
     pub fn clear(&self) {
         for c in self
-            .all()
+            .nodes
             .iter()
             .filter_map(|r| r.cast::<HtmlCanvasElement>())
         {
             // Setting a canvas's width clears it.
             c.set_width(c.width());
         }
+        let mut d = self.drawing.borrow_mut();
+        d.data = None;
+        d.drawn = Default::default();
+    }
+
+    fn draw_one(&self, k: usize) -> Result<(), String> {
+        let (data, hidden, finished) = {
+            let d = self.drawing.borrow();
+            (d.data.clone(), d.hidden[k].clone(), d.finished)
+        };
+        let Some(data) = data else { return Ok(()) };
+        let slot = &SLOTS[k];
+        if !finished && !slot.live {
+            return Ok(());
+        }
+        let Some(canvas) = self.nodes[k].cast::<HtmlCanvasElement>() else {
+            return Ok(());
+        };
+        let drawn = (slot.draw)(canvas.clone(), &data, &hidden)?;
+        let mut d = self.drawing.borrow_mut();
+        d.drawn[k] = Some(drawn);
+        d.sizes[k] = (canvas.width(), canvas.height());
+        Ok(())
+    }
+
+    /// Draws again any chart whose canvas is no longer the one it was drawn on (after a render
+    /// replaced it).
+    pub fn refresh(&self) {
+        for k in 0..SLOTS.len() {
+            let stale = {
+                let d = self.drawing.borrow();
+                d.drawn[k].is_some()
+                    && self.nodes[k]
+                        .cast::<HtmlCanvasElement>()
+                        .is_some_and(|c| (c.width(), c.height()) != d.sizes[k])
+            };
+            if stale {
+                let _ = self.draw_one(k);
+            }
+        }
+    }
+
+    fn draw_all(&self, data: ChartData, finished: bool) -> Result<(), String> {
+        {
+            let mut d = self.drawing.borrow_mut();
+            d.data = Some(Rc::new(data));
+            d.finished = finished;
+        }
+        (0..SLOTS.len()).try_for_each(|k| self.draw_one(k))
     }
 
     /// The charts of a run still going on (no start-up bars: they need the finished summary).
     pub fn draw_live(&self, c: &ChartData) -> Result<(), String> {
-        let draw = |r: &NodeRef, f: DrawFn| on(r, c, f);
-        draw(&self.reservation, chart::draw_reservation)?;
-        draw(&self.tasks, chart::draw_tasks)?;
-        draw(&self.service_tasks, chart::draw_service_tasks)?;
-        draw(&self.memory, chart::draw_memory)?;
-        draw(&self.requests, chart::draw_requests)?;
-        draw(&self.latency, chart::draw_latency)?;
-        draw(&self.cost, chart::draw_cost)
+        self.draw_all(c.clone(), false)
     }
 
     pub fn draw(&self, v: &RunView) -> Result<(), String> {
-        let draw = |r: &NodeRef, f: DrawFn| on(r, &v.charts, f);
-        draw(&self.reservation, chart::draw_reservation)?;
-        draw(&self.tasks, chart::draw_tasks)?;
-        draw(&self.requests, chart::draw_requests)?;
-        draw(&self.latency, chart::draw_latency)?;
-        draw(&self.startup, chart::draw_startup)?;
-        draw(&self.cost, chart::draw_cost)?;
-        draw(&self.hosts, chart::draw_hosts)?;
-        draw(&self.hosts_mem, chart::draw_hosts_mem)?;
-        draw(&self.hosts_cpu_used, chart::draw_hosts_cpu_used)?;
-        draw(&self.service_tasks, chart::draw_service_tasks)?;
-        draw(&self.memory, chart::draw_memory)
+        self.draw_all(v.charts.clone(), true)
+    }
+
+    /// Draws every chart again at its canvas's size now (the page was resized).
+    pub fn redraw(&self) {
+        for k in 0..SLOTS.len() {
+            let _ = self.draw_one(k);
+        }
+    }
+
+    /// Shows or hides a line of chart `k` (a click on its legend).
+    pub fn toggle(&self, k: usize, line: &str) {
+        {
+            let mut d = self.drawing.borrow_mut();
+            let hidden = &mut d.hidden[k];
+            match hidden.iter().position(|h| h == line) {
+                Some(i) => {
+                    hidden.remove(i);
+                }
+                None => hidden.push(line.to_string()),
+            }
+        }
+        let _ = self.draw_one(k);
     }
 
     /// Each chart as a PNG data URL, with a file name.
     pub fn pngs(&self) -> Vec<(String, String)> {
-        [
-            "cpu-memory.png",
-            "tasks.png",
-            "requests.png",
-            "latency.png",
-            "startup.png",
-            "cost.png",
-            "hosts.png",
-            "hosts-memory.png",
-            "hosts-cpu-used.png",
-            "service-tasks.png",
-            "memory.png",
-        ]
-        .into_iter()
-        .zip(self.all())
-        .filter_map(|(name, r)| {
-            let url = r.cast::<HtmlCanvasElement>()?.to_data_url().ok()?;
-            Some((name.to_string(), url))
-        })
-        .collect()
+        SLOTS
+            .iter()
+            .zip(&self.nodes)
+            .filter_map(|(slot, r)| {
+                let url = r.cast::<HtmlCanvasElement>()?.to_data_url().ok()?;
+                Some((slot.png.to_string(), url))
+            })
+            .collect()
     }
 }

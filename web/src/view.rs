@@ -109,6 +109,16 @@ fn objective_view(o: &ObjectiveResult, spec: &ObjectiveSpec) -> ObjectiveView {
     }
 }
 
+/// A latency per window, with no value (NaN: a gap in the line, not a 0) for a window in which
+/// no request was served.
+fn timed(latency: &[f64], served_per_s: &[f64]) -> Vec<f64> {
+    latency
+        .iter()
+        .zip(served_per_s.iter().chain(std::iter::repeat(&0.0)))
+        .map(|(&l, &n)| if n > 0.0 { l } else { f64::NAN })
+        .collect()
+}
+
 /// Instances drawn one line each on the per-instance chart.
 const MAX_HOST_LINES: usize = 12;
 
@@ -374,11 +384,11 @@ impl ChartData {
                     [
                         Series {
                             name: format!("{} p50", v.name),
-                            values: v.latency_p50_ms.clone(),
+                            values: timed(&v.latency_p50_ms, &v.requests_per_s),
                         },
                         Series {
                             name: format!("{} p99", v.name),
-                            values: v.latency_p99_ms.clone(),
+                            values: timed(&v.latency_p99_ms, &v.requests_per_s),
                         },
                     ]
                 })
