@@ -785,6 +785,27 @@ await check('what-if: variant B against A over the same seeds, with a table of d
   await page.screenshot({ path: path.join(outDir, 'what-if.png'), fullPage: true });
 });
 
+await check('what-if: variant B built with the form, objectives per variant', async () => {
+  await page.goto(base);
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+  await page.waitForSelector('#variant-form .variant-setting option[value="services[0].desiredCount"]', { state: 'attached' });
+  await page.selectOption('#variant-form .variant-setting', 'services[0].desiredCount');
+  await page.fill('#variant-form .variant-value', '4');
+  await page.press('#variant-form .variant-value', 'Tab');
+  await page.click('#make-b-form');
+  await page.waitForSelector('#variant-b', { timeout: 5000 });
+  const b = await page.$eval('#variant-b', (t) => t.value);
+  const a = await page.$eval('#scenario-text', (t) => t.value);
+  assert(/^desiredCount = 4$/m.test(b) && /^desiredCount = 8$/m.test(a), 'B is not A with 4 tasks, or A changed');
+  assert((await page.$eval('#variant-notice', (e) => e.textContent)).includes('services[0].desiredCount = 4'), 'no notice of the change');
+  await page.fill('#seeds', '2');
+  await page.click('#compare');
+  await page.waitForSelector('#compare-objectives', { timeout: 60000 });
+  const rows = await page.$$eval('#compare-objectives tbody tr', (l) => l.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert(rows.length === 1 && rows[0][1] === '✔ 2 of 2' && rows[0][2] === '✘ 0 of 2', `objectives per variant: ${JSON.stringify(rows)}`);
+  await page.locator('#what-if').screenshot({ path: path.join(outDir, 'what-if-form.png') });
+});
+
 // The shell words of a command the page prints (single quotes, as the page writes them).
 function shellWords(line) {
   const words = [];
@@ -932,6 +953,41 @@ await check('1,000 instances: a heat map by zone and a table that reaches every 
   const tasks = await page.$$eval('#hosts-table tbody tr', (l) => l.slice(0, 20).map((r) => Number(r.cells[7].textContent)));
   assert(tasks[0] > 0 && tasks.every((t, i) => i === 0 || tasks[i - 1] >= t), `sorted by tasks: ${tasks}`);
   await page.locator('#cluster-view').screenshot({ path: path.join(outDir, 'cluster-1000.png') });
+});
+
+await check('text contrast is at least WCAG AA (4.5:1; 3:1 for large text) across the page after a run', async () => {
+  await page.goto(base);
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+  await runToEnd();
+  for (const d of ['#editor', '#paste']) await page.$eval(d, (e) => { e.open = true; });
+  const low = await page.evaluate(() => {
+    const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (e) => {
+      for (let x = e; x; x = x.parentElement) {
+        const c = rgb(getComputedStyle(x).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || e.offsetParent === null || e.closest('[disabled], canvas, option')) continue;
+      const st = getComputedStyle(e);
+      const fg = rgb(st.color);
+      const [a, b] = [lum(fg.slice(0, 3)), lum(background(e))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const size = parseFloat(st.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) out.push(`${e.tagName}#${e.id}.${e.className} ${ratio.toFixed(2)}: ${e.textContent.trim().slice(0, 30)}`);
+    }
+    return out;
+  });
+  assert(low.length === 0, `low contrast: ${low.slice(0, 8).join(' | ')}`);
 });
 
 await check('a 390 px wide screen: no horizontal overflow, with the gallery, a run, the form, the text and a what-if open', async () => {

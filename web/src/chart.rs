@@ -682,7 +682,7 @@ pub fn draw_overlay(
     what: Overlay,
     a: &ChartData,
     b: &ChartData,
-) -> Result<(), String> {
+) -> Result<Drawn, String> {
     const BLUES: [RGBColor; 4] = [
         RGBColor(0x1f, 0x77, 0xb4),
         RGBColor(0x6b, 0xae, 0xd6),
@@ -711,5 +711,5 @@ pub fn draw_overlay(
     } else {
         headroom(&lines)
     };
-    draw_lines(canvas, title, unit, y_max, lines, "nothing to show", &[]).map(|_| ())
+    draw_lines(canvas, title, unit, y_max, lines, "nothing to show", &[])
 }

@@ -185,6 +185,8 @@ pub struct PageState {
     pub pngs: Shared<Vec<(String, String)>>,
     /// What-if: variant B's text once made, its result, and which of its runs goes on.
     pub variant_b: Option<String>,
+    /// What making B from settings did, or why it could not.
+    pub variant_notice: Option<String>,
     pub compared: Option<Shared<CompareView>>,
     pub compare_run: (u32, u32),
     pub plan: PlanStatus,
@@ -210,6 +212,7 @@ impl Default for PageState {
             cluster: ClusterFeed::None,
             pngs: Shared::default(),
             variant_b: None,
+            variant_notice: None,
             compared: None,
             compare_run: (0, 0),
             plan: PlanStatus::Idle,
@@ -351,6 +354,21 @@ impl Reducible for PageState {
                 }
                 s.checked = Shared::new(c);
             }
+            Action::Edited {
+                before,
+                edit: FormEdit::Variant { .. },
+                result,
+            } => match result {
+                _ if s.text != before => {
+                    s.variant_notice =
+                        Some("the scenario changed while B was being made: make it again".into())
+                }
+                Ok((text, notice)) => {
+                    s.variant_b = Some(text);
+                    s.variant_notice = notice;
+                }
+                Err(e) => s.variant_notice = Some(e),
+            },
             Action::Edited {
                 before,
                 edit,

@@ -449,6 +449,16 @@ pub struct CompareView {
     pub rows: Vec<MetricComparison>,
     /// The series of A's and B's run on the first seed, drawn overlaid.
     pub charts: Option<(ChartData, ChartData)>,
+    /// Each objective of A or B: on how many of the seeds it held in each.
+    pub objectives: Vec<ObjectiveTally>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveTally {
+    pub name: String,
+    /// Seeds on which it held in A and in B (None: the variant has no such objective).
+    pub a: Option<u32>,
+    pub b: Option<u32>,
 }
 
 impl CompareView {
@@ -490,10 +500,35 @@ impl CompareView {
             .into_iter()
             .filter(|r| r.a.is_some() || r.b.is_some())
             .collect();
+        let mut names: Vec<String> = Vec::new();
+        for o in a.iter().chain(b).flat_map(|s| &s.objectives) {
+            if !names.contains(&o.name) {
+                names.push(o.name.clone());
+            }
+        }
+        let tally = |list: &[Summary], name: &str| {
+            let has = list
+                .first()
+                .is_some_and(|s| s.objectives.iter().any(|o| o.name == name));
+            has.then(|| {
+                list.iter()
+                    .filter(|s| s.objectives.iter().any(|o| o.name == name && o.held))
+                    .count() as u32
+            })
+        };
+        let objectives = names
+            .iter()
+            .map(|n| ObjectiveTally {
+                name: n.clone(),
+                a: tally(a, n),
+                b: tally(b, n),
+            })
+            .collect();
         CompareView {
             seeds,
             rows,
             charts: None,
+            objectives,
         }
     }
 }

@@ -11,8 +11,8 @@ use ecsim_front::metric;
 use ecsim_front::stats::Estimate;
 use ecsim_web::chart::{draw_overlay, Overlay};
 use ecsim_web::view::CompareView;
-use ecsim_web::worker::Input;
-use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlTextAreaElement};
+use ecsim_web::worker::{FormEdit, Input};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 /// The what-if section: make B, edit it, choose the seeds, compare.
@@ -21,6 +21,72 @@ pub fn what_if() -> Html {
     let ctx = use_ctx();
     let s = &ctx.state;
     let seeds_ref = use_node_ref();
+    // Variant B built with the form: changes of A's settings, each a setting and a value.
+    let changes = use_state(|| vec![(String::new(), String::new())]);
+    let knobs: Vec<(String, String, String)> = s
+        .checked
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let now = if f.value.is_empty() {
+                &f.placeholder
+            } else {
+                &f.value
+            };
+            Some((f.sweep_path()?, f.label.clone(), now.clone()))
+        })
+        .collect();
+    let set_change = |i: usize, which: u8| {
+        let changes = changes.clone();
+        Callback::from(move |e: Event| {
+            let value = if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
+                sel.value()
+            } else if let Some(inp) = e.target_dyn_into::<HtmlInputElement>() {
+                inp.value()
+            } else {
+                return;
+            };
+            let mut c = (*changes).clone();
+            if let Some(row) = c.get_mut(i) {
+                if which == 0 {
+                    row.0 = value;
+                } else {
+                    row.1 = value;
+                }
+            }
+            changes.set(c);
+        })
+    };
+    let on_add_change = {
+        let changes = changes.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut c = (*changes).clone();
+            c.push((String::new(), String::new()));
+            changes.set(c);
+        })
+    };
+    let on_make_b_form = {
+        let (link, changes) = (ctx.link.clone(), changes.clone());
+        let (text, file) = (s.text.clone(), s.file.clone());
+        Callback::from(move |_: MouseEvent| {
+            let settings: Vec<(String, String)> = changes
+                .iter()
+                .filter(|(p, v)| !p.is_empty() && !v.trim().is_empty())
+                .map(|(p, v)| (p.clone(), v.trim().to_string()))
+                .collect();
+            if settings.is_empty() {
+                let e = "variant B: choose a setting and give it a value first".to_string();
+                return link.dispatch.dispatch(Action::Refused(e));
+            }
+            link.send(Input::Form {
+                text: text.clone(),
+                edit: FormEdit::Variant {
+                    file: file.clone(),
+                    settings,
+                },
+            });
+        })
+    };
     let dispatch = ctx.link.dispatch.clone();
     let on_make_b = {
         let dispatch = dispatch.clone();
@@ -65,8 +131,30 @@ pub fn what_if() -> Html {
                 <label>{ "Seeds " }<input id="seeds" ref={seeds_ref} type="number" min="1" max="20" placeholder="3" /></label>
                 <button id="compare" onclick={on_compare}>{ "Compare A and B" }</button>
             } else {
-                <button id="make-b" onclick={on_make_b}>{ "Make variant B from this scenario" }</button>
+                <p>{ "Variant B is this scenario with some settings changed: choose them here, or copy the whole text and edit it." }</p>
+                <div id="variant-form">
+                    { for changes.iter().enumerate().map(|(i, (path, value))| {
+                        let now = knobs.iter().find(|k| &k.0 == path).map(|k| k.2.clone()).unwrap_or_default();
+                        html! {
+                            <div class="variant-change">
+                                <label>{ "B changes " }
+                                    <select class="variant-setting" onchange={set_change(i, 0)}>
+                                        <option value="" selected={path.is_empty()}>{ "(choose a setting)" }</option>
+                                        { for knobs.iter().map(|(p, label, _)| html! {
+                                            <option value={p.clone()} selected={p == path}>{ format!("{label} ({p})") }</option>
+                                        }) }
+                                    </select>
+                                </label>
+                                <label>{ " to " }<input class="variant-value" type="text" value={value.clone()} placeholder={now} onchange={set_change(i, 1)} /></label>
+                            </div>
+                        }
+                    }) }
+                    <button id="variant-add" onclick={on_add_change}>{ "Another change" }</button>
+                    <button id="make-b-form" onclick={on_make_b_form}>{ "Make variant B" }</button>
+                </div>
+                <button id="make-b" onclick={on_make_b}>{ "Make B as a copy of the text to edit" }</button>
             }
+            { for s.variant_notice.iter().map(|n| html! { <p id="variant-notice" class="small">{ n }</p> }) }
             { for s.compared.iter().map(|c| render_compare(c)) }
         </section>
     }
@@ -143,17 +231,24 @@ fn compare_charts(p: &ChartsProps) -> Html {
     let refs: Vec<NodeRef> = Overlay::ALL.iter().map(|_| NodeRef::default()).collect();
     let refs = use_memo((), move |_| refs);
     let error = use_state(|| None::<String>);
+    // Each chart's lines, for its legend.
+    let legends = use_state(Vec::<Vec<(String, String)>>::new);
     {
-        let (refs, error) = (refs.clone(), error.clone());
+        let (refs, error, legends) = (refs.clone(), error.clone(), legends.clone());
         use_effect_with(p.view.clone(), move |v| {
             if let Some((a, b)) = &v.charts {
+                let mut all = Vec::new();
                 for (r, what) in refs.iter().zip(Overlay::ALL) {
                     if let Some(c) = r.cast::<HtmlCanvasElement>() {
-                        if let Err(e) = draw_overlay(c, what, a, b) {
-                            error.set(Some(format!("could not draw a chart: {e}")));
+                        match draw_overlay(c, what, a, b) {
+                            Ok(d) => {
+                                all.push(d.lines.into_iter().map(|l| (l.name, l.color)).collect())
+                            }
+                            Err(e) => error.set(Some(format!("could not draw a chart: {e}"))),
                         }
                     }
                 }
+                legends.set(all);
             }
         });
     }
@@ -162,12 +257,42 @@ fn compare_charts(p: &ChartsProps) -> Html {
     };
     html! {
         <div class="charts" id="whatif-charts">
-            <p class="small">{ format!("Seed {}: A in blue, B in orange.", p.view.seeds.first().copied().unwrap_or(1)) }</p>
+            <p class="small">{ format!("Seed {}: A in blues, B in oranges and reds (each chart's legend names its lines).", p.view.seeds.first().copied().unwrap_or(1)) }</p>
             { for error.iter().map(|e| html! { <p class="error" role="alert">{ e }</p> }) }
-            { for refs.iter().zip(Overlay::ALL).map(|(r, what)| html! {
-                <canvas id={what.id()} ref={r.clone()} width="540" height="300" role="img"
-                    aria-label={format!("variant A against B: {}", what.id().trim_start_matches("whatif-"))}></canvas>
+            { for refs.iter().zip(Overlay::ALL).enumerate().map(|(k, (r, what))| html! {
+                <figure class="chart">
+                    <canvas id={what.id()} ref={r.clone()} width="540" height="300" role="img"
+                        aria-label={format!("variant A against B: {}", what.id().trim_start_matches("whatif-"))}></canvas>
+                    <ul class="legend">{ for legends.get(k).into_iter().flatten().map(|(name, color)| html! {
+                        <li><span class="swatch" style={format!("background: {color}")}></span>{ name }</li>
+                    }) }</ul>
+                </figure>
             }) }
+        </div>
+    }
+}
+
+/// Each objective, held on how many seeds in A and in B.
+fn objectives(c: &CompareView) -> Html {
+    if c.objectives.is_empty() {
+        return html! {};
+    }
+    let n = c.seeds.len() as u32;
+    let cell = |held: Option<u32>| match held {
+        None => html! { <td class="none">{ "—" }</td> },
+        Some(h) => html! {
+            <td class={if h == n { "held" } else { "failed" }}>{ format!("{} {h} of {n}", if h == n { "✔" } else { "✘" }) }</td>
+        },
+    };
+    html! {
+        <div class="scroll">
+        <table id="compare-objectives">
+            <caption>{ "Objectives: on how many seeds each held" }</caption>
+            <thead><tr><th>{ "objective" }</th><th>{ "A" }</th><th>{ "B" }</th></tr></thead>
+            <tbody>{ for c.objectives.iter().map(|o| html! {
+                <tr><td>{ &o.name }</td>{ cell(o.a) }{ cell(o.b) }</tr>
+            }) }</tbody>
+        </table>
         </div>
     }
 }
@@ -177,6 +302,7 @@ fn table(c: &CompareView) -> Html {
     let most = wide.iter().map(|w| w.2).max().unwrap_or(0);
     html! {
         <>
+        { objectives(c) }
         if !wide.is_empty() {
             <div id="compare-wide" class="warning" role="note">
                 { format!("⚠ {} of these intervals are wider than ±{:.0} % of their mean over {} seeds, too wide to act on; about {most} seeds would narrow the widest:",

@@ -121,8 +121,14 @@ pub enum FormEdit {
     Paste {
         json: String,
     },
-    /// A sweep point's settings (the Plan panel's "load"), as `ecsim run --set`.
+    /// Settings as `ecsim run --set` takes them: a sweep point's (the Plan panel's "load"),
+    /// a lesson step's ("Do it").
     Settings {
+        file: String,
+        settings: Vec<(String, String)>,
+    },
+    /// The what-if's variant B: the text with these settings, for B's box, not the editor.
+    Variant {
         file: String,
         settings: Vec<(String, String)>,
     },
@@ -638,7 +644,8 @@ impl Worker for SimWorker {
                         knob,
                         value,
                     } => form::set_at(&text, *target, *knob, value),
-                    FormEdit::Settings { file, settings } => settings_edit(&text, file, settings),
+                    FormEdit::Settings { file, settings }
+                    | FormEdit::Variant { file, settings } => settings_edit(&text, file, settings),
                     FormEdit::Paste { json } => {
                         form::paste_task_definition(&text, json).map(|p| Edit {
                             text: p.text,
@@ -843,6 +850,6 @@ fn settings_edit(
     let shown: Vec<String> = settings.iter().map(|(p, v)| format!("{p} = {v}")).collect();
     Ok(Edit {
         text,
-        notice: Some(format!("loaded the plan's point: {}", shown.join(", "))),
+        notice: Some(format!("set {}", shown.join(", "))),
     })
 }

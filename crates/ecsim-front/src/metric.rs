@@ -91,6 +91,10 @@ fn words(rest: &str) -> String {
         ("per_hour", "per hour"),
         ("per_hour_end", "per hour at the end"),
         ("cache_hits", "image cache hits"),
+        ("cpu_reserved_pct.mean", "mean CPU reserved"),
+        ("cpu_used_pct.mean", "mean CPU used"),
+        ("mem_reserved_pct.mean", "mean memory reserved"),
+        ("cpu_reserved_pct.peak", "peak CPU reserved"),
         ("pulls", "image pulls"),
     ];
     if let Some((_, w)) = known.iter().find(|(k, _)| *k == rest) {
