@@ -15,17 +15,26 @@ const types = {
 export function serve(dist) {
   const root = path.resolve(dist);
   return http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const file = path.join(root, url.pathname === '/' ? 'index.html' : path.normalize(decodeURIComponent(url.pathname)));
+    let file;
+    try {
+      const url = new URL(req.url, 'http://x');
+      file = path.join(root, url.pathname === '/' ? 'index.html' : path.normalize(decodeURIComponent(url.pathname)));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404).end();
       return;
     }
-    const accepts = String(req.headers['accept-encoding'] ?? '');
+    // Encodings the client takes, with a q-value above 0 ("br;q=0" refuses brotli).
+    const accepts = new Set(String(req.headers['accept-encoding'] ?? '').split(',').map((p) => p.trim().split(';'))
+      .filter(([, ...params]) => !params.some((q) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(q)))
+      .map(([name]) => name.trim().toLowerCase()));
     const headers = { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', vary: 'accept-encoding' };
     let body = file;
     for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
-      if (new RegExp(`\\b${enc}\\b`).test(accepts) && fs.existsSync(file + ext)) {
+      if ((accepts.has(enc) || accepts.has('*')) && fs.existsSync(file + ext)) {
         body = file + ext;
         headers['content-encoding'] = enc;
         break;

@@ -84,5 +84,7 @@ fn every_lesson_checkpoint_is_reached_by_its_try_and_not_before() {
             checked += 1;
         }
     }
-    assert!(checked >= 4, "only {checked} checkpoints in the library");
+    // Every step with a checkpoint in the library today (static-vs-dynamic-ports 2,
+    // alb-dynamic-ports, wrong-cluster-name, memory-limits 2, rolling-upgrade, spot-batch).
+    assert!(checked >= 8, "only {checked} checkpoints in the library");
 }

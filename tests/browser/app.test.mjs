@@ -421,7 +421,8 @@ await check("doing a lesson's Try turns its checkpoint green, not its objectives
   assert(failed === 0 && moved === 2, `objectives after Try 1: ${failed} failed, ${moved} moved on`);
   const barText = await page.$eval('#bar-objectives', (e) => e.textContent);
   assert(barText.includes('Try 1 done'), `results bar: ${barText}`);
-  await page.screenshot({ path: path.join(outDir, 'lesson-try-checkpoint.png'), fullPage: true });
+  await page.locator('section.controls').screenshot({ path: path.join(outDir, 'lesson-try-checkpoint.png') });
+  await page.locator('#checkpoints').screenshot({ path: path.join(outDir, 'lesson-try-checkpoints.png') });
 });
 
 // Picks the lesson `file` (its description holding `says`), runs it, checks that all `n` of
@@ -634,6 +635,18 @@ await check('state that never lies: results go out of date on an edit, one seed,
   const after = await page.evaluate(() => localStorage.getItem('ecsim.lessons.passed') ?? '[]');
   assert(after.includes(lesson), `the passed lesson was not ticked: ${after}`);
   await page.locator('#results-bar').screenshot({ path: path.join(outDir, 'results-bar.png') });
+});
+
+await check('loading another scenario during a run: nothing of the old run comes back', async () => {
+  await runDefaultWith('duration = "10m"', 'duration = "24h"');
+  await page.waitForSelector('#progress-box[data-state="running"]', { timeout: 10000 });
+  await pick('scenarios/lessons/static-vs-dynamic-ports.toml');
+  // The old run's progress already on its way, and its Stopped, arrive now: all dropped.
+  await page.waitForTimeout(1500);
+  const after = await page.evaluate(() => ({ bar: document.getElementById('results-bar')?.textContent,
+    progress: !!document.getElementById('progress-box'), cluster: document.getElementById('cluster-view')?.className,
+    drawn: [...document.querySelectorAll('.charts canvas')].some((c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)) }));
+  assert(after.bar.includes('No results yet') && !after.progress && after.cluster === 'empty' && !after.drawn, `after loading: ${JSON.stringify(after)}`);
 });
 
 await check('the form edits any instance group and service, and shows a varying rate as written', async () => {
@@ -940,10 +953,12 @@ await check('1,000 instances: a heat map by zone and a table that reaches every 
   // The last instance, reached from the table by scrolling to its end…
   const last = await page.$eval('#hosts-table tbody', (b) => { b.closest('.scroll').scrollTop = 1e9; return b.lastElementChild.dataset.host; });
   assert(last === 'i-1000', `the table ends at ${last}`);
-  // …by its square in the heat map, which picks it in the table…
-  await page.click('#heat-map .heat[data-host="i-1000"]');
+  // …by its square in the heat map, which picks it alone in the table (i-10, not i-100…)…
+  await page.click('#heat-map .heat[data-host="i-10"]');
   await page.waitForFunction(() => document.querySelectorAll('#hosts-table tbody tr').length === 1);
-  assert(await page.$eval('#hosts-table tbody tr', (r) => r.dataset.host + ' ' + r.className) === 'i-1000 picked', 'the square did not pick its instance');
+  assert(await page.$eval('#hosts-table tbody tr', (r) => r.dataset.host + ' ' + r.className) === 'i-10 picked', 'the square did not pick its instance');
+  await page.click('#heat-map .heat[data-host="i-1000"]');
+  await page.waitForFunction(() => document.querySelector('#hosts-table tbody tr')?.dataset.host === 'i-1000');
   // …and by a filter; sorted by tasks, the busiest comes first.
   await page.fill('#hosts-filter', 'us-east-1c');
   const shown = await page.$eval('#hosts-count', (e) => e.textContent);

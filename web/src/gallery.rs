@@ -17,7 +17,10 @@ fn load(link: &Link, running: bool, origin: Origin, text: String) {
     if running {
         link.send(Input::Stop);
     }
+    // What the old run still sends (progress already on its way, its end) is not this one's.
+    link.abandon();
     link.canvases.clear();
+    link.canvases.reset_hidden();
     link.dispatch.dispatch(Action::Pick { origin, text });
 }
 

@@ -18,6 +18,9 @@ pub struct Link {
     bridge: Rc<RefCell<Option<WorkerBridge<SimWorker>>>>,
     /// Set when the worker reports a panic: the next message goes to a new worker.
     crashed: Rc<Cell<bool>>,
+    /// Set when the page loads another scenario: the run in progress, if any, is no longer
+    /// shown, and its late answers are dropped until the next Run.
+    abandoned: Rc<Cell<bool>>,
     /// The scenario text and file name of the run in progress (for its share link), and the
     /// lesson it can pass (`PageState::lesson_goal`).
     last_run: Rc<RefCell<LastRun>>,
@@ -29,7 +32,7 @@ pub struct Link {
 struct LastRun {
     text: String,
     file: String,
-    goal: Option<(String, Shared<Vec<String>>)>,
+    goal: Option<(String, Option<Shared<Vec<String>>>)>,
 }
 
 impl PartialEq for Link {
@@ -43,10 +46,16 @@ impl Link {
         Link {
             bridge: Rc::default(),
             crashed: Rc::default(),
+            abandoned: Rc::default(),
             last_run: Rc::default(),
             canvases,
             dispatch,
         }
+    }
+
+    /// The page no longer shows the run in progress (another scenario was loaded).
+    pub fn abandon(&self) {
+        self.abandoned.set(true);
     }
 
     /// Runs what the page shows: its text, under its file name, with its seed; a passed
@@ -54,7 +63,10 @@ impl Link {
     pub fn run(&self, s: &PageState) {
         let seed = match s.run_seed() {
             Ok(seed) => seed,
-            Err(e) => return self.dispatch.dispatch(Action::Refused(e)),
+            Err(e) => {
+                self.canvases.clear();
+                return self.dispatch.dispatch(Action::Refused(e));
+            }
         };
         self.send(Input::Run {
             text: s.text.clone(),
@@ -65,6 +77,9 @@ impl Link {
     }
 
     pub fn send(&self, input: Input) {
+        if matches!(input, Input::Run { .. } | Input::Compare { .. }) {
+            self.abandoned.set(false);
+        }
         if let Input::Run { text, file, seed } = &input {
             *self.last_run.borrow_mut() = LastRun {
                 text: text.clone(),
@@ -97,6 +112,20 @@ impl Link {
 
     /// What the worker said: its effect on the browser, then on the page's state.
     fn on_output(&self, out: Output) {
+        let of_a_run = matches!(
+            out,
+            Output::Started { .. }
+                | Output::Progress { .. }
+                | Output::Paused { .. }
+                | Output::Resumed
+                | Output::Stopped { .. }
+                | Output::Failed(_)
+                | Output::Done(_)
+                | Output::Compared(_)
+        );
+        if of_a_run && self.abandoned.get() {
+            return;
+        }
         let action = match out {
             Output::Checked(c) => Action::Checked(c),
             Output::Edited {
@@ -140,7 +169,11 @@ impl Link {
             },
             Output::Resumed => Action::Resumed,
             Output::Stopped { sim_s } => Action::Stopped { sim_s },
-            Output::Failed(e) => Action::Failed(e),
+            Output::Failed(e) => {
+                // The charts drawn so far are not of a run that ended well.
+                self.canvases.clear();
+                Action::Failed(e)
+            }
             Output::Crashed(e) => {
                 self.crashed.set(true);
                 Action::Failed(e)
@@ -155,9 +188,10 @@ impl Link {
                     let (text, file) = (last.text.clone(), last.file.clone());
                     // The lesson's own objectives, all among the run's, and every one held.
                     if let Some((lesson, rules)) = &last.goal {
-                        let all_held = view.objectives.iter().all(|o| o.held);
+                        let all_held =
+                            !view.objectives.is_empty() && view.objectives.iter().all(|o| o.held);
                         let has = |r: &String| view.objectives.iter().any(|o| o.rule == *r);
-                        if all_held && rules.iter().all(has) {
+                        if all_held && rules.as_ref().is_none_or(|r| r.iter().all(has)) {
                             remember_passed(lesson);
                         }
                     }

@@ -71,9 +71,14 @@ pub fn many_hosts(p: &ManyProps) -> Html {
     let picked = use_state(|| None::<String>);
     let rows = &p.rows;
     let needle = filter.trim().to_lowercase();
+    // An instance's whole id picks that instance alone (`i-10`, not also `i-100`…).
+    let exact = rows.iter().any(|r| r.id.to_lowercase() == needle);
     let mut shown: Vec<&HostRow> = rows
         .iter()
         .filter(|r| {
+            if exact {
+                return r.id.to_lowercase() == needle;
+            }
             needle.is_empty()
                 || [&r.id, &r.group, &r.instance_type, &r.zone, &r.state]
                     .iter()

@@ -201,6 +201,11 @@ impl Canvases {
         d.drawn = Default::default();
     }
 
+    /// Shows every line again (another scenario is loaded).
+    pub fn reset_hidden(&self) {
+        self.drawing.borrow_mut().hidden = Default::default();
+    }
+
     fn draw_one(&self, k: usize) -> Result<(), String> {
         let (data, hidden, finished) = {
             let d = self.drawing.borrow();

@@ -253,6 +253,8 @@ pub enum Action {
     /// A bad value in the controls (a seed, a seed count).
     Refused(String),
     MakeVariantB,
+    /// Why variant B could not be made.
+    VariantNotice(String),
     EditVariantB(String),
     CompareAsked,
     // The worker's answers.
@@ -326,8 +328,14 @@ impl Reducible for PageState {
             } => {
                 let text = text.unwrap_or_else(|| s.text.clone());
                 match pick.filter(|&k| k < list.len()) {
-                    // Saved (or imported): the text is the saved one now.
-                    Some(k) => s.load(Origin::Saved(k), text),
+                    // Saved, renamed or imported: the editor's text stays as it is, and an
+                    // edit is a difference from what is stored (a rename stores no edit).
+                    Some(k) => {
+                        s.origin = Origin::Saved(k);
+                        s.origin_text = Shared::new(list[k].text.clone());
+                        s.origin_rules = None;
+                        s.text = text;
+                    }
                     // Deleted: the text stays, saved nowhere.
                     None => {
                         s.origin = Origin::Unsaved;
@@ -338,7 +346,12 @@ impl Reducible for PageState {
                 s.library_notice = Some(notice);
             }
             Action::LibraryNotice(n) => s.library_notice = Some(n),
-            Action::Refused(e) | Action::Failed(e) => s.outcome = Outcome::Error(e),
+            Action::Refused(e) | Action::Failed(e) => {
+                // Nothing of an earlier run stays on the page beside an error.
+                s.outcome = Outcome::Error(e);
+                s.cluster = ClusterFeed::None;
+            }
+            Action::VariantNotice(n) => s.variant_notice = Some(n),
             Action::MakeVariantB => s.variant_b = Some(s.text.clone()),
             Action::EditVariantB(b) => s.variant_b = Some(b),
             Action::CompareAsked => s.compared = None,
@@ -484,7 +497,16 @@ impl PageState {
     fn load(&mut self, origin: Origin, text: String) {
         self.origin = origin;
         self.origin_text = Shared::new(text.clone());
-        self.origin_rules = None;
+        // The check of this very text, if it is the one on hand (the same card again).
+        self.origin_rules =
+            (self.checked.text == text).then(|| Shared::new(self.checked.rules.clone()));
+        // The last scenario's lesson is not this one's, even while this one's text is invalid.
+        if self.checked.text != text {
+            let mut c = (*self.checked).clone();
+            c.lesson = None;
+            c.description.clear();
+            self.checked = Shared::new(c);
+        }
         self.text = text;
         self.target = Target::default();
     }
@@ -565,12 +587,18 @@ impl PageState {
     }
 
     /// The lesson a run of this text can pass: the built-in it came from, and the objectives
-    /// it had (all of them must be among the run's, and held).
-    pub fn lesson_goal(&self) -> Option<(String, Shared<Vec<String>>)> {
+    /// it had (all of them must be among the run's, and held). Unedited, the lesson's own
+    /// objectives are the run's (None: no need to wait for the check that lists them).
+    pub fn lesson_goal(&self) -> Option<(String, Option<Shared<Vec<String>>>)> {
         let Origin::Builtin(i) = self.origin else {
             return None;
         };
-        let rules = self.origin_rules.clone().filter(|r| !r.is_empty())?;
-        Some((BUILTIN.get(i)?.file.to_string(), rules))
+        let file = BUILTIN.get(i)?.file.to_string();
+        match &self.origin_rules {
+            Some(rules) if rules.is_empty() => None,
+            Some(rules) => Some((file, Some(rules.clone()))),
+            None if !self.edited() => Some((file, None)),
+            None => None,
+        }
     }
 }

@@ -33,10 +33,17 @@ pub fn results_bar() -> Html {
                 .filter(|k| k.reached)
                 .map(|k| k.step.to_string())
                 .collect();
+            // Objectives a reached Try changed, as it should, are not failures.
+            let failed = v
+                .objectives
+                .iter()
+                .filter(|o| !o.held && v.moved_by(o).is_none())
+                .count();
             let objectives = match total {
                 _ if !done.is_empty() => html! {
-                    <span id="bar-objectives" class="good" data-held={held.to_string()} data-total={total.to_string()}>
+                    <span id="bar-objectives" class={if failed == 0 { "good" } else { "bad" }} data-held={held.to_string()} data-total={total.to_string()}>
                         { format!("✔ Try {} done: its checkpoint holds", done.join(", ")) }
+                        { if failed > 0 { format!("; ✘ {failed} objective{} failed", if failed == 1 { "" } else { "s" }) } else { String::new() } }
                     </span>
                 },
                 0 => html! {},

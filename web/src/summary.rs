@@ -20,7 +20,6 @@ pub fn summary_panel() -> Html {
         Outcome::Done(v, x) => {
             // After a Try whose checkpoint holds, an objective of the lesson as given that no
             // longer holds is what the Try was for: shown as moved on, not as failed.
-            let moved_by = v.checkpoints.iter().find(|k| k.reached).map(|k| k.step);
             html! {
             <div id="summary" data-running-tasks={v.running.to_string()} data-trace-hash={v.trace_hash.clone()} data-run={v.run.to_string()}>
                 if !v.warnings.is_empty() {
@@ -30,6 +29,7 @@ pub fn summary_panel() -> Html {
                 }
                 <ul id="objectives">
                     { for v.objectives.iter().map(|o| {
+                        let moved_by = v.moved_by(o);
                         let (class, mark) = match (o.held, moved_by) {
                             (true, _) => ("held", "✔ "),
                             (false, Some(_)) => ("moved", "↷ "),

@@ -208,7 +208,29 @@ pub struct RunView {
     pub snapshots: Vec<ecsim_core::sim::ClusterSnapshot>,
 }
 
+/// What a metric is of: its first two names (`services.web`, `cluster.instances_never_joined`).
+fn subject(rule: &str) -> String {
+    let metric = rule.split(' ').next().unwrap_or_default();
+    let segs = ecsim_core::metrics::segments(metric).unwrap_or_default();
+    segs.iter().take(2).cloned().collect::<Vec<_>>().join(".")
+}
+
 impl RunView {
+    /// The step whose reached checkpoint explains why `o` no longer holds: a failed objective
+    /// about the same service (or thing) as one of that checkpoint's conditions. Such an
+    /// objective held as given and the Try changed it, as it should; any other failure is one.
+    pub fn moved_by(&self, o: &ObjectiveView) -> Option<usize> {
+        if o.held {
+            return None;
+        }
+        let about = subject(&o.rule);
+        self.checkpoints
+            .iter()
+            .filter(|k| k.reached)
+            .find(|k| k.expect.iter().any(|e| subject(&e.rule) == about))
+            .map(|k| k.step)
+    }
+
     pub fn new(sc: &Scenario, out: &RunOutput, run: u32) -> RunView {
         let s = &out.summary;
         RunView {

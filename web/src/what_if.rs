@@ -76,7 +76,7 @@ pub fn what_if() -> Html {
                 .collect();
             if settings.is_empty() {
                 let e = "variant B: choose a setting and give it a value first".to_string();
-                return link.dispatch.dispatch(Action::Refused(e));
+                return link.dispatch.dispatch(Action::VariantNotice(e));
             }
             link.send(Input::Form {
                 text: text.clone(),
@@ -190,8 +190,9 @@ fn difference(r: &MetricComparison) -> (String, &'static str) {
 /// Intervals wider than this share of their mean are too wide to act on.
 const WIDE: f64 = 0.1;
 
-/// The metrics whose interval in A or B is too wide, with about how many seeds would do.
-fn too_wide(c: &CompareView) -> Vec<(String, String, u32)> {
+/// The metrics whose interval in A or B is too wide, with about how many seeds would do (None
+/// for a mean of 0, where no share of the mean is narrow enough).
+fn too_wide(c: &CompareView) -> Vec<(String, String, Option<u32>)> {
     c.rows
         .iter()
         .filter_map(|r| {
@@ -203,7 +204,7 @@ fn too_wide(c: &CompareView) -> Vec<(String, String, u32)> {
             Some((
                 metric::describe(&r.metric),
                 show(&Some(*widest)),
-                widest.seeds_for(WIDE)?,
+                widest.seeds_for(WIDE),
             ))
         })
         .collect()
@@ -299,7 +300,7 @@ fn objectives(c: &CompareView) -> Html {
 
 fn table(c: &CompareView) -> Html {
     let wide = too_wide(c);
-    let most = wide.iter().map(|w| w.2).max().unwrap_or(0);
+    let most = wide.iter().filter_map(|w| w.2).max().unwrap_or(0);
     html! {
         <>
         { objectives(c) }
@@ -307,7 +308,10 @@ fn table(c: &CompareView) -> Html {
             <div id="compare-wide" class="warning" role="note">
                 { format!("⚠ {} of these intervals are wider than ±{:.0} % of their mean over {} seeds, too wide to act on; about {most} seeds would narrow the widest:",
                     wide.len(), WIDE * 100.0, c.seeds.len()) }
-                <ul>{ for wide.iter().take(4).map(|(name, v, n)| html! { <li>{ format!("{name}: {v} (about {n} seeds)") }</li> }) }</ul>
+                <ul>{ for wide.iter().take(4).map(|(name, v, n)| html! { <li>{ match n {
+                    Some(n) => format!("{name}: {v} (about {n} seeds)"),
+                    None => format!("{name}: {v} (around 0: more seeds narrow it, no share of 0 will do)"),
+                } }</li> }) }</ul>
             </div>
         }
         <div class="scroll">

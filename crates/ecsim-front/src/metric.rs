@@ -8,7 +8,9 @@ use std::fmt::Write;
 
 /// The unit a metric is in, by its name.
 pub fn unit(metric: &str) -> &'static str {
-    if metric.contains("latency_ms") || metric.ends_with("_ms") {
+    if metric.ends_with(".count") {
+        "count"
+    } else if metric.contains("latency_ms") || metric.ends_with("_ms") {
         "ms"
     } else if metric.contains("per_hour") {
         "USD per hour"
@@ -243,6 +245,7 @@ mod tests {
             value("services.web.scale_up_s.first", 0.031249),
             "0.03125 s"
         );
+        assert_eq!(value("services.web.scale_up_s.count", 3.0), "3");
         assert_eq!(round(-0.00001), "-0.00001");
         assert_eq!(round(0.0), "0");
         assert_eq!(round(f64::NAN), "NaN");
