@@ -88,3 +88,32 @@ fn every_lesson_checkpoint_is_reached_by_its_try_and_not_before() {
     // alb-dynamic-ports, wrong-cluster-name, memory-limits 2, rolling-upgrade, spot-batch).
     assert!(checked >= 8, "only {checked} checkpoints in the library");
 }
+
+/// Every objective of a lesson or exercise says why it comes out as it does, and every
+/// exercise objective (each fails as given) says what to change: a learner is never left with
+/// a bare metric.
+#[test]
+fn every_lesson_objective_is_explained_and_every_exercise_one_hinted() {
+    for sc in ecsim_tests::library() {
+        let kind = sc.spec.kind.as_deref();
+        if !matches!(kind, Some("lesson" | "exercise")) {
+            continue;
+        }
+        for o in &sc.spec.objectives {
+            assert!(
+                o.explain.as_deref().is_some_and(|e| e.len() > 20),
+                "{}: objective {:?} has no explanation",
+                sc.file,
+                o.name
+            );
+            if kind == Some("exercise") {
+                assert!(
+                    o.hint.as_deref().is_some_and(|h| h.len() > 10),
+                    "{}: exercise objective {:?} has no hint",
+                    sc.file,
+                    o.name
+                );
+            }
+        }
+    }
+}
