@@ -185,6 +185,15 @@ await check('charts: a shared crosshair with the values under it, a legend that 
   for (const id of ['chart', 'tasks-chart', 'requests-chart', 'latency-chart', 'cost-chart', 'hosts-chart']) assert(lines.includes(id), `no crosshair on ${id}: ${lines}`);
   assert(!lines.includes('startup-chart'), 'a crosshair on the start-up bars');
   await page.locator('#latency-chart').locator('..').locator('..').screenshot({ path: path.join(outDir, 'chart-crosshair.png') });
+  // The default scenario's objective (all 8 tasks running) is a line on the tasks-per-service chart.
+  const limitPx = await page.evaluate(() => {
+    const c = document.getElementById('service-tasks-chart');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x5c) < 20 && Math.abs(d[i + 1] - 0x40) < 20 && d[i + 2] < 30 && d[i + 3] > 0) n++;
+    return n;
+  });
+  assert(limitPx > 150, `no objective line on the tasks chart: ${limitPx} pixels`);
   // Before traffic starts at 2 min there is no latency: a gap, not a 0.
   await page.hover('#latency-chart', { position: { x: Math.round(box[0] * 0.2), y: 40 } });
   await page.waitForFunction(() => {

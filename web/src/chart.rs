@@ -8,7 +8,7 @@
 //! line): each draw returns what it drew (`Drawn`: the plot's place, the time scale and every
 //! line), which the legend, the crosshair and the data table read.
 
-use crate::view::{ChartData, Series};
+use crate::view::{ChartData, LimitChart, Series};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -171,6 +171,7 @@ fn draw_lines(
     lines: Vec<Line>,
     empty: &str,
     hidden: &[String],
+    limits: &[(String, f64)],
 ) -> Result<Drawn, String> {
     let root = area(canvas)?;
     let e = |e: DrawingAreaErrorKind<_>| e.to_string();
@@ -192,6 +193,7 @@ fn draw_lines(
         _ => "simulated time (s)",
     };
     let whole = matches!(y_desc, "count" | "tasks");
+    let y_max = limits.iter().map(|l| l.1 * 1.15).fold(y_max, f64::max);
     let y_max = if whole { y_max.ceil().max(1.0) } else { y_max };
     let mut chart = ChartBuilder::on(&root)
         .caption(caption, ("sans-serif", 15))
@@ -238,6 +240,20 @@ fn draw_lines(
                 .map_err(e)?;
         }
     }
+    // An objective's limit: a dark line across the plot, labelled at its left.
+    let limit_color = RGBColor(0x5c, 0x40, 0x00);
+    for (label, v) in limits {
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, *v), (t_max, *v)],
+                limit_color.stroke_width(2),
+            ))
+            .map_err(e)?;
+        let at = chart.backend_coord(&(0.0, *v));
+        let style = ("sans-serif", 11).into_font().color(&limit_color);
+        root.draw(&Text::new(label.clone(), (at.0 + 4, at.1 - 13), style))
+            .map_err(e)?;
+    }
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     if !anything {
         let style = ("sans-serif", 14)
@@ -268,6 +284,15 @@ fn draw_lines(
             })
             .collect(),
     })
+}
+
+/// The objectives' limits drawn on one chart, with their labels.
+fn limits(c: &ChartData, chart: LimitChart) -> Vec<(String, f64)> {
+    c.limits
+        .iter()
+        .filter(|l| l.chart == chart)
+        .map(|l| (l.label.clone(), l.value))
+        .collect()
 }
 
 /// The top of the y axis: the highest point plus 15 % (1 when every point is 0).
@@ -319,6 +344,7 @@ pub fn draw_reservation(
         lines,
         "no instance registered in this run",
         hidden,
+        &[],
     )
 }
 
@@ -340,6 +366,7 @@ pub fn draw_memory(
         lines,
         "no service's memory use is modelled ([[applications]])",
         hidden,
+        &limits(c, LimitChart::Memory),
     )
 }
 
@@ -360,6 +387,7 @@ pub fn draw_service_tasks(
         lines,
         "no service in this run",
         hidden,
+        &limits(c, LimitChart::ServiceTasks),
     )
 }
 
@@ -390,6 +418,7 @@ pub fn draw_tasks(
         lines,
         "no task and no instance in this run",
         hidden,
+        &[],
     )
 }
 
@@ -422,6 +451,7 @@ pub fn draw_requests(
         lines,
         "no traffic in this scenario",
         hidden,
+        &[],
     )
 }
 
@@ -479,6 +509,7 @@ fn per_host(
         palette_lines(c, series),
         "no instance in this run",
         hidden,
+        &[],
     )
 }
 
@@ -498,6 +529,7 @@ pub fn draw_latency(
         lines,
         "no request was served in this run",
         hidden,
+        &limits(c, LimitChart::Latency),
     )
 }
 
@@ -521,6 +553,7 @@ pub fn draw_cost(
         lines,
         "nothing was billed",
         hidden,
+        &[],
     )
 }
 
@@ -711,5 +744,14 @@ pub fn draw_overlay(
     } else {
         headroom(&lines)
     };
-    draw_lines(canvas, title, unit, y_max, lines, "nothing to show", &[])
+    draw_lines(
+        canvas,
+        title,
+        unit,
+        y_max,
+        lines,
+        "nothing to show",
+        &[],
+        &[],
+    )
 }

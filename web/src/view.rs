@@ -172,6 +172,52 @@ pub struct ChartData {
     pub cost_usd: Vec<f64>,
     /// Mean start-up phases per service: provisioning, pull, start, health (s).
     pub startup: Vec<(String, [f64; 4])>,
+    /// The objectives a chart can show as a line: a latency, tasks running, memory used.
+    pub limits: Vec<Limit>,
+}
+
+/// Which chart a limit is drawn on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LimitChart {
+    Latency,
+    ServiceTasks,
+    Memory,
+}
+
+/// An objective's limit, as a chart draws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Limit {
+    pub chart: LimitChart,
+    pub label: String,
+    pub value: f64,
+}
+
+impl Limit {
+    /// The limits of a scenario's objectives that a chart has a line for.
+    pub fn of(objectives: &[ObjectiveSpec]) -> Vec<Limit> {
+        objectives
+            .iter()
+            .filter_map(|o| {
+                let segs = ecsim_core::metrics::segments(&o.metric)?;
+                let rest = segs.get(2..)?.join(".");
+                let chart = match rest.as_str() {
+                    "latency_ms.p99" | "latency_ms.p50" => LimitChart::Latency,
+                    "tasks.running_end" => LimitChart::ServiceTasks,
+                    "memory.used_pct.peak" | "memory.used_pct.mean" => LimitChart::Memory,
+                    _ => return None,
+                };
+                (segs.first()? == "services").then(|| Limit {
+                    chart,
+                    label: format!(
+                        "objective: {} {}",
+                        metric::describe(&o.metric),
+                        metric::requirement(&o.metric, o.op, o.value)
+                    ),
+                    value: o.value,
+                })
+            })
+            .collect()
+    }
 }
 
 /// A finished run as the page shows it.
@@ -292,7 +338,10 @@ impl RunView {
                 })
                 .collect(),
             log_total: out.log.entries.len(),
-            charts: ChartData::new(&out.timeseries, s),
+            charts: ChartData {
+                limits: Limit::of(&sc.spec.objectives),
+                ..ChartData::new(&out.timeseries, s)
+            },
             summary_json: serde_json::to_string_pretty(s).unwrap_or_default(),
             timeseries_csv: out.timeseries.to_csv(),
             snapshots: out.snapshots.clone(),
@@ -458,6 +507,7 @@ impl ChartData {
                 .collect(),
             cost_usd: ts.cost_usd.clone(),
             startup: Vec::new(),
+            limits: Vec::new(),
         }
     }
 }
