@@ -163,16 +163,27 @@ fn tick(v: f64, whole: bool) -> String {
     ecsim_front::metric::round(v)
 }
 
+/// A line chart's title, value unit, top of the value axis, and what it says when empty.
+struct Frame<'a> {
+    caption: &'a str,
+    unit: &'a str,
+    y_max: f64,
+    empty: &'a str,
+}
+
 fn draw_lines(
     canvas: HtmlCanvasElement,
-    caption: &str,
-    y_desc: &str,
-    y_max: f64,
+    frame: Frame,
     lines: Vec<Line>,
-    empty: &str,
     hidden: &[String],
     limits: &[(String, f64)],
 ) -> Result<Drawn, String> {
+    let Frame {
+        caption,
+        unit: y_desc,
+        y_max,
+        empty,
+    } = frame;
     let root = area(canvas)?;
     let e = |e: DrawingAreaErrorKind<_>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
@@ -338,11 +349,13 @@ pub fn draw_reservation(
     ];
     draw_lines(
         canvas,
-        "Cluster CPU and memory (% of registered)",
-        "%",
-        100.0,
+        Frame {
+            caption: "Cluster CPU and memory (% of registered)",
+            unit: "%",
+            y_max: 100.0,
+            empty: "no instance registered in this run",
+        },
         lines,
-        "no instance registered in this run",
         hidden,
         &[],
     )
@@ -360,11 +373,13 @@ pub fn draw_memory(
     let y_max = headroom(&lines).max(100.0);
     draw_lines(
         canvas,
-        "Memory used per service (% of reserved)",
-        "%",
-        y_max,
+        Frame {
+            caption: "Memory used per service (% of reserved)",
+            unit: "%",
+            y_max,
+            empty: "no service's memory use is modelled ([[applications]])",
+        },
         lines,
-        "no service's memory use is modelled ([[applications]])",
         hidden,
         &limits(c, LimitChart::Memory),
     )
@@ -381,11 +396,13 @@ pub fn draw_service_tasks(
     let y_max = headroom(&lines);
     draw_lines(
         canvas,
-        "Desired and running tasks per service",
-        "tasks",
-        y_max,
+        Frame {
+            caption: "Desired and running tasks per service",
+            unit: "tasks",
+            y_max,
+            empty: "no service in this run",
+        },
         lines,
-        "no service in this run",
         hidden,
         &limits(c, LimitChart::ServiceTasks),
     )
@@ -412,11 +429,13 @@ pub fn draw_tasks(
     let y_max = headroom(&lines);
     draw_lines(
         canvas,
-        "Tasks by state, and instances",
-        "count",
-        y_max,
+        Frame {
+            caption: "Tasks by state, and instances",
+            unit: "count",
+            y_max,
+            empty: "no task and no instance in this run",
+        },
         lines,
-        "no task and no instance in this run",
         hidden,
         &[],
     )
@@ -445,11 +464,13 @@ pub fn draw_requests(
     let y_max = headroom(&lines);
     draw_lines(
         canvas,
-        "Requests served and failed per second",
-        "req/s",
-        y_max,
+        Frame {
+            caption: "Requests served and failed per second",
+            unit: "req/s",
+            y_max,
+            empty: "no traffic in this scenario",
+        },
         lines,
-        "no traffic in this scenario",
         hidden,
         &[],
     )
@@ -503,11 +524,13 @@ fn per_host(
 ) -> Result<Drawn, String> {
     draw_lines(
         canvas,
-        title,
-        "%",
-        100.0,
+        Frame {
+            caption: title,
+            unit: "%",
+            y_max: 100.0,
+            empty: "no instance in this run",
+        },
         palette_lines(c, series),
-        "no instance in this run",
         hidden,
         &[],
     )
@@ -523,11 +546,13 @@ pub fn draw_latency(
     let y_max = headroom(&lines);
     draw_lines(
         canvas,
-        "Latency per window (ms)",
-        "ms",
-        y_max,
+        Frame {
+            caption: "Latency per window (ms)",
+            unit: "ms",
+            y_max,
+            empty: "no request was served in this run",
+        },
         lines,
-        "no request was served in this run",
         hidden,
         &limits(c, LimitChart::Latency),
     )
@@ -547,11 +572,13 @@ pub fn draw_cost(
     let y_max = headroom(&lines);
     draw_lines(
         canvas,
-        "Cost so far (USD)",
-        "USD",
-        y_max,
+        Frame {
+            caption: "Cost so far (USD)",
+            unit: "USD",
+            y_max,
+            empty: "nothing was billed",
+        },
         lines,
-        "nothing was billed",
         hidden,
         &[],
     )
@@ -746,11 +773,13 @@ pub fn draw_overlay(
     };
     draw_lines(
         canvas,
-        title,
-        unit,
-        y_max,
+        Frame {
+            caption: title,
+            unit,
+            y_max,
+            empty: "nothing to show",
+        },
         lines,
-        "nothing to show",
         &[],
         &[],
     )
