@@ -959,6 +959,11 @@ await check('1,000 instances: a heat map by zone and a table that reaches every 
   const zones = await page.$$eval('#heat-map .heat-zone', (l) => l.map((z) => [z.dataset.zone, z.querySelectorAll('.heat').length]));
   assert(zones.length === 3 && zones.reduce((n, z) => n + z[1], 0) === 1000, `heat map: ${JSON.stringify(zones)}`);
   assert(await page.$$eval('#cluster-view .host', (l) => l.length) === 0, 'instance boxes drawn beside the table');
+  // By instance group instead: the default's one group holds all 1,000.
+  await page.selectOption('#heat-by', 'group');
+  const groups = await page.$$eval('#heat-map .heat-zone', (l) => l.map((z) => [z.dataset.zone, z.querySelectorAll('.heat').length]));
+  assert(JSON.stringify(groups) === '[["web-hosts",1000]]', `by group: ${JSON.stringify(groups)}`);
+  await page.selectOption('#heat-by', 'zone');
   // The last instance, reached from the table by scrolling to its end…
   const last = await page.$eval('#hosts-table tbody', (b) => { b.closest('.scroll').scrollTop = 1e9; return b.lastElementChild.dataset.host; });
   assert(last === 'i-1000', `the table ends at ${last}`);

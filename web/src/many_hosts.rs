@@ -1,5 +1,6 @@
 //! The cluster view of many instances: a heat map of CPU reserved, one square per instance, a
-//! row per Availability Zone (a square picks its instance in the table), and a table of every
+//! row per Availability Zone or per instance group (a square picks its instance in the
+//! table), and a table of every
 //! instance that sorts by any column and filters by id, group, type, zone or state. Built for
 //! the hundreds to thousands of instances boxes cannot show.
 
@@ -69,6 +70,8 @@ pub fn many_hosts(p: &ManyProps) -> Html {
     let filter = use_state(String::new);
     let sort = use_state(|| Sort::Id);
     let picked = use_state(|| None::<String>);
+    // The heat map's rows: by Availability Zone, or by instance group.
+    let by_group = use_state(|| false);
     let rows = &p.rows;
     let needle = filter.trim().to_lowercase();
     // An instance's whole id picks that instance alone (`i-10`, not also `i-100`…).
@@ -100,8 +103,21 @@ pub fn many_hosts(p: &ManyProps) -> Html {
     }
     let mut zones: BTreeMap<&str, Vec<&HostRow>> = BTreeMap::new();
     for r in rows.iter() {
-        zones.entry(r.zone.as_str()).or_default().push(r);
+        let key = if *by_group {
+            r.group.as_str()
+        } else {
+            r.zone.as_str()
+        };
+        zones.entry(key).or_default().push(r);
     }
+    let on_by = {
+        let by_group = by_group.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                by_group.set(s.value() == "group");
+            }
+        })
+    };
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -132,10 +148,16 @@ pub fn many_hosts(p: &ManyProps) -> Html {
     html! {
         <div id="many-hosts" data-rows={rows.len().to_string()}>
             <p class="small">{ format!("{} instances ({} ACTIVE) with {} tasks: too many to draw one by one. The heat map shows each one's CPU reserved by zone; pick a square, or sort and filter the table.", rows.len(), active, tasks) }</p>
-            <div id="heat-map" aria-label="CPU reserved per instance, by Availability Zone">
+            <label class="small">{ "Rows of the heat map " }
+                <select id="heat-by" onchange={on_by}>
+                    <option value="zone" selected={!*by_group}>{ "by Availability Zone" }</option>
+                    <option value="group" selected={*by_group}>{ "by instance group" }</option>
+                </select>
+            </label>
+            <div id="heat-map" aria-label={if *by_group { "CPU reserved per instance, by instance group" } else { "CPU reserved per instance, by Availability Zone" }}>
                 { for zones.iter().map(|(zone, list)| html! {
                     <div class="heat-zone" data-zone={zone.to_string()}>
-                        <span class="heat-label">{ if zone.is_empty() { "(no zone)" } else { zone } }{ format!(" · {}", list.len()) }</span>
+                        <span class="heat-label">{ if zone.is_empty() { "(none)" } else { zone } }{ format!(" · {}", list.len()) }</span>
                         <div class="heat-cells">
                             { for list.iter().map(|r| {
                                 let p = pct(r.cpu_reserved, r.cpu);
