@@ -181,7 +181,7 @@ pub fn chart_panel() -> Html {
                             <details class="chart-table" ontoggle={on_toggle}>
                                 <summary>{ "Data table" }</summary>
                                 if table_open {
-                                    { for drawn.as_ref().map(table) }
+                                    { for drawn.as_deref().map(table) }
                                 }
                             </details>
                         }

@@ -46,6 +46,16 @@ pub fn cluster_view(p: &ClusterProps) -> Html {
         let at = at.clone();
         use_effect_with(p.feed.clone(), move |_| at.set(None));
     }
+    // The rows of the snapshot shown, copied once per snapshot, not at every render.
+    let rows = use_memo((p.feed.clone(), *at), |(feed, at)| match feed {
+        ClusterFeed::None => Vec::new(),
+        ClusterFeed::Live(s) => s.rows.clone(),
+        ClusterFeed::Run(list) => list
+            .len()
+            .checked_sub(1)
+            .map(|last| list[at.unwrap_or(last).min(last)].rows.clone())
+            .unwrap_or_default(),
+    });
     let (snap, scrubber) = match &p.feed {
         ClusterFeed::None => {
             return html! {
@@ -123,7 +133,7 @@ pub fn cluster_view(p: &ClusterProps) -> Html {
                 }) }
             }
             if snap.hosts_not_shown > 0 {
-                <ManyHosts rows={Rc::new(snap.rows.clone())} />
+                <ManyHosts {rows} />
             } else {
                 <div class="hosts">
                     { for snap.hosts.iter().map(|h| host(h, widest)) }

@@ -156,7 +156,7 @@ pub const SLOTS: [Slot; 11] = [
 struct Drawing {
     data: Option<Rc<ChartData>>,
     finished: bool,
-    drawn: [Option<Drawn>; 11],
+    drawn: [Option<Rc<Drawn>>; 11],
     hidden: [Vec<String>; 11],
     /// The canvas's pixel size each was drawn at: a canvas the page made anew since (blank,
     /// at its default size) is drawn again (`refresh`).
@@ -182,7 +182,7 @@ impl Canvases {
     }
 
     /// What chart `k` drew last, if it has been drawn.
-    pub fn drawn(&self, k: usize) -> Option<Drawn> {
+    pub fn drawn(&self, k: usize) -> Option<Rc<Drawn>> {
         self.drawing.borrow().drawn[k].clone()
     }
 
@@ -221,7 +221,7 @@ impl Canvases {
         };
         let drawn = (slot.draw)(canvas.clone(), &data, &hidden)?;
         let mut d = self.drawing.borrow_mut();
-        d.drawn[k] = Some(drawn);
+        d.drawn[k] = Some(Rc::new(drawn));
         d.sizes[k] = (canvas.width(), canvas.height());
         Ok(())
     }
