@@ -434,6 +434,25 @@ await check("doing a lesson's Try turns its checkpoint green, not its objectives
   await page.locator('#checkpoints').screenshot({ path: path.join(outDir, 'lesson-try-checkpoints.png') });
 });
 
+await check("a Try that sets a field the lesson's text leaves out adds it, and its checkpoint turns green", async () => {
+  await page.fill('#seed', '');
+  await pick('scenarios/lessons/container-health-checks.toml');
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  const before = await page.$eval('#scenario-text', (t) => t.value);
+  assert(!/^healthCheckGracePeriodSeconds = /m.test(before), 'the lesson already sets a grace period');
+  // Try 1 is a sentence only (nothing to do for the page); Try 2 has a checkpoint.
+  assert(await page.$('#lesson ol.try li[data-step="1"] .do-try') === null, 'Try 1 offers "Do it" with nothing to set');
+  await page.click('#lesson ol.try li[data-step="2"] .do-try');
+  await page.waitForFunction(() => /^healthCheckGracePeriodSeconds = 120$/m.test(document.getElementById('scenario-text').value), null, { timeout: 5000 });
+  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await runToEnd();
+  const step2 = await page.$eval('#lesson ol.try li[data-step="2"]', (li) => li.dataset.reached);
+  assert(step2 === 'true', `Try 2: ${step2}`);
+  const failed = await page.$$eval('#objectives li.failed', (l) => l.map((li) => li.textContent));
+  const moved = await page.$$eval('#objectives li.moved', (l) => l.length);
+  assert(failed.length === 0 && moved === 1, `objectives after Try 2: ${JSON.stringify(failed)} failed, ${moved} moved on`);
+});
+
 // Picks the lesson `file` (its description holding `says`), runs it, checks that all `n` of
 // its objectives held, and returns the report's text.
 async function runLesson(file, says, n) {
@@ -766,10 +785,44 @@ await check('my scenarios: save, reload, rename, delete, import and export', asy
   await page.screenshot({ path: path.join(outDir, 'my-scenarios.png'), fullPage: true });
 });
 
+await check('charts: the 10 highest lines and "others" when there are many, and latency on a log scale', async () => {
+  await page.goto(base);
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+  const text = await page.$eval('#scenario-text', (t) => t.value);
+  // Eight services: 16 latency lines (p50 and p99 of each).
+  let many = text;
+  for (let k = 2; k <= 8; k++) {
+    many += `\n[[services]]\nserviceName = "web${k}"\ntaskDefinition = "web"\nstartAt = "60s"\ndesiredCount = 1\n`;
+    many += `\n[[traffic]]\nservice = "web${k}"\nstart = "2m"\nrate = { profile = "constant", rps = ${5 * k} }\nwork = { dist = "exponential", mean = "${4 * k}ms" }\nalgorithm = "round_robin"\n`;
+  }
+  await page.$eval('#editor', (d) => { d.open = true; });
+  await page.fill('#scenario-text', many);
+  await page.waitForFunction(() => !document.getElementById('run').disabled, null, { timeout: 10000 });
+  await runToEnd();
+  const legend = () => page.$$eval('figure[data-chart="latency-chart"] .legend-item', (l) => l.map((e) => e.textContent));
+  const names = await legend();
+  assert(names.length === 11 && names[10] === 'others (highest of 6)', `latency legend: ${JSON.stringify(names)}`);
+  // The highest-peaking lines are the ones kept: web8's p99 (the slowest work) is among them.
+  assert(names.includes('web8 p99'), `the slowest service's p99 is not shown: ${names}`);
+  const box = await page.$eval('#latency-chart', (c) => [c.clientWidth, c.clientHeight]);
+  await page.hover('#latency-chart', { position: { x: Math.round(box[0] * 0.7), y: Math.round(box[1] / 2) } });
+  await page.waitForSelector('#latency-chart-values', { timeout: 5000 });
+  const values = await page.$eval('#latency-chart-values', (e) => e.textContent);
+  assert(/others \(highest of 6\): [\d.]+ ms/.test(values), `crosshair: ${values}`);
+  // The log scale: the same lines, spread over decades; the axis says so.
+  const linear = await page.$eval('#latency-chart', (c) => c.toDataURL());
+  await page.check('#latency-chart-log');
+  await page.waitForFunction((before) => document.getElementById('latency-chart').toDataURL() !== before, linear, { timeout: 5000 });
+  assert((await legend()).length === 11, 'the log scale lost lines');
+  await page.locator('figure[data-chart="latency-chart"]').screenshot({ path: path.join(outDir, 'chart-log-others.png') });
+  await page.uncheck('#latency-chart-log');
+  await page.waitForFunction((before) => document.getElementById('latency-chart').toDataURL() === before, linear, { timeout: 5000 });
+});
+
 await check('what-if: variant B against A over the same seeds, with a table of differences', async () => {
   await pick(DEFAULT);
   await page.waitForFunction(() => !document.getElementById('run').disabled);
-  await page.click('#make-b');
+  await page.click('#make-variant-copy');
   const a = await page.$eval('#variant-b', (t) => t.value);
   await page.fill('#variant-b', a.replace('desiredCount = 8', 'desiredCount = 4'));
   await page.fill('#seeds', '2');
@@ -786,8 +839,15 @@ await check('what-if: variant B against A over the same seeds, with a table of d
   assert(/^-4( ± 0)?$/.test(await cell('services.web.tasks.running_end', 'diff')), 'paired difference');
   const verdict = await cell('services.web.tasks.running_end', 'verdict');
   assert(verdict === 'B worse', `fewer running tasks must be worse: ${verdict}`);
-  const classes = await page.$$eval('#compare-table tbody tr', (l) => l.map((tr) => [tr.className, tr.querySelector('.verdict').textContent]));
-  assert(classes.every(([c, v]) => (c === 'worse') === (v === 'B worse') && (c === 'better') === (v === 'B better')), `colours: ${JSON.stringify(classes)}`);
+  const classes = await page.$$eval('#compare-table tbody td.verdict', (l) => l.map((td) => [td.className, td.textContent]));
+  assert(classes.length > 5 && classes.every(([c, v]) => c.includes('worse') === (v === 'B worse') && c.includes('better') === (v === 'B better')), `colours: ${JSON.stringify(classes)}`);
+  // Cost against p99: a point with whiskers per variant, and the same numbers in words.
+  await page.waitForSelector('#whatif-tradeoff[data-plotted="2"]', { timeout: 5000 });
+  const trade = await canvasPixels('whatif-tradeoff');
+  assert(trade.blue > 60, `A's point is not on the trade-off plot: ${JSON.stringify(trade)}`);
+  const points = await page.$$eval('#tradeoff-points li', (l) => l.map((e) => e.textContent));
+  assert(points.length === 2 && /^A: worst p99 [\d.]+ ± [\d.]+ ms, cost [\d.]+ ± [\d.]+ USD per hour$/.test(points[0]), `trade-off points: ${JSON.stringify(points)}`);
+  await page.locator('figure[data-chart="whatif-tradeoff"]').screenshot({ path: path.join(outDir, 'what-if-tradeoff.png') });
   // The warning of intervals too wide to act on appears exactly when a cell's ± is above 10 %.
   const cells = await page.$$eval('#compare-table tbody td.a, #compare-table tbody td.b', (l) => l.map((td) => td.textContent));
   const wideCells = cells.map((t) => t.match(/^(-?[\d.]+) ± ([\d.]+)$/)).filter((m) => m && Number(m[2]) > 0.1 * Math.abs(Number(m[1])));
@@ -796,6 +856,10 @@ await check('what-if: variant B against A over the same seeds, with a table of d
   if (warning) assert(/about \d+ seeds/.test(warning), `warning: ${warning}`);
   const caption = await page.$eval('#compare-table caption', (c) => c.textContent);
   assert(caption.includes('[1, 2]'), caption);
+  // An edit of B after the comparison marks it out of date, naming B.
+  await page.fill('#variant-b', a.replace('desiredCount = 8', 'desiredCount = 5'));
+  await page.waitForSelector('#compare-stale', { timeout: 5000 });
+  assert((await page.$eval('#compare-stale', (e) => e.textContent)).includes('Out of date: B changed'), 'the stale note does not name B');
   // Seed 1's runs overlaid: A in blue, B in orange and red, on every chart.
   for (const id of ['whatif-cpu', 'whatif-tasks', 'whatif-requests', 'whatif-latency', 'whatif-cost']) {
     const px = await canvasPixels(id);
@@ -814,18 +878,46 @@ await check('what-if: variant B built with the form, objectives per variant', as
   await page.selectOption('#variant-form .variant-setting', 'services[0].desiredCount');
   await page.fill('#variant-form .variant-value', '4');
   await page.press('#variant-form .variant-value', 'Tab');
-  await page.click('#make-b-form');
+  await page.click('#make-variant-form');
   await page.waitForSelector('#variant-b', { timeout: 5000 });
   const b = await page.$eval('#variant-b', (t) => t.value);
   const a = await page.$eval('#scenario-text', (t) => t.value);
   assert(/^desiredCount = 4$/m.test(b) && /^desiredCount = 8$/m.test(a), 'B is not A with 4 tasks, or A changed');
-  assert((await page.$eval('#variant-notice', (e) => e.textContent)).includes('services[0].desiredCount = 4'), 'no notice of the change');
+  assert((await page.$eval('#variant-notice', (e) => e.textContent)).includes('variant B: set services[0].desiredCount = 4'), 'no notice of the change');
+  // Variant C from the same form: A with 12 tasks.
+  assert(await page.$eval('#make-variant-form', (e) => e.textContent) === 'Make variant C', 'the form does not make C next');
+  await page.fill('#variant-form .variant-value', '12');
+  await page.press('#variant-form .variant-value', 'Tab');
+  await page.click('#make-variant-form');
+  await page.waitForSelector('#variant-c', { timeout: 5000 });
+  const c = await page.$eval('#variant-c', (t) => t.value);
+  assert(/^desiredCount = 12$/m.test(c) && /^desiredCount = 4$/m.test(await page.$eval('#variant-b', (t) => t.value)), 'C is not A with 12 tasks, or B changed');
+  assert(await page.$('#variant-form') === null, 'a fourth variant can be made');
+  assert(await page.$eval('#compare', (e) => e.textContent) === 'Compare A, B, C', 'the compare button');
   await page.fill('#seeds', '2');
   await page.click('#compare');
-  await page.waitForSelector('#compare-objectives', { timeout: 60000 });
+  await page.waitForSelector('#compare-objectives', { timeout: 90000 });
   const rows = await page.$$eval('#compare-objectives tbody tr', (l) => l.map((r) => [...r.cells].map((c) => c.textContent)));
-  assert(rows.length === 1 && rows[0][1] === '✔ 2 of 2' && rows[0][2] === '✘ 0 of 2', `objectives per variant: ${JSON.stringify(rows)}`);
+  assert(rows.length === 1 && rows[0][1] === '✔ 2 of 2' && rows[0][2] === '✘ 0 of 2' && rows[0][3] === '✘ 0 of 2', `objectives per variant: ${JSON.stringify(rows)}`);
+  const cell = (metric, col) => page.$eval(`#compare-table tr[data-metric="${metric}"] td.${col}`, (td) => td.textContent);
+  const running = [await cell('services.web.tasks.running_end', 'a'), await cell('services.web.tasks.running_end', 'b'), await cell('services.web.tasks.running_end', 'c')];
+  assert(/^8( ± 0)?$/.test(running[0]) && /^4( ± 0)?$/.test(running[1]) && /^12( ± 0)?$/.test(running[2]), `running: ${running}`);
+  assert(/^\+4( ± 0)?$/.test(await cell('services.web.tasks.running_end', 'diff-c')), 'C − A');
+  assert(await cell('services.web.tasks.running_end', 'verdict-c') === 'C better', 'more running tasks must be better');
+  const heads = await page.$$eval('#compare-table thead th', (l) => l.map((e) => e.textContent));
+  assert(heads.join('|') === 'metric|A|B|B − A|verdict|C|C − A|verdict', `columns: ${heads}`);
+  await page.waitForSelector('#whatif-tradeoff[data-plotted="3"]', { timeout: 5000 });
+  const trade = await canvasPixels('whatif-tradeoff');
+  assert(trade.green > 60 && trade.blue > 60, `the variants' points: ${JSON.stringify(trade)}`);
+  assert((await page.$eval('#whatif-charts > p.small', (e) => e.textContent)).includes('C in greens'), 'the overlay caption names C');
   await page.locator('#what-if').screenshot({ path: path.join(outDir, 'what-if-form.png') });
+  assert(await page.$('#compare-stale') === null, 'a fresh comparison is marked out of date');
+  // Removing C leaves B, the form offers C again, and the comparison shown is out of date.
+  await page.click('.variant[data-variant="C"] .variant-remove');
+  await page.waitForSelector('#variant-c', { state: 'detached', timeout: 5000 });
+  assert(await page.$eval('#make-variant-form', (e) => e.textContent) === 'Make variant C', 'C cannot be made again');
+  const stale = await page.$eval('#compare-stale', (e) => e.textContent);
+  assert(stale.includes('the set of variants changed'), `stale note: ${stale}`);
 });
 
 // The shell words of a command the page prints (single quotes, as the page writes them).
@@ -1036,7 +1128,7 @@ await check('a 390 px wide screen: no horizontal overflow, with the gallery, a r
   await phone.click('#run');
   await phone.waitForSelector('#summary[data-trace-hash]', { timeout: 30000 });
   for (const d of ['#editor', '#paste']) await phone.$eval(d, (e) => { e.open = true; });
-  await phone.click('#make-b');
+  await phone.click('#make-variant-copy');
   await phone.fill('#seeds', '2');
   await phone.click('#compare');
   await phone.waitForSelector('#compare-table', { timeout: 60000 });

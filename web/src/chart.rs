@@ -1,24 +1,29 @@
-//! Charts drawn with plotters on a <canvas>: lines over simulated time, and the start-up bars.
+//! How a chart is drawn with plotters on a <canvas>: lines over simulated time (what each of a
+//! run's charts shows is `run_charts.rs`'s; the what-if's, `compare_chart.rs`'s).
 //!
 //! A chart is drawn at the size its canvas has on the page, times the device pixel ratio (the
 //! context scaled, so text and lines stay sharp on any screen); time is in seconds, minutes or
 //! hours by the run's length; counts have whole-number ticks and no tick has a needless ".0";
 //! a line has a gap where it has no value (a latency before any request); a chart with nothing
-//! to show says so. The legend is the page's (HTML beside the canvas, where a click hides a
-//! line): each draw returns what it drew (`Drawn`: the plot's place, the time scale and every
-//! line), which the legend, the crosshair and the data table read.
-
-use crate::view::{ChartData, LimitChart, Series};
+//! to show says so; the value axis can be logarithmic (`Look::log`); past 12 lines, the 10
+//! that peak highest are drawn and one "others" line follows the highest of the rest, so the
+//! colours stay apart and nothing above the others' line is hidden. The legend is the page's
+//! (HTML beside the canvas, where a click hides a line): each draw returns what it drew
+//! (`Drawn`: the plot's place, the time scale and every line), which the legend, the crosshair
+//! and the data table read.
+use crate::view::{ChartData, Series};
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 /// One line of a chart: its legend, colour and (t, y) points.
-struct Line {
-    name: String,
-    color: RGBColor,
-    points: Vec<(f64, f64)>,
+pub(crate) struct Line {
+    pub name: String,
+    pub color: RGBColor,
+    pub points: Vec<(f64, f64)>,
 }
 
 /// What a chart drew, for the page around it.
@@ -101,26 +106,13 @@ const PALETTE: [RGBColor; 12] = [
     RGBColor(0x63, 0x79, 0x39),
 ];
 
-/// The colour of a task state, the same as the cluster view's (`style.css`): running green,
-/// waiting grey, activating blue, stopping orange.
-fn state_color(name: &str) -> Option<RGBColor> {
-    Some(match name {
-        "RUNNING" => RGBColor(0x2e, 0x7d, 0x32),
-        "PENDING" | "PROVISIONING" => RGBColor(0x9a, 0xa0, 0xa8),
-        "ACTIVATING" => RGBColor(0x1f, 0x6f, 0xeb),
-        "DEACTIVATING" | "STOPPING" | "DEPROVISIONING" => RGBColor(0xd9, 0x8e, 0x04),
-        "STOPPED" => RGBColor(0xc6, 0x28, 0x28),
-        _ => return None,
-    })
-}
-
 fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
 /// The canvas made the size it has on the page (its CSS width; a height from it) times the
 /// device pixel ratio, and a drawing area in CSS pixels over it.
-fn area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, String> {
+pub(crate) fn area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, String> {
     let dpr = web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .filter(|r| *r >= 1.0)
@@ -156,26 +148,56 @@ fn area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, 
 }
 
 /// A tick value without a needless ".0" (and whole numbers only, for counts).
-fn tick(v: f64, whole: bool) -> String {
+pub(crate) fn tick(v: f64, whole: bool) -> String {
     if whole && (v - v.round()).abs() > 1e-9 {
         return String::new();
     }
     ecsim_front::metric::round(v)
 }
 
-/// A line chart's title, value unit, top of the value axis, and what it says when empty.
-struct Frame<'a> {
-    caption: &'a str,
-    unit: &'a str,
-    y_max: f64,
-    empty: &'a str,
+/// How the page asks for a chart: the lines its legend hides, and whether the value axis is
+/// logarithmic (latency, where one slow service would flatten the others' lines).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Look {
+    pub hidden: Vec<String>,
+    pub log: bool,
 }
 
-fn draw_lines(
+/// A line chart's title, value unit, top of the value axis, and what it says when empty.
+pub(crate) struct Frame<'a> {
+    pub caption: &'a str,
+    pub unit: &'a str,
+    pub y_max: f64,
+    pub empty: &'a str,
+}
+
+/// The bottom of a log value axis: the power of ten at or below the lowest positive value
+/// shown; None when no value is positive (nothing to draw on a log axis).
+fn log_floor(lines: &[Line], look: &Look) -> Option<f64> {
+    let low = lines
+        .iter()
+        .filter(|l| !look.hidden.contains(&l.name))
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    low.is_finite().then(|| 10f64.powf(low.log10().floor()))
+}
+
+/// What the axes are, once the time scale and value range are known.
+struct Axes<'a> {
+    x_desc: &'a str,
+    y_desc: &'a str,
+    time_unit: f64,
+    whole: bool,
+    y_labels: usize,
+    t_max: f64,
+}
+
+pub(crate) fn draw_lines(
     canvas: HtmlCanvasElement,
     frame: Frame,
     lines: Vec<Line>,
-    hidden: &[String],
+    look: &Look,
     limits: &[(String, f64)],
 ) -> Result<Drawn, String> {
     let Frame {
@@ -206,37 +228,121 @@ fn draw_lines(
     let whole = matches!(y_desc, "count" | "tasks");
     let y_max = limits.iter().map(|l| l.1 * 1.15).fold(y_max, f64::max);
     let y_max = if whole { y_max.ceil().max(1.0) } else { y_max };
-    let mut chart = ChartBuilder::on(&root)
-        .caption(caption, ("sans-serif", 15))
-        .margin(10)
-        .margin_right(18)
-        .x_label_area_size(36)
-        .y_label_area_size(52)
-        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
-        .map_err(e)?;
-    let x_fmt = |t: &f64| tick(t / time_unit, false);
-    let y_fmt = |v: &f64| tick(*v, whole);
+    let axes = Axes {
+        x_desc,
+        y_desc,
+        time_unit,
+        whole,
+        y_labels: if whole {
+            (y_max as usize + 1).min(8)
+        } else {
+            6
+        },
+        t_max,
+    };
+    let builder = || {
+        let mut b = ChartBuilder::on(&root);
+        b.caption(caption, ("sans-serif", 15))
+            .margin(10)
+            .margin_right(18)
+            .x_label_area_size(36)
+            .y_label_area_size(52);
+        b
+    };
+    let floor = log_floor(&lines, look).filter(|f| look.log && *f < y_max);
+    let plot = match floor {
+        Some(floor) => {
+            let chart = builder()
+                .build_cartesian_2d(0f64..t_max, (floor..y_max).log_scale())
+                .map_err(e)?;
+            // Nothing at or below 0 has a place on a log axis: a gap there.
+            let lines: Vec<Line> = lines
+                .iter()
+                .map(|l| Line {
+                    name: l.name.clone(),
+                    color: l.color,
+                    points: l
+                        .points
+                        .iter()
+                        .map(|&(t, v)| (t, if v > 0.0 { v } else { f64::NAN }))
+                        .collect(),
+                })
+                .collect();
+            plot_lines(&root, chart, &axes, &lines, look, limits)?
+        }
+        None => {
+            let chart = builder()
+                .build_cartesian_2d(0f64..t_max, 0f64..y_max)
+                .map_err(e)?;
+            plot_lines(&root, chart, &axes, &lines, look, limits)?
+        }
+    };
+    let anything = lines
+        .iter()
+        .any(|l| l.points.iter().any(|p| p.1.is_finite() && p.1 != 0.0));
+    if !anything {
+        let style = ("sans-serif", 14)
+            .into_font()
+            .color(&RGBColor(0x4a, 0x52, 0x60));
+        let mid = (
+            (plot[0] + plot[2]) as i32 / 2 - 140,
+            (plot[1] + plot[3]) as i32 / 2 - 8,
+        );
+        root.draw(&Text::new(empty.to_string(), mid, style))
+            .map_err(e)?;
+    }
+    root.present().map_err(e)?;
+    Ok(Drawn {
+        plot,
+        t_max,
+        time_unit,
+        unit: y_desc.to_string(),
+        lines: lines
+            .into_iter()
+            .map(|l| DrawnLine {
+                hidden: look.hidden.contains(&l.name),
+                name: l.name,
+                color: hex(l.color),
+                points: l.points,
+            })
+            .collect(),
+    })
+}
+
+/// The mesh, the shown lines and the objectives' limits on a chart whose value axis is linear
+/// or logarithmic (`Y`); the plot area's place, in CSS pixels.
+fn plot_lines<Y>(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    mut chart: ChartContext<CanvasBackend, Cartesian2d<RangedCoordf64, Y>>,
+    axes: &Axes,
+    lines: &[Line],
+    look: &Look,
+    limits: &[(String, f64)],
+) -> Result<[f64; 4], String>
+where
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let e = |e: DrawingAreaErrorKind<_>| e.to_string();
+    let x_fmt = |t: &f64| tick(t / axes.time_unit, false);
+    let y_fmt = |v: &f64| tick(*v, axes.whole);
     chart
         .configure_mesh()
         .max_light_lines(1)
         .x_labels(7)
-        .y_labels(if whole {
-            (y_max as usize + 1).min(8)
-        } else {
-            6
-        })
+        .y_labels(axes.y_labels)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .x_desc(x_desc)
-        .y_desc(y_desc)
+        .x_desc(axes.x_desc)
+        .y_desc(if look.log {
+            format!("{} (log scale)", axes.y_desc)
+        } else {
+            axes.y_desc.to_string()
+        })
         .label_style(("sans-serif", 12))
         .axis_desc_style(("sans-serif", 12))
         .draw()
         .map_err(e)?;
-    let anything = lines
-        .iter()
-        .any(|l| l.points.iter().any(|p| p.1.is_finite() && p.1 != 0.0));
-    for l in lines.iter().filter(|l| !hidden.contains(&l.name)) {
+    for l in lines.iter().filter(|l| !look.hidden.contains(&l.name)) {
         // A gap where the line has no value.
         for run in l
             .points
@@ -256,7 +362,7 @@ fn draw_lines(
     for (label, v) in limits {
         chart
             .draw_series(LineSeries::new(
-                [(0.0, *v), (t_max, *v)],
+                [(0.0, *v), (axes.t_max, *v)],
                 limit_color.stroke_width(2),
             ))
             .map_err(e)?;
@@ -266,48 +372,16 @@ fn draw_lines(
             .map_err(e)?;
     }
     let (xs, ys) = chart.plotting_area().get_pixel_range();
-    if !anything {
-        let style = ("sans-serif", 14)
-            .into_font()
-            .color(&RGBColor(0x4a, 0x52, 0x60));
-        let mid = ((xs.start + xs.end) / 2 - 140, (ys.start + ys.end) / 2 - 8);
-        root.draw(&Text::new(empty.to_string(), mid, style))
-            .map_err(e)?;
-    }
-    root.present().map_err(e)?;
-    Ok(Drawn {
-        plot: [
-            xs.start as f64,
-            ys.start as f64,
-            xs.end as f64,
-            ys.end as f64,
-        ],
-        t_max,
-        time_unit,
-        unit: y_desc.to_string(),
-        lines: lines
-            .into_iter()
-            .map(|l| DrawnLine {
-                hidden: hidden.contains(&l.name),
-                name: l.name,
-                color: hex(l.color),
-                points: l.points,
-            })
-            .collect(),
-    })
-}
-
-/// The objectives' limits drawn on one chart, with their labels.
-fn limits(c: &ChartData, chart: LimitChart) -> Vec<(String, f64)> {
-    c.limits
-        .iter()
-        .filter(|l| l.chart == chart)
-        .map(|l| (l.label.clone(), l.value))
-        .collect()
+    Ok([
+        xs.start as f64,
+        ys.start as f64,
+        xs.end as f64,
+        ys.end as f64,
+    ])
 }
 
 /// The top of the y axis: the highest point plus 15 % (1 when every point is 0).
-fn headroom(lines: &[Line]) -> f64 {
+pub(crate) fn headroom(lines: &[Line]) -> f64 {
     let top = lines
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1))
@@ -320,130 +394,41 @@ fn headroom(lines: &[Line]) -> f64 {
     }
 }
 
-fn points(c: &ChartData, values: &[f64]) -> Vec<(f64, f64)> {
+pub(crate) fn points(c: &ChartData, values: &[f64]) -> Vec<(f64, f64)> {
     c.t_s.iter().copied().zip(values.iter().copied()).collect()
 }
 
-/// Cluster CPU and memory reserved by tasks, and CPU used by requests, % of registered.
-pub fn draw_reservation(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    let lines = vec![
-        Line {
-            name: "CPU reserved".into(),
-            color: RGBColor(0xd6, 0x27, 0x28),
-            points: points(c, &c.cpu_reserved_pct),
-        },
-        Line {
-            name: "memory reserved".into(),
-            color: RGBColor(0x1f, 0x77, 0xb4),
-            points: points(c, &c.mem_reserved_pct),
-        },
-        Line {
-            name: "CPU used".into(),
-            color: RGBColor(0xff, 0x7f, 0x0e),
-            points: points(c, &c.cpu_used_pct),
-        },
-    ];
-    draw_lines(
-        canvas,
-        Frame {
-            caption: "Cluster CPU and memory (% of registered)",
-            unit: "%",
-            y_max: 100.0,
-            empty: "no instance registered in this run",
-        },
-        lines,
-        hidden,
-        &[],
-    )
+/// More lines than this and a chart shows the `TOP` highest and one line for the others.
+const MAX_LINES: usize = 12;
+const TOP: usize = 10;
+
+/// The colour of the "others" line: no palette colour, so never read as one of the top lines.
+const OTHERS: RGBColor = RGBColor(0x44, 0x44, 0x44);
+
+/// The highest finite value of a series (its rank among many).
+fn peak(values: &[f64]) -> f64 {
+    values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max)
 }
 
-/// Memory each service's running tasks use, % of what they reserve
-/// (`ECSServiceAverageMemoryUtilization`): above 100 with soft limits. No line for a service
-/// whose memory use the scenario does not model.
-pub fn draw_memory(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    let lines = palette_lines(c, &c.memory);
-    let y_max = headroom(&lines).max(100.0);
-    draw_lines(
-        canvas,
-        Frame {
-            caption: "Memory used per service (% of reserved)",
-            unit: "%",
-            y_max,
-            empty: "no service's memory use is modelled ([[applications]])",
-        },
-        lines,
-        hidden,
-        &limits(c, LimitChart::Memory),
-    )
-}
-
-/// Desired and running tasks of each service: auto scaling and actions move the desired line,
-/// and the running one follows as tasks start.
-pub fn draw_service_tasks(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    let lines = palette_lines(c, &c.service_tasks);
-    let y_max = headroom(&lines);
-    draw_lines(
-        canvas,
-        Frame {
-            caption: "Desired and running tasks per service",
-            unit: "tasks",
-            y_max,
-            empty: "no service in this run",
-        },
-        lines,
-        hidden,
-        &limits(c, LimitChart::ServiceTasks),
-    )
-}
-
-/// Tasks in each lifecycle state that holds any during the run, registered instances, and
-/// each capacity provider's group (its instances, booting ones included, and desired capacity).
-pub fn draw_tasks(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    let mut lines = palette_lines(c, &[c.tasks.as_slice(), &c.providers].concat());
-    for l in &mut lines {
-        if let Some(color) = state_color(&l.name) {
-            l.color = color;
-        }
-    }
-    lines.push(Line {
-        name: "instances".into(),
-        color: BLACK,
-        points: points(c, &c.instances),
-    });
-    let y_max = headroom(&lines);
-    draw_lines(
-        canvas,
-        Frame {
-            caption: "Tasks by state, and instances",
-            unit: "count",
-            y_max,
-            empty: "no task and no instance in this run",
-        },
-        lines,
-        hidden,
-        &[],
-    )
-}
-
-/// One line per series, coloured from the palette in turn.
-fn palette_lines(c: &ChartData, series: &[Series]) -> Vec<Line> {
-    series
+/// One line per series, coloured from the palette in turn. With more than `MAX_LINES` series,
+/// the `TOP` with the highest peaks are kept (in their order) and the rest become one line,
+/// "others", that follows the highest of them at each time: nothing above it is hidden, and
+/// the colours of the lines shown stay apart.
+pub(crate) fn palette_lines(c: &ChartData, series: &[Series]) -> Vec<Line> {
+    let kept: Vec<&Series> = if series.len() > MAX_LINES {
+        let mut ranked: Vec<usize> = (0..series.len()).collect();
+        ranked.sort_by(|&x, &y| peak(&series[y].values).total_cmp(&peak(&series[x].values)));
+        ranked.truncate(TOP);
+        ranked.sort_unstable();
+        ranked.iter().map(|&k| &series[k]).collect()
+    } else {
+        series.iter().collect()
+    };
+    let mut lines: Vec<Line> = kept
         .iter()
         .zip(PALETTE.iter().cycle())
         .map(|(v, &color)| Line {
@@ -451,336 +436,25 @@ fn palette_lines(c: &ChartData, series: &[Series]) -> Vec<Line> {
             color,
             points: points(c, &v.values),
         })
-        .collect()
-}
-
-/// Requests served and failed per second by each service with traffic.
-pub fn draw_requests(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    let lines = palette_lines(c, &c.requests);
-    let y_max = headroom(&lines);
-    draw_lines(
-        canvas,
-        Frame {
-            caption: "Requests served and failed per second",
-            unit: "req/s",
-            y_max,
-            empty: "no traffic in this scenario",
-        },
-        lines,
-        hidden,
-        &[],
-    )
-}
-
-/// CPU reserved on each instance (the first dozen), % of what it registered.
-pub fn draw_hosts(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    per_host(canvas, c, "CPU reserved per instance (%)", &c.hosts, hidden)
-}
-
-/// Memory reserved on each instance, % of what it registered.
-pub fn draw_hosts_mem(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    per_host(
-        canvas,
-        c,
-        "Memory reserved per instance (%)",
-        &c.hosts_mem,
-        hidden,
-    )
-}
-
-/// CPU used by requests on each instance over each window, % of its vCPUs.
-pub fn draw_hosts_cpu_used(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    per_host(
-        canvas,
-        c,
-        "CPU used per instance (%)",
-        &c.hosts_cpu_used,
-        hidden,
-    )
-}
-
-fn per_host(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    title: &str,
-    series: &[Series],
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    draw_lines(
-        canvas,
-        Frame {
-            caption: title,
-            unit: "%",
-            y_max: 100.0,
-            empty: "no instance in this run",
-        },
-        palette_lines(c, series),
-        hidden,
-        &[],
-    )
-}
-
-/// Latency p50 and p99 per sampling window, per service with traffic (ms).
-pub fn draw_latency(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    let lines = palette_lines(c, &c.latency);
-    let y_max = headroom(&lines);
-    draw_lines(
-        canvas,
-        Frame {
-            caption: "Latency per window (ms)",
-            unit: "ms",
-            y_max,
-            empty: "no request was served in this run",
-        },
-        lines,
-        hidden,
-        &limits(c, LimitChart::Latency),
-    )
-}
-
-/// The cost of the run so far: EC2 instances and Fargate tasks.
-pub fn draw_cost(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    hidden: &[String],
-) -> Result<Drawn, String> {
-    let lines = vec![Line {
-        name: "cost so far (USD)".into(),
-        color: RGBColor(0x8c, 0x56, 0x4b),
-        points: points(c, &c.cost_usd),
-    }];
-    let y_max = headroom(&lines);
-    draw_lines(
-        canvas,
-        Frame {
-            caption: "Cost so far (USD)",
-            unit: "USD",
-            y_max,
-            empty: "nothing was billed",
-        },
-        lines,
-        hidden,
-        &[],
-    )
-}
-
-/// Where each service's start-up went (means over its tasks that became healthy): one bar per
-/// service, split into provisioning, pull, start and health, in seconds.
-pub fn draw_startup(
-    canvas: HtmlCanvasElement,
-    c: &ChartData,
-    _hidden: &[String],
-) -> Result<Drawn, String> {
-    let root = area(canvas)?;
-    let e = |e: DrawingAreaErrorKind<_>| e.to_string();
-    root.fill(&WHITE).map_err(e)?;
-    let phases = ["provisioning", "pull", "start", "health"];
-    let colors = [
-        RGBColor(0x7f, 0x7f, 0x7f),
-        RGBColor(0xd6, 0x27, 0x28),
-        RGBColor(0x1f, 0x77, 0xb4),
-        RGBColor(0x2c, 0xa0, 0x2c),
-    ];
-    let bars: Vec<(&str, [f64; 4])> = c.startup.iter().map(|(n, v)| (n.as_str(), *v)).collect();
-    let n = bars.len().max(1);
-    let x_max = bars
+        .collect();
+    let rest: Vec<&Series> = series
         .iter()
-        .map(|(_, v)| v.iter().sum::<f64>())
-        .fold(1.0, f64::max)
-        // Room on the right for the legend.
-        * 1.6;
-    let names: Vec<String> = bars.iter().map(|(n, _)| n.to_string()).collect();
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            "Start-up: wanted to healthy, mean per task",
-            ("sans-serif", 16),
-        )
-        .margin(12)
-        .x_label_area_size(32)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0f64..x_max, 0f64..n as f64)
-        .map_err(e)?;
-    let x_fmt = |x: &f64| tick(*x, false);
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .max_light_lines(1)
-        .x_label_formatter(&x_fmt)
-        .label_style(("sans-serif", 12))
-        .y_labels(n * 2 + 1)
-        .y_label_formatter(&|y| {
-            // Label the middle of each bar with its service.
-            let k = (y - 0.5).round();
-            if (y - 0.5 - k).abs() < 1e-6 && k >= 0.0 {
-                names.get(k as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .x_desc("seconds")
-        .draw()
-        .map_err(e)?;
-    for (k, (phase, color)) in phases.iter().zip(colors).enumerate() {
-        let rects: Vec<Rectangle<(f64, f64)>> = bars
-            .iter()
-            .enumerate()
-            .map(|(i, (_, v))| {
-                let x0: f64 = v[..k].iter().sum();
-                let y = i as f64;
-                Rectangle::new([(x0, y + 0.2), (x0 + v[k], y + 0.8)], color.filled())
+        .filter(|s| !kept.iter().any(|k| std::ptr::eq(*k, *s)))
+        .collect();
+    if !rest.is_empty() {
+        let highest: Vec<f64> = (0..c.t_s.len())
+            .map(|i| {
+                rest.iter()
+                    .filter_map(|s| s.values.get(i).copied())
+                    .filter(|v| v.is_finite())
+                    .fold(f64::NAN, f64::max)
             })
             .collect();
-        chart
-            .draw_series(rects)
-            .map_err(e)?
-            .label(*phase)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        lines.push(Line {
+            name: format!("others (highest of {})", rest.len()),
+            color: OTHERS,
+            points: points(c, &highest),
+        });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(e)?;
-    root.present().map_err(e)?;
-    Ok(Drawn::default())
-}
-
-/// What an overlaid what-if chart shows of each variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    Cpu,
-    Tasks,
-    Requests,
-    Latency,
-    Cost,
-}
-
-impl Overlay {
-    pub const ALL: [Overlay; 5] = [
-        Overlay::Cpu,
-        Overlay::Tasks,
-        Overlay::Requests,
-        Overlay::Latency,
-        Overlay::Cost,
-    ];
-
-    /// The canvas id and title.
-    pub fn id(self) -> &'static str {
-        match self {
-            Overlay::Cpu => "whatif-cpu",
-            Overlay::Tasks => "whatif-tasks",
-            Overlay::Requests => "whatif-requests",
-            Overlay::Latency => "whatif-latency",
-            Overlay::Cost => "whatif-cost",
-        }
-    }
-
-    fn title(self) -> (&'static str, &'static str) {
-        match self {
-            Overlay::Cpu => ("A and B: cluster CPU reserved and used (%)", "%"),
-            Overlay::Tasks => ("A and B: tasks running, and instances", "count"),
-            Overlay::Requests => ("A and B: requests served and failed per second", "req/s"),
-            Overlay::Latency => ("A and B: latency p99 per window (ms)", "ms"),
-            Overlay::Cost => ("A and B: cost so far (USD)", "USD"),
-        }
-    }
-
-    fn series(self, c: &ChartData) -> Vec<Series> {
-        let one = |name: &str, values: &[f64]| Series {
-            name: name.into(),
-            values: values.to_vec(),
-        };
-        match self {
-            Overlay::Cpu => vec![
-                one("CPU reserved", &c.cpu_reserved_pct),
-                one("CPU used", &c.cpu_used_pct),
-            ],
-            Overlay::Tasks => c
-                .tasks
-                .iter()
-                .filter(|s| s.name == "RUNNING")
-                .cloned()
-                .chain([one("instances", &c.instances)])
-                .collect(),
-            Overlay::Requests => c.requests.clone(),
-            Overlay::Latency => c
-                .latency
-                .iter()
-                .filter(|s| s.name.ends_with("p99"))
-                .cloned()
-                .collect(),
-            Overlay::Cost => vec![one("cost", &c.cost_usd)],
-        }
-    }
-}
-
-/// Variant A's lines in blues, B's in oranges, each from its own run's time axis.
-pub fn draw_overlay(
-    canvas: HtmlCanvasElement,
-    what: Overlay,
-    a: &ChartData,
-    b: &ChartData,
-) -> Result<Drawn, String> {
-    const BLUES: [RGBColor; 4] = [
-        RGBColor(0x1f, 0x77, 0xb4),
-        RGBColor(0x6b, 0xae, 0xd6),
-        RGBColor(0x08, 0x30, 0x6b),
-        RGBColor(0x42, 0x92, 0xc6),
-    ];
-    const ORANGES: [RGBColor; 4] = [
-        RGBColor(0xff, 0x7f, 0x0e),
-        RGBColor(0xd6, 0x27, 0x28),
-        RGBColor(0xfd, 0xae, 0x6b),
-        RGBColor(0x8c, 0x2d, 0x04),
-    ];
-    let mut lines = Vec::new();
-    for (tag, c, colors) in [("A", a, &BLUES), ("B", b, &ORANGES)] {
-        for (s, &color) in what.series(c).iter().zip(colors.iter().cycle()) {
-            lines.push(Line {
-                name: format!("{tag}: {}", s.name),
-                color,
-                points: points(c, &s.values),
-            });
-        }
-    }
-    let (title, unit) = what.title();
-    let y_max = if what == Overlay::Cpu {
-        100.0
-    } else {
-        headroom(&lines)
-    };
-    draw_lines(
-        canvas,
-        Frame {
-            caption: title,
-            unit,
-            y_max,
-            empty: "nothing to show",
-        },
-        lines,
-        &[],
-        &[],
-    )
+    lines
 }

@@ -1,8 +1,9 @@
 //! The run's charts: one canvas each, drawn by the worker link (`link.rs`) as the run goes on
 //! and when it ends (`outputs::Canvases`), each with its legend beside it (a click hides or
 //! shows a line), a crosshair shared by every chart over time (the mouse, or the arrow keys on
-//! a focused chart, moves it; the values under it are listed), and a data table for screen
-//! readers. A resize of the page draws them again at their new size.
+//! a focused chart, moves it; the values under it are listed), a log scale where one slow line
+//! would flatten the rest (latency), and a data table for screen readers. A resize of the page
+//! draws them again at their new size.
 
 use crate::link::use_ctx;
 use crate::outputs::SLOTS;
@@ -168,8 +169,22 @@ pub fn chart_panel() -> Html {
                         tables.set(t);
                     })
                 };
+                let log_option = slot.log.then(|| {
+                    let onchange = {
+                        let (canvases, redrawn) = (canvases.clone(), redrawn.clone());
+                        Callback::from(move |e: Event| {
+                            let on = e.target_dyn_into::<web_sys::HtmlInputElement>().is_some_and(|i| i.checked());
+                            canvases.set_log(k, on);
+                            redrawn.set(*redrawn + 1);
+                        })
+                    };
+                    html! {
+                        <label class="log-scale small"><input type="checkbox" id={format!("{}-log", slot.id)} checked={canvases.is_log(k)} {onchange} />{ " log scale" }</label>
+                    }
+                });
                 html! {
                     <figure class="chart" data-chart={slot.id}>
+                        { for log_option }
                         <div class="chart-box" onmousemove={on_move} onmouseleave={on_leave}>
                             <canvas id={slot.id} role="img" aria-label={slot.label} tabindex="0" onkeydown={on_key}
                                 ref={canvases.node(k)} width="540" height="340"></canvas>

@@ -3,5 +3,7 @@
 //! from these same types, as the worker codec (bincode) is positional.
 
 pub mod chart;
+pub mod compare_chart;
+pub mod run_charts;
 pub mod view;
 pub mod worker;

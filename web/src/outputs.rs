@@ -3,7 +3,8 @@
 //! `BlobUrl` revokes itself when its last holder drops it, so each run's downloads free the
 //! last run's).
 
-use ecsim_web::chart::{self, Drawn};
+use ecsim_web::chart::{Drawn, Look};
+use ecsim_web::run_charts;
 use ecsim_web::view::{ChartData, RunView};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -44,7 +45,7 @@ impl Drop for BlobUrl {
     }
 }
 
-type DrawFn = fn(HtmlCanvasElement, &ChartData, &[String]) -> Result<Drawn, String>;
+type DrawFn = fn(HtmlCanvasElement, &ChartData, &Look) -> Result<Drawn, String>;
 
 /// One chart of the run: its canvas, what it is, and how it is drawn.
 pub struct Slot {
@@ -57,6 +58,8 @@ pub struct Slot {
     draw: DrawFn,
     /// A line over simulated time (so under the shared crosshair), or bars.
     pub timed: bool,
+    /// Whether the page offers a log value axis.
+    pub log: bool,
 }
 
 /// The run's charts, in the page's order.
@@ -66,98 +69,109 @@ pub const SLOTS: [Slot; 11] = [
         png: "cpu-memory.png",
         label: "Cluster CPU and memory reserved and CPU used, % of registered, over simulated time",
         live: true,
-        draw: chart::draw_reservation,
+        draw: run_charts::draw_reservation,
         timed: true,
+        log: false,
     },
     Slot {
         id: "tasks-chart",
         png: "tasks.png",
         label: "Tasks by state, registered instances and Auto Scaling groups over simulated time",
         live: true,
-        draw: chart::draw_tasks,
+        draw: run_charts::draw_tasks,
         timed: true,
+        log: false,
     },
     Slot {
         id: "service-tasks-chart",
         png: "service-tasks.png",
         label: "Desired and running tasks per service over simulated time",
         live: true,
-        draw: chart::draw_service_tasks,
+        draw: run_charts::draw_service_tasks,
         timed: true,
+        log: false,
     },
     Slot {
         id: "memory-chart",
         png: "memory.png",
         label: "Memory used per service, % of what its tasks reserve, over simulated time",
         live: true,
-        draw: chart::draw_memory,
+        draw: run_charts::draw_memory,
         timed: true,
+        log: false,
     },
     Slot {
         id: "requests-chart",
         png: "requests.png",
         label: "Requests served and failed per second over simulated time",
         live: true,
-        draw: chart::draw_requests,
+        draw: run_charts::draw_requests,
         timed: true,
+        log: false,
     },
     Slot {
         id: "latency-chart",
         png: "latency.png",
         label: "Latency p50 and p99 per window, ms",
         live: true,
-        draw: chart::draw_latency,
+        draw: run_charts::draw_latency,
         timed: true,
+        log: true,
     },
     Slot {
         id: "startup-chart",
         png: "startup.png",
         label: "Start-up phases per service: provisioning, pull, start, health, in seconds",
         live: false,
-        draw: chart::draw_startup,
+        draw: run_charts::draw_startup,
         timed: false,
+        log: false,
     },
     Slot {
         id: "cost-chart",
         png: "cost.png",
         label: "Cost so far in US dollars",
         live: true,
-        draw: chart::draw_cost,
+        draw: run_charts::draw_cost,
         timed: true,
+        log: false,
     },
     Slot {
         id: "hosts-chart",
         png: "hosts.png",
         label: "CPU reserved per instance, %",
         live: false,
-        draw: chart::draw_hosts,
+        draw: run_charts::draw_hosts,
         timed: true,
+        log: false,
     },
     Slot {
         id: "hosts-memory-chart",
         png: "hosts-memory.png",
         label: "Memory reserved per instance, %",
         live: false,
-        draw: chart::draw_hosts_mem,
+        draw: run_charts::draw_hosts_mem,
         timed: true,
+        log: false,
     },
     Slot {
         id: "hosts-cpu-used-chart",
         png: "hosts-cpu-used.png",
         label: "CPU used per instance, %",
         live: false,
-        draw: chart::draw_hosts_cpu_used,
+        draw: run_charts::draw_hosts_cpu_used,
         timed: true,
+        log: false,
     },
 ];
 
-/// What the charts were last drawn from and what each drew, and the lines hidden in each.
+/// What the charts were last drawn from and what each drew, and how each is asked for.
 #[derive(Default)]
 struct Drawing {
     data: Option<Rc<ChartData>>,
     finished: bool,
     drawn: [Option<Rc<Drawn>>; 11],
-    hidden: [Vec<String>; 11],
+    looks: [Look; 11],
     /// The canvas's pixel size each was drawn at: a canvas the page made anew since (blank,
     /// at its default size) is drawn again (`refresh`).
     sizes: [(u32, u32); 11],
@@ -201,15 +215,28 @@ impl Canvases {
         d.drawn = Default::default();
     }
 
-    /// Shows every line again (another scenario is loaded).
+    /// Shows every line again (another scenario is loaded); log scales stay as chosen.
     pub fn reset_hidden(&self) {
-        self.drawing.borrow_mut().hidden = Default::default();
+        for look in &mut self.drawing.borrow_mut().looks {
+            look.hidden.clear();
+        }
+    }
+
+    /// Whether chart `k` is drawn on a log value axis.
+    pub fn is_log(&self, k: usize) -> bool {
+        self.drawing.borrow().looks[k].log
+    }
+
+    /// Draws chart `k` on a log value axis, or a linear one.
+    pub fn set_log(&self, k: usize, log: bool) {
+        self.drawing.borrow_mut().looks[k].log = log;
+        let _ = self.draw_one(k);
     }
 
     fn draw_one(&self, k: usize) -> Result<(), String> {
-        let (data, hidden, finished) = {
+        let (data, look, finished) = {
             let d = self.drawing.borrow();
-            (d.data.clone(), d.hidden[k].clone(), d.finished)
+            (d.data.clone(), d.looks[k].clone(), d.finished)
         };
         let Some(data) = data else { return Ok(()) };
         let slot = &SLOTS[k];
@@ -219,7 +246,7 @@ impl Canvases {
         let Some(canvas) = self.nodes[k].cast::<HtmlCanvasElement>() else {
             return Ok(());
         };
-        let drawn = (slot.draw)(canvas.clone(), &data, &hidden)?;
+        let drawn = (slot.draw)(canvas.clone(), &data, &look)?;
         let mut d = self.drawing.borrow_mut();
         d.drawn[k] = Some(Rc::new(drawn));
         d.sizes[k] = (canvas.width(), canvas.height());
@@ -272,7 +299,7 @@ impl Canvases {
     pub fn toggle(&self, k: usize, line: &str) {
         {
             let mut d = self.drawing.borrow_mut();
-            let hidden = &mut d.hidden[k];
+            let hidden = &mut d.looks[k].hidden;
             match hidden.iter().position(|h| h == line) {
                 Some(i) => {
                     hidden.remove(i);

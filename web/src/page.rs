@@ -10,7 +10,7 @@ use crate::form_panel::FormNotice;
 use crate::outputs::{BlobUrl, Exports};
 use crate::saved::{self, Saved};
 use ecsim_front::form::Target;
-use ecsim_web::view::{CompareView, RunView};
+use ecsim_web::view::{CompareView, RunView, VARIANTS};
 use ecsim_web::worker::{Checked, FormEdit};
 use std::rc::Rc;
 use yew::Reducible;
@@ -183,11 +183,15 @@ pub struct PageState {
     pub outcome: Outcome,
     pub cluster: ClusterFeed,
     pub pngs: Shared<Vec<(String, String)>>,
-    /// What-if: variant B's text once made, its result, and which of its runs goes on.
-    pub variant_b: Option<String>,
-    /// What making B from settings did, or why it could not.
+    /// What-if: the texts of variants B and C once made (A is `text`), the comparison, and
+    /// which of its runs goes on.
+    pub variants: Vec<String>,
+    /// What making a variant from settings did, or why it could not.
     pub variant_notice: Option<String>,
     pub compared: Option<Shared<CompareView>>,
+    /// The texts the comparison is of (A's, then the variants'): when they are no longer the
+    /// ones on the page, the comparison is marked out of date.
+    pub compared_texts: Vec<String>,
     pub compare_run: (u32, u32),
     pub plan: PlanStatus,
 }
@@ -211,9 +215,10 @@ impl Default for PageState {
             outcome: Outcome::None,
             cluster: ClusterFeed::None,
             pngs: Shared::default(),
-            variant_b: None,
+            variants: Vec::new(),
             variant_notice: None,
             compared: None,
+            compared_texts: Vec::new(),
             compare_run: (0, 0),
             plan: PlanStatus::Idle,
         }
@@ -252,11 +257,15 @@ pub enum Action {
     LibraryNotice(String),
     /// A bad value in the controls (a seed, a seed count).
     Refused(String),
-    MakeVariantB,
-    /// Why variant B could not be made.
+    /// The next variant (B, then C), as a copy of the text to edit.
+    MakeVariant,
+    /// Why a variant could not be made.
     VariantNotice(String),
-    EditVariantB(String),
-    CompareAsked,
+    EditVariant(usize, String),
+    /// Variant k (0 is B) is dropped from the what-if.
+    RemoveVariant(usize),
+    /// A what-if was sent: the texts compared, A's first.
+    CompareAsked(Vec<String>),
     // The worker's answers.
     Checked(Checked),
     /// A form edit applied to `before`: the new text and a notice, or why it was refused.
@@ -352,9 +361,26 @@ impl Reducible for PageState {
                 s.cluster = ClusterFeed::None;
             }
             Action::VariantNotice(n) => s.variant_notice = Some(n),
-            Action::MakeVariantB => s.variant_b = Some(s.text.clone()),
-            Action::EditVariantB(b) => s.variant_b = Some(b),
-            Action::CompareAsked => s.compared = None,
+            Action::MakeVariant => {
+                if s.variants.len() < VARIANTS.len() - 1 {
+                    s.variants.push(s.text.clone());
+                }
+            }
+            Action::EditVariant(k, text) => {
+                if let Some(v) = s.variants.get_mut(k) {
+                    *v = text;
+                }
+            }
+            Action::RemoveVariant(k) => {
+                if k < s.variants.len() {
+                    s.variants.remove(k);
+                    s.variant_notice = None;
+                }
+            }
+            Action::CompareAsked(texts) => {
+                s.compared = None;
+                s.compared_texts = texts;
+            }
             Action::Checked(mut c) => {
                 if c.text == *s.origin_text {
                     s.origin_rules = Some(Shared::new(c.rules.clone()));
@@ -376,9 +402,19 @@ impl Reducible for PageState {
                     s.variant_notice =
                         Some("the scenario changed while B was being made: make it again".into())
                 }
+                Ok(_) if s.variants.len() >= VARIANTS.len() - 1 => {
+                    s.variant_notice = Some(format!(
+                        "a what-if has at most {} variants: remove one first",
+                        VARIANTS.len()
+                    ))
+                }
                 Ok((text, notice)) => {
-                    s.variant_b = Some(text);
-                    s.variant_notice = notice;
+                    s.variants.push(text);
+                    let name = VARIANTS[s.variants.len()];
+                    s.variant_notice = Some(match notice {
+                        Some(n) => format!("variant {name}: {n}"),
+                        None => format!("variant {name} made"),
+                    });
                 }
                 Err(e) => s.variant_notice = Some(e),
             },
@@ -509,6 +545,10 @@ impl PageState {
         }
         self.text = text;
         self.target = Target::default();
+        // Another scenario's variants and comparison are not this one's.
+        self.variants.clear();
+        self.variant_notice = None;
+        self.compared = None;
     }
 
     /// Whether the text differs from what was loaded.

@@ -8,6 +8,7 @@ use ecsim_core::scenario::ObjectiveSpec;
 use ecsim_core::{RunOutput, Scenario};
 use ecsim_front::comparison::{self, MetricComparison};
 use ecsim_front::metric;
+use ecsim_front::stats::Estimate;
 use ecsim_front::sweep;
 use serde::{Deserialize, Serialize};
 
@@ -256,9 +257,7 @@ pub struct RunView {
 
 /// What a metric is of: its first two names (`services.web`, `cluster.instances_never_joined`).
 fn subject(rule: &str) -> String {
-    let metric = rule.split(' ').next().unwrap_or_default();
-    let segs = ecsim_core::metrics::segments(metric).unwrap_or_default();
-    segs.iter().take(2).cloned().collect::<Vec<_>>().join(".")
+    metric::subject(rule.split(' ').next().unwrap_or_default())
 }
 
 impl RunView {
@@ -512,34 +511,91 @@ impl ChartData {
     }
 }
 
-/// Variant A against variant B over the same seeds.
+/// The variants of a what-if, in order: A is the scenario, B and C are made from it.
+pub const VARIANTS: [&str; 3] = ["A", "B", "C"];
+
+/// Variants A, B (and C) over the same seeds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareView {
     pub seeds: Vec<u64>,
-    /// Per metric, A's and B's estimates and the paired difference B − A with its verdict
-    /// (`ecsim_front::comparison`, the statistics `ecsim compare` prints).
-    pub rows: Vec<MetricComparison>,
-    /// The series of A's and B's run on the first seed, drawn overlaid.
-    pub charts: Option<(ChartData, ChartData)>,
-    /// Each objective of A or B: on how many of the seeds it held in each.
+    /// How many variants were run (2 or 3), named by `VARIANTS`.
+    pub variants: usize,
+    /// Per metric, each variant against A.
+    pub rows: Vec<MetricRow>,
+    /// Each variant's run on the first seed, drawn overlaid.
+    pub charts: Vec<ChartData>,
+    /// Each objective of any variant: on how many of the seeds it held in each.
     pub objectives: Vec<ObjectiveTally>,
+    /// Each variant's cost per hour against its worst p99 latency, for the trade-off plot.
+    pub tradeoff: Vec<Tradeoff>,
+}
+
+/// One metric of a what-if.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricRow {
+    pub metric: String,
+    /// B against A, then C against A: each variant's estimate and the paired difference with
+    /// its verdict (`ecsim_front::comparison`, the statistics `ecsim compare` prints).
+    pub against_a: Vec<MetricComparison>,
+}
+
+impl MetricRow {
+    /// Variant `k`'s estimate (0 is A).
+    pub fn estimate(&self, k: usize) -> Option<Estimate> {
+        match k {
+            0 => self.against_a.first().and_then(|c| c.a),
+            k => self.against_a.get(k - 1).and_then(|c| c.b),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObjectiveTally {
     pub name: String,
-    /// Seeds on which it held in A and in B (None: the variant has no such objective).
-    pub a: Option<u32>,
-    pub b: Option<u32>,
+    /// Per variant, the seeds on which it held (None: the variant has no such objective).
+    pub held: Vec<Option<u32>>,
+}
+
+/// A variant's place on the cost-against-latency plot: the mean over the seeds, with 95 %
+/// intervals, of its cost per hour and of the highest p99 latency among its services (the
+/// one a latency objective would fail on first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tradeoff {
+    pub cost_per_hour: Option<Estimate>,
+    pub worst_p99_ms: Option<Estimate>,
+}
+
+impl Tradeoff {
+    fn of(runs: &[Summary]) -> Tradeoff {
+        let costs: Vec<f64> = runs.iter().map(|s| s.cost_usd.per_hour).collect();
+        let p99s: Vec<f64> = runs
+            .iter()
+            .filter_map(|s| {
+                s.services
+                    .values()
+                    .filter(|v| v.requests.served > 0 && v.latency_ms.p99.is_finite())
+                    .map(|v| v.latency_ms.p99)
+                    .max_by(f64::total_cmp)
+            })
+            .collect();
+        Tradeoff {
+            cost_per_hour: Estimate::of(&costs, 0.95),
+            // Only when every seed served requests: a mean over some seeds would flatter.
+            worst_p99_ms: (p99s.len() == runs.len())
+                .then(|| Estimate::of(&p99s, 0.95))
+                .flatten(),
+        }
+    }
 }
 
 impl CompareView {
     /// The metrics a what-if is usually about: cost, utilisation, and per service the tasks
-    /// running, p99 latency, failed requests and start-up.
-    pub fn new(seeds: Vec<u64>, a: &[Summary], b: &[Summary]) -> CompareView {
-        let mut services: Vec<String> = a
+    /// running, p99 latency, failed requests and start-up. `runs[k]` holds variant k's
+    /// summaries, seed by seed in the order of `seeds` (A first).
+    pub fn new(seeds: Vec<u64>, runs: &[Vec<Summary>]) -> CompareView {
+        let mut services: Vec<String> = runs
             .iter()
-            .chain(b)
+            .flatten()
             .flat_map(|s| s.services.keys().cloned())
             .collect();
         services.sort();
@@ -562,18 +618,30 @@ impl CompareView {
                 metrics.push(format!("services.{s}.{m}"));
             }
         }
-        // Run k of A and run k of B share seed k: the comparison pairs them.
+        // Run k of every variant shares seed k: the comparison pairs them.
         let values = |list: &[Summary]| -> Vec<Vec<Option<f64>>> {
             list.iter()
                 .map(|s| sweep::metric_values(s, &metrics))
                 .collect()
         };
-        let rows = comparison::compare(&metrics, &values(a), &values(b), 0.95)
-            .into_iter()
-            .filter(|r| r.a.is_some() || r.b.is_some())
+        let a = runs.first().map(Vec::as_slice).unwrap_or_default();
+        let a_values = values(a);
+        let per_variant: Vec<Vec<MetricComparison>> = runs
+            .iter()
+            .skip(1)
+            .map(|v| comparison::compare(&metrics, &a_values, &values(v), 0.95))
+            .collect();
+        let rows = metrics
+            .iter()
+            .enumerate()
+            .map(|(m, name)| MetricRow {
+                metric: name.clone(),
+                against_a: per_variant.iter().map(|v| v[m].clone()).collect(),
+            })
+            .filter(|r| (0..runs.len()).any(|k| r.estimate(k).is_some()))
             .collect();
         let mut names: Vec<String> = Vec::new();
-        for o in a.iter().chain(b).flat_map(|s| &s.objectives) {
+        for o in runs.iter().flatten().flat_map(|s| &s.objectives) {
             if !names.contains(&o.name) {
                 names.push(o.name.clone());
             }
@@ -592,15 +660,16 @@ impl CompareView {
             .iter()
             .map(|n| ObjectiveTally {
                 name: n.clone(),
-                a: tally(a, n),
-                b: tally(b, n),
+                held: runs.iter().map(|v| tally(v, n)).collect(),
             })
             .collect();
         CompareView {
             seeds,
+            variants: runs.len(),
             rows,
-            charts: None,
+            charts: Vec::new(),
             objectives,
+            tradeoff: runs.iter().map(|v| Tradeoff::of(v)).collect(),
         }
     }
 }

@@ -1,16 +1,17 @@
-//! The what-if view: variant B made from the scenario and edited beside it, both run over the
-//! same seeds by the worker; the comparison as a table of means with 95 % intervals and the
-//! difference B − A (metrics in words, rounded, with units; a row coloured only when the
-//! difference is significant), a warning with the seeds needed when intervals are too wide to
-//! act on, and the first seed's runs of A and B overlaid on charts.
+//! The what-if view: variants B and C made from the scenario (A) with the form or as copies to
+//! edit, all run over the same seeds by the worker; the comparison as each objective's tally
+//! per variant, a table of means with 95 % intervals and each variant's difference from A
+//! (metrics in words, rounded, with units; a difference coloured only when significant), a
+//! warning with the seeds needed when intervals are too wide to act on, a cost-against-p99
+//! plot with confidence whiskers (`compare_chart.rs`), and the first seed's runs overlaid.
 
 use crate::link::use_ctx;
 use crate::page::Action;
 use ecsim_front::comparison::{Judgement, MetricComparison};
 use ecsim_front::metric;
 use ecsim_front::stats::Estimate;
-use ecsim_web::chart::{draw_overlay, Overlay};
-use ecsim_web::view::CompareView;
+use ecsim_web::compare_chart::{draw_overlay, draw_tradeoff, Overlay, COLOR_NAMES};
+use ecsim_web::view::{CompareView, VARIANTS};
 use ecsim_web::worker::{FormEdit, Input};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -75,7 +76,7 @@ pub fn what_if() -> Html {
                 .map(|(p, v)| (p.clone(), v.trim().to_string()))
                 .collect();
             if settings.is_empty() {
-                let e = "variant B: choose a setting and give it a value first".to_string();
+                let e = "choose a setting and give it a value first".to_string();
                 return link.dispatch.dispatch(Action::VariantNotice(e));
             }
             link.send(Input::Form {
@@ -88,23 +89,29 @@ pub fn what_if() -> Html {
         })
     };
     let dispatch = ctx.link.dispatch.clone();
-    let on_make_b = {
+    let on_make_copy = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::MakeVariantB))
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::MakeVariant))
     };
-    let on_edit_b = {
+    let on_edit = |k: usize| {
         let dispatch = dispatch.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                dispatch.dispatch(Action::EditVariantB(t.value()));
+                dispatch.dispatch(Action::EditVariant(k, t.value()));
             }
         })
     };
+    let on_remove = |k: usize| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::RemoveVariant(k)))
+    };
     let on_compare = {
         let (link, seeds_ref) = (ctx.link.clone(), seeds_ref.clone());
-        let (a, b, file) = (s.text.clone(), s.variant_b.clone(), s.file.clone());
+        let (a, others, file) = (s.text.clone(), s.variants.clone(), s.file.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(b) = b.clone() else { return };
+            if others.is_empty() {
+                return;
+            }
             let n = seeds_ref
                 .cast::<HtmlInputElement>()
                 .and_then(|i| i.value().trim().parse::<u64>().ok())
@@ -113,31 +120,59 @@ pub fn what_if() -> Html {
                 let e = format!("seeds: {n} is outside 1..=20");
                 return link.dispatch.dispatch(Action::Refused(e));
             }
-            link.dispatch.dispatch(Action::CompareAsked);
+            let variants: Vec<String> = std::iter::once(a.clone()).chain(others.clone()).collect();
+            link.dispatch
+                .dispatch(Action::CompareAsked(variants.clone()));
             link.send(Input::Compare {
-                a: a.clone(),
-                b,
+                variants,
                 file: file.clone(),
                 seeds: (1..=n).collect(),
             });
         })
     };
+    let made = s.variants.len();
+    // What changed since the comparison shown, in words (empty: nothing).
+    let now: Vec<&String> = std::iter::once(&s.text).chain(&s.variants).collect();
+    let stale_compare = if now.len() != s.compared_texts.len() {
+        "the set of variants".to_string()
+    } else {
+        let changed: Vec<&str> = now
+            .iter()
+            .zip(&s.compared_texts)
+            .zip(VARIANTS)
+            .filter(|((a, b), _)| **a != *b)
+            .map(|(_, n)| n)
+            .collect();
+        changed.join(", ")
+    };
+    // The variant the form or the copy makes next, if there is room for one.
+    let next = VARIANTS.get(made + 1).copied();
+    let names = VARIANTS[..=made].join(if made > 1 { ", " } else { " and " });
     html! {
         <section id="what-if">
             <h2>{ "What if…" }</h2>
-            if let Some(b) = s.variant_b.clone() {
-                <p>{ "Variant A is the scenario text below; edit variant B here, then compare both over the same seeds." }</p>
-                <textarea id="variant-b" rows="12" cols="100" value={b} spellcheck="false" oninput={on_edit_b} aria-label="variant B" />
-                <label>{ "Seeds " }<input id="seeds" ref={seeds_ref} type="number" min="1" max="20" placeholder="3" /></label>
-                <button id="compare" onclick={on_compare}>{ "Compare A and B" }</button>
-            } else {
-                <p>{ "Variant B is this scenario with some settings changed: choose them here, or copy the whole text and edit it." }</p>
+            <p>{ "Variant A is the scenario above. B (and C) are A with some settings changed: choose them here, or copy the whole text and edit it; then compare them over the same seeds." }</p>
+            { for s.variants.iter().enumerate().map(|(k, text)| {
+                let name = VARIANTS[k + 1];
+                let id = format!("variant-{}", name.to_lowercase());
+                html! {
+                    <div class="variant" data-variant={name}>
+                        <label for={id.clone()}>{ format!("Variant {name}") }</label>
+                        // Only the last can go, so that B stays B and C stays C.
+                        if k + 1 == made {
+                            <button class="variant-remove" onclick={on_remove(k)}>{ format!("Remove {name}") }</button>
+                        }
+                        <textarea id={id} rows="10" cols="100" value={text.clone()} spellcheck="false" oninput={on_edit(k)} aria-label={format!("variant {name}")} />
+                    </div>
+                }
+            }) }
+            if let Some(next) = next {
                 <div id="variant-form">
                     { for changes.iter().enumerate().map(|(i, (path, value))| {
                         let now = knobs.iter().find(|k| &k.0 == path).map(|k| k.2.clone()).unwrap_or_default();
                         html! {
                             <div class="variant-change">
-                                <label>{ "B changes " }
+                                <label>{ format!("{next} changes ") }
                                     <select class="variant-setting" onchange={set_change(i, 0)}>
                                         <option value="" selected={path.is_empty()}>{ "(choose a setting)" }</option>
                                         { for knobs.iter().map(|(p, label, _)| html! {
@@ -150,11 +185,20 @@ pub fn what_if() -> Html {
                         }
                     }) }
                     <button id="variant-add" onclick={on_add_change}>{ "Another change" }</button>
-                    <button id="make-b-form" onclick={on_make_b_form}>{ "Make variant B" }</button>
+                    <button id="make-variant-form" onclick={on_make_b_form}>{ format!("Make variant {next}") }</button>
+                    <button id="make-variant-copy" onclick={on_make_copy}>{ format!("Make {next} as a copy of the text to edit") }</button>
                 </div>
-                <button id="make-b" onclick={on_make_b}>{ "Make B as a copy of the text to edit" }</button>
             }
             { for s.variant_notice.iter().map(|n| html! { <p id="variant-notice" class="small">{ n }</p> }) }
+            if made > 0 {
+                <div id="compare-controls">
+                    <label>{ "Seeds " }<input id="seeds" ref={seeds_ref} type="number" min="1" max="20" placeholder="3" /></label>
+                    <button id="compare" onclick={on_compare}>{ format!("Compare {names}") }</button>
+                </div>
+            }
+            if s.compared.is_some() && !stale_compare.is_empty() {
+                <p id="compare-stale" class="warning" role="status">{ format!("⚠ Out of date: {stale_compare} changed since this comparison. Compare again to see the variants as they are now.") }</p>
+            }
             { for s.compared.iter().map(|c| render_compare(c)) }
         </section>
     }
@@ -173,8 +217,8 @@ fn show(e: &Option<Estimate>) -> String {
     }
 }
 
-/// B − A paired on the seed, and what it says.
-fn difference(r: &MetricComparison) -> (String, &'static str) {
+/// A variant's paired difference from A, and what it says ("B worse").
+fn difference(r: &MetricComparison, name: &str) -> (String, String) {
     let d = r.difference.as_ref().map_or("n/a".to_string(), |d| {
         let sign = if d.mean > 0.0 { "+" } else { "" };
         format!(
@@ -183,35 +227,37 @@ fn difference(r: &MetricComparison) -> (String, &'static str) {
             metric::round(d.half_width())
         )
     });
-    let verdict = r.judgement.label();
+    let verdict = match r.judgement {
+        Judgement::Better => format!("{name} better"),
+        Judgement::Worse => format!("{name} worse"),
+        j => j.label().to_string(),
+    };
     (d, verdict)
 }
 
 /// Intervals wider than this share of their mean are too wide to act on.
 const WIDE: f64 = 0.1;
 
-/// The metrics whose interval in A or B is too wide, with about how many seeds would do (None
-/// for a mean of 0, where no share of the mean is narrow enough).
+/// The metrics whose interval in any variant is too wide, with about how many seeds would do
+/// (None for a mean of 0, where no share of the mean is narrow enough).
 fn too_wide(c: &CompareView) -> Vec<(String, String, Option<u32>)> {
     c.rows
         .iter()
         .filter_map(|r| {
-            let widest = [&r.a, &r.b]
-                .into_iter()
-                .flatten()
+            let widest = (0..c.variants)
+                .filter_map(|k| r.estimate(k))
                 .filter(|e| e.is_wide(WIDE))
                 .max_by(|x, y| x.half_width().total_cmp(&y.half_width()))?;
             Some((
                 metric::describe(&r.metric),
-                show(&Some(*widest)),
+                show(&Some(widest)),
                 widest.seeds_for(WIDE),
             ))
         })
         .collect()
 }
 
-/// The what-if table: each metric's mean over the seeds in A and B, and the difference; then
-/// the overlaid charts.
+/// The what-if's results: objectives per variant, the table, the trade-off plot, the overlays.
 fn render_compare(c: &CompareView) -> Html {
     html! {
         <>
@@ -226,22 +272,32 @@ struct ChartsProps {
     view: CompareView,
 }
 
-/// A's and B's series of the first seed, overlaid, one canvas per metric.
+/// The cost-against-latency plot, then each variant's first seed overlaid, one canvas per
+/// metric.
 #[function_component(CompareCharts)]
 fn compare_charts(p: &ChartsProps) -> Html {
     let refs: Vec<NodeRef> = Overlay::ALL.iter().map(|_| NodeRef::default()).collect();
     let refs = use_memo((), move |_| refs);
+    let tradeoff_ref = use_node_ref();
     let error = use_state(|| None::<String>);
     // Each chart's lines, for its legend.
     let legends = use_state(Vec::<Vec<(String, String)>>::new);
+    let plotted = use_state(|| 0usize);
     {
         let (refs, error, legends) = (refs.clone(), error.clone(), legends.clone());
+        let (tradeoff_ref, plotted) = (tradeoff_ref.clone(), plotted.clone());
         use_effect_with(p.view.clone(), move |v| {
-            if let Some((a, b)) = &v.charts {
+            if let Some(c) = tradeoff_ref.cast::<HtmlCanvasElement>() {
+                match draw_tradeoff(c, &v.tradeoff) {
+                    Ok(n) => plotted.set(n),
+                    Err(e) => error.set(Some(format!("could not draw a chart: {e}"))),
+                }
+            }
+            if !v.charts.is_empty() {
                 let mut all = Vec::new();
                 for (r, what) in refs.iter().zip(Overlay::ALL) {
                     if let Some(c) = r.cast::<HtmlCanvasElement>() {
-                        match draw_overlay(c, what, a, b) {
+                        match draw_overlay(c, what, &v.charts) {
                             Ok(d) => {
                                 all.push(d.lines.into_iter().map(|l| (l.name, l.color)).collect())
                             }
@@ -253,27 +309,55 @@ fn compare_charts(p: &ChartsProps) -> Html {
             }
         });
     }
-    let Some(_) = &p.view.charts else {
-        return html! {};
+    let v = &p.view;
+    let colours: Vec<String> = VARIANTS
+        .iter()
+        .zip(COLOR_NAMES)
+        .take(v.variants)
+        .map(|(n, c)| format!("{n} in {c}"))
+        .collect();
+    let point = |k: usize| {
+        let t = v.tradeoff.get(k)?;
+        Some(format!(
+            "{}: worst p99 {}, cost {}",
+            VARIANTS[k],
+            t.worst_p99_ms
+                .map_or("n/a (not every seed served requests)".into(), |e| format!(
+                    "{} ms",
+                    show(&Some(e))
+                )),
+            t.cost_per_hour
+                .map_or("n/a".into(), |e| format!("{} USD per hour", show(&Some(e)))),
+        ))
     };
     html! {
         <div class="charts" id="whatif-charts">
-            <p class="small">{ format!("Seed {}: A in blues, B in oranges and reds (each chart's legend names its lines).", p.view.seeds.first().copied().unwrap_or(1)) }</p>
             { for error.iter().map(|e| html! { <p class="error" role="alert">{ e }</p> }) }
-            { for refs.iter().zip(Overlay::ALL).enumerate().map(|(k, (r, what))| html! {
-                <figure class="chart">
-                    <canvas id={what.id()} ref={r.clone()} width="540" height="300" role="img"
-                        aria-label={format!("variant A against B: {}", what.id().trim_start_matches("whatif-"))}></canvas>
-                    <ul class="legend">{ for legends.get(k).into_iter().flatten().map(|(name, color)| html! {
-                        <li><span class="swatch" style={format!("background: {color}")}></span>{ name }</li>
-                    }) }</ul>
-                </figure>
-            }) }
+            <figure class="chart" data-chart="whatif-tradeoff">
+                <canvas id="whatif-tradeoff" ref={tradeoff_ref} width="540" height="300" role="img" data-plotted={plotted.to_string()}
+                    aria-label="each variant's cost per hour against its worst p99 latency, with 95 % confidence whiskers"></canvas>
+                <figcaption>
+                    <p class="small">{ "Down and to the left is cheaper and faster. The whiskers are 95 % intervals over the seeds: where two variants' whiskers overlap, more seeds are needed to tell them apart." }</p>
+                    <ul id="tradeoff-points" class="small">{ for (0..v.variants).filter_map(point).map(|t| html! { <li>{ t }</li> }) }</ul>
+                </figcaption>
+            </figure>
+            if !v.charts.is_empty() {
+                <p class="small">{ format!("Seed {}: {} (each chart's legend names its lines).", v.seeds.first().copied().unwrap_or(1), colours.join(", ")) }</p>
+                { for refs.iter().zip(Overlay::ALL).enumerate().map(|(k, (r, what))| html! {
+                    <figure class="chart">
+                        <canvas id={what.id()} ref={r.clone()} width="540" height="300" role="img"
+                            aria-label={format!("variants overlaid: {}", what.title().0)}></canvas>
+                        <ul class="legend">{ for legends.get(k).into_iter().flatten().map(|(name, color)| html! {
+                            <li><span class="swatch" style={format!("background: {color}")}></span>{ name }</li>
+                        }) }</ul>
+                    </figure>
+                }) }
+            }
         </div>
     }
 }
 
-/// Each objective, held on how many seeds in A and in B.
+/// Each objective, held on how many seeds in each variant.
 fn objectives(c: &CompareView) -> Html {
     if c.objectives.is_empty() {
         return html! {};
@@ -289,9 +373,9 @@ fn objectives(c: &CompareView) -> Html {
         <div class="scroll">
         <table id="compare-objectives">
             <caption>{ "Objectives: on how many seeds each held" }</caption>
-            <thead><tr><th>{ "objective" }</th><th>{ "A" }</th><th>{ "B" }</th></tr></thead>
+            <thead><tr><th>{ "objective" }</th>{ for VARIANTS[..c.variants].iter().map(|v| html! { <th>{ *v }</th> }) }</tr></thead>
             <tbody>{ for c.objectives.iter().map(|o| html! {
-                <tr><td>{ &o.name }</td>{ cell(o.a) }{ cell(o.b) }</tr>
+                <tr><td>{ &o.name }</td>{ for (0..c.variants).map(|k| cell(o.held.get(k).copied().flatten())) }</tr>
             }) }</tbody>
         </table>
         </div>
@@ -301,6 +385,7 @@ fn objectives(c: &CompareView) -> Html {
 fn table(c: &CompareView) -> Html {
     let wide = too_wide(c);
     let most = wide.iter().filter_map(|w| w.2).max().unwrap_or(0);
+    let others = &VARIANTS[1..c.variants];
     html! {
         <>
         { objectives(c) }
@@ -316,24 +401,33 @@ fn table(c: &CompareView) -> Html {
         }
         <div class="scroll">
         <table id="compare-table">
-            <caption>{ format!("A against B over seeds {:?} (means, ± 95 % confidence; B − A paired on the seed)", c.seeds) }</caption>
-            <thead><tr><th>{ "metric" }</th><th>{ "A" }</th><th>{ "B" }</th><th>{ "B − A" }</th><th>{ "verdict" }</th></tr></thead>
+            <caption>{ format!("{} over seeds {:?} (means, ± 95 % confidence; differences from A paired on the seed, coloured where significant)", VARIANTS[..c.variants].join(", "), c.seeds) }</caption>
+            <thead><tr><th>{ "metric" }</th><th>{ "A" }</th>
+                { for others.iter().map(|v| html! { <><th>{ *v }</th><th>{ format!("{v} − A") }</th><th>{ "verdict" }</th></> }) }
+            </tr></thead>
             <tbody>
                 { for c.rows.iter().map(|r| {
-                    let (diff, verdict) = difference(r);
-                    let significance = match r.judgement {
-                        Judgement::Better => Some("better"),
-                        Judgement::Worse => Some("worse"),
-                        _ => None,
-                    };
                     let unit = match metric::unit(&r.metric) {
                         "count" => String::new(),
                         u => format!(" ({u})"),
                     };
                     html! {
-                        <tr data-metric={r.metric.clone()} class={classes!(significance)}>
-                            <td title={r.metric.clone()}>{ metric::describe(&r.metric) }{ unit }</td><td class="a">{ show(&r.a) }</td><td class="b">{ show(&r.b) }</td>
-                            <td class="diff">{ diff }</td><td class="verdict">{ verdict }</td>
+                        <tr data-metric={r.metric.clone()}>
+                            <td title={r.metric.clone()}>{ metric::describe(&r.metric) }{ unit }</td><td class="a">{ show(&r.estimate(0)) }</td>
+                            { for r.against_a.iter().zip(others).enumerate().map(|(k, (m, name))| {
+                                let (diff, verdict) = difference(m, name);
+                                let significance = match m.judgement {
+                                    Judgement::Better => Some("better"),
+                                    Judgement::Worse => Some("worse"),
+                                    _ => None,
+                                };
+                                let v = name.to_lowercase();
+                                html! { <>
+                                    <td class={v.clone()}>{ show(&r.estimate(k + 1)) }</td>
+                                    <td class={classes!("diff", format!("diff-{v}"), significance)}>{ diff }</td>
+                                    <td class={classes!("verdict", format!("verdict-{v}"), significance)}>{ verdict }</td>
+                                </> }
+                            }) }
                         </tr>
                     }
                 }) }

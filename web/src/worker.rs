@@ -8,7 +8,7 @@
 //! Between slices it yields to the worker's event loop with a zero timeout (a macrotask): a
 //! message loop of microtasks would never let a Pause or Stop in (docs/toolchain.md W6).
 
-use crate::view::{ChartData, CompareView, LessonView, RunView};
+use crate::view::{ChartData, CompareView, LessonView, RunView, VARIANTS};
 use ecsim_core::metrics::Summary;
 use ecsim_core::sim::ClusterSnapshot;
 use ecsim_core::{RunOptions, Scenario, Simulation};
@@ -46,10 +46,10 @@ pub enum Input {
     /// error banner and that the next run gets a new worker (the page sends it only when opened
     /// with `?crash-test`).
     Crash,
-    /// What-if: run variants A and B on each of the seeds, and compare their summaries.
+    /// What-if: run the variants (A's text first, then B's, maybe C's) on each of the seeds,
+    /// and compare their summaries.
     Compare {
-        a: String,
-        b: String,
+        variants: Vec<String>,
         file: String,
         seeds: Vec<u64>,
     },
@@ -271,17 +271,16 @@ const SNAPSHOT_EVERY: u32 = 5;
 const CHARTS_EVERY: u32 = 25;
 const LIVE_POINTS: usize = 400;
 
-/// A what-if in progress: the runs still to do (variant B?, simulation), the summaries so far.
+/// A what-if in progress: the runs still to do (which variant, simulation), each variant's
+/// summaries so far.
 struct Comparison {
     seeds: Vec<u64>,
-    rest: Vec<(bool, Simulation)>,
-    current_is_b: bool,
-    a: Vec<Summary>,
-    b: Vec<Summary>,
+    rest: Vec<(usize, Simulation)>,
+    current: usize,
+    runs: Vec<Vec<Summary>>,
     total: u32,
-    /// The first seed's series of A and of B, for the overlaid charts.
-    a_charts: Option<ChartData>,
-    b_charts: Option<ChartData>,
+    /// Each variant's series on the first seed, for the overlaid charts.
+    charts: Vec<Option<ChartData>>,
 }
 
 pub struct SimWorker {
@@ -311,7 +310,7 @@ impl SimWorker {
         let (sim_s, end_s) = (job.sim.now().as_secs_f64(), job.sim.end().as_secs_f64());
         let (done, runs) = match &job.batch {
             Batch::Single => (0, 1),
-            Batch::Compare(c) => (c.a.len() + c.b.len(), c.total as usize),
+            Batch::Compare(c) => (c.runs.iter().map(Vec::len).sum(), c.total as usize),
             Batch::Sweep(_) => {
                 next_slice(scope, run);
                 return;
@@ -348,18 +347,14 @@ impl SimWorker {
         mut c: Box<Comparison>,
     ) {
         let out = sim.finish();
-        let (list, charts) = if c.current_is_b {
-            (&mut c.b, &mut c.b_charts)
-        } else {
-            (&mut c.a, &mut c.a_charts)
-        };
-        if charts.is_none() {
-            *charts = Some(ChartData::new(&out.timeseries, &out.summary));
+        let k = c.current;
+        if c.charts[k].is_none() {
+            c.charts[k] = Some(ChartData::new(&out.timeseries, &out.summary));
         }
-        list.push(out.summary);
+        c.runs[k].push(out.summary);
         match c.rest.pop() {
-            Some((is_b, next)) => {
-                c.current_is_b = is_b;
+            Some((next_k, next)) => {
+                c.current = next_k;
                 self.job = Some(Job {
                     sim: next,
                     to,
@@ -370,8 +365,8 @@ impl SimWorker {
                 next_slice(scope, run);
             }
             None => {
-                let mut view = CompareView::new(std::mem::take(&mut c.seeds), &c.a, &c.b);
-                view.charts = c.a_charts.take().zip(c.b_charts.take());
+                let mut view = CompareView::new(std::mem::take(&mut c.seeds), &c.runs);
+                view.charts = c.charts.drain(..).flatten().collect();
                 scope.respond(to, Output::Compared(Box::new(view)));
             }
         }
@@ -525,21 +520,35 @@ impl Worker for SimWorker {
                     next_slice(scope, job.run);
                 }
             }
-            Input::Compare { a, b, file, seeds } => {
+            Input::Compare {
+                variants,
+                file,
+                seeds,
+            } => {
                 self.job = None;
                 self.paused = false;
+                if !(2..=VARIANTS.len()).contains(&variants.len()) {
+                    let e = format!(
+                        "a what-if compares 2 to {} variants, not {}",
+                        VARIANTS.len(),
+                        variants.len()
+                    );
+                    return scope.respond(id, Output::Failed(e));
+                }
                 let parse = |text: &str, which: &str| {
                     Scenario::parse(text, &file)
                         .map_err(|e| e.to_string())
                         .and_then(|sc| within_budget(&sc).map(|_| sc))
                         .map_err(|e| format!("variant {which}: {e}"))
                 };
-                let (sa, sb) = match (parse(&a, "A"), parse(&b, "B")) {
-                    (Ok(sa), Ok(sb)) => (sa, sb),
-                    (Err(e), _) | (_, Err(e)) => {
-                        scope.respond(id, Output::Failed(e));
-                        return;
-                    }
+                let scenarios: Result<Vec<Scenario>, String> = variants
+                    .iter()
+                    .zip(VARIANTS)
+                    .map(|(text, name)| parse(text, name))
+                    .collect();
+                let scenarios = match scenarios {
+                    Ok(s) => s,
+                    Err(e) => return scope.respond(id, Output::Failed(e)),
                 };
                 let sim = |sc: &Scenario, seed: u64| {
                     Simulation::new(
@@ -551,14 +560,15 @@ impl Worker for SimWorker {
                         },
                     )
                 };
-                // Popped from the end: A then B for each seed, in order.
-                let mut rest: Vec<(bool, Simulation)> = Vec::new();
+                // Popped from the end: A, B (C) for each seed, in order.
+                let mut rest: Vec<(usize, Simulation)> = Vec::new();
                 for &seed in seeds.iter().rev() {
-                    rest.push((true, sim(&sb, seed)));
-                    rest.push((false, sim(&sa, seed)));
+                    for (k, sc) in scenarios.iter().enumerate().rev() {
+                        rest.push((k, sim(sc, seed)));
+                    }
                 }
                 let total = rest.len() as u32;
-                let Some((first_is_b, first)) = rest.pop() else {
+                let Some((first_k, first)) = rest.pop() else {
                     scope.respond(id, Output::Failed("give at least one seed".into()));
                     return;
                 };
@@ -572,11 +582,9 @@ impl Worker for SimWorker {
                     batch: Batch::Compare(Box::new(Comparison {
                         seeds,
                         rest,
-                        current_is_b: first_is_b,
-                        a: Vec::new(),
-                        b: Vec::new(),
-                        a_charts: None,
-                        b_charts: None,
+                        current: first_k,
+                        runs: vec![Vec::new(); scenarios.len()],
+                        charts: vec![None; scenarios.len()],
                         total,
                     })),
                 });

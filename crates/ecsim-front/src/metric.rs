@@ -114,6 +114,14 @@ fn words(rest: &str) -> String {
     rest.replace(['.', '_'], " ")
 }
 
+/// What a metric is about: its first two segments (`services.web`, `capacity_providers.asg`,
+/// `cost_usd.total`), so that an objective and a lesson's checkpoint on the same service are
+/// seen to be about the same thing.
+pub fn subject(metric: &str) -> String {
+    let segs = ecsim_core::metrics::segments(metric).unwrap_or_default();
+    segs.iter().take(2).cloned().collect::<Vec<_>>().join(".")
+}
+
 /// A metric path in words: "web: p99 latency", "cost per hour", "asg: instances launched".
 pub fn describe(metric: &str) -> String {
     let segs = ecsim_core::metrics::segments(metric).unwrap_or_default();

@@ -12,8 +12,10 @@
 //! with its file, field and what was expected. A value takes the type of what it replaces (a
 //! task definition's `cpu = "512"` stays a string, a `count` stays an integer); a value that does
 //! not parse as that type is written as text, for the check to report. A path must name a
-//! field the scenario has, in its text or as a default; otherwise the error names the path and
-//! the closest valid key.
+//! field the scenario has, in its text or as a default, or an optional field the text leaves
+//! out (`services[web].healthCheckGracePeriodSeconds`): such a key is added if the scenario,
+//! parsed again, then holds it — a misspelt key is refused, never kept and ignored. Otherwise
+//! the error names the path and the closest valid key.
 
 use ecsim_core::scenario::Format;
 use ecsim_core::Scenario;
@@ -161,7 +163,9 @@ pub fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<String, S
                 .parse()
                 .map_err(|e| err(file, format!("the scenario is not valid TOML: {e}")))?;
             for o in overrides {
-                set_toml(&mut doc, o, full.as_ref())?;
+                if let Some(unknown) = set_toml(&mut doc, o, full.as_ref())? {
+                    probe(&doc.to_string(), file, o, unknown)?;
+                }
             }
             Ok(doc.to_string())
         }
@@ -169,10 +173,35 @@ pub fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<String, S
             let mut v: Json = serde_json::from_str(text)
                 .map_err(|e| err(file, format!("the scenario is not valid JSON: {e}")))?;
             for o in overrides {
-                set_json(&mut v, o, full.as_ref())?;
+                if let Some(unknown) = set_json(&mut v, o, full.as_ref())? {
+                    probe(&v.to_string(), file, o, unknown)?;
+                }
             }
             Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n")
         }
+    }
+}
+
+/// Whether the key `o` added, new to the text and without a default, is one the scenario has:
+/// parsed again, it must hold a value there. `unknown` is the error to give if not.
+fn probe(text: &str, file: &str, o: &Override, unknown: SetError) -> Result<(), SetError> {
+    match Scenario::parse(text, file) {
+        Ok(sc) => {
+            let held = serde_json::to_value(&sc.spec)
+                .ok()
+                .is_some_and(|v| json_at(&v, &o.path.steps).is_some_and(|x| !x.is_null()));
+            if held {
+                Ok(())
+            } else {
+                Err(unknown)
+            }
+        }
+        // A section that refuses unknown keys said so: the key is not the scenario's.
+        Err(e) if e.to_string().contains("unknown field") => Err(unknown),
+        Err(e) => Err(err(
+            &o.path.text,
+            format!("with this value the scenario is not valid: {e}"),
+        )),
     }
 }
 
@@ -338,7 +367,13 @@ fn toml_name(t: &dyn toml_edit::TableLike) -> Option<String> {
         .find_map(|k| t.get(k).and_then(|i| i.as_str()).map(String::from))
 }
 
-fn set_toml(doc: &mut DocumentMut, o: &Override, full: Option<&Json>) -> Result<(), SetError> {
+/// Sets `o` in the TOML text; `Ok(Some(error))` when the key was added without being known
+/// to the scenario (see `probe`), with the error to give if it is not the scenario's.
+fn set_toml(
+    doc: &mut DocumentMut,
+    o: &Override,
+    full: Option<&Json>,
+) -> Result<Option<SetError>, SetError> {
     let steps = &o.path.steps;
     let not_table = |k: usize| {
         err(
@@ -357,6 +392,7 @@ fn set_toml(doc: &mut DocumentMut, o: &Override, full: Option<&Json>) -> Result<
         if k == steps.len() - 1 {
             let existing = table.get(key).and_then(|i| i.as_value()).map(toml_json);
             let default = full.and_then(|f| json_at(f, steps)).cloned();
+            let mut unknown = None;
             match table.get(key) {
                 Some(i) if !i.is_value() => {
                     return Err(err(&o.path.text, "names a table or list, not a value"))
@@ -364,13 +400,18 @@ fn set_toml(doc: &mut DocumentMut, o: &Override, full: Option<&Json>) -> Result<
                 None if default.is_none() => {
                     let mut here = keys(&*table);
                     here.extend(full_candidates(full, &steps[..k], &steps[k]));
-                    return Err(missing(o, k, here));
+                    let e = missing(o, k, here);
+                    // Without the scenario's defaults there is nothing to probe against.
+                    if full.is_none() {
+                        return Err(e);
+                    }
+                    unknown = Some(e);
                 }
                 _ => {}
             }
             let v = typed(&o.value, existing.as_ref().or(default.as_ref()));
             table.insert(key, Item::Value(toml_value(&v)));
-            return Ok(());
+            return Ok(unknown);
         }
         if !table.contains_key(key) {
             // A table the text leaves to its defaults (`[model]`) is added to it.
@@ -436,9 +477,11 @@ fn toml_entry<'a>(item: &'a mut Item, step: &Step) -> Result<&'a mut dyn TableLi
         .ok_or(names)
 }
 
-fn set_json(v: &mut Json, o: &Override, full: Option<&Json>) -> Result<(), SetError> {
+/// Sets `o` in the JSON text; `Ok(Some(error))` as `set_toml`'s.
+fn set_json(v: &mut Json, o: &Override, full: Option<&Json>) -> Result<Option<SetError>, SetError> {
     let steps = &o.path.steps;
     let mut cur = v;
+    let mut unknown = None;
     for (k, step) in steps.iter().enumerate() {
         let last = k == steps.len() - 1;
         match step {
@@ -463,7 +506,12 @@ fn set_json(v: &mut Json, o: &Override, full: Option<&Json>) -> Result<(), SetEr
                         _ => {
                             let mut here: Vec<String> = obj.keys().cloned().collect();
                             here.extend(full_candidates(full, &steps[..k], step));
-                            return Err(missing(o, k, here));
+                            let e = missing(o, k, here);
+                            if !last || full.is_none() {
+                                return Err(e);
+                            }
+                            obj.insert(key.clone(), Json::Null);
+                            unknown = Some(e);
                         }
                     }
                 }
@@ -478,7 +526,7 @@ fn set_json(v: &mut Json, o: &Override, full: Option<&Json>) -> Result<(), SetEr
                         Some(slot.clone())
                     };
                     *slot = typed(&o.value, like.as_ref());
-                    return Ok(());
+                    return Ok(unknown);
                 }
                 cur = slot;
             }
@@ -505,7 +553,7 @@ fn set_json(v: &mut Json, o: &Override, full: Option<&Json>) -> Result<(), SetEr
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 #[cfg(test)]

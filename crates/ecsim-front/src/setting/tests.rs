@@ -123,3 +123,55 @@ fn a_string_field_stays_a_string() {
     let out = set(&text, "default.toml", &["task_definitions[web].cpu=1024"]).unwrap();
     assert!(out.contains("cpu = \"1024\""), "{out}");
 }
+
+#[test]
+fn an_optional_field_the_text_leaves_out_is_added_and_a_misspelt_one_refused() {
+    // The default's service sets no grace period and the scenario has no default for one.
+    assert!(!DEFAULT.contains("healthCheckGracePeriodSeconds"));
+    let out = set(
+        DEFAULT,
+        "default.toml",
+        &["services[web].healthCheckGracePeriodSeconds=120"],
+    )
+    .unwrap();
+    assert!(out.contains("healthCheckGracePeriodSeconds = 120"), "{out}");
+    let json = serde_json::to_value(spec(&out, "default.toml")).unwrap();
+    assert_eq!(json["services"][0]["healthCheckGracePeriodSeconds"], 120);
+    // The same in JSON.
+    let sc = serde_json::to_string(&spec(DEFAULT, "default.toml")).unwrap();
+    let out = set(
+        &sc,
+        "d.json",
+        &["services[web].healthCheckGracePeriodSeconds=30"],
+    )
+    .unwrap();
+    let json = serde_json::to_value(spec(&out, "d.json")).unwrap();
+    assert_eq!(json["services"][0]["healthCheckGracePeriodSeconds"], 30);
+    // A key no section has is refused with the closest one, never written and ignored.
+    for file in ["default.toml", "d.json"] {
+        let text = if file == "d.json" {
+            sc.as_str()
+        } else {
+            DEFAULT
+        };
+        let e = set(
+            text,
+            file,
+            &["services[web].healthCheckGracePeriodSecond=120"],
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .starts_with("services[web] has no field \"healthCheckGracePeriodSecond\""),
+            "{file}: {e}"
+        );
+    }
+    // A known optional key with a value it cannot take says why.
+    let e = set(
+        DEFAULT,
+        "default.toml",
+        &["services[web].healthCheckGracePeriodSeconds=soon"],
+    )
+    .unwrap_err();
+    assert!(e.message.contains("not valid"), "{e}");
+}
