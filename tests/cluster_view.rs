@@ -177,6 +177,13 @@ fn a_thousand_instances_are_each_a_row_within_the_budget() {
             (&h.id, h.cpu_reserved, h.tasks.len() as u32),
             (&r.id, r.cpu_reserved, r.tasks)
         );
+        let running = h.tasks.iter().filter(|t| t.state == "RUNNING").count() as u32;
+        assert_eq!(running, r.services.iter().map(|s| s.running).sum::<u32>());
+    }
+    // Each row's tasks by service add up to its count (the drill-down's list).
+    for r in &end.rows {
+        let listed: u32 = r.services.iter().map(|s| s.running + s.other).sum();
+        assert_eq!(listed, r.tasks, "{}: {:?}", r.id, r.services);
     }
     let tasks: u32 = end.rows.iter().map(|r| r.tasks).sum();
     assert_eq!(tasks, out.summary.services["web"].tasks.running_end);

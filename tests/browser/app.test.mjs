@@ -1065,6 +1065,7 @@ await check('1,000 instances: a heat map by zone and a table that reaches every 
   assert(await page.$eval('#hosts-table tbody tr', (r) => r.dataset.host + ' ' + r.className) === 'i-10 picked', 'the square did not pick its instance');
   await page.click('#heat-map .heat[data-host="i-1000"]');
   await page.waitForFunction(() => document.querySelector('#hosts-table tbody tr')?.dataset.host === 'i-1000');
+  assert(await page.$eval('#host-detail', (d) => d.dataset.host) === 'i-1000', 'no drill-down into the last instance');
   // …and by a filter; sorted by tasks, the busiest comes first.
   await page.fill('#hosts-filter', 'us-east-1c');
   const shown = await page.$eval('#hosts-count', (e) => e.textContent);
@@ -1073,6 +1074,14 @@ await check('1,000 instances: a heat map by zone and a table that reaches every 
   await page.selectOption('#hosts-sort', 'tasks');
   const tasks = await page.$$eval('#hosts-table tbody tr', (l) => l.slice(0, 20).map((r) => Number(r.cells[7].textContent)));
   assert(tasks[0] > 0 && tasks.every((t, i) => i === 0 || tasks[i - 1] >= t), `sorted by tasks: ${tasks}`);
+  // The drill-down into the busiest instance: its tasks by service, as many as its row counts.
+  const busiest = await page.$eval('#hosts-table tbody tr', (r) => r.dataset.host);
+  await page.click(`#heat-map .heat[data-host="${busiest}"]`);
+  await page.waitForSelector(`#host-detail[data-host="${busiest}"] li`, { timeout: 5000 });
+  const items = await page.$$eval('#host-detail li', (l) => l.map((e) => e.textContent));
+  const listed = items.map((t) => [...t.matchAll(/(\d+) (running|starting)/g)].reduce((n, m) => n + Number(m[1]), 0)).reduce((a, b) => a + b, 0);
+  assert(listed === tasks[0] && items.every((t) => /^web: \d+ running/.test(t)), `drill-down into ${busiest}: ${JSON.stringify(items)}, its row says ${tasks[0]} tasks`);
+  await page.locator('#many-hosts').screenshot({ path: path.join(outDir, 'cluster-1000-drill-down.png') });
   await page.locator('#cluster-view').screenshot({ path: path.join(outDir, 'cluster-1000.png') });
 });
 

@@ -1,8 +1,8 @@
 //! The cluster view of many instances: a heat map of CPU reserved, one square per instance, a
-//! row per Availability Zone or per instance group (a square picks its instance in the
-//! table), and a table of every
-//! instance that sorts by any column and filters by id, group, type, zone or state. Built for
-//! the hundreds to thousands of instances boxes cannot show.
+//! row per Availability Zone or per instance group (a square picks its instance: its row in
+//! the table, and its tasks by service), and a table of every instance that sorts by any
+//! column and filters by id, group, type, zone or state. Built for the hundreds to thousands
+//! of instances boxes cannot show.
 
 use ecsim_core::sim::HostRow;
 use std::collections::BTreeMap;
@@ -101,6 +101,11 @@ pub fn many_hosts(p: &ManyProps) -> Html {
         Sort::Zone => shown.sort_by(|a, b| a.zone.cmp(&b.zone)),
         Sort::State => shown.sort_by(|a, b| a.state.cmp(&b.state)),
     }
+    // The instance a square picked, while the table shows it alone: its tasks by service.
+    let detail = picked
+        .as_deref()
+        .filter(|id| exact && needle == id.to_lowercase())
+        .and_then(|id| rows.iter().find(|r| r.id == id));
     let mut zones: BTreeMap<&str, Vec<&HostRow>> = BTreeMap::new();
     for r in rows.iter() {
         let key = if *by_group {
@@ -181,6 +186,23 @@ pub fn many_hosts(p: &ManyProps) -> Html {
                 </label>
                 <span id="hosts-count">{ format!("{} of {} shown", shown.len(), rows.len()) }</span>
             </div>
+            { for detail.map(|r| html! {
+                <div id="host-detail" data-host={r.id.clone()} role="status">
+                    <strong>{ &r.id }</strong>
+                    { format!(" ({}, {}, {}, {}): CPU {} of {} reserved, memory {} of {} MiB, {} dynamic port{} in use", r.group, r.instance_type, r.zone, r.state,
+                        r.cpu_reserved, r.cpu, r.memory_reserved_mib, r.memory_mib, r.dynamic_ports_in_use, if r.dynamic_ports_in_use == 1 { "" } else { "s" }) }
+                    if r.services.is_empty() {
+                        <p class="small">{ "No task on it at this time." }</p>
+                    } else {
+                        <ul>{ for r.services.iter().map(|s| html! {
+                            <li data-service={s.service.clone()}>{ match s.other {
+                                0 => format!("{}: {} running", s.service, s.running),
+                                o => format!("{}: {} running, {o} starting or stopping", s.service, s.running),
+                            } }</li>
+                        }) }</ul>
+                    }
+                </div>
+            }) }
             <div class="scroll hosts-table-box">
                 <table id="hosts-table">
                     <thead><tr>

@@ -39,8 +39,8 @@ mod spot;
 
 pub(crate) use objectives::{check_objective_metrics, unmeasurable_objectives};
 pub use snapshot::{
-    BalancerSnapshot, ClusterSnapshot, HostRow, HostSnapshot, PullSnapshot, TaskSnapshot, Waiting,
-    MAX_DRAWN, MAX_ROWS, MAX_SNAPSHOTS,
+    BalancerSnapshot, ClusterSnapshot, HostRow, HostSnapshot, PullSnapshot, ServiceOnHost,
+    TaskSnapshot, Waiting, MAX_DRAWN, MAX_ROWS, MAX_SNAPSHOTS,
 };
 
 use crate::instance::{Instance, InstanceState};

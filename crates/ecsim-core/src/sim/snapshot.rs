@@ -71,6 +71,18 @@ pub struct HostRow {
     /// Tasks on it, any state but stopped.
     pub tasks: u32,
     pub dynamic_ports_in_use: u32,
+    /// Those tasks by service, in name order: what a drill-down into one instance of many
+    /// shows, where its box (and so its task list) is not drawn.
+    pub services: Vec<ServiceOnHost>,
+}
+
+/// One service's tasks on an instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceOnHost {
+    pub service: String,
+    pub running: u32,
+    /// On their way up or down: provisioning, pending, activating, deactivating, stopping.
+    pub other: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +150,29 @@ impl Snapshots {
 }
 
 impl Simulation {
+    /// These tasks (an instance's) by service, in the services' name order.
+    fn services_on(&self, tasks: &[crate::units::TaskId]) -> Vec<ServiceOnHost> {
+        let mut by: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
+        for t in tasks {
+            let task = &self.tasks[t.index()];
+            let e = by
+                .entry(self.sc.services[task.service.index()].name.as_str())
+                .or_default();
+            match task.state {
+                TaskState::Running => e.0 += 1,
+                TaskState::Stopped => {}
+                _ => e.1 += 1,
+            }
+        }
+        by.into_iter()
+            .map(|(service, (running, other))| ServiceOnHost {
+                service: service.to_string(),
+                running,
+                other,
+            })
+            .collect()
+    }
+
     /// The cluster as it is now.
     pub fn snapshot(&self) -> ClusterSnapshot {
         let target_of = |i: usize| -> Option<String> {
@@ -224,6 +259,7 @@ impl Simulation {
                     memory_reserved_mib: inst.reserved_memory.0,
                     tasks: inst.tasks.len() as u32,
                     dynamic_ports_in_use: inst.ports.dynamic_in_use(),
+                    services: self.services_on(&inst.tasks),
                 }
             })
             .collect();
