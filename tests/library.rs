@@ -89,7 +89,9 @@ fn every_lesson_checkpoint_is_reached_by_its_try_and_not_before() {
                 .iter()
                 .map(|e| ecsim_front::metric::subject(&e.metric))
                 .collect();
+            assert_eq!(as_given.objectives.len(), out.objectives.len(), "{file}");
             for (given, now) in as_given.objectives.iter().zip(&out.objectives) {
+                assert_eq!(given.name, now.name, "{file}: try {}", k + 1);
                 assert!(
                     !given.held
                         || now.held

@@ -172,12 +172,14 @@ pub(crate) struct Frame<'a> {
 }
 
 /// The bottom of a log value axis: the power of ten at or below the lowest positive value
-/// shown; None when no value is positive (nothing to draw on a log axis).
-fn log_floor(lines: &[Line], look: &Look) -> Option<f64> {
+/// shown, an objective's limit included (a limit below every line is when it fails); None when
+/// no value is positive (nothing to draw on a log axis).
+fn log_floor(lines: &[Line], look: &Look, limits: &[(String, f64)]) -> Option<f64> {
     let low = lines
         .iter()
         .filter(|l| !look.hidden.contains(&l.name))
         .flat_map(|l| l.points.iter().map(|p| p.1))
+        .chain(limits.iter().map(|l| l.1))
         .filter(|v| v.is_finite() && *v > 0.0)
         .fold(f64::INFINITY, f64::min);
     low.is_finite().then(|| 10f64.powf(low.log10().floor()))
@@ -249,7 +251,7 @@ pub(crate) fn draw_lines(
             .y_label_area_size(52);
         b
     };
-    let floor = log_floor(&lines, look).filter(|f| look.log && *f < y_max);
+    let floor = log_floor(&lines, look, limits).filter(|f| look.log && *f < y_max);
     let plot = match floor {
         Some(floor) => {
             let chart = builder()
@@ -268,6 +270,12 @@ pub(crate) fn draw_lines(
                         .collect(),
                 })
                 .collect();
+            // Said on the axis only when the axis is one (no positive value: a linear one).
+            let desc = format!("{y_desc} (log scale)");
+            let axes = Axes {
+                y_desc: &desc,
+                ..axes
+            };
             plot_lines(&root, chart, &axes, &lines, look, limits)?
         }
         None => {
@@ -333,11 +341,7 @@ where
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .x_desc(axes.x_desc)
-        .y_desc(if look.log {
-            format!("{} (log scale)", axes.y_desc)
-        } else {
-            axes.y_desc.to_string()
-        })
+        .y_desc(axes.y_desc)
         .label_style(("sans-serif", 12))
         .axis_desc_style(("sans-serif", 12))
         .draw()

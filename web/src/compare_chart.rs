@@ -1,8 +1,8 @@
 //! The what-if's charts: each variant's first-seed run overlaid on line charts (A in blues, B
 //! in oranges, C in greens), and the trade-off a planner chooses on: each variant's cost per
 //! hour against its worst p99 latency, as the mean over the seeds with 95 % confidence
-//! whiskers on both axes (the intervals `ecsim_front::stats` computes for the table), so two
-//! variants whose whiskers overlap are not told apart by the plot either.
+//! whiskers on both axes (each variant's own interval, as `ecsim_front::stats` computes it for
+//! the table's columns; the table's paired differences are tighter, and decide).
 
 use crate::chart::{area, draw_lines, headroom, points, tick, Drawn, Frame, Line, Look};
 use crate::view::{ChartData, Series, Tradeoff, VARIANTS};

@@ -399,8 +399,10 @@ impl Reducible for PageState {
                 result,
             } => match result {
                 _ if s.text != before => {
-                    s.variant_notice =
-                        Some("the scenario changed while B was being made: make it again".into())
+                    s.variant_notice = Some(
+                        "the scenario changed while the variant was being made: make it again"
+                            .into(),
+                    )
                 }
                 Ok(_) if s.variants.len() >= VARIANTS.len() - 1 => {
                     s.variant_notice = Some(format!(
@@ -549,6 +551,7 @@ impl PageState {
         self.variants.clear();
         self.variant_notice = None;
         self.compared = None;
+        self.compared_texts.clear();
     }
 
     /// Whether the text differs from what was loaded.

@@ -568,12 +568,17 @@ pub struct Tradeoff {
 impl Tradeoff {
     fn of(runs: &[Summary]) -> Tradeoff {
         let costs: Vec<f64> = runs.iter().map(|s| s.cost_usd.per_hour).collect();
+        // A seed on which a service with traffic served nothing has no worst p99: leaving that
+        // service out would make the variant that broke it look faster.
         let p99s: Vec<f64> = runs
             .iter()
             .filter_map(|s| {
-                s.services
-                    .values()
-                    .filter(|v| v.requests.served > 0 && v.latency_ms.p99.is_finite())
+                let traffic = s.services.values().filter(|v| v.requests.arrived > 0);
+                if traffic.clone().any(|v| v.requests.served == 0) {
+                    return None;
+                }
+                traffic
+                    .filter(|v| v.latency_ms.p99.is_finite())
                     .map(|v| v.latency_ms.p99)
                     .max_by(f64::total_cmp)
             })

@@ -16,13 +16,14 @@ use ecsim_web::worker::{FormEdit, Input};
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// The what-if section: make B, edit it, choose the seeds, compare.
+/// The what-if section: make B (and C), edit them, choose the seeds, compare.
 #[function_component(WhatIf)]
 pub fn what_if() -> Html {
     let ctx = use_ctx();
     let s = &ctx.state;
     let seeds_ref = use_node_ref();
-    // Variant B built with the form: changes of A's settings, each a setting and a value.
+    // The next variant built with the form: changes of A's settings, each a setting and a
+    // value (kept after a variant is made, so that C can differ from B by one value).
     let changes = use_state(|| vec![(String::new(), String::new())]);
     let knobs: Vec<(String, String, String)> = s
         .checked
@@ -337,7 +338,11 @@ fn compare_charts(p: &ChartsProps) -> Html {
                 <canvas id="whatif-tradeoff" ref={tradeoff_ref} width="540" height="300" role="img" data-plotted={plotted.to_string()}
                     aria-label="each variant's cost per hour against its worst p99 latency, with 95 % confidence whiskers"></canvas>
                 <figcaption>
-                    <p class="small">{ "Down and to the left is cheaper and faster. The whiskers are 95 % intervals over the seeds: where two variants' whiskers overlap, more seeds are needed to tell them apart." }</p>
+                    <p class="small">{ if v.seeds.len() > 1 {
+                        "Down and to the left is cheaper and faster. The whiskers are each variant's own 95 % interval over the seeds; the table's differences are paired on the seed and so tighter: where whiskers overlap, the table's verdict still tells the variants apart, or says that more seeds are needed."
+                    } else {
+                        "Down and to the left is cheaper and faster. One seed: the points have no interval, and nothing here tells a real difference from the noise of one run; compare over more seeds."
+                    } }</p>
                     <ul id="tradeoff-points" class="small">{ for (0..v.variants).filter_map(point).map(|t| html! { <li>{ t }</li> }) }</ul>
                 </figcaption>
             </figure>

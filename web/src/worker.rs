@@ -127,7 +127,8 @@ pub enum FormEdit {
         file: String,
         settings: Vec<(String, String)>,
     },
-    /// The what-if's variant B: the text with these settings, for B's box, not the editor.
+    /// A what-if variant (B or C): the text with these settings, for the variant's box, not
+    /// the editor.
     Variant {
         file: String,
         settings: Vec<(String, String)>,

@@ -147,7 +147,8 @@ impl Override {
 
 /// The scenario's text with the overrides applied, in order. `file` says the text's format.
 /// Each path must exist in the text or among the scenario's defaults (the parsed scenario, so the
-/// text must be a valid scenario to begin with).
+/// text must be a valid scenario to begin with), or be an optional field the scenario holds once
+/// it is written (`probe`).
 pub fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<String, SetError> {
     if overrides.is_empty() {
         return Ok(text.to_string());
@@ -162,9 +163,14 @@ pub fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<String, S
             let mut doc: DocumentMut = text
                 .parse()
                 .map_err(|e| err(file, format!("the scenario is not valid TOML: {e}")))?;
+            let original = doc.clone();
             for o in overrides {
                 if let Some(unknown) = set_toml(&mut doc, o, full.as_ref())? {
-                    probe(&doc.to_string(), file, o, unknown)?;
+                    // Probed on the text as given with this key alone, so that another
+                    // override's bad value is not taken for this key's.
+                    let mut alone = original.clone();
+                    set_toml(&mut alone, o, full.as_ref())?;
+                    probe(&alone.to_string(), file, o, unknown)?;
                 }
             }
             Ok(doc.to_string())
@@ -172,9 +178,12 @@ pub fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<String, S
         Format::Json => {
             let mut v: Json = serde_json::from_str(text)
                 .map_err(|e| err(file, format!("the scenario is not valid JSON: {e}")))?;
+            let original = v.clone();
             for o in overrides {
                 if let Some(unknown) = set_json(&mut v, o, full.as_ref())? {
-                    probe(&v.to_string(), file, o, unknown)?;
+                    let mut alone = original.clone();
+                    set_json(&mut alone, o, full.as_ref())?;
+                    probe(&alone.to_string(), file, o, unknown)?;
                 }
             }
             Ok(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n")
@@ -183,7 +192,8 @@ pub fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<String, S
 }
 
 /// Whether the key `o` added, new to the text and without a default, is one the scenario has:
-/// parsed again, it must hold a value there. `unknown` is the error to give if not.
+/// the text as given with this key alone, parsed again, must hold a value there (a section
+/// that ignored the key would hold none). `unknown` is the error to give if not.
 fn probe(text: &str, file: &str, o: &Override, unknown: SetError) -> Result<(), SetError> {
     match Scenario::parse(text, file) {
         Ok(sc) => {

@@ -7,9 +7,9 @@
 //! or at sample times when `RunOptions::snapshots` is on, thinned to at most `MAX_SNAPSHOTS`
 //! over the run so a long run stays small; reading the state changes nothing, so the run and its
 //! `trace_hash` are the same with snapshots or without. Every launched instance is also a
-//! compact row (`HostRow`: its numbers, not its tasks), so a view of a thousand instances can
-//! reach each one; the snapshots are thinned further so the rows over the run stay within
-//! `MAX_ROWS`.
+//! compact row (`HostRow`: its numbers, and its tasks counted by service rather than listed), so
+//! a view of a thousand instances can reach each one; the snapshots are thinned further so the
+//! rows over the run stay within `MAX_ROWS`.
 
 use super::Simulation;
 use crate::capacity::Capacity;
@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_SNAPSHOTS: usize = 240;
 /// Instances (and Fargate tasks) beyond this many are counted, not drawn.
 pub const MAX_DRAWN: usize = 64;
-/// Instance rows kept over all of a run's snapshots, at most (about 100 bytes each).
+/// Instance rows kept over all of a run's snapshots, at most (about 100 bytes each, and some 40
+/// more per service with tasks on the instance: a few MB in all).
 pub const MAX_ROWS: usize = 100_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,13 +156,16 @@ impl Simulation {
         let mut by: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
         for t in tasks {
             let task = &self.tasks[t.index()];
+            if task.state == TaskState::Stopped {
+                continue;
+            }
             let e = by
                 .entry(self.sc.services[task.service.index()].name.as_str())
                 .or_default();
-            match task.state {
-                TaskState::Running => e.0 += 1,
-                TaskState::Stopped => {}
-                _ => e.1 += 1,
+            if task.state == TaskState::Running {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
             }
         }
         by.into_iter()

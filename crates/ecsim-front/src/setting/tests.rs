@@ -166,6 +166,18 @@ fn an_optional_field_the_text_leaves_out_is_added_and_a_misspelt_one_refused() {
             "{file}: {e}"
         );
     }
+    // Another override's bad value is left for the check, not blamed on the added key.
+    let out = set(
+        DEFAULT,
+        "default.toml",
+        &[
+            "instance_groups[0].count=many",
+            "services[web].healthCheckGracePeriodSeconds=120",
+        ],
+    )
+    .unwrap();
+    let e = Scenario::parse(&out, "default.toml").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("instance_groups[0].count"), "{e}");
     // A known optional key with a value it cannot take says why.
     let e = set(
         DEFAULT,
