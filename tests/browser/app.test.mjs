@@ -56,6 +56,15 @@ const canvasPixels = (id = 'chart') => page.evaluate((id) => {
   return { drawn, red, blue, green, total: d.length / 4 };
 }, id);
 
+// Pixels of an objective's limit line (dark brown, #5c4000) on a chart.
+const limitPixels = (id) => page.evaluate((id) => {
+  const c = document.getElementById(id);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x5c) < 20 && Math.abs(d[i + 1] - 0x40) < 20 && d[i + 2] < 30 && d[i + 3] > 0) n++;
+  return n;
+}, id);
+
 let passed = 0, failed = 0;
 // ONLY=REGEX runs just the checks whose names match (while working on one).
 const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
@@ -186,13 +195,7 @@ await check('charts: a shared crosshair with the values under it, a legend that 
   assert(!lines.includes('startup-chart'), 'a crosshair on the start-up bars');
   await page.locator('#latency-chart').locator('..').locator('..').screenshot({ path: path.join(outDir, 'chart-crosshair.png') });
   // The default scenario's objective (all 8 tasks running) is a line on the tasks-per-service chart.
-  const limitPx = await page.evaluate(() => {
-    const c = document.getElementById('service-tasks-chart');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x5c) < 20 && Math.abs(d[i + 1] - 0x40) < 20 && d[i + 2] < 30 && d[i + 3] > 0) n++;
-    return n;
-  });
+  const limitPx = await limitPixels('service-tasks-chart');
   assert(limitPx > 150, `no objective line on the tasks chart: ${limitPx} pixels`);
   // Before traffic starts at 2 min there is no latency: a gap, not a 0.
   await page.hover('#latency-chart', { position: { x: Math.round(box[0] * 0.2), y: 40 } });
@@ -365,6 +368,8 @@ await check('a long run streams progress, and Pause, Resume and Stop are handled
   // And the charts so far: drawn before the run ends (the canvases were blank after the pick).
   const liveChart = await canvasPixels('requests-chart');
   assert(liveChart.drawn > 2000, `no live requests chart: ${JSON.stringify(liveChart)}`);
+  // The objective's line is on the live tasks chart already, not only once the run ends.
+  assert(await limitPixels('service-tasks-chart') > 150, 'no objective line on the live tasks chart');
   await page.waitForTimeout(600);
   assert((await value()) === pausedAt, 'the run went on while paused');
   await page.click('#resume');

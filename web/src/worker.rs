@@ -8,7 +8,7 @@
 //! Between slices it yields to the worker's event loop with a zero timeout (a macrotask): a
 //! message loop of microtasks would never let a Pause or Stop in (docs/toolchain.md W6).
 
-use crate::view::{ChartData, CompareView, LessonView, RunView, VARIANTS};
+use crate::view::{ChartData, CompareView, LessonView, Limit, RunView, VARIANTS};
 use ecsim_core::metrics::Summary;
 use ecsim_core::sim::ClusterSnapshot;
 use ecsim_core::{RunOptions, Scenario, Simulation};
@@ -321,8 +321,13 @@ impl SimWorker {
         let single = matches!(job.batch, Batch::Single);
         let snapshot =
             (single && job.slices % SNAPSHOT_EVERY == 1).then(|| Box::new(job.sim.snapshot()));
-        let charts = (single && job.slices % CHARTS_EVERY == 1)
-            .then(|| Box::new(ChartData::series(job.sim.timeseries()).thinned(LIVE_POINTS)));
+        // With the objectives' limits, so a live chart shows the line it is heading for.
+        let charts = (single && job.slices % CHARTS_EVERY == 1).then(|| {
+            Box::new(ChartData {
+                limits: Limit::of(&job.sim.scenario().spec.objectives),
+                ..ChartData::series(job.sim.timeseries()).thinned(LIVE_POINTS)
+            })
+        });
         scope.respond(
             job.to,
             Output::Progress {
