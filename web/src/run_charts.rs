@@ -43,7 +43,18 @@ fn series_chart(
     look: &Look,
     limits: &[(String, f64)],
 ) -> Result<Drawn, String> {
-    let lines = palette_lines(c, series);
+    fitted(canvas, palette_lines(c, series), frame, look, limits)
+}
+
+/// These lines, the value axis from 0 to above the highest point, and at least to the frame's
+/// `y_max`.
+fn fitted(
+    canvas: HtmlCanvasElement,
+    lines: Vec<Line>,
+    frame: Frame,
+    look: &Look,
+    limits: &[(String, f64)],
+) -> Result<Drawn, String> {
     let y_max = headroom(&lines).max(frame.y_max);
     draw_lines(canvas, Frame { y_max, ..frame }, lines, look, limits)
 }
@@ -140,16 +151,15 @@ pub fn draw_tasks(canvas: HtmlCanvasElement, c: &ChartData, look: &Look) -> Resu
         color: BLACK,
         points: points(c, &c.instances),
     });
-    let y_max = headroom(&lines);
-    draw_lines(
+    fitted(
         canvas,
+        lines,
         Frame {
             caption: "Tasks by state, and instances",
             unit: "count",
-            y_max,
+            y_max: 0.0,
             empty: "no task and no instance in this run",
         },
-        lines,
         look,
         &[],
     )
@@ -260,16 +270,15 @@ pub fn draw_cost(canvas: HtmlCanvasElement, c: &ChartData, look: &Look) -> Resul
         color: RGBColor(0x8c, 0x56, 0x4b),
         points: points(c, &c.cost_usd),
     }];
-    let y_max = headroom(&lines);
-    draw_lines(
+    fitted(
         canvas,
+        lines,
         Frame {
             caption: "Cost so far (USD)",
             unit: "USD",
-            y_max,
+            y_max: 0.0,
             empty: "nothing was billed",
         },
-        lines,
         look,
         &[],
     )

@@ -163,12 +163,14 @@ pub fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<String, S
             let mut doc: DocumentMut = text
                 .parse()
                 .map_err(|e| err(file, format!("the scenario is not valid TOML: {e}")))?;
-            let original = doc.clone();
             for o in overrides {
                 if let Some(unknown) = set_toml(&mut doc, o, full.as_ref())? {
                     // Probed on the text as given with this key alone, so that another
-                    // override's bad value is not taken for this key's.
-                    let mut alone = original.clone();
+                    // override's bad value is not taken for this key's (parsed again: rare,
+                    // so no copy is kept for every apply).
+                    let mut alone: DocumentMut = text
+                        .parse()
+                        .map_err(|e| err(file, format!("the scenario is not valid TOML: {e}")))?;
                     set_toml(&mut alone, o, full.as_ref())?;
                     probe(&alone.to_string(), file, o, unknown)?;
                 }
@@ -178,10 +180,10 @@ pub fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<String, S
         Format::Json => {
             let mut v: Json = serde_json::from_str(text)
                 .map_err(|e| err(file, format!("the scenario is not valid JSON: {e}")))?;
-            let original = v.clone();
             for o in overrides {
                 if let Some(unknown) = set_json(&mut v, o, full.as_ref())? {
-                    let mut alone = original.clone();
+                    let mut alone: Json = serde_json::from_str(text)
+                        .map_err(|e| err(file, format!("the scenario is not valid JSON: {e}")))?;
                     set_json(&mut alone, o, full.as_ref())?;
                     probe(&alone.to_string(), file, o, unknown)?;
                 }
