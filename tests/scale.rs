@@ -87,3 +87,58 @@ fn loading_and_starting_20000_services_is_linear_in_their_number() {
     });
     assert!(r < 9.0, "4x the services took {r:.1}x as long");
 }
+
+/// The lines of a report longer than a terminal shows.
+fn long_lines(report: &str) -> Vec<&str> {
+    report.lines().filter(|l| l.chars().count() > 120).collect()
+}
+
+#[test]
+#[ignore = "a release build's test: cargo test --release -p ecsim-tests --test scale -- --ignored"]
+fn the_report_of_1000_instances_fits_a_terminal() {
+    // The suite's big cluster until its 10,000 tasks are placed and running (before traffic).
+    let text = ecsim_front::bench::Workload::BigCluster.scenario(ecsim_front::bench::Size::Full);
+    let sc = Scenario::parse(&text, "big-cluster.toml").expect("valid");
+    let opts = RunOptions {
+        duration: Some(SimDuration::from_secs(150)),
+        ..Default::default()
+    };
+    let out = run(&sc, &opts).expect("runs");
+    assert_eq!(out.summary.cluster.instances_end, 1000);
+    let report = ecsim_front::report::text(&sc, &out.summary);
+    assert_eq!(long_lines(&report), Vec::<&str>::new(), "{report}");
+    // Each service says where its tasks run, as a spread and the busiest few, not 500 names.
+    let placed: Vec<&str> = report
+        .lines()
+        .filter(|l| l.trim_start().starts_with("running on "))
+        .collect();
+    assert_eq!(placed.len(), 20, "{report}");
+    assert!(placed
+        .iter()
+        .all(|l| l.contains(" each") && l.contains("most on i-")));
+}
+
+#[test]
+#[ignore = "a release build's test: cargo test --release -p ecsim-tests --test scale -- --ignored"]
+fn every_benchmark_workload_runs_at_its_quick_size() {
+    use ecsim_front::bench::{Size, Workload};
+    for w in Workload::ALL {
+        let sc = Scenario::parse(&w.scenario(Size::Quick), w.name()).expect("valid");
+        let out = run(&sc, &RunOptions::default()).expect("runs");
+        let s = &out.summary;
+        let served: u64 = s.services.values().map(|x| x.requests.served).sum();
+        assert!(served > 0, "{}: no request served", w.name());
+        let failed: u64 = s.services.values().map(|x| x.requests.failed).sum();
+        assert_eq!(failed, 0, "{}: requests failed", w.name());
+        for (name, svc) in &s.services {
+            assert_eq!(
+                svc.tasks.pending_end,
+                0,
+                "{}: {name} has tasks pending",
+                w.name()
+            );
+        }
+        let report = ecsim_front::report::text(&sc, s);
+        assert_eq!(long_lines(&report), Vec::<&str>::new(), "{report}");
+    }
+}

@@ -62,6 +62,8 @@ struct BenchArgs {
     /// Keep running the scenario until this many seconds of wall time have passed.
     #[arg(long, default_value_t = 2.0)]
     seconds: f64,
+    #[command(flatten)]
+    suite: bench::SuiteArgs,
 }
 
 #[derive(clap::Args)]
@@ -114,7 +116,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Run(args)) => run_command(&args),
-        Some(Command::Bench(args)) => bench::bench_command(args.scenario.as_deref(), args.seconds),
+        Some(Command::Bench(args)) => {
+            bench::bench_command(args.scenario.as_deref(), args.seconds, &args.suite)
+        }
         Some(Command::Sweep(args)) => sweep::sweep_command(&args),
         Some(Command::Compare(args)) => compare::compare_command(&args),
         Some(Command::Plan(args)) => plan::plan_command(&args),

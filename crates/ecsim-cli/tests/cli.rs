@@ -371,3 +371,39 @@ fn a_closed_stdout_ends_the_run_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_ne!(out.status.code(), Some(101), "{err}");
 }
+
+#[test]
+fn the_benchmark_suite_prints_its_table_and_targets() {
+    // The two small workloads at their quick size, a child process each: what --suite runs.
+    let o = ecsim(&[
+        "bench",
+        "--suite",
+        "--quick",
+        "--only",
+        "alb-mmc-rr,alb-mmc-lor",
+        "--seconds",
+        "0.01",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("alb-mmc-")).collect();
+    // A row of figures and a row that says what the workload is, for each.
+    assert_eq!(rows.len(), 4, "{out}");
+    assert!(rows[0].split_whitespace().count() == 6, "{out}");
+    assert!(
+        out.contains("10,000 requests, least outstanding requests"),
+        "{out}"
+    );
+    assert!(
+        out.contains("alb-mmc-lor events/s ≥ 0.8 of the bare loop's"),
+        "{out}"
+    );
+    assert!(out.contains("(at --quick sizes"), "{out}");
+    let bad = ecsim(&["bench", "--suite", "--only", "alb-mmc-xx"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no such workload (one of alb-mmc-rr"));
+}

@@ -4,9 +4,10 @@
 //! comments kept), share links (`share`: the scenario text deflated into a URL fragment) and the
 //! readable summary (`report`), and any setting addressed by path and overridden in the text
 //! (`setting`); metric paths in words, with units and rounding (`metric`); sweeps, plans and comparisons over many runs (`sweep`, `plan`, `comparison`,
-//! `stats`) and the sweep's chart (`chart`, with the `chart` feature). Kept out of `ecsim-core` so the engine that the CLI, sweeps and
+//! `stats`), the benchmark suite's workloads and bare loop (`bench`) and the sweep's chart (`chart`, with the `chart` feature). Kept out of `ecsim-core` so the engine that the CLI, sweeps and
 //! the web worker run carries no text-editing, compression or report code it never calls.
 
+pub mod bench;
 #[cfg(feature = "chart")]
 pub mod chart;
 pub mod comparison;

@@ -184,12 +184,7 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
             );
         }
         if !svc.tasks_per_instance.is_empty() {
-            let per: Vec<String> = svc
-                .tasks_per_instance
-                .iter()
-                .map(|(h, n)| format!("{h}: {n}"))
-                .collect();
-            let _ = writeln!(t, "           running per instance: {}", per.join(", "));
+            let _ = writeln!(t, "           {}", per_instance(&svc.tasks_per_instance));
         }
         for (reason, n) in &svc.pending_reasons {
             let _ = writeln!(t, "           {n} pending: {reason}");
@@ -268,7 +263,7 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
     if im.pulls + im.cache_hits + im.failed > 0 {
         let _ = writeln!(
             t,
-            "images     {} pulls ({} MiB downloaded, {} MiB already on the host), {} tasks used the cache without a pull, {} joined a pull in flight",
+            "images     {} pulls ({} MiB downloaded, {} MiB already on the host)\n           {} tasks used the cache without a pull, {} joined a pull in flight",
             im.pulls,
             im.mib_downloaded.round(),
             im.mib_from_cache.round(),
@@ -319,6 +314,40 @@ pub fn text(sc: &Scenario, s: &Summary) -> String {
     t
 }
 
+/// Where a service's tasks run: every instance by name while they are few; past
+/// `LISTED_INSTANCES`, how many instances, the spread of tasks per instance, and the busiest
+/// few, so that a line stays within a terminal at 1,000 instances.
+fn per_instance(per: &std::collections::BTreeMap<String, u32>) -> String {
+    const LISTED_INSTANCES: usize = 6;
+    const BUSIEST: usize = 3;
+    if per.len() <= LISTED_INSTANCES {
+        let all: Vec<String> = per.iter().map(|(h, n)| format!("{h}: {n}")).collect();
+        return format!("running per instance: {}", all.join(", "));
+    }
+    let mut counts: Vec<u32> = per.values().copied().collect();
+    counts.sort_unstable();
+    let (lo, hi) = (counts[0], counts[counts.len() - 1]);
+    let median = counts[counts.len() / 2];
+    let spread = if lo == hi {
+        format!("{lo} each")
+    } else {
+        format!("{lo} to {hi} each, median {median}")
+    };
+    let mut busiest: Vec<(&String, u32)> = per.iter().map(|(h, &n)| (h, n)).collect();
+    // The most tasks first; among equals, the instances in the order the summary keeps them.
+    busiest.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    let top: Vec<String> = busiest
+        .iter()
+        .take(BUSIEST)
+        .map(|(h, n)| format!("{h} ({n})"))
+        .collect();
+    format!(
+        "running on {} instances, {spread}; most on {}",
+        per.len(),
+        top.join(", ")
+    )
+}
+
 fn objective(t: &mut String, label: &str, verdict: &str, o: &ecsim_core::metrics::ObjectiveResult) {
     let measured = o
         .measured
@@ -336,4 +365,38 @@ fn objective(t: &mut String, label: &str, verdict: &str, o: &ecsim_core::metrics
             .map(|e| format!(" — {e}"))
             .unwrap_or_default()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::per_instance;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_few_instances_are_listed_by_name() {
+        let per: BTreeMap<String, u32> = [("i-01".to_string(), 2), ("i-02".to_string(), 1)].into();
+        assert_eq!(per_instance(&per), "running per instance: i-01: 2, i-02: 1");
+    }
+
+    #[test]
+    fn a_thousand_instances_are_a_spread_and_the_busiest() {
+        let per: BTreeMap<String, u32> = (1..=1000)
+            .map(|i| {
+                (
+                    format!("i-{i:04}"),
+                    1 + (i % 7 == 0) as u32 + (i == 500) as u32 * 5,
+                )
+            })
+            .collect();
+        let line = per_instance(&per);
+        assert_eq!(
+            line,
+            "running on 1000 instances, 1 to 6 each, median 1; most on i-0500 (6), i-0007 (2), i-0014 (2)"
+        );
+        let even: BTreeMap<String, u32> = (1..=1000).map(|i| (format!("i-{i:04}"), 10)).collect();
+        assert_eq!(
+            per_instance(&even),
+            "running on 1000 instances, 10 each; most on i-0001 (10), i-0002 (10), i-0003 (10)"
+        );
+    }
 }

@@ -25,8 +25,9 @@ impl Simulation {
         }
         // Out of rotation at once (the ALB stops routing to it while any target is healthy).
         if let Some(ti) = self.requests.loads[t.index()].traffic {
-            let tr = &mut self.requests.traffic[ti];
-            tr.targets.retain(|&x| x != t);
+            let super::requests::Requests { traffic, loads, .. } = &mut self.requests;
+            let tr = &mut traffic[ti];
+            tr.remove_target(t, loads);
             if !tr.unhealthy.contains(&t) {
                 tr.unhealthy.push(t);
             }

@@ -36,6 +36,35 @@ impl Simulation {
                     self.tasks[t.index()].state
                 ));
             }
+            // Each healthy target knows its position, and the least outstanding index holds
+            // each one at its load now.
+            for (p, &t) in tr.targets.iter().enumerate() {
+                let load = &self.requests.loads[t.index()];
+                if load.target.map(|(pos, _)| pos) != Some(p as u32) {
+                    return fail(format!(
+                        "target {} is at position {p} but its load says {:?}",
+                        self.task_name(t),
+                        load.target
+                    ));
+                }
+            }
+            if let Some(least) = &tr.least {
+                let wrong = least.entries().find(|&(p, c)| {
+                    tr.targets
+                        .get(p as usize)
+                        .is_none_or(|&t| self.requests.loads[t.index()].outstanding() != c)
+                });
+                if let Some((p, c)) = wrong.or_else(|| {
+                    (least.len() != tr.targets.len()).then_some((tr.targets.len() as u32, 0))
+                }) {
+                    return fail(format!(
+                        "the least outstanding index holds {} entries for {} targets, and at \
+                         position {p} counts {c}",
+                        least.len(),
+                        tr.targets.len()
+                    ));
+                }
+            }
             let failed = tr.failed();
             if tr.arrived != tr.served + failed + tr.in_system {
                 return fail(format!(

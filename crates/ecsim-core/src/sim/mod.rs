@@ -24,6 +24,7 @@ mod fargate;
 mod faults;
 mod health;
 mod invariants;
+mod least_outstanding;
 mod lifecycle;
 mod memory;
 mod objectives;

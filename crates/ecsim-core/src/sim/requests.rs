@@ -23,6 +23,7 @@
 //! does not.
 
 use super::event::{RequestDone, TaskEvent};
+use super::least_outstanding::LeastOutstanding;
 use super::{Event, Simulation};
 use crate::histogram::Histogram;
 use crate::log::LogKind;
@@ -39,8 +40,11 @@ pub(super) struct TrafficState {
     pub arrivals: Stream,
     pub work: Stream,
     pub routing: Stream,
-    /// Healthy targets in registration order.
+    /// Healthy targets in registration order (changed only by `add_target` and
+    /// `remove_target`, which keep each one's `TaskLoad::target` position).
     pub targets: Vec<TaskId>,
+    /// With least outstanding requests routing, the healthy targets by load.
+    pub least: Option<LeastOutstanding>,
     /// Registered targets the health checks marked unhealthy (their task is still RUNNING): with
     /// no healthy target the ALB routes to these ("fails open").
     pub unhealthy: Vec<TaskId>,
@@ -78,6 +82,7 @@ impl TrafficState {
             work: Stream::new(seed, &format!("work/{service}")),
             routing: Stream::new(seed, &format!("routing/{service}")),
             targets: Vec::new(),
+            least: (spec.algorithm == Algorithm::LeastOutstanding).then(LeastOutstanding::default),
             unhealthy: Vec::new(),
             rr: 0,
             arrived: 0,
@@ -109,6 +114,37 @@ impl TrafficState {
         self.in_system_area += self.in_system as f64 * now.since(self.last_change).as_secs_f64();
         self.last_change = now;
     }
+
+    /// A healthy target joins the group, last in registration order.
+    pub fn add_target(&mut self, t: TaskId, loads: &mut [TaskLoad]) {
+        let position = self.targets.len() as u32;
+        self.targets.push(t);
+        let load = &mut loads[t.index()];
+        let outstanding = load.outstanding();
+        load.target = Some((position, outstanding));
+        if let Some(least) = &mut self.least {
+            least.insert(position, outstanding);
+        }
+    }
+
+    /// The target leaves the group (if it is in it): the targets after it move up a position.
+    pub fn remove_target(&mut self, t: TaskId, loads: &mut [TaskLoad]) {
+        let Some((position, _)) = loads[t.index()].target.take() else {
+            return;
+        };
+        self.targets.remove(position as usize);
+        if let Some(least) = &mut self.least {
+            least.clear();
+        }
+        for (p, &x) in self.targets.iter().enumerate() {
+            let load = &mut loads[x.index()];
+            let outstanding = load.outstanding();
+            load.target = Some((p as u32, outstanding));
+            if let Some(least) = &mut self.least {
+                least.insert(p as u32, outstanding);
+            }
+        }
+    }
 }
 
 /// A task's request slots and queue.
@@ -131,6 +167,16 @@ pub(super) struct TaskLoad {
     pub last_activity: Option<SimTime>,
     /// While its target drains: when the deregistration delay ends.
     pub drain_deadline: Option<SimTime>,
+    /// While it is a healthy target: its position in the group's registration order, and its
+    /// outstanding requests as the group's `least` index last saw them.
+    pub target: Option<(u32, u32)>,
+}
+
+impl TaskLoad {
+    /// Requests in service or queued: what least outstanding requests routing compares.
+    pub fn outstanding(&self) -> u32 {
+        self.busy + self.queue.len() as u32
+    }
 }
 
 /// A host's CPU in use by requests.
@@ -160,6 +206,24 @@ pub(super) struct Requests {
     pub(super) host_cpu: Vec<HostCpu>,
 }
 
+impl Requests {
+    /// The task's outstanding requests changed: its entry in the least outstanding index moves.
+    pub(super) fn recount(&mut self, t: TaskId) {
+        let load = &mut self.loads[t.index()];
+        let (Some(ti), Some((position, was))) = (load.traffic, load.target) else {
+            return;
+        };
+        let now = load.outstanding();
+        if now == was {
+            return;
+        }
+        load.target = Some((position, now));
+        if let Some(least) = &mut self.traffic[ti].least {
+            least.moved(position, was, now);
+        }
+    }
+}
+
 impl Simulation {
     /// The traffic entry of a service, if it has one.
     pub(super) fn traffic_of(&self, service: usize) -> Option<usize> {
@@ -187,6 +251,7 @@ impl Simulation {
                     hung: false,
                     last_activity: None,
                     drain_deadline: None,
+                    target: None,
                 }
             }
             None => TaskLoad::default(),
@@ -213,7 +278,7 @@ impl Simulation {
         if fail_open {
             std::mem::swap(&mut tr.targets, &mut tr.unhealthy);
         }
-        let chosen = pick(tr, &self.requests.loads, now);
+        let chosen = pick(tr, &self.requests.loads, now, !fail_open);
         if fail_open {
             std::mem::swap(&mut tr.targets, &mut tr.unhealthy);
         }
@@ -243,6 +308,7 @@ impl Simulation {
             self.start_request(target, now, work);
         } else if (load.queue.len() as u32) < load.limit {
             load.queue.push_back((now, work));
+            self.requests.recount(target);
         } else {
             let tr = &mut self.requests.traffic[ti];
             tr.in_system -= 1;
@@ -258,6 +324,7 @@ impl Simulation {
             self.requests.traffic[ti].work_started_s += work;
         }
         self.requests.loads[t.index()].busy += 1;
+        self.requests.recount(t);
         let in_task = self.requests.loads[t.index()].busy as f64;
         let mut rate = 1.0;
         // A Fargate task has no instance: its host is its own, of its own size (the cap below).
@@ -323,6 +390,9 @@ impl Simulation {
         }
         let load = &mut self.requests.loads[t.index()];
         load.busy -= 1;
+        // Counted again at once even when a queued request starts next: the index must agree
+        // with the load at every step (`start_request` recounts it too).
+        self.requests.recount(t);
         if self.tasks[t.index()].generation == generation {
             self.memory_request_done(t, arrived);
         }
@@ -379,7 +449,8 @@ impl Simulation {
             // the whole share at once, as there is nobody else to take it.
             let first = self.requests.traffic[ti].targets.is_empty();
             let slow = self.requests.traffic[ti].spec.slow_start;
-            self.requests.traffic[ti].targets.push(t);
+            let Requests { traffic, loads, .. } = &mut self.requests;
+            traffic[ti].add_target(t, loads);
             self.requests.loads[t.index()].slow_since =
                 (!first && !slow.is_zero()).then_some(self.engine.now());
             let name = self.task_name(t);
@@ -413,8 +484,9 @@ impl Simulation {
     /// if the task is behind a load balancer.
     pub(super) fn deregister_target(&mut self, t: TaskId) -> Option<SimDuration> {
         let ti = self.requests.loads[t.index()].traffic?;
-        let tr = &mut self.requests.traffic[ti];
-        tr.targets.retain(|&x| x != t);
+        let Requests { traffic, loads, .. } = &mut self.requests;
+        let tr = &mut traffic[ti];
+        tr.remove_target(t, loads);
         tr.unhealthy.retain(|&x| x != t);
         let delay = tr.spec.deregistration_delay;
         self.requests.loads[t.index()].drain_deadline = Some(self.engine.now() + delay);
@@ -464,9 +536,10 @@ impl Simulation {
             return;
         };
         let now = self.engine.now();
-        let tr = &mut self.requests.traffic[ti];
         let dropped = self.requests.loads[t.index()].queue.len() as u64;
         self.requests.loads[t.index()].queue.clear();
+        self.requests.recount(t);
+        let tr = &mut self.requests.traffic[ti];
         tr.account(now);
         tr.in_system -= dropped;
         tr.task_stopped += dropped;
@@ -480,7 +553,9 @@ fn cpu_shares(units: u32) -> f64 {
 }
 
 /// The target the load balancer sends the next request to.
-fn pick(tr: &mut TrafficState, loads: &[TaskLoad], now: SimTime) -> Option<TaskId> {
+/// `indexed`: `tr.targets` are the healthy targets, which the `least` index holds (not the
+/// unhealthy ones a failing-open group routes to).
+fn pick(tr: &mut TrafficState, loads: &[TaskLoad], now: SimTime, indexed: bool) -> Option<TaskId> {
     let n = tr.targets.len();
     if n == 0 {
         return None;
@@ -521,14 +596,20 @@ fn pick(tr: &mut TrafficState, loads: &[TaskLoad], now: SimTime) -> Option<TaskI
         Algorithm::LeastOutstanding => {
             // Fewest requests in service or queued; ties go round robin from the last choice.
             let start = (tr.rr + 1) % n;
-            let mut best = start;
-            let out = |t: TaskId| loads[t.index()].busy as usize + loads[t.index()].queue.len();
-            for k in 1..n {
-                let j = (start + k) % n;
-                if out(tr.targets[j]) < out(tr.targets[best]) {
-                    best = j;
+            let best = match (&tr.least, indexed) {
+                (Some(least), true) => least.pick(start as u32).map_or(start, |p| p as usize),
+                _ => {
+                    let out = |t: TaskId| loads[t.index()].outstanding();
+                    let mut best = start;
+                    for k in 1..n {
+                        let j = (start + k) % n;
+                        if out(tr.targets[j]) < out(tr.targets[best]) {
+                            best = j;
+                        }
+                    }
+                    best
                 }
-            }
+            };
             tr.rr = best;
             best
         }
