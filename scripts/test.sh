@@ -41,7 +41,7 @@ step "clippy, native"
 cargo clippy --workspace --exclude ecsim-web --all-targets --locked -- -D warnings
 
 step "clippy, wasm32"
-cargo clippy -p ecsim-engine -p ecsim-core -p ecsim-front -p ecsim-web -p ecsim-tests --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p ecsim-engine -p ecsim-core -p ecsim-front -p ecsim-web -p ecsim-tests -p ecsim-bench-wasm --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "set up what is missing (trunk, wasm-bindgen-cli, headless Chromium)"
 scripts/setup.sh --browser

@@ -113,9 +113,18 @@ fn the_report_of_1000_instances_fits_a_terminal() {
         .filter(|l| l.trim_start().starts_with("running on "))
         .collect();
     assert_eq!(placed.len(), 20, "{report}");
-    assert!(placed
-        .iter()
-        .all(|l| l.contains(" each") && l.contains("most on i-")));
+    assert!(placed.iter().all(|l| l.contains(" each")), "{report}");
+    // The spread services hold one task per instance; most binpacked ones fill some instances
+    // more than others, and those name the busiest.
+    assert_eq!(
+        placed.iter().filter(|l| l.ends_with(" 1 each")).count(),
+        10,
+        "{report}"
+    );
+    assert!(
+        placed.iter().filter(|l| l.contains("; most on i-")).count() >= 5,
+        "{report}"
+    );
 }
 
 #[test]

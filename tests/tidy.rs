@@ -26,6 +26,7 @@ const CRATES: &[&str] = &[
     "crates/ecsim-core/src",
     "crates/ecsim-front/src",
     "crates/ecsim-cli/src",
+    "crates/ecsim-bench-wasm/src",
     "web/src",
 ];
 
