@@ -169,7 +169,7 @@ impl Simulation {
             cache.preload(&self.sc.images, im);
         }
         self.pulls.nets[slot].new_host(cache, self.engine.now());
-        self.requests.host_cpu[slot] = Default::default();
+        self.requests.host_cpu[slot] = super::requests::HostCpu::of(&self.instances[slot]);
         let boot = self
             .sc
             .spec

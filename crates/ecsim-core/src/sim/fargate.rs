@@ -106,9 +106,9 @@ impl Simulation {
             rng,
         ));
         self.move_task(t, TaskState::Pending);
+        self.placed_now(t);
         let task = &mut self.tasks[t.index()];
         task.net = Some(net);
-        task.placed_at = Some(self.engine.now());
         task.billed_from = Some(self.engine.now());
         self.fargate.live.insert(t);
         if task.capacity == Capacity::FargateSpot {

@@ -4,7 +4,8 @@
 //! an instance's reservation is the sum of its tasks'; no host port is held twice or reserved;
 //! an image is in use on a host by exactly the live tasks there that run it; a terminated
 //! instance holds no task; no stopped Fargate task is still billed; tasks move only along legal
-//! lifecycle transitions; every request that arrived is served, failed or in the system.
+//! lifecycle transitions; every request that arrived is served, failed or in the system; the
+//! request path's copies of task and instance fields equal their originals.
 
 use super::{InvariantViolation, Simulation};
 use crate::task::TaskState;
@@ -72,6 +73,36 @@ impl Simulation {
                     tr.arrived, tr.served, tr.in_system
                 ));
             }
+        }
+        // The request path's copies agree with what they copy.
+        for (task, load) in self.tasks.iter().zip(&self.requests.loads) {
+            let td = &self.sc.taskdefs[task.taskdef.index()];
+            let copy = super::requests::TaskCopy {
+                host: task.host,
+                generation: task.generation,
+                placed_at: task.placed_at,
+                state: task.state,
+                cpu_limit: td.cpu_limit,
+                memory: self.memory_modelled(task.id),
+            };
+            if load.task != copy {
+                return fail(format!(
+                    "task {}'s load holds {:?} of it, where it is {copy:?}",
+                    self.task_name(task.id),
+                    load.task
+                ));
+            }
+        }
+        if let Some((inst, cpu)) = self
+            .instances
+            .iter()
+            .zip(&self.requests.host_cpu)
+            .find(|(i, c)| c.vcpus != i.spec.vcpu || c.launched_at != i.launched_at)
+        {
+            return fail(format!(
+                "{}'s CPU account says {} vCPUs launched at {}, where it has {} launched at {}",
+                inst.id, cpu.vcpus, cpu.launched_at, inst.spec.vcpu, inst.launched_at
+            ));
         }
         // Each service's counts of running and live tasks, and of live Fargate tasks per zone,
         // agree with its tasks' states.
@@ -205,5 +236,40 @@ impl Simulation {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{RunOptions, Scenario, Simulation};
+
+    /// The default scenario a simulated minute in: tasks placed and serving requests.
+    fn serving() -> Simulation {
+        let text = include_str!("../../../../scenarios/default.toml");
+        let sc = Scenario::parse(text, "default.toml").expect("the default scenario parses");
+        let mut sim = Simulation::new(&sc, &RunOptions::default());
+        while sim.now().as_secs_f64() < 120.0 {
+            assert!(sim.advance(1_000).expect("runs"), "ended early");
+        }
+        sim.check_invariants().expect("holds as run");
+        sim
+    }
+
+    #[test]
+    fn a_request_path_copy_that_drifts_from_its_task_is_a_violation() {
+        let mut sim = serving();
+        let t = sim
+            .tasks
+            .iter()
+            .position(|t| t.host.is_some())
+            .expect("a placed task");
+        sim.requests.loads[t].task.generation += 1;
+        let e = sim.check_invariants().expect_err("a stale generation");
+        assert!(e.message.contains("'s load holds"), "{}", e.message);
+
+        let mut sim = serving();
+        sim.requests.host_cpu[0].vcpus += 1;
+        let e = sim.check_invariants().expect_err("a wrong vCPU count");
+        assert!(e.message.contains("CPU account says"), "{}", e.message);
     }
 }

@@ -99,7 +99,7 @@ impl Simulation {
                 None => self.begin_stopping(t),
             }
         } else {
-            self.tasks[t.index()].generation += 1;
+            self.void_task_events(t);
             self.unwait(si, t);
             self.release(t);
             self.tasks[t.index()].pending_reason = None;
@@ -122,7 +122,7 @@ impl Simulation {
         let si = self.tasks[t.index()].service.index();
         let name = self.task_name(t);
         let svc = self.sc.services[si].name.clone();
-        self.tasks[t.index()].generation += 1;
+        self.void_task_events(t);
         self.drop_queued_requests(t);
         self.move_task(t, TaskState::Stopping);
         {
@@ -163,7 +163,7 @@ impl Simulation {
     fn failed_to_start(&mut self, t: TaskId) {
         self.tasks[t.index()].stop_code = Some(StopCode::TaskFailedToStart);
         let si = self.tasks[t.index()].service.index();
-        self.tasks[t.index()].generation += 1;
+        self.void_task_events(t);
         self.release(t);
         self.move_task(t, TaskState::Stopped);
         self.fargate_stopped(t);
@@ -309,7 +309,7 @@ impl Simulation {
             self.deregister_target(t);
         }
         self.unwait(si, t);
-        self.tasks[t.index()].generation += 1;
+        self.void_task_events(t);
         self.tasks[t.index()].stop_code = Some(cause.code());
         self.drop_queued_requests(t);
         self.release(t);

@@ -80,6 +80,7 @@ impl Simulation {
         let mem = &mut self.memory[t.index()];
         mem.base = base;
         mem.drawn = drawn;
+        self.requests.loads[t.index()].task.memory = self.memory_modelled(t);
         self.plan_leak(t);
         self.memory_check(t);
     }
@@ -92,6 +93,11 @@ impl Simulation {
 
     /// The task took a request (into service or its queue): its memory grows by the request's.
     pub(super) fn memory_request_held(&mut self, t: TaskId, arrived: crate::time::SimTime) {
+        // Its load's copy of `memory_modelled`: without a model there is nothing to draw or
+        // check, and the task's memory record is not read at all.
+        if !self.requests.loads[t.index()].task.memory {
+            return;
+        }
         if self.memory[t.index()].drawn {
             let u = self.request_draw(t, arrived);
             self.memory[t.index()].draws += u;
@@ -101,7 +107,7 @@ impl Simulation {
 
     /// A request the task held is done: its memory goes back.
     pub(super) fn memory_request_done(&mut self, t: TaskId, arrived: crate::time::SimTime) {
-        if !self.memory[t.index()].drawn {
+        if !self.requests.loads[t.index()].task.memory || !self.memory[t.index()].drawn {
             return;
         }
         let u = self.request_draw(t, arrived);

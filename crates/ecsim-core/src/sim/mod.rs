@@ -218,6 +218,7 @@ impl Simulation {
             );
         }
         let nhosts = instances.len();
+        let host_cpu = instances.iter().map(requests::HostCpu::of).collect();
         let m = &sc.spec.model;
         // Each instance slot's pulls draw from its own stream, named by its group and place in
         // it, so a pull on one host never shifts another's (docs/determinism.md).
@@ -304,7 +305,7 @@ impl Simulation {
             requests: requests::Requests {
                 traffic,
                 loads: Vec::new(),
-                host_cpu: vec![requests::HostCpu::default(); nhosts],
+                host_cpu,
             },
             pulls: pulls::Pulls::new(nets),
             fargate: fargate::FargateState::new(fargate_bucket),
@@ -587,6 +588,21 @@ impl Simulation {
         )
     }
 
+    /// The task's pending work is void (it stopped, it was moved): events that carry its older
+    /// generation are dropped as they come.
+    fn void_task_events(&mut self, t: TaskId) {
+        self.tasks[t.index()].generation += 1;
+        self.requests.loads[t.index()].task.generation = self.tasks[t.index()].generation;
+    }
+
+    /// The task is placed now: on its instance (with its ENI attached, in `awsvpc` mode), or on
+    /// its Fargate host.
+    fn placed_now(&mut self, t: TaskId) {
+        let now = Some(self.engine.now());
+        self.tasks[t.index()].placed_at = now;
+        self.requests.loads[t.index()].task.placed_at = now;
+    }
+
     fn move_task(&mut self, t: TaskId, next: TaskState) {
         let before = self.tasks[t.index()].state;
         if before < TaskState::Deactivating && next >= TaskState::Deactivating {
@@ -601,6 +617,7 @@ impl Simulation {
         if let Err(e) = self.tasks[t.index()].move_to(next) {
             self.violation.get_or_insert(e.to_string());
         }
+        self.requests.loads[t.index()].task.state = self.tasks[t.index()].state;
         // The running count follows the state, here and nowhere else.
         let st = &mut self.services[self.tasks[t.index()].service.index()];
         if next == TaskState::Running {

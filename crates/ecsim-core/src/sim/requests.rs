@@ -31,7 +31,7 @@ use crate::rng::Stream;
 use crate::task::TaskState;
 use crate::time::{SimDuration, SimTime};
 use crate::traffic::{Algorithm, Traffic};
-use crate::units::TaskId;
+use crate::units::{CpuUnits, HostId, TaskId};
 use std::collections::VecDeque;
 
 /// One traffic entry's state: its streams, the target group, and its counters.
@@ -170,6 +170,42 @@ pub(super) struct TaskLoad {
     /// While it is a healthy target: its position in the group's registration order, and its
     /// outstanding requests as the group's `least` index last saw them.
     pub target: Option<(u32, u32)>,
+    /// What every request reads of its task, copied here.
+    pub task: TaskCopy,
+}
+
+/// The fields of a task, its task definition and its memory model that each request reads, kept
+/// beside the task's load: a request then touches this one record per task instead of four
+/// (the `Task`, a few hundred bytes, its task definition and its memory), which at 10,000 tasks
+/// are cache misses that cost more than the rest of the request. Each is written where its
+/// original is, and the invariant check compares them after every event in debug builds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct TaskCopy {
+    /// `Task::host`: set once, as the task is placed.
+    pub host: Option<HostId>,
+    /// `Task::generation`: bumped by `Simulation::void_task_events`.
+    pub generation: u32,
+    /// `Task::placed_at`.
+    pub placed_at: Option<SimTime>,
+    /// `Task::state`: set by `Simulation::move_task`.
+    pub state: TaskState,
+    /// Its task definition's task-level CPU, which caps its requests.
+    pub cpu_limit: Option<CpuUnits>,
+    /// Its memory is modelled (`Simulation::memory_modelled`): each request takes and gives back.
+    pub memory: bool,
+}
+
+impl Default for TaskCopy {
+    fn default() -> Self {
+        TaskCopy {
+            host: None,
+            generation: 0,
+            placed_at: None,
+            state: TaskState::Provisioning,
+            cpu_limit: None,
+            memory: false,
+        }
+    }
 }
 
 impl TaskLoad {
@@ -179,9 +215,12 @@ impl TaskLoad {
     }
 }
 
-/// A host's CPU in use by requests.
+/// A host's CPU in use by requests, and its instance's vCPUs and launch time (copies, as for
+/// `TaskCopy`: set where the slot's instance is set).
 #[derive(Default, Clone)]
 pub(super) struct HostCpu {
+    pub vcpus: u32,
+    pub launched_at: SimTime,
     pub in_service: u32,
     /// vCPUs in use now.
     pub busy: f64,
@@ -192,6 +231,15 @@ pub(super) struct HostCpu {
 }
 
 impl HostCpu {
+    /// The CPU account of a slot's instance just launched: nothing in use.
+    pub fn of(instance: &crate::instance::Instance) -> Self {
+        HostCpu {
+            vcpus: instance.spec.vcpu,
+            launched_at: instance.launched_at,
+            ..Default::default()
+        }
+    }
+
     pub fn account(&mut self, now: SimTime) {
         self.area += self.busy * now.since(self.last_change).as_secs_f64();
         self.last_change = now;
@@ -235,7 +283,16 @@ impl Simulation {
 
     /// Sets up a new task's request slots: one per vCPU of its reservation unless the traffic
     /// entry says otherwise.
-    pub(super) fn new_task_load(&self, service: usize, cpu_units: u32) -> TaskLoad {
+    pub(super) fn new_task_load(
+        &self,
+        service: usize,
+        td: &crate::taskdef::TaskDefinition,
+    ) -> TaskLoad {
+        let cpu_units = td.cpu.0;
+        let task = TaskCopy {
+            cpu_limit: td.cpu_limit,
+            ..Default::default()
+        };
         match self.traffic_of(service) {
             Some(ti) => {
                 let t = &self.requests.traffic[ti].spec;
@@ -252,9 +309,13 @@ impl Simulation {
                     last_activity: None,
                     drain_deadline: None,
                     target: None,
+                    task,
                 }
             }
-            None => TaskLoad::default(),
+            None => TaskLoad {
+                task,
+                ..Default::default()
+            },
         }
     }
 
@@ -326,15 +387,16 @@ impl Simulation {
         self.requests.loads[t.index()].busy += 1;
         self.requests.recount(t);
         let in_task = self.requests.loads[t.index()].busy as f64;
+        let copy = self.requests.loads[t.index()].task;
         let mut rate = 1.0;
         // A Fargate task has no instance: its host is its own, of its own size (the cap below).
-        if let Some(h) = self.tasks[t.index()].host {
-            let inst = &self.instances[h.index()];
-            let vcpus = inst.spec.vcpu as f64;
+        if let Some(h) = copy.host {
             let cpu = &mut self.requests.host_cpu[h.index()];
+            let vcpus = cpu.vcpus as f64;
             cpu.account(self.engine.now());
             cpu.in_service += 1;
             if cpu.in_service as f64 > vcpus {
+                let inst = &self.instances[h.index()];
                 // Contended: the task's share of the host is in proportion to its CPU units among
                 // the tasks with requests in service, split among its own requests.
                 let weight = |x: TaskId| {
@@ -353,14 +415,14 @@ impl Simulation {
                 rate = (vcpus * weight(t) / total / in_task).min(1.0);
             }
         }
-        if let Some(cap) = self.sc.taskdefs[self.tasks[t.index()].taskdef.index()].cpu_limit {
+        if let Some(cap) = copy.cpu_limit {
             // A task-level cpu caps the task (Fargate-like), shared by its requests in service.
             rate = rate.min(cap.0 as f64 / 1024.0 / in_task);
         }
-        if let Some(h) = self.tasks[t.index()].host {
+        if let Some(h) = copy.host {
             self.requests.host_cpu[h.index()].busy += rate;
         }
-        let generation = self.tasks[t.index()].generation;
+        let generation = copy.generation;
         let done = self.engine.now() + SimDuration::from_secs_f64(work / rate);
         self.engine.schedule(
             done,
@@ -375,25 +437,24 @@ impl Simulation {
 
     pub(super) fn request_done(&mut self, t: TaskId, generation: u32, arrived: SimTime, rate: f64) {
         let now = self.engine.now();
-        // A request of a task placed before its instance's slot was launched again ran on the
-        // old instance, whose CPU account went with it.
-        let on_this_instance = |h: crate::units::HostId| {
-            self.tasks[t.index()]
-                .placed_at
-                .is_none_or(|p| p >= self.instances[h.index()].launched_at)
-        };
-        if let Some(h) = self.tasks[t.index()].host.filter(|&h| on_this_instance(h)) {
+        let copy = self.requests.loads[t.index()].task;
+        if let Some(h) = copy.host {
             let cpu = &mut self.requests.host_cpu[h.index()];
-            cpu.account(now);
-            cpu.in_service -= 1;
-            cpu.busy = (cpu.busy - rate).max(0.0);
+            // A request of a task placed before its instance's slot was launched again ran on
+            // the old instance, whose CPU account went with it.
+            if copy.placed_at.is_none_or(|p| p >= cpu.launched_at) {
+                cpu.account(now);
+                cpu.in_service -= 1;
+                cpu.busy = (cpu.busy - rate).max(0.0);
+            }
         }
         let load = &mut self.requests.loads[t.index()];
         load.busy -= 1;
         // Counted again at once even when a queued request starts next: the index must agree
         // with the load at every step (`start_request` recounts it too).
         self.requests.recount(t);
-        if self.tasks[t.index()].generation == generation {
+        let current = copy.generation == generation;
+        if current {
             self.memory_request_done(t, arrived);
         }
         let load = &self.requests.loads[t.index()];
@@ -401,7 +462,7 @@ impl Simulation {
         let tr = &mut self.requests.traffic[ti];
         tr.account(now);
         tr.in_system -= 1;
-        if self.tasks[t.index()].generation != generation {
+        if !current {
             tr.task_stopped += 1;
             return;
         }
@@ -413,7 +474,7 @@ impl Simulation {
         tr.window.record(ns);
         if let Some((a, w)) = self.requests.loads[t.index()].queue.pop_front() {
             self.start_request(t, a, w);
-        } else if self.tasks[t.index()].state == TaskState::Deactivating && self.drained(t) {
+        } else if copy.state == TaskState::Deactivating && self.drained(t) {
             // The draining target finished its last request: deregistration completes once its
             // connections close too.
             self.drain_until_closed(t, false);

@@ -87,10 +87,8 @@ impl Simulation {
                     .unwrap_or(1),
                 succeeded: false,
             });
-            let cpu = self.sc.taskdefs[self.services[s.index()].taskdef.index()]
-                .cpu
-                .0;
-            let load = self.new_task_load(s.index(), cpu);
+            let td = &self.sc.taskdefs[self.services[s.index()].taskdef.index()];
+            let load = self.new_task_load(s.index(), td);
             self.requests.loads.push(load);
             self.memory.push(Default::default());
             self.services[s.index()].live.push(id);
@@ -423,6 +421,7 @@ impl Simulation {
 
         let task = &mut self.tasks[t.index()];
         task.host = Some(host);
+        self.requests.loads[t.index()].task.host = Some(host);
         task.ports = held;
         task.uses_eni = uses_eni;
         task.pending_reason = None;
@@ -443,7 +442,7 @@ impl Simulation {
             );
             Some(d)
         } else {
-            self.tasks[t.index()].placed_at = Some(self.engine.now());
+            self.placed_now(t);
             if self.tasks[t.index()].state == TaskState::Provisioning {
                 self.move_task(t, TaskState::Pending);
             }
@@ -478,7 +477,7 @@ impl Simulation {
 
     /// The task's ENI is attached: PENDING, and its pulls begin.
     pub(super) fn eni_attached(&mut self, t: TaskId) {
-        self.tasks[t.index()].placed_at = Some(self.engine.now());
+        self.placed_now(t);
         if self.tasks[t.index()].state == TaskState::Provisioning {
             self.move_task(t, TaskState::Pending);
         }

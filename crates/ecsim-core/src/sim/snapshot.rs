@@ -181,8 +181,11 @@ impl Simulation {
     pub fn snapshot(&self) -> ClusterSnapshot {
         let target_of = |i: usize| -> Option<String> {
             let t = &self.tasks[i];
-            let tr = self.requests.loads.get(i)?.traffic?;
-            let listed = self.requests.traffic[tr].targets.contains(&t.id);
+            let load = self.requests.loads.get(i)?;
+            load.traffic?;
+            // The load's registration position says what `targets.contains` would, without a scan
+            // of the group per task.
+            let listed = load.target.is_some();
             Some(
                 match (listed, t.state) {
                     (true, _) => "healthy",
