@@ -129,6 +129,35 @@ fn the_report_of_1000_instances_fits_a_terminal() {
 
 #[test]
 #[ignore = "a release build's test: cargo test --release -p ecsim-tests --test scale -- --ignored"]
+fn the_live_snapshot_of_1000_instances_stays_small() {
+    // The web worker sends one with every fifth progress report (about 5 a second): its size is
+    // what the page decodes each time. Drawn instances and Fargate tasks are capped; every
+    // instance is a compact row with its tasks counted by service.
+    let text = ecsim_front::bench::Workload::BigCluster.scenario(ecsim_front::bench::Size::Full);
+    let sc = Scenario::parse(&text, "big-cluster.toml").expect("valid");
+    let mut sim = ecsim_core::Simulation::new(&sc, &RunOptions::default());
+    while sim.now().as_secs_f64() < 360.0 {
+        assert!(sim.advance(100_000).expect("runs"), "ended early");
+    }
+    let t0 = Instant::now();
+    let snap = sim.snapshot();
+    let took = t0.elapsed();
+    assert_eq!(snap.rows.len(), 1000);
+    assert_eq!(snap.hosts.len(), ecsim_core::sim::MAX_DRAWN);
+    assert_eq!(
+        snap.hosts_not_shown as usize,
+        1000 - ecsim_core::sim::MAX_DRAWN
+    );
+    let bytes = bincode::serialize(&snap).expect("encodes").len();
+    // Printed, not asserted: how long a snapshot takes is for the benchmark to judge.
+    println!(
+        "snapshot at 1,000 instances, 10,000 tasks: {bytes} bytes as the worker sends it, taken in {took:?}"
+    );
+    assert!(bytes < 384 * 1024, "{bytes} bytes");
+}
+
+#[test]
+#[ignore = "a release build's test: cargo test --release -p ecsim-tests --test scale -- --ignored"]
 fn every_benchmark_workload_runs_at_its_quick_size() {
     use ecsim_front::bench::{Size, Workload};
     for w in Workload::ALL {

@@ -266,10 +266,12 @@ fn sweep_run(sc: &Scenario, seed: u64) -> Simulation {
     )
 }
 
-/// A live snapshot goes with every this many progress reports (about 5 a second).
-const SNAPSHOT_EVERY: u32 = 5;
+/// A live snapshot goes with every this many progress reports (about 3 a second). At 1,000
+/// instances one is about 280 KB and 4 ms of native work (tests/scale.rs), so 5 a second cost
+/// the run several percent.
+const SNAPSHOT_EVERY: u32 = 3;
 /// The series so far go with every this many (about once a second), at most this many points.
-const CHARTS_EVERY: u32 = 25;
+const CHARTS_EVERY: u32 = 10;
 const LIVE_POINTS: usize = 400;
 
 /// A what-if in progress: the runs still to do (which variant, simulation), each variant's
@@ -290,9 +292,10 @@ pub struct SimWorker {
     runs: u32,
 }
 
-/// Wall time per slice, ms: short enough for a Pause to be taken at once, long enough that the
-/// yield between slices (≥ 4 ms once timeouts nest) costs little.
-const SLICE_MS: f64 = 40.0;
+/// Wall time per slice, ms: short enough for a Pause to be taken at once (a tenth of a second),
+/// long enough that the yield between slices (≥ 4 ms once timeouts nest) costs little: at 40 ms
+/// it was a tenth of the run.
+const SLICE_MS: f64 = 100.0;
 /// Events between clock reads within a slice.
 const CHUNK: u64 = 5_000;
 

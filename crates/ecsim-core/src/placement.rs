@@ -304,9 +304,10 @@ pub fn choose(
     let mut failures = [0u32; Reason::ALL.len()];
     let mut any_active = false;
     let mut best: Option<([u64; MAX_STRATEGIES + 1], HostId)> = None;
-    // Tasks of this service per attribute value, for spread on an attribute; computed lazily.
-    let mut per_value: Vec<(String, BTreeMap<String, u64>)> = Vec::new();
-    for inst in instances.iter().filter(|i| {
+    // For spread on an attribute, each instance's count of the service's tasks on instances with
+    // its value, by instance index; computed when a candidate first needs it.
+    let mut per_value: Vec<(&str, Vec<u64>)> = Vec::new();
+    for (index, inst) in instances.iter().enumerate().filter(|(_, i)| {
         i.is_active() && d.group.is_none_or(|g| g == i.group) && d.host.is_none_or(|h| h == i.id)
     }) {
         any_active = true;
@@ -321,25 +322,14 @@ pub fn choose(
                 Strategy::Binpack(Resource::Memory) => (inst.memory_free() - d.memory).0 as u64,
                 Strategy::Spread(SpreadField::InstanceId) => inst.tasks_of(d.service) as u64,
                 Strategy::Spread(SpreadField::Attribute(a)) => {
-                    if !per_value.iter().any(|(n, _)| n == a) {
-                        let mut m = BTreeMap::new();
-                        for i in instances.iter().filter(|i| i.is_active()) {
-                            if let Some(v) = i.attributes.get(a) {
-                                *m.entry(v.clone()).or_insert(0) += i.tasks_of(d.service) as u64;
-                            }
+                    let k = match per_value.iter().position(|(n, _)| n == a) {
+                        Some(k) => k,
+                        None => {
+                            per_value.push((a, spread_counts(instances, a, d.service)));
+                            per_value.len() - 1
                         }
-                        per_value.push((a.clone(), m));
-                    }
-                    let m = &per_value
-                        .iter()
-                        .find(|(n, _)| n == a)
-                        .expect("just inserted")
-                        .1;
-                    inst.attributes
-                        .get(a)
-                        .and_then(|v| m.get(v))
-                        .copied()
-                        .unwrap_or(u64::MAX)
+                    };
+                    per_value[k].1[index]
                 }
                 Strategy::Random => rng.next_u64(),
             };
@@ -362,6 +352,32 @@ pub fn choose(
         }
     }
     Err(worst)
+}
+
+/// Per instance (by index), the service's tasks on the active instances that share its value of
+/// `attribute`: what spread on that attribute minimises. `u64::MAX` for an instance without the
+/// attribute (or not active), which spread takes last. One lookup of the attribute per instance
+/// and no copy of its value: at 1,000 instances this ran for each task placed, and the copies and
+/// repeated string lookups were most of the time placing 10,000 tasks took.
+fn spread_counts(instances: &[Instance], attribute: &str, service: ServiceId) -> Vec<u64> {
+    let values: Vec<Option<&str>> = instances
+        .iter()
+        .map(|i| {
+            i.is_active()
+                .then(|| i.attributes.get(attribute).map(String::as_str))
+                .flatten()
+        })
+        .collect();
+    let mut by_value: BTreeMap<&str, u64> = BTreeMap::new();
+    for (inst, v) in instances.iter().zip(&values) {
+        if let Some(v) = v {
+            *by_value.entry(v).or_insert(0) += inst.tasks_of(service) as u64;
+        }
+    }
+    values
+        .iter()
+        .map(|v| v.and_then(|v| by_value.get(v)).copied().unwrap_or(u64::MAX))
+        .collect()
 }
 
 /// Per instance, how ECS ranks its tasks of one service for stopping on scale-in, rule by rule
